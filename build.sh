@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# orkestra-aot build entry point. Usage: ./build.sh [build|test|publish|bench|run] [args...]
+#   build            compile the solution (Release)
+#   test [filter]    run every test project; prints "N passed, N failed[, N skipped]"; non-zero on failure
+#   publish          Native AOT `ork` for linux-x64 at artifacts/ork (trim/AOT warnings from our code are errors)
+#   bench [suite]    benchmarks: micro | footprint | gate (see bench/README.md)
+#   run SAMPLE_DIR   publish-free quick start: run a sample Katalog on the embedded sandbox
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+CONFIG=${CONFIG:-Release}
+cmd=${1:-build}; shift || true
+
+case "$cmd" in
+  build)
+    dotnet build orkestra-aot.sln -c "$CONFIG" -nologo -v:q "$@"
+    ;;
+  test)
+    results="$ROOT/.build/test-results"
+    rm -rf "$results"; mkdir -p "$results"
+    filter=()
+    if [ $# -gt 0 ]; then filter=(--filter "$1"); shift; fi
+    dotnet build orkestra-aot.sln -c "$CONFIG" -nologo -v:q || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+    set +e
+    dotnet test orkestra-aot.sln -c "$CONFIG" --no-build -nologo \
+      --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "${filter[@]}" "$@"
+    rc=$?
+    set -e
+    passed=0; failed=0; skipped=0; files=0
+    for trx in "$results"/*.trx; do
+      [ -f "$trx" ] || continue
+      files=$((files+1))
+      line=$(grep -o '<Counters [^>]*' "$trx" | head -1)
+      get() { echo "$line" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+      p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted); x=$(get executed); tot=$(get total)
+      passed=$((passed + ${p:-0}))
+      failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+      skipped=$((skipped + ${tot:-0} - ${x:-0}))
+    done
+    expected=$(find test -name '*.Tests.csproj' | wc -l)
+    if [ "$files" -lt "$expected" ]; then
+      echo "only $files of $expected test projects reported results"
+      failed=$((failed + expected - files))
+    fi
+    if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+    if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+    [ "$failed" -eq 0 ]
+    ;;
+  publish)
+    mkdir -p artifacts
+    log="$ROOT/.build/publish.log"; mkdir -p "$ROOT/.build"
+    dotnet publish runtime/Orkestra.Host/Orkestra.Host.csproj -c Release -r linux-x64 -nologo \
+      -o "$ROOT/.build/publish/ork" "$@" 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+    [ "$status" -eq 0 ] || { echo "publish failed"; exit "$status"; }
+    # Our own assemblies must produce no trim/AOT warnings; third-party ones are listed in docs/aot.md.
+    ours=$(grep -E 'warning IL[0-9]+' "$log" | grep -E '/(runtime|templating)/' | grep -v '/.nuget/' || true)
+    if [ -n "$ours" ]; then echo "trim/AOT warnings from our code:"; echo "$ours"; exit 1; fi
+    cp "$ROOT/.build/publish/ork/ork" artifacts/ork
+    ls -la artifacts/ork
+    ;;
+  bench)
+    suite=${1:-micro}; shift || true
+    case "$suite" in
+      micro) dotnet run -c Release --project bench/Orkestra.Benchmarks -- --filter '*' "$@" ;;
+      *) dotnet run -c Release --project bench/Orkestra.Benchmarks -- "$suite" "$@" ;;
+    esac
+    ;;
+  run)
+    sample=${1:?usage: ./build.sh run samples/NAME}; shift || true
+    dotnet run -c "$CONFIG" --project runtime/Orkestra.Host -- run -k "$sample/katalog.yaml" --sandbox "$@"
+    ;;
+  *)
+    echo "unknown command: $cmd (build|test|publish|bench|run)"; exit 2 ;;
+esac
