@@ -1,30 +1,57 @@
 namespace Orkestra.Host;
 
-/// <summary>Command-line dispatch for `ork`. Each command lives in Commands/ and returns an exit code.</summary>
+/// <summary>
+/// Command-line dispatch for <c>ork</c>: one entry per command in <see cref="Commands"/>, each implemented in
+/// Commands/ as <c>static int Run(string[] args, TextWriter stdout, TextWriter stderr)</c>. Exit codes:
+/// 0 success, 1 the command ran and found problems (e.g. invalid Katalog), 2 usage errors.
+/// </summary>
 internal static class Cli
 {
+    internal delegate int CommandHandler(string[] args, TextWriter stdout, TextWriter stderr);
+
+    internal sealed record Command(string Name, string Summary, CommandHandler Run);
+
+    /// <summary>Every command, in the order `ork --help` lists them.</summary>
+    internal static readonly Command[] Commands =
+    [
+    ];
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            stdout.WriteLine(Usage);
+            stdout.WriteLine(Usage());
             return args.Length == 0 ? 2 : 0;
         }
         if (args[0] is "--version" or "version")
         {
-            stdout.WriteLine($"ork {typeof(Cli).Assembly.GetName().Version?.ToString(3)}");
+            stdout.WriteLine($"ork {Version}");
             return 0;
         }
-        stderr.WriteLine($"ork: unknown command '{args[0]}'\n\n{Usage}");
+        foreach (var command in Commands)
+        {
+            if (command.Name == args[0]) return command.Run(args[1..], stdout, stderr);
+        }
+        stderr.WriteLine($"ork: unknown command '{args[0]}'");
+        stderr.WriteLine(Usage());
         return 2;
     }
 
-    internal const string Usage = """
-        ork — declarative Kubernetes operators from a Katalog
+    internal static string Version => typeof(Cli).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-        Usage: ork <command> [options]
+    internal static string Usage()
+    {
+        var width = Commands.Length == 0 ? 8 : Commands.Max(c => c.Name.Length) + 2;
+        var lines = string.Join("\n", Commands.Select(c => $"  {c.Name.PadRight(width)} {c.Summary}"));
+        return $"""
+            ork {Version} — declarative Kubernetes operators from a Katalog
 
-        Commands:
-          --version      print the version
-        """;
+            Usage: ork <command> [options]      (ork <command> --help for its options)
+
+            Commands:
+            {lines}
+
+            ork --version prints the version.
+            """;
+    }
 }
