@@ -1,0 +1,60 @@
+#!/usr/bin/env pwsh
+# orkestra-aot build entry point (PowerShell mirror of build.sh).
+# Usage: ./build.ps1 [build|test|publish|bench|run] [args...]
+param([Parameter(Position = 0)][string]$Command = 'build', [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @())
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+$Root = (Get-Location).Path
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'
+$Config = if ($env:CONFIG) { $env:CONFIG } else { 'Release' }
+
+switch ($Command) {
+  'build' { dotnet build orkestra-aot.sln -c $Config -nologo -v:q @Rest; exit $LASTEXITCODE }
+  'test' {
+    $results = Join-Path $Root '.build/test-results'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    New-Item -ItemType Directory -Force $results | Out-Null
+    $filter = @(); if ($Rest.Count -gt 0) { $filter = @('--filter', $Rest[0]) }
+    dotnet build orkestra-aot.sln -c $Config -nologo -v:q
+    if ($LASTEXITCODE -ne 0) { Write-Output 'build failed'; Write-Output '0 passed, 1 failed'; exit 1 }
+    dotnet test orkestra-aot.sln -c $Config --no-build -nologo --logger trx --logger 'console;verbosity=minimal' --results-directory $results @filter
+    $rc = $LASTEXITCODE
+    $passed = 0; $failed = 0; $skipped = 0; $files = 0
+    foreach ($trx in Get-ChildItem $results -Filter *.trx) {
+      $files++
+      $c = ([xml](Get-Content $trx.FullName)).TestRun.ResultSummary.Counters
+      $passed += [int]$c.passed
+      $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+      $skipped += [int]$c.total - [int]$c.executed
+    }
+    $expected = (Get-ChildItem -Recurse test -Filter *.Tests.csproj).Count
+    if ($files -lt $expected) { Write-Output "only $files of $expected test projects reported results"; $failed += $expected - $files }
+    if ($rc -ne 0 -and $failed -eq 0) { $failed = 1 }
+    if ($skipped -gt 0) { Write-Output "$passed passed, $failed failed, $skipped skipped" } else { Write-Output "$passed passed, $failed failed" }
+    if ($failed -ne 0) { exit 1 }
+  }
+  'publish' {
+    New-Item -ItemType Directory -Force artifacts, .build | Out-Null
+    $log = Join-Path $Root '.build/publish.log'
+    dotnet publish runtime/Orkestra.Host/Orkestra.Host.csproj -c Release -r linux-x64 -nologo -o (Join-Path $Root '.build/publish/ork') @Rest 2>&1 | Tee-Object -FilePath $log
+    if ($LASTEXITCODE -ne 0) { Write-Output 'publish failed'; exit $LASTEXITCODE }
+    $ours = Select-String -Path $log -Pattern 'warning IL[0-9]+' | Where-Object { $_.Line -match '/(runtime|templating)/' -and $_.Line -notmatch '/.nuget/' }
+    if ($ours) { Write-Output 'trim/AOT warnings from our code:'; $ours | ForEach-Object { $_.Line }; exit 1 }
+    Copy-Item (Join-Path $Root '.build/publish/ork/ork') artifacts/ork -Force
+    Get-Item artifacts/ork
+  }
+  'bench' {
+    $suite = if ($Rest.Count -gt 0) { $Rest[0] } else { 'micro' }
+    $more = if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] } else { @() }
+    if ($suite -eq 'micro') { dotnet run -c Release --project bench/Orkestra.Benchmarks -- --filter '*' @more }
+    else { dotnet run -c Release --project bench/Orkestra.Benchmarks -- $suite @more }
+    exit $LASTEXITCODE
+  }
+  'run' {
+    if ($Rest.Count -lt 1) { Write-Output 'usage: ./build.ps1 run samples/NAME'; exit 2 }
+    $sample = $Rest[0]; $more = if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] } else { @() }
+    dotnet run -c $Config --project runtime/Orkestra.Host -- run -k "$sample/katalog.yaml" --sandbox @more
+    exit $LASTEXITCODE
+  }
+  default { Write-Output "unknown command: $Command (build|test|publish|bench|run)"; exit 2 }
+}
