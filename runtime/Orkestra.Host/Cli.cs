@@ -1,7 +1,7 @@
 namespace Orkestra.Host;
 
 /// <summary>
-/// Command-line dispatch for <c>ork</c>: one entry per command in <see cref="Commands"/>, each implemented in
+/// Command-line dispatch for <c>ork</c>: one entry per command in <see cref="All"/>, each implemented in
 /// Commands/ as <c>static int Run(string[] args, TextWriter stdout, TextWriter stderr)</c>. Exit codes:
 /// 0 success, 1 the command ran and found problems (e.g. invalid Katalog), 2 usage errors.
 /// </summary>
@@ -12,8 +12,9 @@ internal static class Cli
     internal sealed record Command(string Name, string Summary, CommandHandler Run);
 
     /// <summary>Every command, in the order `ork --help` lists them.</summary>
-    internal static readonly Command[] Commands =
+    internal static readonly Command[] All =
     [
+        new("notes", Commands.NotesCommand.Summary, Commands.NotesCommand.Run),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -28,7 +29,7 @@ internal static class Cli
             stdout.WriteLine($"ork {Version}");
             return 0;
         }
-        foreach (var command in Commands)
+        foreach (var command in All)
         {
             if (command.Name == args[0]) return command.Run(args[1..], stdout, stderr);
         }
@@ -41,8 +42,8 @@ internal static class Cli
 
     internal static string Usage()
     {
-        var width = Commands.Length == 0 ? 8 : Commands.Max(c => c.Name.Length) + 2;
-        var lines = string.Join("\n", Commands.Select(c => $"  {c.Name.PadRight(width)} {c.Summary}"));
+        var width = All.Length == 0 ? 8 : All.Max(c => c.Name.Length) + 2;
+        var lines = string.Join("\n", All.Select(c => $"  {c.Name.PadRight(width)} {c.Summary}"));
         return $"""
             ork {Version} — declarative Kubernetes operators from a Katalog
 
