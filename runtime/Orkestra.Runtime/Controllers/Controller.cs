@@ -1,0 +1,173 @@
+using Orkestra.Runtime.Queues;
+
+namespace Orkestra.Runtime.Controllers;
+
+/// <summary>Tuning of one controller (from the Katalog's <c>operatorBox.reconciler</c>). Immutable.</summary>
+public sealed record ControllerOptions
+{
+    /// <summary>Concurrent reconciles (<c>reconciler.workers</c>, 1–50).</summary>
+    public int Workers { get; init; } = 3;
+
+    /// <summary>A reconcile running longer than this is cancelled and counted as a failure.</summary>
+    public TimeSpan ReconcileTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Consecutive failures before the operator reports Degraded (<c>queue.failureThreshold</c>).</summary>
+    public int FailureThreshold { get; init; } = 5;
+}
+
+/// <summary>
+/// The worker pool of one operator: takes keys from its <see cref="WorkQueue{TKey}"/>, runs the reconciler with
+/// a timeout, and turns every outcome into exactly one queue operation in <see cref="Interpret"/> — the only place
+/// that decides retry, requeue or forget. An exception, a timeout or a cancelled reconcile is caught and counted
+/// for that key alone; it never stops another key or another operator.
+///
+/// Workers are async loops on the thread pool (no thread per operator). Concurrency: the queue guarantees a key is
+/// held by one worker at a time; <see cref="_consecutiveFailures"/> and <see cref="_active"/> are changed only with
+/// Interlocked operations.
+/// </summary>
+public sealed class Controller
+{
+    private readonly string _name;
+    private readonly IReconciler _reconciler;
+    private readonly WorkQueue<ObjectKey> _queue;
+    private readonly ControllerOptions _options;
+    private readonly IControllerObserver _observer;
+    private readonly TimeProvider _time;
+    private int _active;
+    private int _consecutiveFailures;
+
+    public Controller(string name, IReconciler reconciler, WorkQueue<ObjectKey> queue, ControllerOptions options,
+        IControllerObserver? observer = null, TimeProvider? time = null)
+    {
+        if (options.Workers < 1) throw new ArgumentOutOfRangeException(nameof(options), "workers must be at least 1");
+        _name = name;
+        _reconciler = reconciler;
+        _queue = queue;
+        _options = options;
+        _observer = observer ?? NoControllerObserver.Instance;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public string Name => _name;
+
+    public int ActiveWorkers => Volatile.Read(ref _active);
+
+    public ControllerHealth Health
+    {
+        get
+        {
+            var failures = Volatile.Read(ref _consecutiveFailures);
+            return new ControllerHealth(
+                _options.FailureThreshold > 0 && failures >= _options.FailureThreshold ? ControllerHealthState.Degraded : ControllerHealthState.Healthy,
+                failures);
+        }
+    }
+
+    /// <summary>
+    /// Runs the workers until <paramref name="stopping"/> is cancelled or the queue shuts down. On stop, workers
+    /// take no new keys and in-flight reconciles are cancelled after <paramref name="drain"/> (default: at once).
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopping, TimeSpan? drain = null)
+    {
+        using var abort = new CancellationTokenSource();
+        await using var onStop = stopping.Register(() =>
+        {
+            if (drain is { } grace && grace > TimeSpan.Zero) abort.CancelAfter(grace); else abort.Cancel();
+        });
+        var workers = new Task[_options.Workers];
+        for (var i = 0; i < workers.Length; i++) workers[i] = WorkAsync(stopping, abort.Token);
+        await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    private async Task WorkAsync(CancellationToken stopping, CancellationToken abort)
+    {
+        await Task.Yield();
+        while (!stopping.IsCancellationRequested)
+        {
+            Dequeued<ObjectKey> item;
+            try
+            {
+                item = await _queue.TakeAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (!item.Ok) return;
+            _observer.WorkersActive(Interlocked.Increment(ref _active));
+            try
+            {
+                await ProcessAsync(item.Key, stopping, abort).ConfigureAwait(false);
+            }
+            finally
+            {
+                _queue.Done(item.Key);
+                _observer.WorkersActive(Interlocked.Decrement(ref _active));
+            }
+        }
+    }
+
+    private async Task ProcessAsync(ObjectKey key, CancellationToken stopping, CancellationToken abort)
+    {
+        var started = _time.GetTimestamp();
+        using var timeout = new CancellationTokenSource(_options.ReconcileTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, abort);
+        ReconcileResult result = default;
+        Exception? error = null;
+        try
+        {
+            result = await _reconciler.ReconcileAsync(key, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        var outcome = Interpret(key, result, error, timedOut: timeout.IsCancellationRequested, stopping: stopping.IsCancellationRequested);
+        _observer.Reconciled(key, outcome, _time.GetElapsedTime(started), error);
+    }
+
+    /// <summary>The one place an outcome becomes a queue operation and a health change.</summary>
+    private ReconcileOutcome Interpret(ObjectKey key, ReconcileResult result, Exception? error, bool timedOut, bool stopping)
+    {
+        if (error is null)
+        {
+            _queue.Forget(key);
+            RecordSuccess();
+            if (result.RequeueAfter > TimeSpan.Zero)
+            {
+                _queue.AddAfter(key, result.RequeueAfter);
+                return ReconcileOutcome.Requeue;
+            }
+            return ReconcileOutcome.Success;
+        }
+        if (stopping && error is OperationCanceledException)
+        {
+            // Shutting down: the next leader (or the next start) picks the key up from a fresh list.
+            return ReconcileOutcome.Error;
+        }
+        RecordFailure();
+        if (error is TerminalReconcileException)
+        {
+            _queue.Forget(key);
+            return ReconcileOutcome.Terminal;
+        }
+        if (!_queue.AddRateLimited(key))
+        {
+            _queue.Forget(key);
+            return ReconcileOutcome.GaveUp;
+        }
+        return timedOut && error is OperationCanceledException ? ReconcileOutcome.Timeout : ReconcileOutcome.Error;
+    }
+
+    private void RecordSuccess()
+    {
+        if (Interlocked.Exchange(ref _consecutiveFailures, 0) >= _options.FailureThreshold && _options.FailureThreshold > 0)
+            _observer.HealthChanged(Health);
+    }
+
+    private void RecordFailure()
+    {
+        var failures = Interlocked.Increment(ref _consecutiveFailures);
+        if (failures == _options.FailureThreshold) _observer.HealthChanged(Health);
+    }
+}
