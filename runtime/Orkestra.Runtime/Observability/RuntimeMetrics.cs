@@ -1,0 +1,71 @@
+using Prometheus;
+
+namespace Orkestra.Runtime.Observability;
+
+/// <summary>
+/// Every Prometheus metric the runtime exports, declared once (name, help, labels). Names follow Orkestra's
+/// (<c>controller_*</c>, orkestra-schema.md §9.2) and client-go's (<c>workqueue_*</c>, <c>rest_client_*</c>) so existing
+/// dashboards work. One instance per process, over an injected registry (tests use their own).
+/// Series for an operator are created — at zero — when the operator starts (<see cref="ForOperator"/>).
+/// </summary>
+public sealed class RuntimeMetrics
+{
+    public RuntimeMetrics(CollectorRegistry registry)
+    {
+        Registry = registry;
+        var f = Metrics.WithCustomRegistry(registry);
+        ReconcileTotal = f.CreateCounter("controller_reconcile_total", "Reconciles by CRD and result (success, failure).",
+            new CounterConfiguration { LabelNames = ["crd", "result"] });
+        ReconcileDuration = f.CreateHistogram("controller_reconcile_duration_seconds", "Time spent in one reconcile.",
+            new HistogramConfiguration { LabelNames = ["crd"], Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16) });
+        QueueDepth = f.CreateGauge("controller_queue_depth", "Keys waiting in the CRD's work queue.",
+            new GaugeConfiguration { LabelNames = ["crd"] });
+        WorkersActive = f.CreateGauge("controller_workers_active", "Workers currently reconciling.",
+            new GaugeConfiguration { LabelNames = ["crd"] });
+        ResourceCount = f.CreateGauge("controller_resource_count", "Custom resources of the CRD in the cache.",
+            new GaugeConfiguration { LabelNames = ["crd"] });
+        Healthy = f.CreateGauge("controller_healthy", "1 while the CRD's operator is healthy, 0 when degraded.",
+            new GaugeConfiguration { LabelNames = ["crd"] });
+
+        WorkqueueDepth = f.CreateGauge("workqueue_depth", "Current depth of the work queue.", new GaugeConfiguration { LabelNames = ["name"] });
+        WorkqueueAdds = f.CreateCounter("workqueue_adds_total", "Adds handled by the work queue.", new CounterConfiguration { LabelNames = ["name"] });
+        WorkqueueLatency = f.CreateHistogram("workqueue_queue_duration_seconds", "Time a key waits in the queue before a worker takes it.",
+            new HistogramConfiguration { LabelNames = ["name"], Buckets = Histogram.ExponentialBuckets(0.00001, 10, 10) });
+        WorkqueueWork = f.CreateHistogram("workqueue_work_duration_seconds", "Time a worker holds a key.",
+            new HistogramConfiguration { LabelNames = ["name"], Buckets = Histogram.ExponentialBuckets(0.00001, 10, 10) });
+        WorkqueueRetries = f.CreateCounter("workqueue_retries_total", "Rate-limited retries handled by the work queue.", new CounterConfiguration { LabelNames = ["name"] });
+
+        ApiRequests = f.CreateCounter("rest_client_requests_total", "Kubernetes API requests by verb and HTTP code.",
+            new CounterConfiguration { LabelNames = ["verb", "code"] });
+        ApiLatency = f.CreateHistogram("rest_client_request_duration_seconds", "Kubernetes API request latency by verb.",
+            new HistogramConfiguration { LabelNames = ["verb"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
+        WatchRestarts = f.CreateCounter("orkestra_watch_restarts_total", "Watches restarted (dropped, expired or failed), by resource.",
+            new CounterConfiguration { LabelNames = ["resource"] });
+        Leader = f.CreateGauge("orkestra_leader", "1 while this process holds the leader lease.", new GaugeConfiguration { LabelNames = ["lease"] });
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    internal Counter ReconcileTotal { get; }
+    internal Histogram ReconcileDuration { get; }
+    internal Gauge QueueDepth { get; }
+    internal Gauge WorkersActive { get; }
+    internal Gauge ResourceCount { get; }
+    internal Gauge Healthy { get; }
+    internal Gauge WorkqueueDepth { get; }
+    internal Counter WorkqueueAdds { get; }
+    internal Histogram WorkqueueLatency { get; }
+    internal Histogram WorkqueueWork { get; }
+    internal Counter WorkqueueRetries { get; }
+    public Counter ApiRequests { get; }
+    public Histogram ApiLatency { get; }
+    public Counter WatchRestarts { get; }
+    public Gauge Leader { get; }
+
+    /// <summary>The metrics of one operator, every series created at zero.</summary>
+    public OperatorMetrics ForOperator(string crd) => new(this, crd);
+
+    /// <summary>Writes the Prometheus text exposition.</summary>
+    public Task WriteAsync(Stream output, CancellationToken cancellation = default) =>
+        Registry.CollectAndExportAsTextAsync(output, cancellation);
+}
