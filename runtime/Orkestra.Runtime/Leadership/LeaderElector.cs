@@ -1,0 +1,199 @@
+namespace Orkestra.Runtime.Leadership;
+
+/// <summary>Hears what an election does (logs and the <c>orkestra_leader</c> gauge). Must be thread-safe, must not throw.</summary>
+public interface ILeadershipObserver
+{
+    void LeadershipChanged(bool leading);
+    void LeaderObserved(string? identity);
+}
+
+/// <summary>
+/// Lease-based leader election among <c>ork</c> processes (client-go's algorithm). A follower polls the Lease every
+/// retry period and takes it over once it has not changed for the lease duration — measured from when this
+/// process saw it change, never from the timestamps in it, so clocks need not agree. A leader renews every retry
+/// period and steps down when it could not renew for the renew deadline or finds another holder. A leader that
+/// stops gracefully releases the Lease (empty holder) so a follower takes over at its next attempt instead of
+/// waiting out the lease.
+///
+/// One elector per process; <see cref="RunAsync"/> is called once. <see cref="IsLeader"/> may be read from any
+/// thread. The observed record and its timestamp are touched only by the loop.
+/// </summary>
+public sealed class LeaderElector
+{
+    private readonly ILeaseStore _store;
+    private readonly LeaderElectionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Random _random;
+    private readonly ILeadershipObserver? _observer;
+    private LeaseRecord? _observed;      // last lease record seen (loop only)
+    private long _observedAt;            // timestamp when _observed last changed (loop only)
+    private volatile bool _leading;
+
+    public LeaderElector(ILeaseStore store, LeaderElectionOptions options, TimeProvider? time = null,
+        Random? random = null, ILeadershipObserver? observer = null)
+    {
+        options.Validate();
+        _store = store;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _random = random ?? Random.Shared;
+        _observer = observer;
+    }
+
+    public bool IsLeader => _leading;
+
+    public string Identity => _options.Identity;
+
+    /// <summary>
+    /// Campaigns until <paramref name="stopping"/> is cancelled. Each time this process becomes leader,
+    /// <paramref name="lead"/> is called with a token that is cancelled when leadership ends (lost or stopping);
+    /// it should run the workers until then. After a loss the process is a follower again and keeps campaigning.
+    /// </summary>
+    public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            if (!await AcquireAsync(stopping).ConfigureAwait(false)) break;
+            using var leadership = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            SetLeading(true);
+            var leading = RunLeaderAsync(lead, leadership.Token);
+            var lost = await RenewAsync(stopping).ConfigureAwait(false);
+            SetLeading(false);
+            leadership.Cancel();
+            await leading.ConfigureAwait(false);
+            if (!lost)
+            {
+                await ReleaseAsync().ConfigureAwait(false);
+                break;
+            }
+        }
+    }
+
+    private static async Task RunLeaderAsync(Func<CancellationToken, Task> lead, CancellationToken leadership)
+    {
+        try
+        {
+            await lead(leadership).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (leadership.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Tries until the lease is ours (true) or we are stopping (false).</summary>
+    private async Task<bool> AcquireAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            if (await TryAcquireOrRenewAsync(stopping).ConfigureAwait(false)) return true;
+            var jitter = _options.RetryPeriod * (_options.JitterFactor * _random.NextDouble());
+            if (!await DelayAsync(_options.RetryPeriod + jitter, stopping).ConfigureAwait(false)) return false;
+        }
+        return false;
+    }
+
+    /// <summary>Renews every retry period. Returns true when leadership was lost, false when stopping.</summary>
+    private async Task<bool> RenewAsync(CancellationToken stopping)
+    {
+        var lastRenew = _time.GetTimestamp();
+        while (true)
+        {
+            if (!await DelayAsync(_options.RetryPeriod, stopping).ConfigureAwait(false)) return false;
+            if (await TryAcquireOrRenewAsync(stopping).ConfigureAwait(false))
+            {
+                lastRenew = _time.GetTimestamp();
+                continue;
+            }
+            if (stopping.IsCancellationRequested) return false;
+            if (_observed?.HolderIdentity is { Length: > 0 } holder && holder != _options.Identity) return true;
+            if (_time.GetElapsedTime(lastRenew) >= _options.RenewDeadline) return true;
+        }
+    }
+
+    private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellation)
+    {
+        var now = _time.GetUtcNow();
+        try
+        {
+            var existing = await _store.GetAsync(cancellation).ConfigureAwait(false);
+            if (existing is null)
+            {
+                var created = await _store.CreateAsync(new LeaseRecord(_options.Identity, LeaseSeconds, now, now, 0), cancellation).ConfigureAwait(false);
+                Observe(created);
+                return true;
+            }
+            Observe(existing);
+            var ours = existing.HolderIdentity == _options.Identity;
+            var free = string.IsNullOrEmpty(existing.HolderIdentity);
+            if (!ours && !free && _time.GetElapsedTime(_observedAt) < _options.LeaseDuration) return false;
+
+            var next = new LeaseRecord(
+                _options.Identity,
+                LeaseSeconds,
+                ours ? existing.AcquireTime ?? now : now,
+                now,
+                ours ? existing.LeaseTransitions : existing.LeaseTransitions + 1,
+                existing.ResourceVersion);
+            Observe(await _store.UpdateAsync(next, cancellation).ConfigureAwait(false));
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception)
+        {
+            // A conflict or a failed request is a failed attempt; the loops decide what it means.
+            return false;
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        if (_observed?.HolderIdentity != _options.Identity) return;
+        var now = _time.GetUtcNow();
+        try
+        {
+            using var bound = new CancellationTokenSource(_options.RenewDeadline, _time);
+            var released = new LeaseRecord(null, 1, now, now, _observed.LeaseTransitions, _observed.ResourceVersion);
+            Observe(await _store.UpdateAsync(released, bound.Token).ConfigureAwait(false));
+        }
+        catch (Exception)
+        {
+            // Best effort: if the release fails, followers take over when the lease expires.
+        }
+    }
+
+    private void Observe(LeaseRecord record)
+    {
+        var previous = _observed;
+        if (previous is null || previous.HolderIdentity != record.HolderIdentity || previous.RenewTime != record.RenewTime
+            || previous.ResourceVersion != record.ResourceVersion)
+        {
+            _observed = record;
+            _observedAt = _time.GetTimestamp();
+            if (previous?.HolderIdentity != record.HolderIdentity) _observer?.LeaderObserved(record.HolderIdentity);
+        }
+    }
+
+    private void SetLeading(bool leading)
+    {
+        _leading = leading;
+        _observer?.LeadershipChanged(leading);
+    }
+
+    private int LeaseSeconds => (int)Math.Ceiling(_options.LeaseDuration.TotalSeconds);
+
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellation)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, cancellation).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System.Threading.Channels;
+using Orkestra.Runtime.Leadership;
+using Orkestra.Runtime.Tests.Support;
+
+namespace Orkestra.Runtime.Tests.Leadership;
+
+public class LeaderElectorTests
+{
+    /// <summary>One Lease with optimistic concurrency, shared by the candidates; a candidate's view can be cut off.</summary>
+    private sealed class MemoryLeaseStore
+    {
+        private readonly object _gate = new();
+        private LeaseRecord? _record;
+        private int _version;
+
+        public LeaseRecord? Current { get { lock (_gate) return _record; } }
+
+        public ILeaseStore ViewFor(Func<bool> reachable) => new View(this, reachable);
+
+        private sealed class View(MemoryLeaseStore owner, Func<bool> reachable) : ILeaseStore
+        {
+            private void Check()
+            {
+                if (!reachable()) throw new HttpRequestException("connection refused");
+            }
+
+            public ValueTask<LeaseRecord?> GetAsync(CancellationToken cancellation)
+            {
+                Check();
+                lock (owner._gate) return ValueTask.FromResult(owner._record);
+            }
+
+            public ValueTask<LeaseRecord> CreateAsync(LeaseRecord record, CancellationToken cancellation)
+            {
+                Check();
+                lock (owner._gate)
+                {
+                    if (owner._record is not null) throw new LeaseConflictException("already exists");
+                    owner._record = record with { ResourceVersion = (++owner._version).ToString() };
+                    return ValueTask.FromResult(owner._record);
+                }
+            }
+
+            public ValueTask<LeaseRecord> UpdateAsync(LeaseRecord record, CancellationToken cancellation)
+            {
+                Check();
+                lock (owner._gate)
+                {
+                    if (owner._record?.ResourceVersion != record.ResourceVersion) throw new LeaseConflictException("conflict");
+                    owner._record = record with { ResourceVersion = (++owner._version).ToString() };
+                    return ValueTask.FromResult(owner._record);
+                }
+            }
+        }
+    }
+
+    private sealed class Candidate : ILeadershipObserver
+    {
+        public readonly Channel<bool> Changes = Channel.CreateUnbounded<bool>();
+        public readonly LeaderElector Elector;
+        public readonly CancellationTokenSource Stop = new();
+        public readonly Task Running;
+        public volatile bool Reachable = true;
+
+        public Candidate(string name, MemoryLeaseStore store, ManualTimeProvider time)
+        {
+            Elector = new LeaderElector(store.ViewFor(() => Reachable), new LeaderElectionOptions(name) { JitterFactor = 0 }, time, new Random(1), this);
+            Running = Elector.RunAsync(ct => Task.Delay(Timeout.Infinite, ct), Stop.Token);
+        }
+
+        public void LeadershipChanged(bool leading) => Changes.Writer.TryWrite(leading);
+        public void LeaderObserved(string? identity) { }
+
+        public async Task<bool> NextChange() => await Changes.Reader.ReadAsync().AsTask().WaitAsync(Bounded.Default);
+        public bool HasPendingChange => Changes.Reader.TryPeek(out _);
+    }
+
+    /// <summary>Advances the clock one step at a time, each only after every running candidate is waiting on it.</summary>
+    private static async Task Step(ManualTimeProvider time, TimeSpan by, int waiting)
+    {
+        await Idle(time, waiting);
+        time.Advance(by);
+    }
+
+    /// <summary>Waits (bounded) until <paramref name="waiting"/> candidates have finished their attempt and wait on the clock.</summary>
+    private static async Task Idle(ManualTimeProvider time, int waiting)
+    {
+        var deadline = DateTime.UtcNow + Bounded.Default;
+        while (time.PendingTimers < waiting)
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"expected {waiting} candidates waiting, saw {time.PendingTimers}");
+            await Task.Delay(1);
+        }
+    }
+
+    private static readonly TimeSpan Retry = TimeSpan.FromSeconds(2);
+
+    [Test]
+    public async Task The_first_candidate_creates_the_lease_and_leads()
+    {
+        var time = new ManualTimeProvider();
+        var store = new MemoryLeaseStore();
+        var a = new Candidate("a", store, time);
+        (await a.NextChange()).ShouldBeTrue();
+        a.Elector.IsLeader.ShouldBeTrue();
+        store.Current!.HolderIdentity.ShouldBe("a");
+        store.Current.LeaseDurationSeconds.ShouldBe(15);
+        store.Current.LeaseTransitions.ShouldBe(0);
+        a.Stop.Cancel();
+        await a.Running.WaitAsync(Bounded.Default);
+    }
+
+    [Test]
+    public async Task A_follower_stays_follower_while_the_leader_renews_and_a_graceful_stop_hands_over_at_once()
+    {
+        var time = new ManualTimeProvider();
+        var store = new MemoryLeaseStore();
+        var a = new Candidate("a", store, time);
+        (await a.NextChange()).ShouldBeTrue();
+        var b = new Candidate("b", store, time);
+        for (var i = 0; i < 15; i++) await Step(time, Retry, waiting: 2);
+        b.HasPendingChange.ShouldBeFalse("b never led while a renewed");
+        await Idle(time, waiting: 2);
+        store.Current!.HolderIdentity.ShouldBe("a");
+
+        a.Stop.Cancel();
+        await a.Running.WaitAsync(Bounded.Default);
+        (await a.NextChange()).ShouldBeFalse();
+        store.Current!.HolderIdentity.ShouldBeNull("a released the lease");
+        await Step(time, Retry, waiting: 1);
+        (await b.NextChange()).ShouldBeTrue("b takes over at its next attempt, without waiting out the lease");
+        store.Current!.HolderIdentity.ShouldBe("b");
+        store.Current.LeaseTransitions.ShouldBe(1);
+        b.Stop.Cancel();
+        await b.Running.WaitAsync(Bounded.Default);
+    }
+
+    [Test]
+    public async Task When_the_leader_vanishes_a_follower_leads_within_lease_duration_plus_retry_period()
+    {
+        var time = new ManualTimeProvider();
+        var store = new MemoryLeaseStore();
+        var a = new Candidate("a", store, time);
+        (await a.NextChange()).ShouldBeTrue();
+        var b = new Candidate("b", store, time);
+        await Step(time, Retry, waiting: 2);
+
+        a.Reachable = false; // kill -9: a's renewals stop reaching the API
+        var elapsed = TimeSpan.Zero;
+        while (!b.Elector.IsLeader)
+        {
+            // Both loops keep running (a as a failing follower after it steps down), so both wait on the clock.
+            await Step(time, Retry, waiting: 2);
+            elapsed += Retry;
+            if (elapsed > TimeSpan.FromSeconds(60)) Assert.Fail("b never took over");
+            if (b.HasPendingChange) (await b.NextChange()).ShouldBeTrue();
+        }
+        elapsed.ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(15) + Retry + Retry);
+        store.Current!.HolderIdentity.ShouldBe("b");
+        a.Elector.IsLeader.ShouldBeFalse("a stepped down after its renew deadline");
+        a.Stop.Cancel(); b.Stop.Cancel();
+        await Task.WhenAll(a.Running, b.Running).WaitAsync(Bounded.Default);
+    }
+
+    [Test]
+    public async Task A_leader_that_cannot_renew_within_the_deadline_stops_leading()
+    {
+        var time = new ManualTimeProvider();
+        var store = new MemoryLeaseStore();
+        var a = new Candidate("a", store, time);
+        (await a.NextChange()).ShouldBeTrue();
+        a.Reachable = false;
+        for (var i = 0; i < 5; i++) await Step(time, Retry, waiting: 1);
+        (await a.NextChange()).ShouldBeFalse();
+        a.Elector.IsLeader.ShouldBeFalse();
+        a.Stop.Cancel();
+        await a.Running.WaitAsync(Bounded.Default);
+    }
+
+    [Test]
+    public void Inconsistent_timings_are_rejected()
+    {
+        Should.Throw<ArgumentException>(() => new LeaderElectionOptions("x") { LeaseDuration = TimeSpan.FromSeconds(5) }.Validate());
+        Should.Throw<ArgumentException>(() => new LeaderElectionOptions("x") { RetryPeriod = TimeSpan.FromSeconds(12) }.Validate());
+        Should.Throw<ArgumentException>(() => new LeaderElectionOptions("").Validate());
+    }
+}
