@@ -40,23 +40,9 @@ internal static partial class Data
             for (var i = 1; i + 1 < a.Length; i += 2) if (Str(a[i]) == key) return a[i + 1];
             return Str("");
         });
-        r.Add("domain", "domainHost", "domainHost S", "the host of a URL-ish S: white space, scheme and trailing '/' removed", 1, 1, ValueShape.String, (a, in _) => Str(Host(Str(a[0]))));
-        r.Add("domain", "domainBare", "domainBare S", "domainHost without a leading www.", 1, 1, ValueShape.String, (a, in _) =>
-        {
-            var h = Host(Str(a[0]));
-            return Str(h.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? h[4..] : h);
-        });
     }
 
     public static string Slugify(string s) => NonAlnum().Replace(s.ToLowerInvariant(), "-").Trim('-');
-
-    private static string Host(string s)
-    {
-        s = s.Trim();
-        var scheme = s.IndexOf("://", StringComparison.Ordinal);
-        if (scheme >= 0) s = s[(scheme + 3)..];
-        return s.TrimEnd('/');
-    }
 
     [GeneratedRegex("[^a-z0-9]+")]
     private static partial Regex NonAlnum();
