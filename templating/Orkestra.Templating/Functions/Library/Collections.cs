@@ -12,25 +12,24 @@ internal static class Collections
 
     public static void Register(FunctionRegistry r)
     {
-        r.Add(C, "asList", "asList VALUE", "VALUE as a list: a list as is, a JSON array string parsed, nil as [], anything else as a one-item list", 1, 1, ValueShape.List, (a, in _) =>
+        r.Add(C, "asList", "asList VALUE", "VALUE as a list: a list as is, a JSON array or YAML list string parsed; [] for anything else", 1, 1, ValueShape.List, (a, in _) =>
         {
             var v = a[0];
             switch (GoValues.Kind(v))
             {
                 case GoKind.List: return v;
-                case GoKind.Nil: return ListValue.Empty;
-                case GoKind.String when Types.ParseJson(v.ToStringValue()) is { } parsed && GoValues.Kind(parsed) == GoKind.List: return parsed;
-                default: return new ListValue([v]);
+                case GoKind.String when FlatYaml.Parse(v.ToStringValue()) is { } parsed && GoValues.Kind(parsed) == GoKind.List: return parsed;
+                default: return ListValue.Empty;
             }
         });
-        r.Add(C, "asMap", "asMap VALUE", "VALUE as a map: a map as is, a JSON object string parsed, nil as an empty map", 1, 1, ValueShape.Map, (a, in _) =>
+        r.Add(C, "asMap", "asMap VALUE", "VALUE as a map: a map as is, a JSON object or YAML map string parsed, nil as an empty map; an error otherwise", 1, 1, ValueShape.Map, (a, in _) =>
         {
             var v = a[0];
             switch (GoValues.Kind(v))
             {
                 case GoKind.Map: return v;
                 case GoKind.Nil: return MapValue.Empty;
-                case GoKind.String when Types.ParseJson(v.ToStringValue()) is { } parsed && GoValues.Kind(parsed) == GoKind.Map: return parsed;
+                case GoKind.String when FlatYaml.Parse(v.ToStringValue()) is { } parsed && GoValues.Kind(parsed) == GoKind.Map: return parsed;
                 default: throw new TemplateFunctionException($"asMap: cannot convert {Describe(v)} to a map");
             }
         });
@@ -38,11 +37,11 @@ internal static class Collections
             (a, in _) => Str(GoValues.Kind(a[0]) is GoKind.Map or GoKind.List ? Types.Json(a[0]) : Str(a[0])));
         r.Add(C, "listGet", "listGet LIST INDEX", "item INDEX of LIST, or nil when out of range", 2, 2, ValueShape.Any,
             (a, in _) => GoValues.ListItem(a[0], (int)Math.Clamp(Int("listGet", a[1]), -1, int.MaxValue)));
-        r.Add(C, "listHas", "listHas LIST VALUE", "true when LIST contains VALUE (compared as printed text)", 2, 2, ValueShape.Bool,
+        r.Add(C, "listHas", "listHas LIST VALUE", "true when LIST contains VALUE (Go ==: same kind and value)", 2, 2, ValueShape.Bool,
             (a, in _) =>
             {
-                var wanted = Str(a[1]);
-                return Bool(GoValues.EnumerateList(a[0]).Any(x => Str(x) == wanted));
+                var wanted = a[1];
+                return Bool(GoValues.EnumerateList(a[0]).Any(x => GoValues.DeepEqual(x, wanted)));
             });
         r.Add(C, "listLen", "listLen LIST", "number of items in LIST (0 for non-lists)", 1, 1, ValueShape.Number,
             (a, in _) => Num(GoValues.Kind(a[0]) == GoKind.List ? GoValues.Count(a[0]) : 0));
@@ -64,12 +63,12 @@ internal static class Collections
         });
         r.Add(C, "hasKey", "hasKey MAP KEY", "true when MAP has KEY", 2, 2, ValueShape.Bool, (a, in _) => Bool(GoValues.TryGetMember(a[0], Str(a[1]), out var unused)));
 
-        r.Add(S, "getOr", "getOr VALUE DEFAULT", "VALUE unless it is nil or \"\", else DEFAULT", 2, 2, ValueShape.Any,
-            (a, in _) => GoValues.IsNil(a[0]) || (GoValues.Kind(a[0]) == GoKind.String && a[0].ToStringValue().Length == 0) ? a[1] : a[0]);
+        r.Add(S, "getOr", "getOr VALUE DEFAULT", "VALUE unless it is empty (as for default), else DEFAULT", 2, 2, ValueShape.Any,
+            (a, in _) => GoValues.IsEmpty(a[0]) ? a[1] : a[0]);
         r.Add(S, "getStringOr", "getStringOr VALUE DEFAULT", "VALUE when it is a non-empty string, else DEFAULT", 2, 2, ValueShape.Any,
             (a, in _) => GoValues.Kind(a[0]) == GoKind.String && a[0].ToStringValue().Length > 0 ? a[0] : a[1]);
-        r.Add(S, "getIntOr", "getIntOr VALUE DEFAULT", "VALUE when it is a number, else DEFAULT", 2, 2, ValueShape.Any,
-            (a, in _) => GoValues.Kind(a[0]) == GoKind.Number ? a[0] : a[1]);
+        r.Add(S, "getIntOr", "getIntOr VALUE DEFAULT", "VALUE as an integer (truncated) when it is a number, else DEFAULT (numeric strings are not accepted)", 2, 2, ValueShape.Any,
+            (a, in _) => GoValues.Kind(a[0]) == GoKind.Number ? Num(decimal.Truncate(a[0].ToNumberValue())) : a[1]);
         r.Add(S, "getBoolOr", "getBoolOr VALUE DEFAULT", "VALUE when it is a boolean, else DEFAULT", 2, 2, ValueShape.Any,
             (a, in _) => GoValues.Kind(a[0]) == GoKind.Bool ? a[0] : a[1]);
     }

@@ -27,6 +27,7 @@ internal static class Conditional
             return NilValue.Instance;
         });
         r.Add(C, "empty", "empty VALUE", "true for nil, \"\", 0, false, empty lists and maps, and \"<no value>\"", 1, 1, ValueShape.Bool, (a, in _) => Bool(GoValues.IsEmpty(a[0])));
+        r.Add(C, "Empty", "Empty VALUE", "same as empty (the capitalised name Orkestra's index lists)", 1, 1, ValueShape.Bool, (a, in _) => Bool(GoValues.IsEmpty(a[0])));
         r.Add(C, "notEmpty", "notEmpty VALUE", "the opposite of empty", 1, 1, ValueShape.Bool, (a, in _) => Bool(!GoValues.IsEmpty(a[0])));
     }
 

@@ -14,9 +14,9 @@ internal static class Types
     public static void Register(FunctionRegistry r)
     {
         r.Add(C, "toInt", "toInt VALUE", "an integer: floats truncate, bools are 1/0, numeric strings parse, \"\" and nil are 0", 1, 1, ValueShape.Number,
-            (a, in _) => Num(Int("toInt", a[0])));
+            (a, in _) => Num(decimal.Truncate(Convert("toInt", a[0], "int"))));
         r.Add(C, "toFloat", "toFloat VALUE", "a number: numeric strings parse, bools are 1/0, \"\" and nil are 0", 1, 1, ValueShape.Number,
-            (a, in _) => Num(Number("toFloat", a[0])));
+            (a, in _) => Num(Convert("toFloat", a[0], "float64")));
         r.Add(C, "toBool", "toBool VALUE", "true for true/1/yes/on, false for false/0/no/off/\"\"; anything else is an error", 1, 1, ValueShape.Bool, (a, in _) =>
         {
             var v = a[0];
@@ -53,14 +53,23 @@ internal static class Types
             (a, in _) => Bool(GoValues.Kind(a[0]) is GoKind.Map or GoKind.List));
     }
 
+    private static decimal Convert(string fn, FluidValue v, string type)
+    {
+        if (GoValues.IsNil(v) || (GoValues.Kind(v) == GoKind.String && v.ToStringValue().Trim().Length == 0)) return 0;
+        return TryNumber(v, out var n) ? n : throw new TemplateFunctionException($"{fn}: cannot convert {Describe(v)} to {type}");
+    }
+
     private static void Predicate(FunctionRegistry r, string name, string description, GoKind kind) =>
         r.Add(C, name, $"{name} VALUE", description, 1, 1, ValueShape.Bool, (a, in _) => Bool(GoValues.Kind(a[0]) == kind));
+
+    // Go's encoder writes \" rather than \u0022; relaxed escaping keeps JSON readable in ConfigMaps and annotations.
+    private static readonly JsonWriterOptions s_options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Compact JSON of a template value (maps with sorted keys, like Go's encoding/json).</summary>
     public static string Json(FluidValue value)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream)) Write(writer, value);
+        using (var writer = new Utf8JsonWriter(stream, s_options)) Write(writer, value);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
