@@ -1,0 +1,94 @@
+using Fluid.Values;
+using Orkestra.Katalog.Conditions;
+using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Model;
+using Orkestra.Templating;
+using Orkestra.Templating.Values;
+
+namespace Orkestra.Katalog.Compilation;
+
+/// <summary>
+/// A compiled condition (§3): the field is either a dot path (<see cref="Path"/>, walked from the render root)
+/// or a template (<see cref="FieldTemplate"/>, whose rendered string is compared); the expected value is
+/// literal or templated. Shared, immutable, thread-safe.
+/// </summary>
+public sealed class CompiledCondition
+{
+    internal CompiledCondition(ConditionSpec source, IReadOnlyList<string>? path, CompiledText? fieldTemplate, CompiledText? expected)
+    {
+        Source = source;
+        Path = path;
+        FieldTemplate = fieldTemplate;
+        Expected = expected;
+    }
+
+    public ConditionSpec Source { get; }
+    public SourceLocation Location => Source.Location;
+    public ConditionOperator Operator => Source.Operator;
+    public bool Negate => Source.Negate;
+
+    /// <summary>Segments of a dot-path field (null when the field is a template).</summary>
+    public IReadOnlyList<string>? Path { get; }
+
+    /// <summary>The field template (null when the field is a dot path).</summary>
+    public CompiledText? FieldTemplate { get; }
+
+    /// <summary>The expected value (null for exists/notExists/unique/type operators).</summary>
+    public CompiledText? Expected { get; }
+
+    /// <summary>The field as the user wrote it.</summary>
+    public string FieldText => Source.Field.Value;
+
+    /// <summary>The field's value and whether it is present (a template field is present when it renders non-empty).</summary>
+    public (FluidValue Value, bool Present) ResolveField(RenderScope scope)
+    {
+        if (FieldTemplate is not null)
+        {
+            var text = FieldTemplate.Render(scope);
+            return (GoValues.String(text), text.Length > 0);
+        }
+        FluidValue current = scope.Root;
+        foreach (var segment in Path!)
+        {
+            if (!GoValues.TryGetMember(current, segment, out current)) return (GoValues.Nil, false);
+        }
+        return (current, !GoValues.IsNil(current));
+    }
+
+    /// <summary>Evaluates the condition (negation applied). Throws <see cref="KatalogRenderException"/> on template failures.</summary>
+    public bool Evaluate(RenderScope scope)
+    {
+        var (value, present) = ResolveField(scope);
+        var expected = Expected?.Render(scope) ?? "";
+        return ConditionOperators.Evaluate(Operator, value, present, expected) != Negate;
+    }
+
+    public override string ToString() => $"{FieldText} {Source.OperatorName}{(Expected is null ? "" : " " + Expected.Text)}";
+}
+
+/// <summary><c>when</c> (all pass) AND <c>or</c> (one passes, or empty). Shared, immutable, thread-safe.</summary>
+public sealed class CompiledGate(IReadOnlyList<CompiledCondition> when, IReadOnlyList<CompiledCondition> or)
+{
+    public static readonly CompiledGate Always = new([], []);
+
+    public IReadOnlyList<CompiledCondition> When { get; } = when;
+    public IReadOnlyList<CompiledCondition> Or { get; } = or;
+    public bool IsEmpty => When.Count == 0 && Or.Count == 0;
+
+    public bool Evaluate(RenderScope scope) => FirstFailure(scope) is null && OrPasses(scope);
+
+    /// <summary>The first <c>when</c> condition that fails (for "gated off because …" messages), else null.</summary>
+    public CompiledCondition? FirstFailure(RenderScope scope)
+    {
+        foreach (var condition in When) if (!condition.Evaluate(scope)) return condition;
+        return null;
+    }
+
+    /// <summary>True when <c>or</c> is empty or one of its conditions passes.</summary>
+    public bool OrPasses(RenderScope scope)
+    {
+        if (Or.Count == 0) return true;
+        foreach (var condition in Or) if (condition.Evaluate(scope)) return true;
+        return false;
+    }
+}

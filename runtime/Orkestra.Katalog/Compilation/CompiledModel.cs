@@ -1,0 +1,108 @@
+using Orkestra.Katalog.Children;
+using Orkestra.Katalog.Model;
+using Orkestra.Templating.Functions;
+
+namespace Orkestra.Katalog.Compilation;
+
+/// <summary>
+/// One compiled Katalog: an operator per CRD, every template compiled once with this Katalog's functions.
+/// Shared, immutable, thread-safe; replaced as a whole, never edited.
+/// </summary>
+public sealed class CompiledKatalog(KatalogDocument source, FunctionRegistry functions, IReadOnlyList<CompiledOperator> operators)
+{
+    public KatalogDocument Source { get; } = source;
+    public string Name => Source.Metadata.Name;
+
+    /// <summary>The standard library plus this Katalog's <c>notes.functions</c>.</summary>
+    public FunctionRegistry Functions { get; } = functions;
+
+    public IReadOnlyList<CompiledOperator> Operators { get; } = operators;
+
+    public CompiledOperator? Find(string crdName) => Operators.FirstOrDefault(o => o.Name == crdName);
+}
+
+/// <summary>
+/// Everything one CRD's operator evaluates per reconcile. Static configuration (apiTypes, reconciler tuning,
+/// files, selectors) is read from <see cref="Crd"/>; templated parts are compiled here.
+/// Shared, immutable, thread-safe.
+/// </summary>
+public sealed record CompiledOperator(
+    CrdEntry Crd,
+    IReadOnlyList<string> Finalizers,
+    IReadOnlyList<CompiledLabel> Labels,
+    CompiledGate Gate,
+    CompiledHook? OnCreate,
+    CompiledHook? OnReconcile,
+    CompiledHook? OnDelete,
+    CompiledStatus Status,
+    IReadOnlyList<CompiledCross> Cross,
+    CompiledRequeue? Requeue,
+    CompiledAutoscale? Autoscale,
+    CompiledValidation? Validation,
+    CompiledMutation? Mutation,
+    CompiledNormalize? Normalize,
+    CompiledConversion? Conversion)
+{
+    public string Name => Crd.Name;
+    public ApiTypes ApiTypes => Crd.ApiTypes;
+    public ReconcilerConfig Reconciler => Crd.OperatorBox.Reconciler;
+
+    public IEnumerable<CompiledHook> Hooks => new[] { OnCreate, OnReconcile, OnDelete }.OfType<CompiledHook>();
+
+    /// <summary>Kinds declared in onCreate then onReconcile, first occurrence order: the kinds read into <c>.children</c> (§4.3).</summary>
+    public IReadOnlyList<IChildKind> ObservedKinds { get; } =
+        new[] { OnCreate, OnReconcile }.OfType<CompiledHook>().SelectMany(h => h.Children).Select(c => c.Kind).Distinct().ToArray();
+}
+
+/// <summary>A label written onto the CR; the value may be a template.</summary>
+public sealed record CompiledLabel(string Name, CompiledText Value);
+
+/// <summary>A compiled hook block: external calls, the block gate, children in declaration order.</summary>
+public sealed record CompiledHook(HookKind Hook, IReadOnlyList<CompiledExternal> External, CompiledGate Gate, IReadOnlyList<CompiledChild> Children);
+
+/// <summary>
+/// One child entry: <see cref="Body"/> renders to the JSON entry the kind's builder takes
+/// (<see cref="IChildKind.Build"/>); common keys (reconcile, once, sleep, …) are on <see cref="Source"/>.
+/// </summary>
+public sealed record CompiledChild(ChildEntry Source, HookKind Hook, CompiledNode Body, CompiledGate Gate, CompiledForEach? ForEach)
+{
+    public IChildKind Kind => Source.Kind;
+
+    /// <summary>How messages name the entry: <c>onCreate.deployments[0]</c>.</summary>
+    public string Describe() => Source.Describe(Hook);
+}
+
+/// <summary><c>forEach</c>: the collection (dot path or template) and the loop variable name.</summary>
+public sealed record CompiledForEach(IReadOnlyList<string>? Path, CompiledText? Template, string As);
+
+public sealed record CompiledStatus(bool Conditions, IReadOnlyList<CompiledStatusField> Fields);
+
+/// <summary>A <c>status.fields</c> entry; <see cref="Path"/> is relative to <c>status</c>.</summary>
+public sealed record CompiledStatusField(IReadOnlyList<string> Path, string PathText, CompiledNode Value, string Type, CompiledGate Gate, bool ClearOnFalse, StatusField Source);
+
+public sealed record CompiledCross(CrossRead Source, CompiledText? Name, CompiledText? Namespace, IReadOnlyList<CompiledLabel> MatchLabels, IReadOnlyList<CompiledLabel> LabelSelector);
+
+public sealed record CompiledExternal(ExternalCall Source, CompiledText Url, CompiledText? Body, IReadOnlyList<CompiledLabel> Headers, CompiledText? Token, CompiledGate Gate);
+
+/// <summary><c>reconciler.requeue</c>: <see cref="After"/> renders to a Go duration (empty or 0s = none).</summary>
+public sealed record CompiledRequeue(CompiledText? After, CompiledGate Gate);
+
+public sealed record CompiledAutoscale(AutoscaleConfig Source, CompiledGate Conditions);
+
+public sealed record CompiledValidation(IReadOnlyList<CompiledExternal> External, IReadOnlyList<CompiledValidationRule> Rules);
+
+/// <summary>The CR passes the rule when <see cref="Condition"/> holds (or <see cref="Gate"/> does not).</summary>
+public sealed record CompiledValidationRule(CompiledCondition Condition, CompiledText Message, RuleAction Action, CompiledGate Gate, ValidationRule Source);
+
+public sealed record CompiledMutation(bool MutateFirst, IReadOnlyList<CompiledExternal> External, IReadOnlyList<CompiledMutationRule> Rules);
+
+public sealed record CompiledMutationRule(CompiledText Field, CompiledText Value, bool IsOverride, ConditionValueType ValueType, CompiledGate Gate, bool FiresReconcile, MutationRule Source);
+
+public sealed record CompiledNormalize(IReadOnlyList<CompiledNormalizeField> Fields, bool Audit);
+
+/// <summary>A normalize rewrite: <see cref="Path"/> is relative to <c>spec</c>.</summary>
+public sealed record CompiledNormalizeField(IReadOnlyList<string> Path, CompiledText Template, string? Type, NormalizeField Source);
+
+public sealed record CompiledConversion(string StorageVersion, bool UpdateCrd, bool Participant, IReadOnlyList<CompiledConversionPath> Paths);
+
+public sealed record CompiledConversionPath(string From, string To, CompiledNode Spec, ConversionPath Source);

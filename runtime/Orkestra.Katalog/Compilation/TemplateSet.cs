@@ -1,0 +1,59 @@
+using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Loading;
+using Orkestra.Katalog.Model;
+using Orkestra.Templating;
+
+namespace Orkestra.Katalog.Compilation;
+
+/// <summary>
+/// Compiles the templates of one Katalog with that Katalog's functions (its <c>notes.functions</c> over the
+/// standard library). Each distinct template text is compiled once and shared; diagnostics are mapped from the
+/// position inside the scalar to the Katalog's file:line:col and quote the user's template.
+/// Per Katalog compile; not thread-safe (the templates it returns are).
+/// </summary>
+internal sealed class TemplateSet(TemplateCompiler compiler, DiagnosticBag diagnostics)
+{
+    private readonly Dictionary<string, TemplateCompileResult> _cache = new(StringComparer.Ordinal);
+
+    public DiagnosticBag Diagnostics { get; } = diagnostics;
+
+    /// <summary>Number of distinct templates compiled (each text once).</summary>
+    public int DistinctTemplates => _cache.Count;
+
+    /// <summary>The template of a scalar containing <c>{{</c>; null for literal text or when it did not compile (reported).</summary>
+    public CompiledTemplate? Compile(YamlScalar scalar, string what)
+    {
+        if (!scalar.IsTemplate) return null;
+        if (!_cache.TryGetValue(scalar.Value, out var result))
+        {
+            result = compiler.Compile(scalar.Value);
+            _cache[scalar.Value] = result;
+        }
+        foreach (var d in result.Diagnostics)
+            Diagnostics.Error(scalar.LocationOf(d.Offset), $"{what}: {d.Message} in template {TemplateText.Quote(scalar.Value)}");
+        return result.Template;
+    }
+
+    public CompiledText Text(YamlScalar scalar, string what) => CompiledText.FromScalar(scalar, Compile(scalar, what));
+
+    public CompiledText? OptionalText(YamlScalar? scalar, string what) => scalar is null ? null : Text(scalar, what);
+
+    /// <summary>Compiles a YAML subtree; map keys may be templates too.</summary>
+    public CompiledNode Node(YamlNode node, string what)
+    {
+        switch (node)
+        {
+            case YamlScalar s when s.IsTemplate:
+                var template = Compile(s, what);
+                return template is null ? new CompiledLiteral(s.Location, null) : new CompiledTemplateNode(s, template);
+            case YamlScalar s:
+                return new CompiledLiteral(s.Location, CoreSchema.ToJson(s));
+            case YamlMap map:
+                return new CompiledMap(map.Location, map.Entries.Select(e => (Text(e.Key, $"{what} key"), Node(e.Value, $"{what}.{e.Key.Value}"))).ToArray());
+            case YamlList list:
+                return new CompiledList(list.Location, list.Items.Select((item, i) => Node(item, $"{what}[{i}]")).ToArray());
+            default:
+                throw new InvalidOperationException($"unexpected node {node.GetType().Name}");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Validation;
+
+namespace Orkestra.Katalog.Loading;
+
+/// <summary>Loaded Katalogs (those whose YAML could be bound, possibly with errors) and every diagnostic.</summary>
+public sealed record KatalogLoadResult(IReadOnlyList<KatalogDocument> Katalogs, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+}
+
+/// <summary>
+/// Katalog file → located tree → model. Never throws on bad input: every problem becomes a located diagnostic,
+/// all of them are reported, and a document is returned whenever its YAML could be read (so the compiler can
+/// report template errors in the same run). Stateless; safe on any thread.
+/// </summary>
+public static class KatalogLoader
+{
+    /// <summary>Loads files and runs the cross-document validators (CRD names, dependsOn, cross targets).</summary>
+    public static KatalogLoadResult LoadFiles(IEnumerable<string> paths)
+    {
+        var diagnostics = new DiagnosticBag();
+        var katalogs = new List<KatalogDocument>();
+        foreach (var path in paths)
+        {
+            if (LoadFile(path, diagnostics) is { } katalog) katalogs.Add(katalog);
+        }
+        KatalogValidators.Run(katalogs, diagnostics);
+        return new KatalogLoadResult(katalogs, diagnostics.Sorted());
+    }
+
+    /// <summary>Loads Katalog text (tests, stdin); relative paths resolve against <paramref name="directory"/>.</summary>
+    public static KatalogLoadResult LoadText(string text, string file, string? directory = null)
+    {
+        var diagnostics = new DiagnosticBag();
+        var katalog = LoadText(text, file, directory ?? Directory.GetCurrentDirectory(), diagnostics);
+        IReadOnlyList<KatalogDocument> katalogs = katalog is null ? [] : [katalog];
+        KatalogValidators.Run(katalogs, diagnostics);
+        return new KatalogLoadResult(katalogs, diagnostics.Sorted());
+    }
+
+    internal static KatalogDocument? LoadFile(string path, DiagnosticBag diagnostics)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            diagnostics.Error(SourceLocation.None(path), e is FileNotFoundException or DirectoryNotFoundException
+                ? "Katalog file not found" : $"cannot read the Katalog file: {e.Message}");
+            return null;
+        }
+        return LoadText(text, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? Directory.GetCurrentDirectory(), diagnostics);
+    }
+
+    internal static KatalogDocument? LoadText(string text, string file, string directory, DiagnosticBag diagnostics)
+    {
+        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
+        var source = new SourceText(file, text.Replace("\r\n", "\n", StringComparison.Ordinal));
+        var root = YamlTreeReader.Read(source, diagnostics);
+        if (root is null) return null;
+        var ctx = new LoadContext(diagnostics, Path.GetFullPath(directory));
+        return new KatalogBinder(ctx, source).BindDocument(root);
+    }
+}

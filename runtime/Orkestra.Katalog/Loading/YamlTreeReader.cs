@@ -1,0 +1,150 @@
+using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Model;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Orkestra.Katalog.Loading;
+
+/// <summary>
+/// Reads YAML text into the located tree with YamlDotNet's event parser (no reflection, AOT-safe).
+/// One document per file: a second document is an error at its start. Anchors and aliases are resolved
+/// (an alias shares its anchor's node); merge keys (<c>&lt;&lt;</c>), complex keys and duplicate keys are errors.
+/// A syntax error stops the file (YamlDotNet cannot resume) and is reported at its position.
+/// Stateless; safe on any thread.
+/// </summary>
+internal static class YamlTreeReader
+{
+    public static YamlNode? Read(SourceText source, DiagnosticBag diagnostics) => Read(source, diagnostics, single: true).FirstOrDefault();
+
+    /// <summary>Every document of a file (kubectl-style files such as a crdFile may hold several).</summary>
+    public static IReadOnlyList<YamlNode> ReadAll(SourceText source, DiagnosticBag diagnostics) => Read(source, diagnostics, single: false);
+
+    private static IReadOnlyList<YamlNode> Read(SourceText source, DiagnosticBag diagnostics, bool single)
+    {
+        var roots = new List<YamlNode>();
+        var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        var parser = new Parser(new StringReader(source.Text));
+        var documents = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                switch (parser.Current)
+                {
+                    case DocumentStart start:
+                        documents++;
+                        if (single && documents == 2)
+                        {
+                            diagnostics.Error(source.Location((int)start.Start.Index),
+                                "a Katalog file holds exactly one YAML document; remove the second document (after '---')");
+                            return roots;
+                        }
+                        anchors.Clear();
+                        break;
+                    case NodeEvent:
+                        var root = ReadNode(parser, source, anchors, diagnostics);
+                        if (root is not YamlScalar { IsNull: true }) roots.Add(root);
+                        continue; // ReadNode consumed the node's events
+                }
+            }
+        }
+        catch (YamlException e)
+        {
+            var at = e.Start.Line > 0 ? new SourceLocation(source.File, (int)e.Start.Line, (int)e.Start.Column) : source.Location(source.Text.Length);
+            diagnostics.Error(at, "YAML syntax error: " + e.Message.TrimEnd('.'));
+            return [];
+        }
+        if (roots.Count == 0) diagnostics.Error(new SourceLocation(source.File, 1, 1), "the file is empty; expected a YAML document");
+        return roots;
+    }
+
+    /// <summary>Reads the node at <c>parser.Current</c> and leaves the parser on the event after it.</summary>
+    private static YamlNode ReadNode(Parser parser, SourceText source, Dictionary<string, YamlNode> anchors, DiagnosticBag diagnostics)
+    {
+        var current = parser.Current!;
+        switch (current)
+        {
+            case AnchorAlias alias:
+            {
+                parser.MoveNext();
+                if (anchors.TryGetValue(alias.Value.Value, out var target)) return target;
+                diagnostics.Error(Loc(source, alias.Start), $"unknown alias '*{alias.Value.Value}'");
+                return new YamlScalar(source, (int)alias.Start.Index, (int)alias.End.Index, "", YamlScalarStyle.Plain);
+            }
+            case Scalar scalar:
+            {
+                parser.MoveNext();
+                var style = scalar.Style switch
+                {
+                    ScalarStyle.SingleQuoted => YamlScalarStyle.SingleQuoted,
+                    ScalarStyle.DoubleQuoted => YamlScalarStyle.DoubleQuoted,
+                    ScalarStyle.Literal => YamlScalarStyle.Literal,
+                    ScalarStyle.Folded => YamlScalarStyle.Folded,
+                    _ => YamlScalarStyle.Plain,
+                };
+                // An explicit !!str tag makes a plain scalar a string, like quoting it.
+                if (style == YamlScalarStyle.Plain && !scalar.Tag.IsEmpty && scalar.Tag.Value == "tag:yaml.org,2002:str")
+                    style = YamlScalarStyle.DoubleQuoted;
+                var node = new YamlScalar(source, (int)scalar.Start.Index, (int)scalar.End.Index, scalar.Value, style);
+                Remember(scalar, node, anchors);
+                return node;
+            }
+            case SequenceStart start:
+            {
+                parser.MoveNext();
+                var items = new List<YamlNode>();
+                while (parser.Current is not SequenceEnd)
+                    items.Add(ReadNode(parser, source, anchors, diagnostics));
+                var end = parser.Current;
+                parser.MoveNext();
+                var node = new YamlList(source, (int)start.Start.Index, (int)end.End.Index, items);
+                Remember(start, node, anchors);
+                return node;
+            }
+            case MappingStart start:
+            {
+                parser.MoveNext();
+                var entries = new List<YamlEntry>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                while (parser.Current is not MappingEnd)
+                {
+                    var keyEvent = parser.Current!;
+                    var key = ReadNode(parser, source, anchors, diagnostics);
+                    var value = ReadNode(parser, source, anchors, diagnostics);
+                    if (key is not YamlScalar keyScalar)
+                    {
+                        diagnostics.Error(Loc(source, keyEvent.Start), $"a map key must be a plain name, not {key.Describe()}");
+                        continue;
+                    }
+                    if (keyScalar.Value == "<<" && keyScalar.IsPlain)
+                    {
+                        diagnostics.Error(keyScalar.Location, "YAML merge keys ('<<') are not supported; write the keys out");
+                        continue;
+                    }
+                    if (!seen.Add(keyScalar.Value))
+                    {
+                        diagnostics.Error(keyScalar.Location, $"duplicate key '{keyScalar.Value}'");
+                        continue;
+                    }
+                    entries.Add(new YamlEntry(keyScalar, value));
+                }
+                var end = parser.Current;
+                parser.MoveNext();
+                var node = new YamlMap(source, (int)start.Start.Index, (int)end.End.Index, entries);
+                Remember(start, node, anchors);
+                return node;
+            }
+            default:
+                // Comments and other events are not nodes; skip them.
+                if (current is null || !parser.MoveNext()) throw new YamlException("unexpected end of the document");
+                return ReadNode(parser, source, anchors, diagnostics);
+        }
+    }
+
+    private static void Remember(NodeEvent e, YamlNode node, Dictionary<string, YamlNode> anchors)
+    {
+        if (!e.Anchor.IsEmpty) anchors[e.Anchor.Value] = node;
+    }
+
+    private static SourceLocation Loc(SourceText source, Mark mark) => new(source.File, (int)mark.Line, (int)mark.Column);
+}
