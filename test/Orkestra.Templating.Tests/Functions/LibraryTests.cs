@@ -114,14 +114,39 @@ public class LibraryTests
     }
 
     [Test]
-    public void Every_function_is_documented_for_ork_notes()
+    public void Piped_values_are_the_last_argument()
     {
-        FunctionRegistry.Standard.All.Count.ShouldBeGreaterThan(140);
-        foreach (var f in FunctionRegistry.Standard.All)
-        {
-            f.Signature.ShouldStartWith(f.Name);
-            f.Description.ShouldNotBeNullOrWhiteSpace();
-            f.Category.ShouldNotBeNullOrWhiteSpace();
-        }
+        Render("{{ .spec.missing | default \"latest\" }}", Data).ShouldBe("latest");
+        Render("{{ .spec.image | toUpper | printf \"%s!\" }}", Data).ShouldBe("NGINX:1.27!");
+        // Orkestra's argument order is kept: the piped value is S only for functions whose S comes last.
+        Render("{{ \".27\" | trimSuffix .spec.image }}", Data).ShouldBe("nginx:1");
+        Render("{{ .children.deployment | readyReplicas }}", Data).ShouldBe("2");
+        Render("{{ \"0 2 * * 1\" | cronDescribe }}", Data).ShouldBe("at 02:00 on Monday");
+    }
+
+    [Test]
+    public void Single_action_results_keep_the_function_type()
+    {
+        Evaluate("{{ toInt \"42\" }}", Data).ShouldBeOfType<Fluid.Values.NumberValue>().ToNumberValue().ShouldBe(42);
+        Evaluate("{{ readyReplicas .children.deployment }}", Data).ToNumberValue().ShouldBe(2);
+        Evaluate("{{ hasCondition . \"Ready\" }}", Data).ShouldBe(Fluid.Values.BooleanValue.True);
+        GoValues.Kind(Evaluate("{{ cronToMap \"*/5 0 * * 1\" }}", Data)).ShouldBe(GoKind.Map);
+    }
+
+    [Test]
+    public void Static_shapes_come_from_the_declared_return_shapes()
+    {
+        Compile("{{ toUpper .spec.image }}").StaticShape.ShouldBe(ValueShape.String);
+        Compile("{{ readyReplicas .children.deployment }}").StaticShape.ShouldBe(ValueShape.Number);
+        Compile("{{ jobSucceeded .children.job }}").StaticShape.ShouldBe(ValueShape.Bool);
+    }
+
+    [Test]
+    public void Time_functions_use_the_injected_clock()
+    {
+        var t = Compile("{{ timeSince .ts }}|{{ timeUntil .due }}|{{ nextCron \"0 9 * * 1\" }}|{{ weekday }}");
+        var data = Data("""{"ts":"2026-05-20T10:29:00Z","due":"2026-05-20T12:00:00Z"}""");
+        var scope = new RenderScope(data, new FixedClock(new DateTimeOffset(2026, 5, 20, 10, 30, 0, TimeSpan.Zero)));
+        t.Render(scope).ShouldBe("60|1h30m0s|2026-05-25T09:00:00Z|true");
     }
 }
