@@ -176,6 +176,7 @@ public class KubernetesFunctionTests
         yield return Row("true", "isSynced", Deployment);
         yield return Row("false", "isSynced", Json("""{"metadata":{"generation":4},"status":{"observedGeneration":3}}"""));
         yield return Row("true", "isSynced", Json("{}"));
+        yield return Row("false", "isSynced", Nil);
         yield return Row("false", "isTerminating", Deployment);
         yield return Row("true", "isTerminating", Json("""{"metadata":{"deletionTimestamp":"2026-05-20T10:00:00Z"}}"""));
         yield return Row("true", "resourceExists", Deployment);

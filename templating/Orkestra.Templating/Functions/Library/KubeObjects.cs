@@ -48,8 +48,8 @@ internal static class KubeObjects
         r.Add(C, "conditionMessage", "conditionMessage OBJ TYPE", "the message of condition TYPE in OBJ's status.conditions, or \"\"", 2, 2, ValueShape.String, (a, in _) => Str(Text(Condition(a[0], Str(a[1])), "message")));
         r.ObjInt(C, "generation", "metadata.generation of OBJ, or 0", o => Long(o, "metadata", "generation"));
         r.ObjInt(C, "observedGeneration", "status.observedGeneration of OBJ, or 0", o => Long(o, "status", "observedGeneration"));
-        r.ObjBool(C, "isSynced", "true when metadata.generation equals status.observedGeneration (also when both are absent)",
-            o => Long(o, "metadata", "generation") == Long(o, "status", "observedGeneration"));
+        r.ObjBool(C, "isSynced", "true when metadata.generation equals status.observedGeneration (also when both are absent); false when OBJ does not exist",
+            o => GoValues.Kind(o) == GoKind.Map && Long(o, "metadata", "generation") == Long(o, "status", "observedGeneration"));
         r.ObjBool(C, "isTerminating", "true when metadata.deletionTimestamp is set", o => Text(o, "metadata", "deletionTimestamp").Length > 0);
         r.ObjBool(C, "resourceExists", "true when OBJ is a map (the child has been observed)", o => GoValues.Kind(o) == GoKind.Map);
         r.ObjString(C, "ownerKind", "the kind of OBJ's first ownerReference, or \"\"", o => Text(GoValues.ListItem(Path(o, "metadata", "ownerReferences"), 0), "kind"));
