@@ -14,6 +14,7 @@ namespace Orkestra.Katalog.Compilation;
 internal sealed class TemplateSet(TemplateCompiler compiler, DiagnosticBag diagnostics)
 {
     private readonly Dictionary<string, TemplateCompileResult> _cache = new(StringComparer.Ordinal);
+    private readonly HashSet<YamlScalar> _reported = new(ReferenceEqualityComparer.Instance);
 
     public DiagnosticBag Diagnostics { get; } = diagnostics;
 
@@ -29,6 +30,7 @@ internal sealed class TemplateSet(TemplateCompiler compiler, DiagnosticBag diagn
             result = compiler.Compile(scalar.Value);
             _cache[scalar.Value] = result;
         }
+        if (!_reported.Add(scalar)) return result.Template; // a scalar compiled twice (type check, tree) reports once
         foreach (var d in result.Diagnostics)
             Diagnostics.Error(scalar.LocationOf(d.Offset), $"{what}: {d.Message} in template {TemplateText.Quote(scalar.Value)}");
         return result.Template;

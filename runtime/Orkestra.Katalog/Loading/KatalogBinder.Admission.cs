@@ -125,7 +125,7 @@ internal sealed partial class KatalogBinder
                 else if (a.Value != "deny") ctx.Error(a, $"{rulePath}.action must be 'deny' or 'warn', not '{a.Value}'");
             }
             var gate = BindGate(rr);
-            rr.Finish();
+            rr.Finish(s_operatorNames);
             if (message is null || message.IsNull) { ctx.Error(rule, $"{rulePath}.message is required (what the user is told when the rule fails)"); continue; }
             if (condition is not null) rules.Add(new ValidationRule(condition, message, action, gate, rule.Location));
         }

@@ -43,7 +43,7 @@ internal sealed partial class KatalogBinder
             }
             var r = new MapReader(ctx, map, itemPath);
             var condition = BindCondition(r);
-            r.Finish();
+            r.Finish(s_operatorNames);
             if (condition is not null) result.Add(condition);
         }
         return result;

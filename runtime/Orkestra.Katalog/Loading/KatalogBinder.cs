@@ -126,7 +126,7 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         var description = r.String("description");
         if (r.Scalar("mode") is { } mode && mode.Value != "dynamic")
         {
-            if (mode.Value == "typed") ctx.NotSupported(mode, "typed mode needs Go types; use dynamic");
+            if (mode.Value == "typed") ctx.Error(mode, "not supported yet: mode: typed (typed mode needs Go types; use dynamic)");
             else ctx.Error(mode, $"{path}.mode must be 'dynamic' or 'typed', not '{mode.Value}'");
         }
         var crdFileNode = r.Scalar("crdFile");
@@ -207,7 +207,7 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
                 namespaced ??= fromFile.Namespaced;
                 return new ApiTypes(fromFile.Group, fromFile.Version, fromFile.Kind, fromFile.Plural, false, crdFileNode!.Location);
             }
-            if (crdFile is null && !r.Has("apiTypes"))
+            if (crdFileNode is null && !r.Has("apiTypes"))
                 ctx.Error(r.Map, $"{r.Context}: apiTypes is required (group, version, kind, plural), or a crdFile to read them from");
             return new ApiTypes("", "", "", "", false, r.Map.Location);
         }

@@ -138,7 +138,7 @@ internal sealed class LoadContext(DiagnosticBag diagnostics, string directory)
             return null;
         }
         if (File.Exists(full)) return full;
-        Error(node, System.IO.Directory.Exists(full) ? $"{what} '{path}' is a folder, not a file" : $"{what} '{path}' not found (looked for {full})");
+        Error(node, System.IO.Directory.Exists(full) ? $"{what} '{path}' is a folder, not a file" : $"{what} '{path}' not found (relative paths resolve against the Katalog's folder)");
         return null;
     }
 

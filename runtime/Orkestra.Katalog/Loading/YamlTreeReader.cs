@@ -54,6 +54,12 @@ internal static class YamlTreeReader
             diagnostics.Error(at, "YAML syntax error: " + e.Message.TrimEnd('.'));
             return [];
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's parser gives up this way on some truncated flow collections.
+            diagnostics.Error(source.Location(source.Text.TrimEnd().Length), "YAML syntax error: the document ends inside an unclosed '{' or '['");
+            return [];
+        }
         if (roots.Count == 0) diagnostics.Error(new SourceLocation(source.File, 1, 1), "the file is empty; expected a YAML document");
         return roots;
     }
@@ -113,7 +119,7 @@ internal static class YamlTreeReader
                     var value = ReadNode(parser, source, anchors, diagnostics);
                     if (key is not YamlScalar keyScalar)
                     {
-                        diagnostics.Error(Loc(source, keyEvent.Start), $"a map key must be a plain name, not {key.Describe()}");
+                        diagnostics.Error(Loc(source, keyEvent.Start), $"a map key must be a plain name, not {key.Describe()} (quote templates: \"{{{{ ... }}}}\")");
                         continue;
                     }
                     if (keyScalar.Value == "<<" && keyScalar.IsPlain)
