@@ -14,6 +14,8 @@ internal static class Cli
     /// <summary>Every command, in the order `ork --help` lists them.</summary>
     internal static readonly Command[] All =
     [
+        new("validate", Commands.ValidateCommand.Summary, Commands.ValidateCommand.Run),
+        new("render", Commands.RenderCommand.Summary, Commands.RenderCommand.Run),
         new("notes", Commands.NotesCommand.Summary, Commands.NotesCommand.Run),
     ];
 

@@ -57,17 +57,17 @@ public static class ManifestYamlWriter
                 emitter.Emit(new SequenceEnd());
                 break;
             default:
-                var element = node.GetValue<JsonElement>();
-                switch (element.ValueKind)
+                var scalar = node.AsValue();
+                switch (scalar.GetValueKind())
                 {
                     case JsonValueKind.String:
-                        EmitString(emitter, element.GetString()!);
+                        EmitString(emitter, scalar.GetValue<string>());
                         break;
                     case JsonValueKind.True or JsonValueKind.False:
-                        emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, element.ValueKind == JsonValueKind.True ? "true" : "false", ScalarStyle.Plain, true, false));
+                        emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, scalar.GetValueKind() == JsonValueKind.True ? "true" : "false", ScalarStyle.Plain, true, false));
                         break;
                     case JsonValueKind.Number:
-                        emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, element.GetRawText(), ScalarStyle.Plain, true, false));
+                        emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, scalar.ToJsonString(), ScalarStyle.Plain, true, false));
                         break;
                     default:
                         emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, "null", ScalarStyle.Plain, true, false));

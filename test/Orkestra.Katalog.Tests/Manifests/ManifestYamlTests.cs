@@ -62,6 +62,13 @@ public class ManifestYamlTests
     }
 
     [Test]
+    public void Writes_values_built_in_code_not_only_parsed_ones()
+    {
+        var built = new JsonObject { ["s"] = "text", ["n"] = 3L, ["d"] = 1.5, ["b"] = true, ["q"] = "8080", ["list"] = new JsonArray(JsonValue.Create("a")) };
+        ManifestYamlWriter.ToYaml(built).ShouldBe("---\ns: text\n\"n\": 3\nd: 1.5\nb: true\nq: \"8080\"\nlist:\n- a\n");
+    }
+
+    [Test]
     public void Writing_and_reading_back_gives_the_same_json()
     {
         var original = JsonNode.Parse("""

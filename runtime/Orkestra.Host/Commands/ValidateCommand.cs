@@ -1,0 +1,56 @@
+using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Diagnostics;
+
+namespace Orkestra.Host.Commands;
+
+/// <summary>
+/// <c>ork validate -k FILE [-k FILE…]</c>: load, compile and check Katalogs offline. Exit 0 and a short summary
+/// when valid; otherwise every diagnostic as <c>FILE:LINE:COL: error: MESSAGE</c> and exit 1.
+/// </summary>
+internal static class ValidateCommand
+{
+    public const string Summary = "check Katalogs offline: every error as FILE:LINE:COL";
+
+    private const string Help = """
+        Usage: ork validate -k KATALOG [-k KATALOG…]
+
+        Loads, compiles and checks every Katalog without a cluster. Prints a summary and exits 0 when all are
+        valid; otherwise prints every problem as FILE:LINE:COL: error: MESSAGE and exits 1.
+
+        Options:
+          -k, -f, --katalog FILE   a Katalog file (repeatable; katalog.yaml when omitted)
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args is ["-h" or "--help"]) { stdout.WriteLine(Help); return 0; }
+        var line = CommandLine.Parse(args, [["--katalog", "-k", "-f", "--file"]], []);
+        if (line.Error is not null || line.Positional.Count > 0)
+        {
+            stderr.WriteLine($"ork validate: {line.Error ?? $"unexpected argument {line.Positional[0]}"}");
+            stderr.WriteLine(Help);
+            return 2;
+        }
+        var files = line.All("--katalog").Count > 0 ? line.All("--katalog") : ["katalog.yaml"];
+        var result = KatalogCompiler.CompileFiles(files);
+        foreach (var d in result.Diagnostics) stderr.WriteLine(d.ToString());
+        var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+        if (errors > 0)
+        {
+            stderr.WriteLine($"{errors} error{(errors == 1 ? "" : "s")}");
+            return 1;
+        }
+        foreach (var katalog in result.Katalogs)
+        {
+            stdout.WriteLine($"{katalog.Source.File}: Katalog {katalog.Name} is valid");
+            foreach (var op in katalog.Operators)
+            {
+                var hooks = op.Hooks.Select(h => $"{Orkestra.Katalog.Model.Hooks.Name(h.Hook)} {h.Children.Count}").ToArray();
+                stdout.WriteLine($"  {op.Name}: {op.ApiTypes.ApiVersion} {op.ApiTypes.Kind}" +
+                                 (hooks.Length > 0 ? $" — children: {string.Join(", ", hooks)}" : "") +
+                                 (op.Status.Fields.Count > 0 ? $"; status fields: {op.Status.Fields.Count}" : ""));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,257 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fluid.Values;
+using Orkestra.Katalog.Children;
+using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Model;
+using Orkestra.Templating;
+using Orkestra.Templating.Values;
+
+namespace Orkestra.Katalog.Rendering;
+
+/// <summary>What to render: one CR of an operator, the children observed for it, and which hooks.</summary>
+public sealed record RenderRequest(CompiledOperator Operator, JsonElement Cr, IReadOnlyList<JsonElement> ObservedChildren)
+{
+    public IReadOnlySet<HookKind> Hooks { get; init; } = new HashSet<HookKind> { HookKind.OnCreate, HookKind.OnReconcile };
+    public FluidValue? Cross { get; init; }
+    public FluidValue? External { get; init; }
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+    public Random Random { get; init; } = Random.Shared;
+}
+
+/// <summary>A child the reconciler would apply, with how it is to be applied.</summary>
+public sealed record DesiredChild(CompiledChild Entry, JsonObject Manifest)
+{
+    /// <summary>Corrected every cycle (onReconcile, or onCreate with reconcile: true; never Jobs).</summary>
+    public bool DriftCorrected => Entry.Kind.YamlKey != "jobs" && (Entry.Hook == HookKind.OnReconcile || Entry.Source.Reconcile);
+
+    /// <summary>Secrets with <c>once: true</c> (outside onReconcile and without reconcile): created only when absent.</summary>
+    public bool Once => Entry.Source.Once && !DriftCorrected;
+
+    public string Name => (string)Manifest["metadata"]!["name"]!;
+}
+
+/// <summary>An entry whose conditions were false for this CR; <see cref="Reason"/> names the failing condition.</summary>
+public sealed record SkippedChild(CompiledChild? Entry, string Describe, string Reason);
+
+/// <summary>The status the reconciler would write: the Ready condition, observedGeneration and status.fields.</summary>
+public sealed record StatusPreview(JsonObject Status, IReadOnlyList<Diagnostic> Errors);
+
+public sealed record RenderResult(
+    IReadOnlyList<DesiredChild> Children,
+    IReadOnlyList<SkippedChild> Skipped,
+    IReadOnlyList<Diagnostic> Errors,
+    StatusPreview Status)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>
+/// Renders one CR of a compiled operator into the child manifests the reconciler applies and the status it
+/// writes. The one implementation behind both <c>ork render</c> and the runtime's reconcile. Pure given its
+/// request (time and randomness are injected); safe to call concurrently for different CRs.
+/// </summary>
+public static class OperatorRenderer
+{
+    private static readonly HookKind[] Order = [HookKind.OnCreate, HookKind.OnReconcile, HookKind.OnDelete];
+
+    public static RenderResult Render(RenderRequest request)
+    {
+        var op = request.Operator;
+        var owner = Owner(request.Cr, op);
+        var children = ChildrenView.Build(op.ObservedKinds.Select(k => (k, (string?)null)).ToArray(), request.ObservedChildren);
+        var data = TemplateData.ForObject(request.Cr, children, request.Cross, request.External);
+        var scope = Scope(data, request);
+        var context = new ChildBuildContext(owner, request.Time);
+
+        var desired = new List<DesiredChild>();
+        var skipped = new List<SkippedChild>();
+        var errors = new List<Diagnostic>();
+
+        if (!Passes(op.Gate, scope, "operatorBox", skipped, errors, null))
+            return new RenderResult(desired, skipped, errors, Status(op, request, scope, errors));
+
+        foreach (var kind in Order)
+        {
+            if (!request.Hooks.Contains(kind)) continue;
+            var hook = kind switch { HookKind.OnCreate => op.OnCreate, HookKind.OnReconcile => op.OnReconcile, _ => op.OnDelete };
+            if (hook is null) continue;
+            if (!Passes(hook.Gate, scope, Hooks.Name(kind), skipped, errors, null)) continue;
+            foreach (var child in hook.Children) RenderChild(child, data, request, context, desired, skipped, errors);
+        }
+        return new RenderResult(desired, skipped, errors, Status(op, request, scope, errors));
+    }
+
+    private static void RenderChild(CompiledChild child, MapValue data, RenderRequest request, ChildBuildContext context,
+        List<DesiredChild> desired, List<SkippedChild> skipped, List<Diagnostic> errors)
+    {
+        foreach (var (iterationData, label) in Iterations(child, data, request, errors))
+        {
+            var scope = Scope(iterationData, request);
+            var describe = child.Describe() + label;
+            if (!Passes(child.Gate, scope, describe, skipped, errors, child)) continue;
+            try
+            {
+                if (child.Body.Render(scope) is not JsonObject entry)
+                {
+                    errors.Add(Diagnostic.Error(child.Source.Location, $"{describe}: the entry did not render to a map"));
+                    continue;
+                }
+                desired.Add(new DesiredChild(child, child.Kind.Build(entry, context)));
+            }
+            catch (KatalogRenderException e)
+            {
+                errors.Add(e.ToDiagnostic());
+            }
+            catch (ChildBuildException e)
+            {
+                errors.Add(Diagnostic.Error(FieldLocation(child, e.FieldPath), $"{describe}: {e.Message}"));
+            }
+        }
+    }
+
+    /// <summary>One iteration without forEach; with forEach one per element (.item/.&lt;as&gt;, and .value for maps).</summary>
+    private static IEnumerable<(MapValue Data, string Label)> Iterations(CompiledChild child, MapValue data, RenderRequest request, List<Diagnostic> errors)
+    {
+        if (child.ForEach is not { } forEach)
+        {
+            yield return (data, "");
+            yield break;
+        }
+        FluidValue collection;
+        try
+        {
+            collection = forEach.Template is { } template
+                ? template.Evaluate(Scope(data, request))
+                : forEach.Path!.Aggregate((FluidValue)data, (v, segment) => GoValues.TryGetMember(v, segment, out var next) ? next : NilValue.Instance);
+        }
+        catch (KatalogRenderException e)
+        {
+            errors.Add(e.ToDiagnostic());
+            yield break;
+        }
+        if (GoValues.Kind(collection) == GoKind.String && collection.ToStringValue().TrimStart().StartsWith('['))
+        {
+            using var doc = JsonDocument.Parse(collection.ToStringValue());
+            collection = JsonValues.From(doc.RootElement.Clone());
+        }
+        switch (GoValues.Kind(collection))
+        {
+            case GoKind.List:
+                var i = 0;
+                foreach (var item in GoValues.EnumerateList(collection))
+                {
+                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, FluidValue> { ["item"] = item, [forEach.As] = item }), $"[item {i}]");
+                    i++;
+                }
+                break;
+            case GoKind.Map:
+                foreach (var (key, value) in GoValues.EnumerateMap(collection))
+                {
+                    var k = GoValues.String(key);
+                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, FluidValue> { ["item"] = k, ["value"] = value, [forEach.As] = k }), $"[{key}]");
+                }
+                break;
+            case GoKind.Nil:
+                break;
+            default:
+                errors.Add(Diagnostic.Error(child.Source.Location, $"{child.Describe()}: forEach field is {GoValues.TypeName(collection)}, not a list or map"));
+                break;
+        }
+    }
+
+    private static bool Passes(CompiledGate gate, RenderScope scope, string describe, List<SkippedChild> skipped, List<Diagnostic> errors, CompiledChild? child)
+    {
+        if (gate.IsEmpty) return true;
+        try
+        {
+            if (gate.FirstFailure(scope) is { } failed)
+            {
+                skipped.Add(new SkippedChild(child, describe, $"when: {failed} is false"));
+                return false;
+            }
+            if (!gate.OrPasses(scope))
+            {
+                skipped.Add(new SkippedChild(child, describe, $"or: none of {string.Join(", ", gate.Or.Select(c => c.ToString()))} is true"));
+                return false;
+            }
+            return true;
+        }
+        catch (KatalogRenderException e)
+        {
+            errors.Add(e.ToDiagnostic());
+            return false;
+        }
+    }
+
+    private static StatusPreview Status(CompiledOperator op, RenderRequest request, RenderScope scope, List<Diagnostic> errors)
+    {
+        var statusErrors = new List<Diagnostic>();
+        var status = new JsonObject();
+        var succeeded = errors.Count == 0;
+        var generation = request.Cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("generation", out var g) && g.TryGetInt64(out var gen) ? gen : 0;
+        if (op.Status.Conditions)
+        {
+            if (generation > 0) status["observedGeneration"] = generation;
+            var message = succeeded ? "" : string.Join("; ", errors.Select(e => e.Message));
+            status["conditions"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "Ready",
+                ["status"] = succeeded ? "True" : "False",
+                ["reason"] = succeeded ? "ReconcileSucceeded" : "ReconcileError",
+                ["message"] = message,
+            });
+        }
+        foreach (var field in op.Status.Fields)
+        {
+            // Unconditional fields are written only after a successful reconcile; conditional ones always.
+            if (field.Gate.IsEmpty && !succeeded) continue;
+            try
+            {
+                if (!field.Gate.Evaluate(scope))
+                {
+                    if (field.ClearOnFalse) StatusValues.TrySet(status, field.PathText, "", out _);
+                    continue;
+                }
+                var value = field.Value.Render(scope);
+                if (!StatusValues.TryNormalizeType(field.Type, out var type) || !StatusValues.TryCoerce(value, type, out var typed, out var error))
+                {
+                    statusErrors.Add(Diagnostic.Error(field.Source.Location, $"status.fields {field.PathText}: {(type.Length == 0 ? $"unknown type \"{field.Type}\"" : null)}{ErrorOf(value, type)}"));
+                    continue;
+                }
+                if (!StatusValues.TrySet(status, field.PathText, typed, out var pathError))
+                    statusErrors.Add(Diagnostic.Error(field.Source.Location, pathError!));
+            }
+            catch (KatalogRenderException e)
+            {
+                statusErrors.Add(e.ToDiagnostic());
+            }
+        }
+        return new StatusPreview(status, statusErrors);
+    }
+
+    private static string? ErrorOf(JsonNode? value, string type) =>
+        type.Length == 0 ? null : StatusValues.TryCoerce(value, type, out _, out var error) ? null : error;
+
+    private static RenderScope Scope(FluidValue data, RenderRequest request) => new(data, request.Time, request.Random);
+
+    /// <summary>The Katalog location of a child entry field (the key inside the entry when it is there).</summary>
+    private static SourceLocation FieldLocation(CompiledChild child, string fieldPath)
+    {
+        var top = fieldPath.Split('.', '[')[0];
+        return child.Source.Body.Find(top)?.Key.Location ?? child.Source.Location;
+    }
+
+    private static ChildOwner Owner(JsonElement cr, CompiledOperator op)
+    {
+        string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var metadata = cr.TryGetProperty("metadata", out var m) ? m : default;
+        return new ChildOwner(
+            Str(cr, "apiVersion") ?? op.ApiTypes.ApiVersion,
+            Str(cr, "kind") ?? op.ApiTypes.Kind,
+            Str(metadata, "name") ?? "",
+            op.Crd.Namespaced ? Str(metadata, "namespace") ?? "default" : null,
+            Str(metadata, "uid") ?? "");
+    }
+}

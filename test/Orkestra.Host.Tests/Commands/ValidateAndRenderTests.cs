@@ -1,0 +1,102 @@
+namespace Orkestra.Host.Tests.Commands;
+
+[NonParallelizable] // changes the current directory
+public class ValidateAndRenderTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var previous = Directory.GetCurrentDirectory();
+        try
+        {
+            Directory.SetCurrentDirectory(RepoPaths.Root);
+            return (Cli.Run(args, stdout, stderr), stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(previous);
+        }
+    }
+
+    [TestCase("hello-website")]
+    [TestCase("conditional-resources")]
+    [TestCase("status-fields")]
+    [TestCase("secrets-config-env")]
+    [TestCase("pipeline")]
+    [TestCase("cross-database")]
+    public void Every_sample_validates(string sample)
+    {
+        var (code, output, err) = Run("validate", "-k", $"samples/{sample}/katalog.yaml");
+        code.ShouldBe(0, err);
+        output.ShouldContain("is valid");
+    }
+
+    [Test]
+    public void An_invalid_katalog_prints_every_error_with_its_location_and_exits_1()
+    {
+        var dir = Directory.CreateTempSubdirectory("ork-validate-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "katalog.yaml");
+            File.WriteAllText(file, """
+                apiVersion: orkestra.orkspace.io/v1
+                kind: Katalog
+                metadata:
+                  name: broken
+                spec:
+                  crds:
+                    website:
+                      apiTypes: {group: demo.io, version: v1, kind: Website, plural: websites}
+                      operatorBox:
+                        onCreate:
+                          deployments:
+                            - name: "{{ .metadata.name }"
+                              image: "{{ nosuch .spec.image }}"
+                              replcas: 2
+                """);
+            var (code, _, err) = Run("validate", "-k", file);
+            code.ShouldBe(1);
+            var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            lines.Count(l => l.StartsWith(file + ":", StringComparison.Ordinal) && l.Contains(": error: ")).ShouldBeGreaterThanOrEqualTo(3, err);
+            err.ShouldContain($"{file}:12:");
+            err.ShouldContain($"{file}:13:");
+            err.ShouldContain($"{file}:14:");
+            err.ShouldContain("replcas");
+            err.ShouldContain("nosuch");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public void A_missing_katalog_is_an_error_not_a_crash()
+    {
+        var (code, _, err) = Run("validate", "-k", "does/not/exist.yaml");
+        code.ShouldBe(1);
+        err.ShouldContain("does/not/exist.yaml");
+    }
+
+    [Test]
+    public void Render_reports_a_cr_that_matches_no_crd()
+    {
+        var (code, _, err) = Run("render", "-k", "samples/hello-website/katalog.yaml", "--cr", "samples/status-fields/cr.yaml");
+        code.ShouldBe(1);
+        err.ShouldContain("no CRD in the Katalog has kind Database");
+    }
+
+    [Test]
+    public void Render_onDelete_only_renders_the_delete_hook() =>
+        Run("render", "-k", "samples/hello-website/katalog.yaml", "--cr", "samples/hello-website/cr.yaml", "--hook", "onDelete")
+            .Out.ShouldNotContain("kind: Deployment");
+
+    [Test]
+    public void Render_usage_errors_exit_2()
+    {
+        Run("render", "-k", "samples/hello-website/katalog.yaml").Code.ShouldBe(2);
+        Run("render", "--cr", "x.yaml", "--hook", "sometimes").Code.ShouldBe(2);
+        Run("validate", "--bogus").Code.ShouldBe(2);
+    }
+}
