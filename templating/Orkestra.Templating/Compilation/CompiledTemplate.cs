@@ -80,6 +80,31 @@ public sealed class CompiledTemplate
     /// <summary>First field of every chain starting at <c>.</c> or <c>$</c> (e.g. spec, children, external).</summary>
     public IReadOnlyCollection<string> RootFields { get; }
 
+    /// <summary>True when the template is a plain field path (<c>{{ .spec.image }}</c>): <see cref="TryEvaluateJson"/> applies.</summary>
+    public bool IsFieldPath => _rootPath is not null;
+
+    /// <summary>
+    /// Zero-allocation evaluation of a plain field-path template against JSON data: walks the path through the
+    /// element's properties. Returns false when the template is not a plain path; a missing key yields an
+    /// undefined element (<see cref="JsonValueKind.Undefined"/>), which renders as "".
+    /// </summary>
+    public bool TryEvaluateJson(System.Text.Json.JsonElement root, out System.Text.Json.JsonElement value)
+    {
+        value = default;
+        if (_rootPath is null) return false;
+        var current = root;
+        foreach (var field in _rootPath)
+        {
+            if (current.ValueKind != System.Text.Json.JsonValueKind.Object || !current.TryGetProperty(field, out current))
+            {
+                value = default;
+                return true;
+            }
+        }
+        value = current;
+        return true;
+    }
+
     /// <summary>The typed value of a single-action template; otherwise the rendered text as a string value.</summary>
     public FluidValue Evaluate(RenderScope scope)
     {

@@ -232,3 +232,24 @@ public class TemplateLanguageTests
         t.Ast.Statements.ShouldAllBe(s => s is Fluid.Ast.Statement);
     }
 }
+
+public class FieldPathFastPathTests
+{
+    [Test]
+    public void A_plain_field_path_evaluates_directly_on_json_without_allocating()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse("""{"spec":{"image":"nginx","n":{"x":1}}}""");
+        var t = TemplateTestKit.Compile("{{ .spec.image }}");
+        t.IsFieldPath.ShouldBeTrue();
+        t.TryEvaluateJson(doc.RootElement, out var v).ShouldBeTrue();
+        v.GetString().ShouldBe("nginx");
+        TemplateTestKit.Compile("{{ .spec.missing.deeper }}").TryEvaluateJson(doc.RootElement, out var missing).ShouldBeTrue();
+        missing.ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Undefined);
+        TemplateTestKit.Compile("{{ .spec.image | toUpper }}").TryEvaluateJson(doc.RootElement, out _).ShouldBeFalse();
+
+        t.TryEvaluateJson(doc.RootElement, out _); // warm up
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++) t.TryEvaluateJson(doc.RootElement, out v);
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+    }
+}
