@@ -1,6 +1,6 @@
 #!/usr/bin/env pwsh
 # orkestra-aot build entry point (PowerShell mirror of build.sh).
-# Usage: ./build.ps1 [build|test|publish|bench|run] [args...]
+# Usage: ./build.ps1 [build|test|publish|bench|render|run] [args...]
 param([Parameter(Position = 0)][string]$Command = 'build', [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @())
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
@@ -50,11 +50,19 @@ switch ($Command) {
     else { dotnet run -c Release --project bench/Orkestra.Benchmarks -- $suite @more }
     exit $LASTEXITCODE
   }
+  'render' {
+    if ($Rest.Count -lt 1) { Write-Output 'usage: ./build.ps1 render samples/NAME'; exit 2 }
+    $sample = $Rest[0]; $more = if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] } else { @() }
+    dotnet run -c $Config --project runtime/Orkestra.Host -v:q -- render -k "$sample/katalog.yaml" --cr "$sample/cr.yaml" @more
+    exit $LASTEXITCODE
+  }
   'run' {
     if ($Rest.Count -lt 1) { Write-Output 'usage: ./build.ps1 run samples/NAME'; exit 2 }
+    $help = dotnet run -c $Config --project runtime/Orkestra.Host -v:q -- --help
+    if (-not ($help -match '^  run ')) { Write-Output "ork run is not built yet; see README.md. Meanwhile: ./build.ps1 render $($Rest[0])"; exit 2 }
     $sample = $Rest[0]; $more = if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] } else { @() }
     dotnet run -c $Config --project runtime/Orkestra.Host -- run -k "$sample/katalog.yaml" --sandbox @more
     exit $LASTEXITCODE
   }
-  default { Write-Output "unknown command: $Command (build|test|publish|bench|run)"; exit 2 }
+  default { Write-Output "unknown command: $Command (build|test|publish|bench|render|run)"; exit 2 }
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# orkestra-aot build entry point. Usage: ./build.sh [build|test|publish|bench|run] [args...]
+# orkestra-aot build entry point. Usage: ./build.sh [build|test|publish|bench|render|run] [args...]
 #   build            compile the solution (Release)
 #   test [filter]    run every test project; prints "N passed, N failed[, N skipped]"; non-zero on failure
 #   publish          Native AOT `ork` for linux-x64 at artifacts/ork (trim/AOT warnings from our code are errors)
 #   bench [suite]    benchmarks: micro | footprint | gate (see bench/README.md)
-#   run SAMPLE_DIR   publish-free quick start: run a sample Katalog on the embedded sandbox
+#   render SAMPLE    print what a sample operator would create for the sample's CR (ork render)
+#   run SAMPLE       run a sample Katalog on the embedded sandbox (arrives with `ork run`)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -67,10 +68,18 @@ case "$cmd" in
       *) dotnet run -c Release --project bench/Orkestra.Benchmarks -- "$suite" "$@" ;;
     esac
     ;;
+  render)
+    sample=${1:?usage: ./build.sh render samples/NAME}; shift || true
+    dotnet run -c "$CONFIG" --project runtime/Orkestra.Host -v:q -- render -k "$sample/katalog.yaml" --cr "$sample/cr.yaml" "$@"
+    ;;
   run)
     sample=${1:?usage: ./build.sh run samples/NAME}; shift || true
-    dotnet run -c "$CONFIG" --project runtime/Orkestra.Host -- run -k "$sample/katalog.yaml" --sandbox "$@"
+    if ! dotnet run -c "$CONFIG" --project runtime/Orkestra.Host -v:q -- --help | grep -q '^  run '; then
+      echo "ork run (operators on the embedded sandbox) is not built yet; see README.md. Meanwhile: ./build.sh render $sample"
+      exit 2
+    fi
+    dotnet run -c "$CONFIG" --project runtime/Orkestra.Host -v:q -- run -k "$sample/katalog.yaml" --sandbox "$@"
     ;;
   *)
-    echo "unknown command: $cmd (build|test|publish|bench|run)"; exit 2 ;;
+    echo "unknown command: $cmd (build|test|publish|bench|render|run)"; exit 2 ;;
 esac
