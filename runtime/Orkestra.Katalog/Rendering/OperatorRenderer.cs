@@ -42,7 +42,8 @@ public sealed record RenderResult(
     IReadOnlyList<DesiredChild> Children,
     IReadOnlyList<SkippedChild> Skipped,
     IReadOnlyList<Diagnostic> Errors,
-    StatusPreview Status)
+    StatusPreview Status,
+    RenderScope Scope)
 {
     public bool Succeeded => Errors.Count == 0;
 }
@@ -70,7 +71,7 @@ public static class OperatorRenderer
         var errors = new List<Diagnostic>();
 
         if (!Passes(op.Gate, scope, "operatorBox", skipped, errors, null))
-            return new RenderResult(desired, skipped, errors, Status(op, request, scope, errors));
+            return new RenderResult(desired, skipped, errors, Status(op, request, scope, errors), scope);
 
         foreach (var kind in Order)
         {
@@ -80,7 +81,7 @@ public static class OperatorRenderer
             if (!Passes(hook.Gate, scope, Hooks.Name(kind), skipped, errors, null)) continue;
             foreach (var child in hook.Children) RenderChild(child, data, request, context, desired, skipped, errors);
         }
-        return new RenderResult(desired, skipped, errors, Status(op, request, scope, errors));
+        return new RenderResult(desired, skipped, errors, Status(op, request, scope, errors), scope);
     }
 
     private static void RenderChild(CompiledChild child, MapValue data, RenderRequest request, ChildBuildContext context,

@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Loading;
+using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Rendering;
+using Orkestra.Runtime.Controllers;
+
+namespace Orkestra.Runtime.Reconciliation;
+
+/// <summary>
+/// Reconciles one CR of one compiled operator, from the caches (never an API GET):
+/// <list type="number">
+/// <item>gone → done; being deleted → delete what <c>onDelete</c> declares and the cluster-scoped children
+/// (tracked by the owner label), then release the finalizer;</item>
+/// <item>first sight → add the finalizer, the managed label and the managed-by/managed-since annotations;</item>
+/// <item>render <c>onCreate</c>+<c>onReconcile</c> with the observed children (<see cref="OperatorRenderer"/>);</item>
+/// <item>apply only what differs: absent children are created; drift-corrected ones are applied when the observed
+/// object does not already contain every desired field; create-once ones (onCreate without reconcile, Jobs,
+/// <c>once</c> secrets) are left alone once they exist — so a converged CR costs zero writes;</item>
+/// <item>write <c>/status</c> only when it changes (Ready condition, observedGeneration, status.fields);</item>
+/// <item>errors: Ready=False with the message, a Warning event, and an exception so the controller retries.</item>
+/// </list>
+/// Stateless between calls; safe for concurrent use on different keys.
+/// </summary>
+public sealed class KatalogReconciler(
+    CompiledOperator op,
+    string katalogName,
+    IObjectReader reader,
+    IObjectWriter writer,
+    IEventRecorder events,
+    TimeProvider time) : IReconciler
+{
+    public const string Finalizer = "orkestra.orkspace.io/finalizer";
+    public const string ManagedLabel = "orkestra.orkspace.io/managed";
+    public const string ManagedByAnnotation = "orkestra.orkspace.io/managed-by";
+    public const string ManagedSinceAnnotation = "orkestra.orkspace.io/managed-since";
+
+    private static readonly IReadOnlySet<HookKind> Apply = new HashSet<HookKind> { HookKind.OnCreate, HookKind.OnReconcile };
+    private static readonly IReadOnlySet<HookKind> Delete = new HashSet<HookKind> { HookKind.OnDelete };
+
+    private IReadOnlyList<string> Finalizers => op.Finalizers.Count > 0 ? op.Finalizers : [Finalizer];
+
+    public async ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellation)
+    {
+        if (reader.GetCustomResource(key) is not { } cr) return ReconcileResult.Done;
+        var self = ObjectRef.Of(cr);
+        var uid = Text(cr, "metadata", "uid");
+        var metadata = cr.GetProperty("metadata");
+        var observed = reader.ListOwnedChildren(self.Name, self.Namespace);
+
+        if (metadata.TryGetProperty("deletionTimestamp", out _))
+        {
+            await FinalizeAsync(cr, self, uid, observed, cancellation).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+        await AdoptAsync(cr, self, cancellation).ConfigureAwait(false);
+
+        var result = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Apply, Time = time });
+        var wrote = false;
+        foreach (var child in result.Children)
+        {
+            var current = Find(observed, child.Manifest);
+            if (current is { } existing && (!child.DriftCorrected || child.Once || Contains(child.Manifest, existing))) continue;
+            var force = child.Entry.Source.ForceConflict ?? op.Crd.ForceConflict;
+            await writer.ApplyAsync(child.Manifest, force, cancellation).ConfigureAwait(false);
+            events.Record(self, uid, EventType.Normal, current is null ? "Created" : "Updated",
+                $"{(current is null ? "created" : "corrected")} {child.Manifest["kind"]} {child.Name}");
+            wrote = true;
+        }
+
+        var errors = result.Errors.Concat(result.Status.Errors).ToArray();
+        wrote |= await WriteStatusAsync(cr, self, result.Status.Status, cancellation).ConfigureAwait(false);
+        if (errors.Length > 0)
+        {
+            var message = string.Join("; ", errors.Select(e => e.ToString()));
+            events.Record(self, uid, EventType.Warning, "ReconcileError", message);
+            throw new InvalidOperationException(message);
+        }
+        if (wrote) events.Record(self, uid, EventType.Normal, "Reconciled", "all children converged");
+        return Requeue(result);
+    }
+
+    private ReconcileResult Requeue(RenderResult result)
+    {
+        if (op.Requeue is not { After: { } after } requeue) return ReconcileResult.Done;
+        if (!requeue.Gate.Evaluate(result.Scope)) return ReconcileResult.Done;
+        var text = after.Render(result.Scope).Trim();
+        return text.Length > 0 && Durations.TryParse(text, false, out var delay, out _) && delay > TimeSpan.Zero
+            ? ReconcileResult.After(delay)
+            : ReconcileResult.Done;
+    }
+
+    /// <summary>First sight: our finalizer(s), the managed label and annotations, in one merge patch.</summary>
+    private async ValueTask AdoptAsync(JsonElement cr, ObjectRef self, CancellationToken cancellation)
+    {
+        var metadata = cr.GetProperty("metadata");
+        var finalizers = StringList(metadata, "finalizers");
+        var missing = Finalizers.Where(f => !finalizers.Contains(f)).ToArray();
+        var labeled = Text(cr, "metadata", "labels", ManagedLabel) == "true";
+        var annotated = Text(cr, "metadata", "annotations", ManagedByAnnotation) == katalogName;
+        if (missing.Length == 0 && labeled && annotated) return;
+
+        var patch = new JsonObject { ["resourceVersion"] = Text(cr, "metadata", "resourceVersion") };
+        if (missing.Length > 0) patch["finalizers"] = new JsonArray(finalizers.Concat(missing).Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
+        if (!labeled) patch["labels"] = new JsonObject { [ManagedLabel] = "true" };
+        if (!annotated)
+        {
+            patch["annotations"] = new JsonObject
+            {
+                [ManagedByAnnotation] = katalogName,
+                [ManagedSinceAnnotation] = time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            };
+        }
+        await writer.PatchAsync(self, new JsonObject { ["metadata"] = patch }, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletion: onDelete's objects and cluster-scoped children go, then our finalizers are released.</summary>
+    private async ValueTask FinalizeAsync(JsonElement cr, ObjectRef self, string? uid, IReadOnlyList<JsonElement> observed, CancellationToken cancellation)
+    {
+        var finalizers = StringList(cr.GetProperty("metadata"), "finalizers");
+        if (!Finalizers.Any(finalizers.Contains)) return;
+
+        var cleanup = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Delete, Time = time });
+        if (cleanup.Errors.Count > 0)
+        {
+            var message = string.Join("; ", cleanup.Errors.Select(e => e.ToString()));
+            events.Record(self, uid, EventType.Warning, "CleanupError", message);
+            throw new InvalidOperationException(message);
+        }
+        var targets = cleanup.Children.Select(c => ObjectRef.Of(c.Manifest))
+            .Concat(observed.Select(ObjectRef.Of).Where(r => r.Namespace is null))
+            .Distinct();
+        foreach (var target in targets)
+        {
+            await writer.DeleteAsync(target, cancellation).ConfigureAwait(false);
+            events.Record(self, uid, EventType.Normal, "Deleted", $"deleted {target}");
+        }
+        var remaining = finalizers.Where(f => !Finalizers.Contains(f)).Select(f => (JsonNode?)JsonValue.Create(f)).ToArray();
+        await writer.PatchAsync(self, new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["resourceVersion"] = Text(cr, "metadata", "resourceVersion"),
+                ["finalizers"] = new JsonArray(remaining),
+            },
+        }, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes /status when any projected field differs; the Ready condition keeps its transition time while unchanged.</summary>
+    private async ValueTask<bool> WriteStatusAsync(JsonElement cr, ObjectRef self, JsonObject projected, CancellationToken cancellation)
+    {
+        if (op.Crd.IgnoreStatusPatch) return false;
+        var current = cr.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Object ? JsonObject.Create(s)! : new JsonObject();
+        var patch = new JsonObject();
+        foreach (var (key, value) in projected)
+        {
+            if (key == "conditions") continue;
+            if (!JsonNode.DeepEquals(current[key], value)) patch[key] = value?.DeepClone();
+        }
+        if (projected["conditions"] is JsonArray { Count: > 0 } wanted && wanted[0] is JsonObject ready)
+        {
+            var conditions = current["conditions"] as JsonArray ?? new JsonArray();
+            var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "Ready");
+            var same = existing is not null && (string?)existing["status"] == (string?)ready["status"]
+                       && (string?)existing["reason"] == (string?)ready["reason"] && (string?)existing["message"] == (string?)ready["message"];
+            if (!same)
+            {
+                var updated = (JsonObject)ready.DeepClone();
+                updated["lastTransitionTime"] = existing is not null && (string?)existing["status"] == (string?)ready["status"]
+                    ? existing["lastTransitionTime"]?.DeepClone()
+                    : time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                var merged = new JsonArray(conditions.OfType<JsonObject>().Where(c => (string?)c["type"] != "Ready").Select(c => (JsonNode?)c.DeepClone()).Append(updated).ToArray());
+                patch["conditions"] = merged;
+            }
+        }
+        if (patch.Count == 0) return false;
+        await writer.PatchStatusAsync(self, new JsonObject { ["status"] = patch }, cancellation).ConfigureAwait(false);
+        return true;
+    }
+
+    private static JsonElement? Find(IReadOnlyList<JsonElement> observed, JsonObject manifest)
+    {
+        var wanted = ObjectRef.Of(manifest);
+        foreach (var candidate in observed)
+        {
+            if (ObjectRef.Of(candidate) == wanted) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>True when <paramref name="observed"/> already holds every field of <paramref name="desired"/> with the same value.</summary>
+    internal static bool Contains(JsonNode? desired, JsonElement observed)
+    {
+        switch (desired)
+        {
+            case null:
+                return observed.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
+            case JsonObject obj:
+                if (observed.ValueKind != JsonValueKind.Object) return false;
+                foreach (var (key, value) in obj)
+                {
+                    if (!observed.TryGetProperty(key, out var field)) return value is null;
+                    if (!Contains(value, field)) return false;
+                }
+                return true;
+            case JsonArray arr:
+                if (observed.ValueKind != JsonValueKind.Array || observed.GetArrayLength() != arr.Count) return false;
+                var i = 0;
+                foreach (var item in observed.EnumerateArray())
+                {
+                    if (!Contains(arr[i++], item)) return false;
+                }
+                return true;
+            default:
+                var scalar = desired.AsValue();
+                return scalar.GetValueKind() switch
+                {
+                    JsonValueKind.String => observed.ValueKind == JsonValueKind.String && observed.GetString() == scalar.GetValue<string>(),
+                    JsonValueKind.Number => observed.ValueKind == JsonValueKind.Number && observed.GetDecimal() == decimal.Parse(scalar.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture),
+                    JsonValueKind.True => observed.ValueKind == JsonValueKind.True,
+                    JsonValueKind.False => observed.ValueKind == JsonValueKind.False,
+                    _ => observed.ValueKind == JsonValueKind.Null,
+                };
+        }
+    }
+
+    private static string? Text(JsonElement e, params string[] path)
+    {
+        foreach (var p in path)
+        {
+            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(p, out e)) return null;
+        }
+        return e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+    }
+
+    private static List<string> StringList(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
+            : [];
+}

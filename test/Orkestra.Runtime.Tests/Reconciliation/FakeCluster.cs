@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Orkestra.Runtime.Reconciliation;
+
+namespace Orkestra.Runtime.Tests.Reconciliation;
+
+/// <summary>
+/// The reconciler's ports over an in-memory object set: reads return snapshots, writes are recorded and applied
+/// (apply stores the manifest and keeps server-owned fields such as status; patches are JSON merge patches).
+/// Enough to test the reconcile logic; the HTTP path is tested against the sandbox.
+/// </summary>
+internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
+{
+    public readonly Dictionary<ObjectRef, JsonObject> Objects = new();
+    public readonly List<string> Writes = [];
+    public readonly List<(EventType Type, string Reason, string Message)> Events = [];
+
+    public void Put(string json)
+    {
+        var obj = JsonNode.Parse(json)!.AsObject();
+        Objects[ObjectRef.Of(obj)] = obj;
+    }
+
+    public JsonObject Get(string kind, string? ns, string name) => Objects.Single(o => o.Key.Kind == kind && o.Key.Namespace == ns && o.Key.Name == name).Value;
+
+    public JsonElement? GetCustomResource(ObjectKey key) =>
+        Objects.Where(o => o.Key.Kind == "Website" && o.Key.Namespace == key.Namespace && o.Key.Name == key.Name).Select(o => (JsonElement?)Element(o.Value)).FirstOrDefault();
+
+    public IReadOnlyList<JsonElement> ListOwnedChildren(string ownerName, string? ownerNamespace) =>
+        Objects.Values.Where(o => (string?)o["metadata"]?["labels"]?["orkestra-owner"] == ownerName
+                                  && ((string?)o["metadata"]?["namespace"] is null || (string?)o["metadata"]?["namespace"] == ownerNamespace))
+            .Select(Element).ToArray();
+
+    public ValueTask ApplyAsync(JsonObject manifest, bool force, CancellationToken cancellation)
+    {
+        var target = ObjectRef.Of(manifest);
+        Writes.Add($"apply {target}");
+        var stored = (JsonObject)manifest.DeepClone();
+        if (Objects.TryGetValue(target, out var existing) && existing["status"] is { } status) stored["status"] = status.DeepClone();
+        Objects[target] = stored;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeleteAsync(ObjectRef target, CancellationToken cancellation)
+    {
+        Writes.Add($"delete {target}");
+        Objects.Remove(target);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask PatchAsync(ObjectRef target, JsonObject mergePatch, CancellationToken cancellation)
+    {
+        Writes.Add($"patch {target}");
+        Merge(Objects[target], mergePatch);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask PatchStatusAsync(ObjectRef target, JsonObject mergePatch, CancellationToken cancellation)
+    {
+        Writes.Add($"status {target}");
+        Merge(Objects[target], mergePatch);
+        return ValueTask.CompletedTask;
+    }
+
+    public void Record(ObjectRef involved, string? uid, EventType type, string reason, string message) => Events.Add((type, reason, message));
+
+    private static JsonElement Element(JsonObject obj) => JsonDocument.Parse(obj.ToJsonString()).RootElement.Clone();
+
+    private static void Merge(JsonObject target, JsonObject patch)
+    {
+        foreach (var (key, value) in patch)
+        {
+            if (value is null) target.Remove(key);
+            else if (value is JsonObject p && target[key] is JsonObject t) Merge(t, p);
+            else target[key] = value.DeepClone();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using Orkestra.Katalog.Compilation;
+using Orkestra.Runtime.Controllers;
+using Orkestra.Runtime.Reconciliation;
+using Orkestra.Runtime.Tests.Support;
+
+namespace Orkestra.Runtime.Tests.Reconciliation;
+
+public class KatalogReconcilerTests
+{
+    private const string Header = """
+        apiVersion: orkestra.orkspace.io/v1
+        kind: Katalog
+        metadata:
+          name: website-operator
+        spec:
+          crds:
+            website:
+              apiTypes: {group: demo.orkestra.io, version: v1alpha1, kind: Website, plural: websites}
+              operatorBox:
+
+        """;
+
+    private const string HelloWebsite = """
+                onCreate:
+                  deployments:
+                    - name: "{{ .metadata.name }}"
+                      image: "{{ .spec.image }}"
+                      replicas: "{{ .spec.replicas }}"
+                      reconcile: true
+                  services:
+                    - name: "{{ .metadata.name }}"
+                      port: 80
+                      targetPort: "{{ .spec.port }}"
+                      reconcile: true
+                  jobs:
+                    - name: "{{ .metadata.name }}-init"
+                      image: busybox
+        """;
+
+    private const string Cr = """
+        {"apiVersion":"demo.orkestra.io/v1alpha1","kind":"Website",
+         "metadata":{"name":"hello","namespace":"default","uid":"u-1","generation":2,"resourceVersion":"7"},
+         "spec":{"image":"nginx:1.27","replicas":2,"port":8080}}
+        """;
+
+    private static readonly ObjectKey Key = new("default", "hello");
+
+    private static (KatalogReconciler Reconciler, FakeCluster Cluster, ManualTimeProvider Time) Setup(string box = HelloWebsite)
+    {
+        var compiled = KatalogCompiler.CompileText(Header + box, "katalog.yaml");
+        compiled.HasErrors.ShouldBeFalse(string.Join("\n", compiled.Diagnostics));
+        var cluster = new FakeCluster();
+        cluster.Put(Cr);
+        var time = new ManualTimeProvider();
+        return (new KatalogReconciler(compiled.Katalogs[0].Operators[0], "website-operator", cluster, cluster, cluster, time), cluster, time);
+    }
+
+    [Test]
+    public async Task First_reconcile_adopts_the_cr_creates_the_children_and_writes_ready()
+    {
+        var (reconciler, cluster, _) = Setup();
+        (await reconciler.ReconcileAsync(Key, default)).ShouldBe(ReconcileResult.Done);
+        cluster.Writes.ShouldBe([
+            "patch Website default/hello",
+            "apply Deployment default/hello",
+            "apply Service default/hello",
+            "apply Job default/hello-init",
+            "status Website default/hello",
+        ]);
+        var cr = cluster.Get("Website", "default", "hello");
+        cr["metadata"]!["finalizers"]![0]!.GetValue<string>().ShouldBe(KatalogReconciler.Finalizer);
+        ((string)cr["metadata"]!["labels"]![KatalogReconciler.ManagedLabel]!).ShouldBe("true");
+        ((string)cr["metadata"]!["annotations"]![KatalogReconciler.ManagedByAnnotation]!).ShouldBe("website-operator");
+        ((string)cr["status"]!["conditions"]![0]!["status"]!).ShouldBe("True");
+        ((long)cr["status"]!["observedGeneration"]!).ShouldBe(2);
+        cluster.Events.Select(e => e.Reason).ShouldBe(["Created", "Created", "Created", "Reconciled"]);
+    }
+
+    [Test]
+    public async Task A_converged_cr_costs_zero_writes()
+    {
+        var (reconciler, cluster, _) = Setup();
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.Clear();
+        cluster.Events.Clear();
+        await reconciler.ReconcileAsync(Key, default);
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.ShouldBeEmpty();
+        cluster.Events.ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task Drift_in_a_corrected_child_is_repaired_but_a_create_once_child_is_left_alone()
+    {
+        var (reconciler, cluster, _) = Setup();
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.Clear();
+        cluster.Get("Deployment", "default", "hello")["spec"]!["replicas"] = 9;
+        cluster.Get("Job", "default", "hello-init")["spec"]!["backoffLimit"] = 0;
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.ShouldBe(["apply Deployment default/hello"]);
+        ((long)cluster.Get("Deployment", "default", "hello")["spec"]!["replicas"]!).ShouldBe(2);
+        cluster.Events.Last().Reason.ShouldBe("Reconciled");
+    }
+
+    [Test]
+    public async Task A_deleted_child_is_recreated()
+    {
+        var (reconciler, cluster, _) = Setup();
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.Clear();
+        cluster.Objects.Remove(new ObjectRef("v1", "Service", "default", "hello"));
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.ShouldBe(["apply Service default/hello"]);
+    }
+
+    [Test]
+    public async Task A_template_error_sets_ready_false_emits_a_warning_and_fails_the_reconcile()
+    {
+        var (reconciler, cluster, _) = Setup(HelloWebsite);
+        cluster.Get("Website", "default", "hello")["spec"]!["replicas"] = "many";
+        var error = await Should.ThrowAsync<InvalidOperationException>(async () => await reconciler.ReconcileAsync(Key, default));
+        error.Message.ShouldContain("replicas: \"many\" is not a number");
+        var ready = cluster.Get("Website", "default", "hello")["status"]!["conditions"]![0]!;
+        ((string)ready["status"]!).ShouldBe("False");
+        ((string)ready["reason"]!).ShouldBe("ReconcileError");
+        cluster.Events.Last().Type.ShouldBe(EventType.Warning);
+        cluster.Writes.ShouldNotContain("apply Deployment default/hello", "the failing child is not applied");
+    }
+
+    [Test]
+    public async Task Deletion_removes_ondelete_and_cluster_scoped_children_then_releases_the_finalizer()
+    {
+        var (reconciler, cluster, _) = Setup(HelloWebsite + """
+
+                  clusterRoles:
+                    - name: "{{ .metadata.name }}-reader"
+                      rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+                onDelete:
+                  configMaps:
+                    - name: "{{ .metadata.name }}-leftover"
+        """);
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Put("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"hello-leftover","namespace":"default","labels":{"orkestra-owner":"hello"}}}""");
+        cluster.Get("Website", "default", "hello")["metadata"]!["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+        cluster.Writes.Clear();
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.ShouldBe([
+            "delete ConfigMap default/hello-leftover",
+            "delete ClusterRole hello-reader",
+            "patch Website default/hello",
+        ]);
+        cluster.Get("Website", "default", "hello")["metadata"]!["finalizers"]!.AsArray().Count.ShouldBe(0);
+    }
+
+    [Test]
+    public async Task A_missing_cr_is_done_without_writes()
+    {
+        var (reconciler, cluster, _) = Setup();
+        (await reconciler.ReconcileAsync(new ObjectKey("default", "gone"), default)).ShouldBe(ReconcileResult.Done);
+        cluster.Writes.ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task Requeue_after_is_rendered_from_the_katalog()
+    {
+        var (reconciler, _, _) = Setup("""
+                reconciler:
+                  requeue:
+                    after: "{{ printf \"%ds\" 30 }}"
+                onReconcile:
+                  configMaps: [{name: x}]
+        """);
+        (await reconciler.ReconcileAsync(Key, default)).ShouldBe(ReconcileResult.After(TimeSpan.FromSeconds(30)));
+    }
+}
