@@ -11,6 +11,7 @@ public static class ChildKinds
     public static IReadOnlyList<IChildKind> All { get; } =
     [
         new DeploymentKind(),
+        new ReplicaSetKind(),
         new StatefulSetKind(),
         new JobKind(),
         new CronJobKind(),
@@ -27,6 +28,10 @@ public static class ChildKinds
         new RoleBindingKind(cluster: true),
         new HpaKind(),
         new PdbKind(),
+        new NamespaceKind(),
+        new PersistentVolumeKind(),
+        new ResourceQuotaKind(),
+        new LimitRangeKind(),
         new CustomKind(),
     ];
 
@@ -35,7 +40,7 @@ public static class ChildKinds
     /// <summary>Orkestra hook keys we do not build yet, including Orkestra's own parsed-but-ignored placeholders.</summary>
     public static IReadOnlySet<string> NotSupportedYet { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "replicaSets", "pods", "namespaces", "persistentVolumes", "resourceQuotas", "limitRanges",
+        "pods",
         "volumes", "volumeMounts", "serviceMonitors", "podSecurityPolicies", "priorityClasses", "runtimeClasses",
         "priorityLevelConfigurations", "podTemplates", "daemonSets", "storageClasses", "storageLocations",
         "storagePools", "storageBackups", "storageSnapshots", "storageVolumes",

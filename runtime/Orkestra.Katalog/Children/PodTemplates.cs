@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children;
 
@@ -46,22 +47,23 @@ internal abstract class PodKindBase : ChildKindBase
         [ManagedLabels.Owner] = context.Owner.Name,
     };
 
-    protected JsonObject PodTemplate(JsonObject entry, ChildBuildContext context, string name, string? restartPolicy)
+    /// <summary>replicas (default 1), the selector and the pod template of a Deployment or ReplicaSet.</summary>
+    protected JsonObject ReplicatedSpec(JsonObject entry, ChildBuildContext context, string name) => new()
     {
-        var labels = PodLabels(name, context);
-        if (StringMap(entry, "labels") is { } extra)
-        {
-            foreach (var (k, v) in extra) labels[k] = v?.DeepClone();
-        }
-        var metadata = new JsonObject { ["labels"] = labels };
-        if (StringMap(entry, "annotations") is { Count: > 0 } annotations) metadata["annotations"] = annotations;
-        return new JsonObject { ["metadata"] = metadata, ["spec"] = PodSpec(entry, name, restartPolicy) };
-    }
+        ["replicas"] = Int(entry, "replicas") ?? 1,
+        ["selector"] = new JsonObject { ["matchLabels"] = PodLabels(name, context) },
+        ["template"] = PodTemplate(entry, context, name, null),
+    };
+
+    protected JsonObject PodTemplate(JsonObject entry, ChildBuildContext context, string name, string? restartPolicy) =>
+        Template(PodLabels(name, context), entry, name, restartPolicy);
 
     /// <summary>A job's pod template: no workload selector, so only the owner label and the entry's labels.</summary>
-    internal JsonObject JobPodTemplate(JsonObject entry, ChildBuildContext context, string name, string restartPolicy)
+    internal JsonObject JobPodTemplate(JsonObject entry, ChildBuildContext context, string name, string restartPolicy) =>
+        Template(new JsonObject { [ManagedLabels.Owner] = context.Owner.Name }, entry, name, restartPolicy);
+
+    private JsonObject Template(JsonObject labels, JsonObject entry, string name, string? restartPolicy)
     {
-        var labels = new JsonObject { [ManagedLabels.Owner] = context.Owner.Name };
         if (StringMap(entry, "labels") is { } extra)
         {
             foreach (var (k, v) in extra) labels[k] = v?.DeepClone();
@@ -79,7 +81,7 @@ internal abstract class PodKindBase : ChildKindBase
         Put(spec, "serviceAccountName", Text(entry, "serviceAccountName"));
         if (entry["imagePullSecrets"] is { } pullSecrets) spec["imagePullSecrets"] = NameList(pullSecrets, "imagePullSecrets");
         Put(spec, "volumes", Volumes(entry));
-        Put(spec, "securityContext", Object(entry, "podSecurity"));
+        Put(spec, "securityContext", Section(entry, "podSecurity"));
         return spec;
     }
 
@@ -101,7 +103,7 @@ internal abstract class PodKindBase : ChildKindBase
         var envFrom = EnvFrom(entry, env);
         if (envFrom.Count > 0) container["envFrom"] = envFrom;
         if (env.Count > 0) container["env"] = env;
-        Put(container, "resources", Object(entry, "resources"));
+        Put(container, "resources", Section(entry, "resources", "requests", "limits"));
         if (entry["probes"] is JsonObject probes)
         {
             foreach (var (kind, probe) in probes)
@@ -117,7 +119,7 @@ internal abstract class PodKindBase : ChildKindBase
             }
         }
         Put(container, "volumeMounts", VolumeMounts(entry));
-        Put(container, "securityContext", Object(entry, "securityContext"));
+        Put(container, "securityContext", Section(entry, "securityContext"));
         return container;
     }
 
@@ -127,9 +129,12 @@ internal abstract class PodKindBase : ChildKindBase
         return protocol is "TCP" or "UDP" or "SCTP" ? protocol : throw new ChildBuildException("protocol", $"protocol: \"{protocol}\" is not TCP, UDP or SCTP");
     }
 
+    private static readonly string[] ProbeKeys = ["type", "path", "port", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold"];
+
     private static JsonObject Probe(JsonObject probe, string kind, long? containerPort)
     {
         var field = $"probes.{kind}";
+        OnlyKeys(probe, field, ProbeKeys);
         var type = (Text(probe["type"], $"{field}.type") ?? "http").ToLowerInvariant();
         var port = Int(probe["port"], $"{field}.port") ?? containerPort
             ?? throw new ChildBuildException(field, $"{field}: needs a port (set the container port or probes.{kind}.port)");
@@ -139,7 +144,7 @@ internal abstract class PodKindBase : ChildKindBase
             "tcp" => new JsonObject { ["tcpSocket"] = new JsonObject { ["port"] = port } },
             _ => throw new ChildBuildException($"{field}.type", $"{field}.type: \"{type}\" is not http or tcp"),
         };
-        foreach (var key in new[] { "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold" })
+        foreach (var key in ProbeKeys.AsSpan(3))
         {
             if (Int(probe[key], $"{field}.{key}") is { } n) result[key] = n;
         }

@@ -1,24 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Orkestra.Katalog.Children;
+using static Orkestra.Katalog.Tests.Children.ChildKit;
 
 namespace Orkestra.Katalog.Tests.Children;
 
 public class ChildKindTests
 {
-    private static readonly ChildOwner Owner = new("demo.orkestra.io/v1alpha1", "Website", "hello", "default", "uid-1");
-
-    private static JsonObject Build(string yamlKey, string entryJson)
-    {
-        ChildKinds.TryGet(yamlKey, out var kind).ShouldBeTrue();
-        return kind.Build(JsonNode.Parse(entryJson)!.AsObject(), new ChildBuildContext(Owner, TimeProvider.System));
-    }
-
-    private static void ShouldEqualJson(JsonNode actual, string expected) =>
-        JsonNode.DeepEquals(actual, JsonNode.Parse(expected.Replace("OWNERREF", OwnerRef))).ShouldBeTrue($"actual: {actual.ToJsonString()}");
-
-    private const string OwnerRef = """[{"apiVersion":"demo.orkestra.io/v1alpha1","kind":"Website","name":"hello","uid":"uid-1","controller":true,"blockOwnerDeletion":true}]""";
-
     [Test]
     public void A_deployment_gets_managed_metadata_an_owner_reference_and_a_matching_selector()
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
 
@@ -16,7 +17,7 @@ internal sealed class RoleKind(bool cluster) : ChildKindBase(cluster ? "clusterR
         {
             if (rules[i] is not JsonObject rule) throw new ChildBuildException($"rules[{i}]", $"rules[{i}]: expected {{apiGroups, resources, verbs}}");
             var built = new JsonObject();
-            foreach (var key in new[] { "apiGroups", "resources", "resourceNames", "nonResourceURLs", "verbs" }) Put(built, key, StringList(rule, key));
+            foreach (var key in new[] { "apiGroups", "resources", "resourceNames", "nonResourceURLs", "verbs" }) Put(built, key, StringList(rule[key], $"rules[{i}].{key}"));
             if (built["verbs"] is not JsonArray { Count: > 0 }) throw new ChildBuildException($"rules[{i}].verbs", $"rules[{i}].verbs: required");
             foreach (var (key, _) in rule)
             {
@@ -37,12 +38,12 @@ internal sealed class RoleBindingKind(bool cluster) : ChildKindBase(cluster ? "c
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
     {
-        var roleRef = Object(entry, "roleRef") ?? throw new ChildBuildException("roleRef", "roleRef: required");
+        var roleRef = Section(entry, "roleRef", "apiGroup", "kind", "name") ?? throw new ChildBuildException("roleRef", "roleRef: required");
         obj["roleRef"] = new JsonObject
         {
             ["apiGroup"] = "rbac.authorization.k8s.io",
-            ["kind"] = Text(roleRef, "kind") ?? (cluster ? "ClusterRole" : "Role"),
-            ["name"] = Text(roleRef, "name") ?? throw new ChildBuildException("roleRef.name", "roleRef.name: required"),
+            ["kind"] = Text(roleRef["kind"], "roleRef.kind") ?? (cluster ? "ClusterRole" : "Role"),
+            ["name"] = Text(roleRef["name"], "roleRef.name") ?? throw new ChildBuildException("roleRef.name", "roleRef.name: required"),
         };
         var subjects = List(entry, "subjects");
         if (subjects is null || subjects.Count == 0) throw new ChildBuildException("subjects", "subjects: at least one subject is required");
@@ -50,9 +51,9 @@ internal sealed class RoleBindingKind(bool cluster) : ChildKindBase(cluster ? "c
         for (var i = 0; i < subjects.Count; i++)
         {
             if (subjects[i] is not JsonObject s) throw new ChildBuildException($"subjects[{i}]", $"subjects[{i}]: expected {{kind, name, namespace}}");
-            var kind = Text(s, "kind") ?? "ServiceAccount";
-            var subject = new JsonObject { ["kind"] = kind, ["name"] = Text(s, "name") ?? throw new ChildBuildException($"subjects[{i}].name", $"subjects[{i}].name: required") };
-            if (kind == "ServiceAccount") subject["namespace"] = Text(s, "namespace") ?? context.Owner.Namespace ?? "default";
+            var kind = Text(s["kind"], $"subjects[{i}].kind") ?? "ServiceAccount";
+            var subject = new JsonObject { ["kind"] = kind, ["name"] = Text(s["name"], $"subjects[{i}].name") ?? throw new ChildBuildException($"subjects[{i}].name", $"subjects[{i}].name: required") };
+            if (kind == "ServiceAccount") subject["namespace"] = Text(s["namespace"], $"subjects[{i}].namespace") ?? context.Owner.Namespace ?? "default";
             else subject["apiGroup"] = "rbac.authorization.k8s.io";
             result.AddNode(subject);
         }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
 
@@ -26,7 +27,7 @@ internal sealed class SecretKind() : ChildKindBase("secrets", "v1", "Secret", "s
 
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
     {
-        if (Object(entry, "tls") is { } tls)
+        if (Section(entry, "tls", "commonName", "dnsNames", "validFor") is { } tls)
         {
             obj["type"] = "kubernetes.io/tls";
             obj["data"] = Certificate(tls, name, context);
@@ -39,7 +40,8 @@ internal sealed class SecretKind() : ChildKindBase("secrets", "v1", "Secret", "s
         obj["data"] = data;
     }
 
-    public override string DefaultName(string ownerName) => $"{ownerName}-secret";
+    /// <summary>A <c>tls:</c> secret without a name is called orkestra-tls (Orkestra's default).</summary>
+    protected override string DefaultNameFor(JsonObject entry, string ownerName) => entry["tls"] is not null ? "orkestra-tls" : DefaultName(ownerName);
 
     /// <summary>A certificate validity: a whole number of h, d, w or y (as Orkestra writes rotateAfter/validFor).</summary>
     private static bool TryParseValidity(string text, out TimeSpan value)
@@ -61,9 +63,9 @@ internal sealed class SecretKind() : ChildKindBase("secrets", "v1", "Secret", "s
 
     private static JsonObject Certificate(JsonObject tls, string name, ChildBuildContext context)
     {
-        var commonName = Text(tls, "commonName") is { Length: > 0 } cn ? cn : name;
+        var commonName = Text(tls["commonName"], "tls.commonName") is { Length: > 0 } cn ? cn : name;
         var validFor = TimeSpan.FromDays(365);
-        if (Text(tls, "validFor") is { Length: > 0 } text && !TryParseValidity(text, out validFor))
+        if (Text(tls["validFor"], "tls.validFor") is { Length: > 0 } text && !TryParseValidity(text, out validFor))
             throw new ChildBuildException("tls.validFor", $"tls.validFor: \"{text}\" is not a duration like 90d, 12w, 1y or 8760h");
         var now = context.Time.GetUtcNow();
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -75,7 +77,7 @@ internal sealed class SecretKind() : ChildKindBase("secrets", "v1", "Secret", "s
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
-        var dnsNames = StringList(tls, "dnsNames")?.Select(n => (string?)n ?? "").Where(n => n.Length > 0).ToList() ?? [];
+        var dnsNames = StringList(tls["dnsNames"], "tls.dnsNames")?.Select(n => (string?)n ?? "").Where(n => n.Length > 0).ToList() ?? [];
         if (dnsNames.Count == 0) dnsNames.Add(commonName);
         foreach (var dns in dnsNames) san.AddDnsName(dns);
         request.CertificateExtensions.Add(san.Build());

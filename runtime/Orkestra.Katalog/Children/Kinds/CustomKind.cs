@@ -45,31 +45,15 @@ internal sealed class CustomKind : IChildKind
         if (string.IsNullOrWhiteSpace(name)) throw new ChildBuildException("metadata.name", "metadata.name: required");
         var namespaced = Flag(entry["namespaced"], "namespaced") ?? Flag(metadataIn["namespaced"], "metadata.namespaced") ?? true;
 
-        var metadata = new JsonObject { ["name"] = name };
-        var owner = context.Owner;
+        string? ns = null;
         if (namespaced)
         {
-            var ns = (string?)metadataIn["namespace"] is { Length: > 0 } n ? n : owner.Namespace;
+            ns = (string?)metadataIn["namespace"] is { Length: > 0 } n ? n : context.Owner.Namespace;
             if (string.IsNullOrEmpty(ns)) throw new ChildBuildException("metadata.namespace", "metadata.namespace: required for a namespaced object of a cluster-scoped owner");
-            metadata["namespace"] = ns;
         }
-        var labels = metadataIn["labels"] is JsonObject l ? (JsonObject)l.DeepClone() : new JsonObject();
-        labels[ManagedLabels.Managed] = "true";
-        labels[ManagedLabels.Owner] = owner.Name;
-        metadata["labels"] = labels;
-        if (metadataIn["annotations"] is JsonObject a) metadata["annotations"] = a.DeepClone();
-        if (namespaced && owner.Namespace is { Length: > 0 } && (string?)metadata["namespace"] == owner.Namespace)
-        {
-            metadata["ownerReferences"] = new JsonArray(new JsonObject
-            {
-                ["apiVersion"] = owner.ApiVersion,
-                ["kind"] = owner.Kind,
-                ["name"] = owner.Name,
-                ["uid"] = owner.Uid,
-                ["controller"] = true,
-                ["blockOwnerDeletion"] = true,
-            });
-        }
+        var labels = metadataIn["labels"] is JsonObject l ? (JsonObject)l.DeepClone() : null;
+        var annotations = metadataIn["annotations"] is JsonObject a ? (JsonObject)a.DeepClone() : null;
+        var metadata = ChildMetadata.Stamp(name, ns, labels, annotations, context.Owner);
         var obj = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind, ["metadata"] = metadata };
         foreach (var key in new[] { "spec", "data", "stringData", "rules" })
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
 
@@ -73,12 +74,12 @@ internal sealed class IngressKind() : ChildKindBase("ingresses", "networking.k8s
         Put(rule, "host", Text(entry, "host"));
         var spec = new JsonObject { ["rules"] = new JsonArray(rule) };
         Put(spec, "ingressClassName", Text(entry, "className"));
-        if (Object(entry, "tls") is { } tls)
+        if (Section(entry, "tls", "create", "secretName", "hosts") is { } tls)
         {
-            if (Bool(tls, "create") == true) throw new ChildBuildException("tls.create", "tls.create: generating the certificate is not supported yet; declare a secrets entry with tls: and use secretName");
-            var hosts = StringList(tls, "hosts") ?? (Text(entry, "host") is { Length: > 0 } h ? new JsonArray(h) : new JsonArray());
+            if (Bool(tls["create"], "tls.create") == true) throw new ChildBuildException("tls.create", "tls.create: generating the certificate is not supported yet; declare a secrets entry with tls: and use secretName");
+            var hosts = StringList(tls["hosts"], "tls.hosts") ?? (Text(entry, "host") is { Length: > 0 } h ? new JsonArray(h) : new JsonArray());
             var item = new JsonObject { ["hosts"] = hosts };
-            Put(item, "secretName", Text(tls, "secretName"));
+            Put(item, "secretName", Text(tls["secretName"], "tls.secretName"));
             spec["tls"] = new JsonArray(item);
         }
         obj["spec"] = spec;

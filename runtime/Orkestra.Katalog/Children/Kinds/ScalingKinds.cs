@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
 
@@ -12,13 +13,13 @@ internal sealed class HpaKind() : ChildKindBase("hpa", "autoscaling/v2", "Horizo
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
     {
         JsonObject target;
-        if (Object(entry, "scaleTargetRef") is { } reference)
+        if (Section(entry, "scaleTargetRef", "apiVersion", "kind", "name") is { } reference)
         {
             target = new JsonObject
             {
-                ["apiVersion"] = Text(reference, "apiVersion") ?? "apps/v1",
-                ["kind"] = Text(reference, "kind") ?? "Deployment",
-                ["name"] = Text(reference, "name") ?? throw new ChildBuildException("scaleTargetRef.name", "scaleTargetRef.name: required"),
+                ["apiVersion"] = Text(reference["apiVersion"], "scaleTargetRef.apiVersion") ?? "apps/v1",
+                ["kind"] = Text(reference["kind"], "scaleTargetRef.kind") ?? "Deployment",
+                ["name"] = Text(reference["name"], "scaleTargetRef.name") ?? throw new ChildBuildException("scaleTargetRef.name", "scaleTargetRef.name: required"),
             };
         }
         else
@@ -26,7 +27,7 @@ internal sealed class HpaKind() : ChildKindBase("hpa", "autoscaling/v2", "Horizo
             var deployment = entry["deploymentRef"] switch
             {
                 null => context.Owner.Name,
-                JsonObject o => Text(o, "name") ?? context.Owner.Name,
+                JsonObject o => Text(o["name"], "deploymentRef.name") ?? context.Owner.Name,
                 var v => Text(v, "deploymentRef") ?? context.Owner.Name,
             };
             target = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = deployment };
@@ -50,11 +51,7 @@ internal sealed class HpaKind() : ChildKindBase("hpa", "autoscaling/v2", "Horizo
             });
         }
         if (metrics.Count > 0) spec["metrics"] = metrics;
-        if (Object(entry, "behavior") is { } behavior)
-        {
-            if (behavior.ContainsKey("profile")) throw new ChildBuildException("behavior.profile", "behavior.profile: not supported yet (Orkestra documents no profile values); write scaleUp/scaleDown");
-            spec["behavior"] = behavior;
-        }
+        Put(spec, "behavior", Section(entry, "behavior", "scaleUp", "scaleDown"));
         obj["spec"] = spec;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
 
@@ -8,20 +9,26 @@ internal sealed class DeploymentKind() : PodKindBase("deployments", "apps/v1", "
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
     {
-        var spec = new JsonObject
-        {
-            ["replicas"] = Int(entry, "replicas") ?? 1,
-            ["selector"] = new JsonObject { ["matchLabels"] = PodLabels(name, context) },
-            ["template"] = PodTemplate(entry, context, name, null),
-        };
-        if (Object(entry, "rollingUpdate") is { } rolling)
+        var spec = ReplicatedSpec(entry, context, name);
+        if (Section(entry, "rollingUpdate", "maxSurge", "maxUnavailable") is { } rolling)
         {
             var update = new JsonObject();
-            foreach (var key in new[] { "maxSurge", "maxUnavailable" }) Put(update, key, IntOrString(rolling, key));
+            foreach (var key in new[] { "maxSurge", "maxUnavailable" }) Put(update, key, IntOrString(rolling[key], $"rollingUpdate.{key}"));
             spec["strategy"] = new JsonObject { ["type"] = "RollingUpdate", ["rollingUpdate"] = update };
         }
         obj["spec"] = spec;
     }
+}
+
+/// <summary>
+/// replicaSets → apps/v1 ReplicaSet. Same pod fields as deployments; default name &lt;cr&gt;-replicaset, replicas 1.
+/// A ReplicaSet has no update strategy, so <c>rollingUpdate</c> is not accepted.
+/// </summary>
+internal sealed class ReplicaSetKind() : PodKindBase("replicaSets", "apps/v1", "ReplicaSet", "replicasets", "replicaset", "replicasets", "replicaset",
+    new ChildField("replicas", FieldType.Int))
+{
+    protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name) =>
+        obj["spec"] = ReplicatedSpec(entry, context, name);
 }
 
 /// <summary>statefulSets → apps/v1 StatefulSet. Defaults: name &lt;cr&gt;, replicas 1, serviceName = name, image tag "latest".</summary>

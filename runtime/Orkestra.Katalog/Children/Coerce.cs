@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Orkestra.Katalog.Children;
+
+/// <summary>
+/// Reads fields of a rendered entry as the types Kubernetes wants. Numbers accept a JSON number or a numeric
+/// string; IntOrString keeps non-numeric text ("http", "25%"); bools accept "true"/"false". Every failure throws
+/// <see cref="ChildBuildException"/> whose field path and message name the entry field (e.g.
+/// <c>replicas: "three" is not a number</c>). Absent or empty values read as null so defaults apply. Pure; thread-safe.
+/// </summary>
+internal static class Coerce
+{
+    public static string? Text(JsonObject entry, string field) => Text(entry[field], field);
+
+    public static string? Text(JsonNode? node, string field) => node switch
+    {
+        null => null,
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => v.GetValue<string>(),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.ToJsonString(),
+            _ => null,
+        },
+        _ => throw new ChildBuildException(field, $"{field}: expected a string, got {Describe(node)}"),
+    };
+
+    public static long? Int(JsonObject entry, string field) => Int(entry[field], field);
+
+    public static long? Int(JsonNode? node, string field)
+    {
+        if (node is null) return null;
+        if (node is JsonValue v)
+        {
+            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l)) return l;
+            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && d == Math.Truncate(d)) return (long)d;
+            if (v.GetValueKind() == JsonValueKind.String)
+            {
+                var s = v.GetValue<string>().Trim();
+                if (s.Length == 0) return null;
+                if (long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out l)) return l;
+            }
+        }
+        throw new ChildBuildException(field, $"{field}: {Describe(node)} is not a number");
+    }
+
+    /// <summary>Kubernetes IntOrString: a numeric value becomes a number, other text stays text ("http", "25%").</summary>
+    public static JsonNode? IntOrString(JsonObject entry, string field) => IntOrString(entry[field], field);
+
+    public static JsonNode? IntOrString(JsonNode? node, string field)
+    {
+        if (node is null) return null;
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+        {
+            var s = v.GetValue<string>().Trim();
+            if (s.Length == 0) return null;
+            return long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? JsonValue.Create(l) : JsonValue.Create(s);
+        }
+        return JsonValue.Create(Int(node, field)!.Value);
+    }
+
+    public static bool? Bool(JsonObject entry, string field) => Bool(entry[field], field);
+
+    public static bool? Bool(JsonNode? node, string field)
+    {
+        switch (node)
+        {
+            case null: return null;
+            case JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False: return v.GetValue<bool>();
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                var s = v.GetValue<string>().Trim().ToLowerInvariant();
+                if (s is "true" or "false") return s == "true";
+                if (s.Length == 0) return null;
+                break;
+        }
+        throw new ChildBuildException(field, $"{field}: {Describe(node)} is not true or false");
+    }
+
+    public static JsonObject? StringMap(JsonObject entry, string field) => StringMap(entry[field], field);
+
+    public static JsonObject? StringMap(JsonNode? node, string field)
+    {
+        if (node is null) return null;
+        if (node is not JsonObject obj) throw new ChildBuildException(field, $"{field}: expected a map, got {Describe(node)}");
+        var result = new JsonObject();
+        foreach (var (k, v) in obj) result[k] = Text(v, $"{field}.{k}") ?? "";
+        return result;
+    }
+
+    public static JsonArray? StringList(JsonObject entry, string field) => StringList(entry[field], field);
+
+    public static JsonArray? StringList(JsonNode? node, string field)
+    {
+        switch (node)
+        {
+            case null: return null;
+            case JsonArray arr:
+                var result = new JsonArray();
+                for (var i = 0; i < arr.Count; i++) result.AddNode(JsonValue.Create(Text(arr[i], $"{field}[{i}]") ?? ""));
+                return result;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                return new JsonArray(v.GetValue<string>());
+            default:
+                throw new ChildBuildException(field, $"{field}: expected a list of strings, got {Describe(node)}");
+        }
+    }
+
+    public static JsonObject? Object(JsonObject entry, string field)
+    {
+        var node = entry[field];
+        return node switch
+        {
+            null => null,
+            JsonObject obj => (JsonObject)obj.DeepClone(),
+            _ => throw new ChildBuildException(field, $"{field}: expected a map, got {Describe(node)}"),
+        };
+    }
+
+    public static JsonArray? List(JsonObject entry, string field)
+    {
+        var node = entry[field];
+        return node switch
+        {
+            null => null,
+            JsonArray arr => (JsonArray)arr.DeepClone(),
+            _ => throw new ChildBuildException(field, $"{field}: expected a list, got {Describe(node)}"),
+        };
+    }
+
+    public static string Describe(JsonNode? node) => node switch
+    {
+        null => "nothing",
+        JsonObject => "a map",
+        JsonArray => "a list",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => $"\"{v.GetValue<string>()}\"",
+        _ => node.ToJsonString(),
+    };
+
+    public static void Put(JsonObject target, string key, JsonNode? value)
+    {
+        if (value is not null) target[key] = value;
+    }
+
+    /// <summary>
+    /// A structured sub-map of the entry: with <paramref name="allowed"/> keys, any other key is an error; without,
+    /// its fields pass through. A <c>profile</c> key is always an error.
+    /// </summary>
+    public static JsonObject? Section(JsonObject entry, string field, params string[] allowed)
+    {
+        if (Object(entry, field) is not { } obj) return null;
+        if (allowed.Length > 0) OnlyKeys(obj, field, allowed);
+        else NoProfile(obj, field);
+        return obj;
+    }
+
+    /// <summary>Rejects a <c>profile</c> key: Orkestra documents no profile values, so we cannot build one.</summary>
+    public static void NoProfile(JsonObject obj, string field)
+    {
+        if (obj.ContainsKey("profile"))
+            throw new ChildBuildException($"{field}.profile", $"{field}.profile: not supported yet (Orkestra documents no profile values); write the fields explicitly");
+    }
+
+    /// <summary>Rejects any key of <paramref name="obj"/> outside <paramref name="allowed"/>, naming it.</summary>
+    public static void OnlyKeys(JsonObject obj, string field, params string[] allowed)
+    {
+        NoProfile(obj, field);
+        foreach (var (key, _) in obj)
+        {
+            if (Array.IndexOf(allowed, key) < 0)
+                throw new ChildBuildException($"{field}.{key}", $"{field}: unknown key \"{key}\" ({string.Join(", ", allowed)})");
+        }
+    }
+}
