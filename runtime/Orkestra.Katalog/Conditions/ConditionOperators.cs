@@ -10,7 +10,8 @@ namespace Orkestra.Katalog.Conditions;
 /// Names and semantics of the condition operators (orkestra-schema.md §3.3). String operators compare the printed
 /// value (Go's %v, nil as ""); numeric operators parse both sides as numbers (non-numeric → false, an absent field
 /// counts as 0); CSV operators trim their elements, and an empty element matches an empty field; an invalid
-/// regex never matches (and is rejected at load by <see cref="CheckExpected"/>). Stateless and thread-safe.
+/// regex never matches (and is rejected at load by <see cref="CheckExpected"/>). <c>unique</c> always passes here:
+/// it needs the other instances of the CRD, which the runtime checks. Thread-safe (compiled regexes are cached).
 /// </summary>
 public static class ConditionOperators
 {
@@ -143,9 +144,15 @@ public static class ConditionOperators
         return parts.Length == 2 && TryNumber(parts[0], out lo) && TryNumber(parts[1], out hi) && lo <= hi;
     }
 
+    /// <summary>
+    /// Compiles once per pattern (the cache is a ConcurrentDictionary; a pattern may be compiled twice under a race,
+    /// both results equal). NonBacktracking gives RE2's guarantees — linear time, no backreferences or lookaround,
+    /// which Go rejects too — so a pattern Go refuses is invalid here as well; null = invalid.
+    /// </summary>
     private static Regex? Compile(string pattern) => s_regexes.GetOrAdd(pattern, static p =>
     {
-        try { return new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)); }
+        try { return new Regex(p, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, TimeSpan.FromMilliseconds(100)); }
         catch (ArgumentException) { return null; }
+        catch (NotSupportedException) { return null; }
     });
 }
