@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Orkestra.Runtime.Reconciliation;
+
+namespace Orkestra.Runtime.Observability;
+
+/// <summary>Writes core/v1 Events to the API (create a new one, or patch the count of an existing one).</summary>
+public interface IEventSink
+{
+    ValueTask CreateAsync(JsonObject ev, CancellationToken cancellation);
+    ValueTask UpdateCountAsync(string ns, string name, int count, DateTimeOffset lastTimestamp, CancellationToken cancellation);
+}
+
+/// <summary>
+/// Kubernetes Events for the CRs, without ever slowing a reconcile or storming the API:
+/// <list type="bullet">
+/// <item><see cref="Record"/> never blocks: it enqueues into a bounded channel; when the channel is full the oldest
+/// pending record is dropped (events are best-effort) and counted in <see cref="Dropped"/>.</item>
+/// <item>Repeats aggregate: the same object, type, reason and message within <see cref="AggregationWindow"/>
+/// update one Event's <c>count</c> and <c>lastTimestamp</c> instead of creating new Events.</item>
+/// <item>Updates of one Event are written at most once per <see cref="MinUpdateInterval"/>; counts in between are
+/// carried into the next write (or <see cref="FlushAsync"/>).</item>
+/// </list>
+/// One pump (<see cref="RunAsync"/>) per process drains the channel; the aggregation table is touched only by it.
+/// </summary>
+public sealed class EventRecorder : IEventRecorder
+{
+    private sealed class Series
+    {
+        public required string Namespace;
+        public required string Name;
+        public DateTimeOffset First;
+        public DateTimeOffset Last;
+        public DateTimeOffset LastWrite;
+        public int Count;
+        public int WrittenCount;
+    }
+
+    private readonly record struct Pending(ObjectRef Involved, string? Uid, EventType Type, string Reason, string Message, DateTimeOffset At);
+
+    private readonly Channel<Pending> _pending;
+    private readonly IEventSink _sink;
+    private readonly TimeProvider _time;
+    private readonly string _instance;
+    // Owned by the pump only.
+    private readonly Dictionary<(ObjectRef, EventType, string, string), Series> _series = new();
+    private long _dropped;
+    private long _sequence;
+
+    public EventRecorder(IEventSink sink, TimeProvider? time = null, int capacity = 1024, string? instance = null)
+    {
+        _sink = sink;
+        _time = time ?? TimeProvider.System;
+        _instance = instance ?? Environment.MachineName;
+        _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        }, _ => Interlocked.Increment(ref _dropped));
+    }
+
+    public TimeSpan AggregationWindow { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan MinUpdateInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Records dropped because the pump could not keep up.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Record(ObjectRef involved, string? uid, EventType type, string reason, string message) =>
+        _pending.Writer.TryWrite(new Pending(involved, uid, type, reason, Truncate(message), _time.GetUtcNow()));
+
+    /// <summary>
+    /// Drains records until cancelled; held-back counts are written when their update interval has passed, and
+    /// all of them on the way out. Sink failures are swallowed per event.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                await DrainAsync(cancellation).ConfigureAwait(false);
+                var dirty = _series.Values.Where(s => s.Count != s.WrittenCount).ToArray();
+                if (dirty.Length == 0)
+                {
+                    if (!await _pending.Reader.WaitToReadAsync(cancellation).ConfigureAwait(false)) break;
+                    continue;
+                }
+                var due = dirty.Min(s => s.LastWrite) + MinUpdateInterval - _time.GetUtcNow();
+                if (due <= TimeSpan.Zero) continue;
+                using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                var arrival = _pending.Reader.WaitToReadAsync(wake.Token).AsTask();
+                var timer = Task.Delay(due, _time, wake.Token);
+                await Task.WhenAny(arrival, timer).ConfigureAwait(false);
+                await wake.CancelAsync().ConfigureAwait(false);
+                cancellation.ThrowIfCancellationRequested();
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+        }
+        await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Processes everything enqueued so far and writes the held-back counts whose interval has passed.</summary>
+    public async Task DrainAsync(CancellationToken cancellation)
+    {
+        while (_pending.Reader.TryRead(out var record)) await HandleAsync(record, cancellation).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        foreach (var series in _series.Values.Where(s => s.Count != s.WrittenCount && now - s.LastWrite >= MinUpdateInterval).ToArray())
+            await UpdateAsync(series, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Processes everything enqueued so far and writes every held-back count now.</summary>
+    public async Task FlushAsync(CancellationToken cancellation)
+    {
+        while (_pending.Reader.TryRead(out var record)) await HandleAsync(record, cancellation).ConfigureAwait(false);
+        foreach (var series in _series.Values.Where(s => s.Count != s.WrittenCount).ToArray())
+            await UpdateAsync(series, cancellation).ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(Pending r, CancellationToken cancellation)
+    {
+        var key = (r.Involved, r.Type, r.Reason, r.Message);
+        if (_series.TryGetValue(key, out var series) && r.At - series.First < AggregationWindow)
+        {
+            series.Count++;
+            series.Last = r.At;
+            if (r.At - series.LastWrite >= MinUpdateInterval) await UpdateAsync(series, cancellation).ConfigureAwait(false);
+            return;
+        }
+        series = new Series
+        {
+            Namespace = r.Involved.Namespace ?? "default",
+            // Unique even for events recorded in the same instant (kube names events <object>.<hex time>).
+            Name = $"{r.Involved.Name}.{r.At.UtcTicks:x}{Interlocked.Increment(ref _sequence):x}",
+            First = r.At,
+            Last = r.At,
+            LastWrite = r.At,
+            Count = 1,
+            WrittenCount = 1,
+        };
+        _series[key] = series;
+        Prune(r.At);
+        var stamp = r.At.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var involved = new JsonObject
+        {
+            ["apiVersion"] = r.Involved.ApiVersion,
+            ["kind"] = r.Involved.Kind,
+            ["name"] = r.Involved.Name,
+        };
+        if (r.Involved.Namespace is not null) involved["namespace"] = r.Involved.Namespace;
+        if (r.Uid is not null) involved["uid"] = r.Uid;
+        try
+        {
+            await _sink.CreateAsync(new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Event",
+                ["metadata"] = new JsonObject { ["name"] = series.Name, ["namespace"] = series.Namespace },
+                ["involvedObject"] = involved,
+                ["type"] = r.Type.ToString(),
+                ["reason"] = r.Reason,
+                ["message"] = r.Message,
+                ["count"] = 1,
+                ["firstTimestamp"] = stamp,
+                ["lastTimestamp"] = stamp,
+                ["source"] = new JsonObject { ["component"] = "orkestra" },
+                ["reportingComponent"] = "orkestra",
+                ["reportingInstance"] = _instance,
+            }, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Best effort: a failed event write never fails a reconcile.
+        }
+    }
+
+    private async Task UpdateAsync(Series series, CancellationToken cancellation)
+    {
+        series.LastWrite = _time.GetUtcNow();
+        series.WrittenCount = series.Count;
+        try
+        {
+            await _sink.UpdateCountAsync(series.Namespace, series.Name, series.Count, series.Last, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Forgets series older than the window so the table stays bounded.</summary>
+    private void Prune(DateTimeOffset now)
+    {
+        if (_series.Count < 4096) return;
+        foreach (var (key, series) in _series.ToArray())
+        {
+            if (now - series.First >= AggregationWindow) _series.Remove(key);
+        }
+    }
+
+    private static string Truncate(string message) => message.Length <= 1024 ? message : message[..1021] + "...";
+}

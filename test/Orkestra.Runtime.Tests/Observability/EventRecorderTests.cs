@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using Orkestra.Runtime.Observability;
+using Orkestra.Runtime.Reconciliation;
+using Orkestra.Runtime.Tests.Support;
+
+namespace Orkestra.Runtime.Tests.Observability;
+
+public class EventRecorderTests
+{
+    private sealed class Sink : IEventSink
+    {
+        public readonly List<JsonObject> Created = [];
+        public readonly List<(string Name, int Count)> Updates = [];
+        public bool Fail;
+
+        public ValueTask CreateAsync(JsonObject ev, CancellationToken cancellation)
+        {
+            if (Fail) throw new HttpRequestException("api down");
+            Created.Add(ev);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask UpdateCountAsync(string ns, string name, int count, DateTimeOffset lastTimestamp, CancellationToken cancellation)
+        {
+            Updates.Add((name, count));
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private static readonly ObjectRef Cr = new("demo.io/v1", "Website", "default", "hello");
+
+    [Test]
+    public async Task Creates_a_core_v1_event_on_the_cr()
+    {
+        var sink = new Sink();
+        var recorder = new EventRecorder(sink, new ManualTimeProvider(), instance: "test");
+        recorder.Record(Cr, "u-1", EventType.Normal, "Created", "created Deployment hello");
+        await recorder.FlushAsync(default);
+        var ev = sink.Created.ShouldHaveSingleItem();
+        ((string)ev["involvedObject"]!["uid"]!).ShouldBe("u-1");
+        ((string)ev["involvedObject"]!["kind"]!).ShouldBe("Website");
+        ((string)ev["reason"]!).ShouldBe("Created");
+        ((string)ev["type"]!).ShouldBe("Normal");
+        ((string)ev["metadata"]!["namespace"]!).ShouldBe("default");
+        ((int)ev["count"]!).ShouldBe(1);
+    }
+
+    [Test]
+    public async Task Repeats_aggregate_into_one_event_with_rate_limited_count_updates()
+    {
+        var time = new ManualTimeProvider();
+        var sink = new Sink();
+        var recorder = new EventRecorder(sink, time) { MinUpdateInterval = TimeSpan.FromSeconds(10) };
+        for (var i = 0; i < 100; i++)
+        {
+            recorder.Record(Cr, "u", EventType.Warning, "ReconcileError", "boom");
+            await recorder.DrainAsync(default);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        sink.Created.Count.ShouldBe(1, "one Event for the whole storm");
+        sink.Updates.Count.ShouldBeInRange(9, 11, "at most one count update per 10 s over 100 s");
+        await recorder.FlushAsync(default);
+        sink.Updates.Last().Count.ShouldBe(100, "the final count is carried, nothing is lost");
+    }
+
+    [Test]
+    public async Task A_different_message_or_an_expired_window_starts_a_new_event()
+    {
+        var time = new ManualTimeProvider();
+        var sink = new Sink();
+        var recorder = new EventRecorder(sink, time) { AggregationWindow = TimeSpan.FromMinutes(10) };
+        recorder.Record(Cr, "u", EventType.Normal, "Updated", "a");
+        recorder.Record(Cr, "u", EventType.Normal, "Updated", "b");
+        await recorder.FlushAsync(default);
+        time.Advance(TimeSpan.FromMinutes(11));
+        recorder.Record(Cr, "u", EventType.Normal, "Updated", "a");
+        await recorder.FlushAsync(default);
+        sink.Created.Select(e => (string)e["message"]!).ShouldBe(["a", "b", "a"]);
+        sink.Created.Select(e => (string)e["metadata"]!["name"]!).Distinct().Count().ShouldBe(3);
+    }
+
+    [Test]
+    public async Task Recording_never_blocks_and_drops_the_oldest_when_the_pump_falls_behind()
+    {
+        var sink = new Sink();
+        var recorder = new EventRecorder(sink, new ManualTimeProvider(), capacity: 8);
+        for (var i = 0; i < 20; i++) recorder.Record(Cr, "u", EventType.Normal, "R", $"m{i}");
+        recorder.Dropped.ShouldBe(12);
+        await recorder.FlushAsync(default);
+        sink.Created.Select(e => (string)e["message"]!).ShouldBe(Enumerable.Range(12, 8).Select(i => $"m{i}"));
+    }
+
+    [Test]
+    public async Task A_failing_sink_does_not_stop_the_pump()
+    {
+        var sink = new Sink { Fail = true };
+        var recorder = new EventRecorder(sink, new ManualTimeProvider());
+        using var stop = new CancellationTokenSource();
+        var pump = recorder.RunAsync(stop.Token);
+        recorder.Record(Cr, "u", EventType.Normal, "R", "lost");
+        sink.Fail = false;
+        recorder.Record(Cr, "u", EventType.Normal, "R", "kept");
+        stop.Cancel();
+        await pump.WaitAsync(Bounded.Default);
+        sink.Created.Select(e => (string)e["message"]!).ShouldContain("kept");
+    }
+}
