@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Orkestra.Runtime.Controllers;
+using Orkestra.Runtime.Observability;
+
+namespace Orkestra.Runtime.Hosting;
+
+/// <summary>
+/// The runtime's HTTP surface, routed by hand (AOT-safe, no reflection): Kubernetes-style probes
+/// <c>/healthz</c> <c>/livez</c> <c>/readyz</c>, Orkestra's aliases <c>/health</c> <c>/ready</c> <c>/startup</c>,
+/// <c>/metrics</c> (Prometheus text), and the Katalog API: <c>/katalog</c>, <c>/katalog/{crd}</c>,
+/// <c>/katalog/{crd}/health</c> (200 healthy, 503 degraded), <c>/katalog/{crd}/cr</c> (CRs with their Ready state).
+/// </summary>
+public static class HttpEndpoints
+{
+    public static async Task HandleAsync(HttpContext context, RuntimeState state, RuntimeMetrics metrics)
+    {
+        var path = context.Request.Path.Value?.TrimEnd('/') ?? "";
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return;
+        }
+        switch (path)
+        {
+            case "/healthz" or "/livez" or "/health":
+                await Text(context, 200, "ok");
+                return;
+            case "/readyz" or "/ready":
+                await Text(context, state.Ready ? 200 : 503, state.Ready ? "ok" : "caches not synced");
+                return;
+            case "/startup":
+                await Text(context, state.Started ? 200 : 503, state.Started ? "ok" : "starting");
+                return;
+            case "/metrics":
+                context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                await metrics.WriteAsync(context.Response.Body, context.RequestAborted);
+                return;
+            case "/katalog":
+                await Json(context, 200, w =>
+                {
+                    w.WriteStartObject();
+                    if (state.Leading() is { } leading) w.WriteBoolean("leader", leading);
+                    w.WriteBoolean("ready", state.Ready);
+                    w.WriteStartArray("crds");
+                    foreach (var op in state.Operators) WriteOperator(w, op);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                });
+                return;
+        }
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is >= 2 and <= 3 && parts[0] == "katalog")
+        {
+            var op = state.Operators.FirstOrDefault(o => o.Crd == parts[1]);
+            if (op is null)
+            {
+                await Json(context, 404, w => { w.WriteStartObject(); w.WriteString("error", $"no CRD named \"{parts[1]}\""); w.WriteEndObject(); });
+                return;
+            }
+            switch (parts.Length == 2 ? "" : parts[2])
+            {
+                case "":
+                    await Json(context, 200, w => WriteOperator(w, op));
+                    return;
+                case "health":
+                    var health = op.Health();
+                    await Json(context, health.State == ControllerHealthState.Healthy ? 200 : 503, w =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("crd", op.Crd);
+                        w.WriteString("status", health.State == ControllerHealthState.Healthy ? "healthy" : "degraded");
+                        w.WriteNumber("consecutiveFailures", health.ConsecutiveFailures);
+                        w.WriteEndObject();
+                    });
+                    return;
+                case "cr":
+                    await Json(context, 200, w =>
+                    {
+                        w.WriteStartArray();
+                        foreach (var cr in op.Resources()) WriteResource(w, cr);
+                        w.WriteEndArray();
+                    });
+                    return;
+            }
+        }
+        await Text(context, 404, "not found");
+    }
+
+    private static void WriteOperator(Utf8JsonWriter w, OperatorView op)
+    {
+        var health = op.Health();
+        w.WriteStartObject();
+        w.WriteString("name", op.Crd);
+        w.WriteString("group", op.Group);
+        w.WriteString("version", op.Version);
+        w.WriteString("kind", op.Kind);
+        w.WriteString("state", op.Waiting() is { } why ? "waiting" : op.Synced() ? "running" : "syncing");
+        if (op.Waiting() is { } reason) w.WriteString("waitingFor", reason);
+        w.WriteString("health", health.State == ControllerHealthState.Healthy ? "healthy" : "degraded");
+        w.WriteNumber("workers", op.Workers);
+        w.WriteNumber("workersActive", op.ActiveWorkers());
+        w.WriteNumber("queueDepth", op.QueueDepth());
+        w.WriteNumber("resources", op.Resources().Count);
+        w.WriteNumber("consecutiveFailures", health.ConsecutiveFailures);
+        w.WriteEndObject();
+    }
+
+    private static void WriteResource(Utf8JsonWriter w, JsonElement cr)
+    {
+        static string? Str(JsonElement e, string p) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(p, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var md = cr.TryGetProperty("metadata", out var m) ? m : default;
+        w.WriteStartObject();
+        w.WriteString("name", Str(md, "name"));
+        if (Str(md, "namespace") is { } ns) w.WriteString("namespace", ns);
+        string ready = "Unknown", message = "";
+        if (cr.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object
+            && status.TryGetProperty("conditions", out var conditions) && conditions.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var c in conditions.EnumerateArray())
+            {
+                if (Str(c, "type") != "Ready") continue;
+                ready = Str(c, "status") ?? "Unknown";
+                message = Str(c, "message") ?? "";
+            }
+        }
+        w.WriteString("ready", ready);
+        if (message.Length > 0) w.WriteString("message", message);
+        w.WriteEndObject();
+    }
+
+    private static Task Text(HttpContext context, int status, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(body + "\n");
+    }
+
+    private static async Task Json(HttpContext context, int status, Action<Utf8JsonWriter> write)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true })) write(writer);
+        buffer.Position = 0;
+        await buffer.CopyToAsync(context.Response.Body, context.RequestAborted);
+    }
+}

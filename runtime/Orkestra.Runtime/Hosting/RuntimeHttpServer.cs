@@ -1,0 +1,40 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orkestra.Runtime.Observability;
+
+namespace Orkestra.Runtime.Hosting;
+
+/// <summary>Kestrel serving <see cref="HttpEndpoints"/> on one port (0 = any free port). Start once, dispose to stop.</summary>
+public sealed class RuntimeHttpServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RuntimeHttpServer(WebApplication app) => _app = app;
+
+    public Uri Address { get; private set; } = null!;
+
+    public static async Task<RuntimeHttpServer> StartAsync(IPAddress address, int port, RuntimeState state, RuntimeMetrics metrics, CancellationToken cancellation = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
+        var app = builder.Build();
+        app.Run(context => HttpEndpoints.HandleAsync(context, state, metrics));
+        var server = new RuntimeHttpServer(app);
+        await app.StartAsync(cancellation).ConfigureAwait(false);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Address = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
