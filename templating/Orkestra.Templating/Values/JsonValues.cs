@@ -59,7 +59,7 @@ public static class JsonValues
 }
 
 /// <summary>A JSON object viewed as a Go map. Immutable; shared freely.</summary>
-public sealed class JsonObjectValue : FluidValue
+public sealed class JsonObjectValue : CompositeValue
 {
     private string[]? _sortedKeys;
 
@@ -91,7 +91,7 @@ public sealed class JsonObjectValue : FluidValue
         }
     }
 
-    public int Count
+    public override int Count
     {
         get
         {
@@ -102,12 +102,7 @@ public sealed class JsonObjectValue : FluidValue
     }
 
     public override FluidValues Type => FluidValues.Dictionary;
-    public override bool Equals(FluidValue other) => GoValues.DeepEqual(this, other);
-    public override bool ToBooleanValue() => Count > 0;
-    public override decimal ToNumberValue() => 0;
-    public override string ToStringValue() => GoValues.Format(this);
     public override object ToObjectValue() => Element;
-    public override ValueTask WriteToAsync(TextWriter writer, TextEncoder encoder, CultureInfo cultureInfo) => new(writer.WriteAsync(ToStringValue()));
     public override ValueTask<FluidValue> GetValueAsync(string name, TemplateContext context) => new(TryGet(name, out var v) ? v : NilValue.Instance);
     public override ValueTask<FluidValue> GetIndexAsync(FluidValue index, TemplateContext context) => new(TryGet(index.ToStringValue(), out var v) ? v : NilValue.Instance);
     public override bool Contains(FluidValue value) => Element.TryGetProperty(value.ToStringValue(), out _);
@@ -115,12 +110,11 @@ public sealed class JsonObjectValue : FluidValue
     {
         foreach (var key in SortedKeys) yield return JsonValues.From(Element.GetProperty(key));
     }
-    public override bool Equals(object? obj) => obj is FluidValue v && Equals(v);
     public override int GetHashCode() => Element.GetHashCode();
 }
 
 /// <summary>A JSON array viewed as a Go slice. Immutable; shared freely.</summary>
-public sealed class JsonArrayValue : FluidValue
+public sealed class JsonArrayValue : CompositeValue
 {
     public JsonArrayValue(JsonElement element)
     {
@@ -130,17 +124,12 @@ public sealed class JsonArrayValue : FluidValue
 
     public JsonElement Element { get; }
 
-    public int Count => Element.GetArrayLength();
+    public override int Count => Element.GetArrayLength();
 
     public FluidValue this[int index] => index >= 0 && index < Count ? JsonValues.From(Element[index]) : NilValue.Instance;
 
     public override FluidValues Type => FluidValues.Array;
-    public override bool Equals(FluidValue other) => GoValues.DeepEqual(this, other);
-    public override bool ToBooleanValue() => Count > 0;
-    public override decimal ToNumberValue() => 0;
-    public override string ToStringValue() => GoValues.Format(this);
     public override object ToObjectValue() => Element;
-    public override ValueTask WriteToAsync(TextWriter writer, TextEncoder encoder, CultureInfo cultureInfo) => new(writer.WriteAsync(ToStringValue()));
     public override ValueTask<FluidValue> GetIndexAsync(FluidValue index, TemplateContext context) => new(this[(int)index.ToNumberValue()]);
     public override bool Contains(FluidValue value)
     {
@@ -151,6 +140,5 @@ public sealed class JsonArrayValue : FluidValue
     {
         foreach (var e in Element.EnumerateArray()) yield return JsonValues.From(e);
     }
-    public override bool Equals(object? obj) => obj is FluidValue v && Equals(v);
     public override int GetHashCode() => Element.GetHashCode();
 }

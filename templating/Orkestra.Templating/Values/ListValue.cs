@@ -6,7 +6,7 @@ using Fluid.Values;
 namespace Orkestra.Templating.Values;
 
 /// <summary>A Go slice (<c>[]interface{}</c>) as a Fluid value. Immutable once built; shared freely.</summary>
-public sealed class ListValue : FluidValue
+public sealed class ListValue : CompositeValue
 {
     public static readonly ListValue Empty = new(Array.Empty<FluidValue>());
 
@@ -14,15 +14,10 @@ public sealed class ListValue : FluidValue
 
     public IReadOnlyList<FluidValue> Items { get; }
 
-    public int Count => Items.Count;
+    public override int Count => Items.Count;
 
     public override FluidValues Type => FluidValues.Array;
-    public override bool Equals(FluidValue other) => GoValues.DeepEqual(this, other);
-    public override bool ToBooleanValue() => Items.Count > 0;
-    public override decimal ToNumberValue() => 0;
-    public override string ToStringValue() => GoValues.Format(this);
     public override object ToObjectValue() => Items;
-    public override ValueTask WriteToAsync(TextWriter writer, TextEncoder encoder, CultureInfo cultureInfo) => new(writer.WriteAsync(ToStringValue()));
     public override ValueTask<FluidValue> GetIndexAsync(FluidValue index, TemplateContext context)
     {
         var i = (int)index.ToNumberValue();
@@ -34,6 +29,4 @@ public sealed class ListValue : FluidValue
         return false;
     }
     public override IEnumerable<FluidValue> Enumerate(TemplateContext context) => Items;
-    public override bool Equals(object? obj) => obj is FluidValue v && Equals(v);
-    public override int GetHashCode() => Items.Count;
 }

@@ -10,7 +10,7 @@ namespace Orkestra.Templating.Values;
 /// ranged or printed (Go's text/template visits map keys sorted). Immutable once built; shared freely.
 /// Missing keys read as nil (Orkestra renders with <c>missingkey=zero</c>).
 /// </summary>
-public sealed class MapValue : FluidValue
+public sealed class MapValue : CompositeValue
 {
     public static readonly MapValue Empty = new(new Dictionary<string, FluidValue>(StringComparer.Ordinal));
 
@@ -21,7 +21,7 @@ public sealed class MapValue : FluidValue
 
     public IReadOnlyDictionary<string, FluidValue> Entries => _entries;
 
-    public int Count => _entries.Count;
+    public override int Count => _entries.Count;
 
     /// <summary>Keys in ordinal order (computed once; benign race: both writers compute the same array).</summary>
     public IReadOnlyList<string> SortedKeys
@@ -43,12 +43,7 @@ public sealed class MapValue : FluidValue
     }
 
     public override FluidValues Type => FluidValues.Dictionary;
-    public override bool Equals(FluidValue other) => GoValues.DeepEqual(this, other);
-    public override bool ToBooleanValue() => _entries.Count > 0;
-    public override decimal ToNumberValue() => 0;
-    public override string ToStringValue() => GoValues.Format(this);
     public override object ToObjectValue() => _entries;
-    public override ValueTask WriteToAsync(TextWriter writer, TextEncoder encoder, CultureInfo cultureInfo) => new(writer.WriteAsync(ToStringValue()));
     public override ValueTask<FluidValue> GetValueAsync(string name, TemplateContext context) => new(TryGet(name, out var v) ? v : NilValue.Instance);
     public override ValueTask<FluidValue> GetIndexAsync(FluidValue index, TemplateContext context) => new(TryGet(index.ToStringValue(), out var v) ? v : NilValue.Instance);
     public override bool Contains(FluidValue value) => _entries.ContainsKey(value.ToStringValue());
@@ -56,6 +51,4 @@ public sealed class MapValue : FluidValue
     {
         foreach (var key in SortedKeys) yield return _entries[key];
     }
-    public override bool Equals(object? obj) => obj is FluidValue v && Equals(v);
-    public override int GetHashCode() => _entries.Count;
 }
