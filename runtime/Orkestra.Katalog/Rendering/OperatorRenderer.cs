@@ -26,8 +26,14 @@ public sealed record DesiredChild(CompiledChild Entry, JsonObject Manifest)
     /// <summary>Corrected every cycle (onReconcile, or onCreate with reconcile: true; never Jobs).</summary>
     public bool DriftCorrected => Entry.Kind.YamlKey != "jobs" && (Entry.Hook == HookKind.OnReconcile || Entry.Source.Reconcile);
 
-    /// <summary>Secrets with <c>once: true</c> (outside onReconcile and without reconcile): created only when absent.</summary>
-    public bool Once => Entry.Source.Once && !DriftCorrected;
+    /// <summary>
+    /// Created only when absent: secrets with <c>once: true</c> (outside onReconcile and without reconcile), and
+    /// generated TLS secrets — a fresh certificate on every render must not replace the one in use.
+    /// </summary>
+    public bool Once => (Entry.Source.Once && !DriftCorrected) || IsGeneratedCertificate;
+
+    private bool IsGeneratedCertificate => Entry.Kind.YamlKey == "secrets" && (string?)Manifest["type"] == "kubernetes.io/tls"
+                                           && Entry.Source.Body.Find("tls") is not null;
 
     public string Name => (string)Manifest["metadata"]!["name"]!;
 }

@@ -154,6 +154,23 @@ public class KatalogReconcilerTests
     }
 
     [Test]
+    public async Task A_generated_tls_secret_is_created_once_even_when_declared_for_drift_correction()
+    {
+        var (reconciler, cluster, _) = Setup("""
+                onReconcile:
+                  secrets:
+                    - name: "{{ .metadata.name }}-tls"
+                      tls: {commonName: hello.example}
+        """);
+        await reconciler.ReconcileAsync(Key, default);
+        var first = cluster.Get("Secret", "default", "hello-tls")["data"]!["tls.crt"]!.GetValue<string>();
+        cluster.Writes.Clear();
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.ShouldBeEmpty();
+        cluster.Get("Secret", "default", "hello-tls")["data"]!["tls.crt"]!.GetValue<string>().ShouldBe(first);
+    }
+
+    [Test]
     public async Task A_missing_cr_is_done_without_writes()
     {
         var (reconciler, cluster, _) = Setup();
