@@ -38,8 +38,15 @@ public sealed record DesiredChild(CompiledChild Entry, JsonObject Manifest)
     public string Name => (string)Manifest["metadata"]!["name"]!;
 }
 
-/// <summary>An entry whose conditions were false for this CR; <see cref="Reason"/> names the failing condition.</summary>
-public sealed record SkippedChild(CompiledChild? Entry, string Describe, string Reason);
+/// <summary>
+/// An entry whose conditions were false for this CR; <see cref="Reason"/> names the failing condition. For a
+/// drift-corrected entry, <see cref="Manifest"/> is what it would have been (so the reconciler can delete a child
+/// whose conditions turned false); null otherwise or when it cannot be rendered.
+/// </summary>
+public sealed record SkippedChild(CompiledChild? Entry, string Describe, string Reason)
+{
+    public JsonObject? Manifest { get; init; }
+}
 
 /// <summary>The status the reconciler would write: the Ready condition, observedGeneration and status.fields.</summary>
 public sealed record StatusPreview(JsonObject Status, IReadOnlyList<Diagnostic> Errors);
@@ -97,7 +104,12 @@ public static class OperatorRenderer
         {
             var scope = Scope(iterationData, request);
             var describe = child.Describe() + label;
-            if (!Passes(child.Gate, scope, describe, skipped, errors, child)) continue;
+            if (!Passes(child.Gate, scope, describe, skipped, errors, child))
+            {
+                if (skipped.Count > 0 && skipped[^1].Entry == child && IsDriftCorrected(child))
+                    skipped[^1] = skipped[^1] with { Manifest = TryBuild(child, scope, context) };
+                continue;
+            }
             try
             {
                 if (child.Body.Render(scope) is not JsonObject entry)
@@ -115,6 +127,22 @@ public static class OperatorRenderer
             {
                 errors.Add(Diagnostic.Error(FieldLocation(child, e.FieldPath), $"{describe}: {e.Message}"));
             }
+        }
+    }
+
+    private static bool IsDriftCorrected(CompiledChild child) =>
+        child.Kind.YamlKey != "jobs" && (child.Hook == HookKind.OnReconcile || child.Source.Reconcile);
+
+    /// <summary>Renders and builds an entry ignoring its gate; null when that fails (nothing to clean up then).</summary>
+    private static JsonObject? TryBuild(CompiledChild child, RenderScope scope, ChildBuildContext context)
+    {
+        try
+        {
+            return child.Body.Render(scope) is JsonObject entry ? child.Kind.Build(entry, context) : null;
+        }
+        catch (Exception e) when (e is KatalogRenderException or ChildBuildException)
+        {
+            return null;
         }
     }
 

@@ -62,11 +62,22 @@ public sealed class KatalogReconciler(
         foreach (var child in result.Children)
         {
             var current = Find(observed, child.Manifest);
-            if (current is { } existing && (!child.DriftCorrected || child.Once || Contains(child.Manifest, existing))) continue;
+            var rotate = child.Once && current is { } old && Expired(child, old);
+            if (current is { } existing && !rotate && (!child.DriftCorrected || child.Once || Contains(child.Manifest, existing))) continue;
+            if (child.Once) Stamp(child.Manifest);
             var force = child.Entry.Source.ForceConflict ?? op.Crd.ForceConflict;
             await writer.ApplyAsync(child.Manifest, force, cancellation).ConfigureAwait(false);
-            events.Record(self, uid, EventType.Normal, current is null ? "Created" : "Updated",
-                $"{(current is null ? "created" : "corrected")} {child.Manifest["kind"]} {child.Name}");
+            events.Record(self, uid, EventType.Normal, current is null ? "Created" : rotate ? "Rotated" : "Updated",
+                $"{(current is null ? "created" : rotate ? "rotated" : "corrected")} {child.Manifest["kind"]} {child.Name}");
+            wrote = true;
+        }
+        // A drift-corrected child whose conditions turned false goes away (create-once children stay).
+        foreach (var gone in result.Skipped)
+        {
+            if (gone.Manifest is not { } manifest || Find(observed, manifest) is null) continue;
+            var target = ObjectRef.Of(manifest);
+            await writer.DeleteAsync(target, cancellation).ConfigureAwait(false);
+            events.Record(self, uid, EventType.Normal, "Deleted", $"deleted {target}: {gone.Reason}");
             wrote = true;
         }
 
@@ -80,6 +91,27 @@ public sealed class KatalogReconciler(
         }
         if (wrote) events.Record(self, uid, EventType.Normal, "Reconciled", "all children converged");
         return Requeue(result);
+    }
+
+    public const string GeneratedAtAnnotation = "orkestra.orkspace.io/generated-at";
+
+    /// <summary>Create-once children record when they were generated, for <c>rotateAfter</c>.</summary>
+    private void Stamp(JsonObject manifest)
+    {
+        var metadata = (JsonObject)manifest["metadata"]!;
+        var annotations = metadata["annotations"] as JsonObject ?? new JsonObject();
+        annotations[GeneratedAtAnnotation] = time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        metadata["annotations"] = annotations;
+    }
+
+    /// <summary>A create-once child with <c>rotateAfter</c> is regenerated once it is older than that.</summary>
+    private bool Expired(DesiredChild child, JsonElement existing)
+    {
+        if (child.Entry.Source.RotateAfter is not { } rotateAfter) return false;
+        var stamp = Text(existing, "metadata", "annotations", GeneratedAtAnnotation) ?? Text(existing, "metadata", "creationTimestamp");
+        return stamp is not null
+               && DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var generated)
+               && time.GetUtcNow() - generated >= rotateAfter;
     }
 
     private ReconcileResult Requeue(RenderResult result)

@@ -171,6 +171,55 @@ public class KatalogReconcilerTests
     }
 
     [Test]
+    public async Task A_drift_corrected_child_whose_condition_turns_false_is_deleted_but_a_create_once_child_stays()
+    {
+        var (reconciler, cluster, _) = Setup("""
+                onCreate:
+                  configMaps:
+                    - name: "{{ .metadata.name }}-once"
+                      when: [{field: spec.replicas, equals: "2"}]
+                onReconcile:
+                  configMaps:
+                    - name: "{{ .metadata.name }}-big"
+                      when: [{field: spec.replicas, equals: "2"}]
+        """);
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Objects.Keys.Select(k => k.Name).ShouldContain("hello-big");
+        cluster.Get("Website", "default", "hello")["spec"]!["replicas"] = 1;
+        cluster.Writes.Clear();
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.ShouldContain("delete ConfigMap default/hello-big");
+        cluster.Writes.ShouldNotContain("delete ConfigMap default/hello-once");
+        cluster.Events.Last(e => e.Reason == "Deleted").Message.ShouldContain("spec.replicas equals 2 is false");
+    }
+
+    [Test]
+    public async Task A_once_secret_is_rotated_after_rotateAfter_and_not_before()
+    {
+        var (reconciler, cluster, time) = Setup("""
+                onCreate:
+                  secrets:
+                    - name: "{{ .metadata.name }}-creds"
+                      once: true
+                      rotateAfter: 1h
+                      data: {password: "{{ randomAlphanumeric 12 }}"}
+        """);
+        await reconciler.ReconcileAsync(Key, default);
+        var secret = cluster.Get("Secret", "default", "hello-creds");
+        var first = secret["data"]!["password"]!.GetValue<string>();
+        secret["metadata"]!["annotations"]![KatalogReconciler.GeneratedAtAnnotation]!.GetValue<string>().ShouldBe("2026-01-01T00:00:00Z");
+        cluster.Writes.Clear();
+        time.Advance(TimeSpan.FromMinutes(59));
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.ShouldBeEmpty();
+        time.Advance(TimeSpan.FromMinutes(1));
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.ShouldBe(["apply Secret default/hello-creds"]);
+        cluster.Get("Secret", "default", "hello-creds")["data"]!["password"]!.GetValue<string>().ShouldNotBe(first);
+        cluster.Events.Last(e => e.Reason != "Reconciled").Reason.ShouldBe("Rotated");
+    }
+
+    [Test]
     public async Task A_missing_cr_is_done_without_writes()
     {
         var (reconciler, cluster, _) = Setup();
