@@ -43,29 +43,12 @@ internal sealed class SecretKind() : ChildKindBase("secrets", "v1", "Secret", "s
     /// <summary>A <c>tls:</c> secret without a name is called orkestra-tls (Orkestra's default).</summary>
     protected override string DefaultNameFor(JsonObject entry, string ownerName) => entry["tls"] is not null ? "orkestra-tls" : DefaultName(ownerName);
 
-    /// <summary>A certificate validity: a whole number of h, d, w or y (as Orkestra writes rotateAfter/validFor).</summary>
-    private static bool TryParseValidity(string text, out TimeSpan value)
-    {
-        value = TimeSpan.Zero;
-        var s = text.Trim();
-        var unit = s.TrimStart("0123456789".ToCharArray());
-        if (unit.Length == s.Length || !int.TryParse(s[..^unit.Length], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n <= 0) return false;
-        value = unit switch
-        {
-            "h" => TimeSpan.FromHours(n),
-            "d" => TimeSpan.FromDays(n),
-            "w" => TimeSpan.FromDays(7 * n),
-            "y" => TimeSpan.FromDays(365 * n),
-            _ => TimeSpan.Zero,
-        };
-        return value > TimeSpan.Zero;
-    }
-
     private static JsonObject Certificate(JsonObject tls, string name, ChildBuildContext context)
     {
         var commonName = Text(tls["commonName"], "tls.commonName") is { Length: > 0 } cn ? cn : name;
         var validFor = TimeSpan.FromDays(365);
-        if (Text(tls["validFor"], "tls.validFor") is { Length: > 0 } text && !TryParseValidity(text, out validFor))
+        if (Text(tls["validFor"], "tls.validFor") is { Length: > 0 } text
+            && (!Loading.Durations.TryParse(text, true, out validFor, out _) || validFor <= TimeSpan.Zero))
             throw new ChildBuildException("tls.validFor", $"tls.validFor: \"{text}\" is not a duration like 90d, 12w, 1y or 8760h");
         var now = context.Time.GetUtcNow();
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
