@@ -22,6 +22,17 @@ public class CliTests
     }
 
     [Test]
+    public void Every_command_answers_help_with_its_usage()
+    {
+        foreach (var command in Cli.All)
+        {
+            var (code, output, _) = Run(command.Name, "--help");
+            code.ShouldBe(0, command.Name);
+            output.ShouldContain("Usage: ork " + command.Name, Case.Sensitive, command.Name);
+        }
+    }
+
+    [Test]
     public void No_arguments_prints_usage_and_fails() => Run().Code.ShouldBe(2);
 
     [Test]
