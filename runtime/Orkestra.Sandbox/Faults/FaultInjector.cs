@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using Orkestra.Sandbox.Api;
+using Orkestra.Sandbox.Storage;
+
+namespace Orkestra.Sandbox.Faults;
+
+/// <summary>
+/// Fault injection for reliability tests (issue 4): close every open watch, expire watch history, fail the next N
+/// requests matching a verb/resource with 429 (Retry-After), 500 or 409, add latency, pause and resume the whole
+/// server. Reachable from the library (<see cref="SandboxServer.Faults"/>) and from the token-guarded admin
+/// endpoint. Thread-safe.
+/// </summary>
+public sealed class FaultInjector
+{
+    readonly object _gate = new();
+    readonly List<FailureRule> _rules = new();              // guarded by _gate
+    readonly ObjectStore _store;
+    TimeSpan _latency;                                      // guarded by _gate
+    TaskCompletionSource? _paused;                          // guarded by _gate; null = serving
+
+    internal FaultInjector(ObjectStore store) => _store = store;
+
+    /// <summary>Ends every open watch stream now (clients re-watch from their last RV).</summary>
+    public void CloseWatches() => _store.CloseAllWatches();
+
+    /// <summary>Drops the watch history: the next resume from an older RV gets ERROR 410 Expired.</summary>
+    public void ExpireHistory() => _store.ExpireHistory();
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> requests whose verb and resource match (null = any) with
+    /// <paramref name="code"/>: 429 (TooManyRequests, Retry-After 1), 500 (InternalError) or 409 (Conflict).
+    /// </summary>
+    public void FailNext(int count, int code, string? verb = null, string? resource = null)
+    {
+        if (code is not (429 or 500 or 409)) throw new ArgumentOutOfRangeException(nameof(code), code, "only 429, 500 and 409 can be injected");
+        lock (_gate) _rules.Add(new FailureRule(verb, resource, code, count));
+    }
+
+    /// <summary>Adds <paramref name="latency"/> before every request (Zero to stop).</summary>
+    public void SetLatency(TimeSpan latency)
+    {
+        lock (_gate) _latency = latency;
+    }
+
+    /// <summary>Stops answering (requests wait) and closes all watches, as an API server restart would.</summary>
+    public void Pause()
+    {
+        lock (_gate) _paused ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _store.CloseAllWatches();
+    }
+
+    /// <summary>Releases every request held by <see cref="Pause"/>.</summary>
+    public void Resume()
+    {
+        TaskCompletionSource? paused;
+        lock (_gate)
+        {
+            paused = _paused;
+            _paused = null;
+        }
+        paused?.TrySetResult();
+    }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _rules.Clear();
+            _latency = TimeSpan.Zero;
+        }
+        Resume();
+    }
+
+    /// <summary>Waits out a pause and the configured latency, then returns the injected failure for this request, if any.</summary>
+    internal async Task<ApiError?> BeforeRequestAsync(string verb, string resource, TimeProvider time, CancellationToken cancellation)
+    {
+        Task? pause;
+        TimeSpan latency;
+        lock (_gate)
+        {
+            pause = _paused?.Task;
+            latency = _latency;
+        }
+        if (pause is not null) await pause.WaitAsync(cancellation).ConfigureAwait(false);
+        if (latency > TimeSpan.Zero) await Task.Delay(latency, time, cancellation).ConfigureAwait(false);
+        lock (_gate)
+        {
+            for (var i = 0; i < _rules.Count; i++)
+            {
+                var rule = _rules[i];
+                if (rule.Verb is not null && rule.Verb != verb) continue;
+                if (rule.Resource is not null && rule.Resource != resource) continue;
+                rule.Remaining--;
+                if (rule.Remaining <= 0) _rules.RemoveAt(i);
+                return rule.Code switch
+                {
+                    429 => new ApiError(429, "TooManyRequests", "the server has received too many requests and has asked us to try again later",
+                        new JsonObject { ["retryAfterSeconds"] = 1 }, retryAfterSeconds: "1"),
+                    409 => new ApiError(409, "Conflict", $"Operation cannot be fulfilled on {resource}: injected conflict"),
+                    _ => ApiError.Internal("injected failure"),
+                };
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Handles <c>POST /sandbox/faults/...</c> (token-guarded): closeWatches, expireHistory, fail, latency, pause, resume, reset.</summary>
+    internal JsonObject Admin(string action, Func<string, string?> query)
+    {
+        switch (action)
+        {
+            case "closeWatches": CloseWatches(); break;
+            case "expireHistory": ExpireHistory(); break;
+            case "pause": Pause(); break;
+            case "resume": Resume(); break;
+            case "reset": Reset(); break;
+            case "latency":
+                SetLatency(TimeSpan.FromMilliseconds(ParseInt(query("ms"), "ms")));
+                break;
+            case "fail":
+                FailNext(ParseInt(query("count") ?? "1", "count"), ParseInt(query("code"), "code") is var c && c is 429 or 500 or 409
+                    ? c : throw ApiError.BadRequest("code must be 429, 500 or 409"), query("verb"), query("resource"));
+                break;
+            default:
+                throw ApiError.BadRequest($"unknown fault action \"{action}\": use closeWatches, expireHistory, fail, latency, pause, resume or reset");
+        }
+        return new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["message"] = action };
+    }
+
+    static int ParseInt(string? text, string name) =>
+        int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0
+            ? n : throw ApiError.BadRequest($"query parameter {name} must be a non-negative integer");
+
+    sealed class FailureRule(string? verb, string? resource, int code, int remaining)
+    {
+        public string? Verb { get; } = verb;
+        public string? Resource { get; } = resource;
+        public int Code { get; } = code;
+        public int Remaining { get; set; } = remaining;
+    }
+}

@@ -1,0 +1,402 @@
+using System.Text.Json.Nodes;
+using Orkestra.Sandbox.Api;
+using Orkestra.Sandbox.Resources;
+using Orkestra.Sandbox.Storage;
+
+namespace Orkestra.Sandbox.Handlers;
+
+/// <summary>
+/// The object semantics of spec §3 and §6.1–6.2, shared by the HTTP handlers and the in-process controllers
+/// (garbage collector, namespace finaliser, simulators), so every writer goes through the same rules: uid,
+/// creationTimestamp, generation, status-subresource rules both ways, optimistic concurrency, no-op suppression,
+/// finalizers and deletionTimestamp. Every failure is an <see cref="ApiError"/> carrying kube's Status.
+/// Thread-safe: each write is one store transaction.
+/// </summary>
+internal sealed class ObjectService
+{
+    const string NamespacesKey = "namespaces";
+    readonly ObjectStore _store;
+    readonly ResourceRegistry _registry;
+    readonly TimeProvider _time;
+    readonly BuiltInDefaults _defaults;
+    readonly CustomResourcePipeline _custom;
+
+    public ObjectService(ObjectStore store, ResourceRegistry registry, TimeProvider time, CustomResourcePipeline custom)
+    {
+        _store = store;
+        _registry = registry;
+        _time = time;
+        _defaults = new BuiltInDefaults();
+        _custom = custom;
+    }
+
+    public ObjectStore Store => _store;
+    public ResourceRegistry Registry => _registry;
+    public TimeProvider Time => _time;
+
+    /// <summary>Hook run inside the write transaction after a CRD write, before commit returns (CRD establishment).</summary>
+    public Action<ObjectStore.WriteScope, StoredObject?, StoredObject?>? OnCrdWritten { get; set; }
+
+    public StoredObject Get(ResourceType type, string? ns, string name) =>
+        _store.Get(type.StorageKey, new ObjectKey(type.Namespaced ? ns ?? "" : "", name)) ?? throw ApiError.NotFound(type, name);
+
+    // ---------------------------------------------------------------- create
+
+    public StoredObject Create(ResourceType type, string? ns, JsonObject obj, WriteOptions options)
+    {
+        PrepareBody(type, ns, obj, urlName: null);
+        var metadata = (JsonObject)obj["metadata"]!;
+        if (!string.IsNullOrEmpty(Json.Str(metadata, "resourceVersion")))
+            throw ApiError.Internal("resourceVersion should not be set on objects to be created");
+        var generateName = Json.Str(metadata, "generateName");
+        if (string.IsNullOrEmpty(Json.Str(metadata, "name")) && string.IsNullOrEmpty(generateName))
+            throw ApiError.Invalid(type, "", Cause.Required("metadata.name", "name or generateName is required"));
+        _custom.Prepare(type, obj, options, old: null);
+        if (type.HasStatus) obj.Remove("status");
+        metadata.Remove("deletionTimestamp");
+        metadata.Remove("deletionGracePeriodSeconds");
+        metadata.Remove("managedFields");
+        metadata["uid"] = Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = Json.Time(_time.GetUtcNow());
+        if (type.TracksGeneration) metadata["generation"] = 1;
+        else metadata.Remove("generation");
+        _defaults.OnCreate(type, obj);
+        ManagedFieldsTracker.Record(null, obj, options, type, _time.GetUtcNow());
+        return _store.Write(tx => CommitCreate(tx, type, obj, options, generateName));
+    }
+
+    StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteOptions options, string? generateName)
+    {
+        var metadata = (JsonObject)obj["metadata"]!;
+        var ns = Json.Str(metadata, "namespace") ?? "";
+        if (type.Namespaced) CheckNamespaceAcceptsContent(tx, ns);
+        if (type.IsCustom && IsCrdTerminating(tx, type))
+            throw ApiError.MethodNotAllowed("create not allowed while custom resource definition is terminating");
+        var name = Json.Str(metadata, "name");
+        if (string.IsNullOrEmpty(name))
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var candidate = Names.Generate(generateName!);
+                if (tx.Get(type.StorageKey, new ObjectKey(ns, candidate)) is null) { name = candidate; break; }
+                if (attempt == 7) throw ApiError.AlreadyExists(type, candidate, ", the server was not able to generate a unique name for the object");
+            }
+            metadata["name"] = name;
+        }
+        Names.Validate(type, name);
+        if (tx.Get(type.StorageKey, new ObjectKey(ns, name)) is not null) throw ApiError.AlreadyExists(type, name);
+        if (options.DryRun) return new StoredObject(obj, 0);
+        var stored = tx.Put(type.StorageKey, obj);
+        if (type.Resource == "customresourcedefinitions" && type.Group == "apiextensions.k8s.io") OnCrdWritten?.Invoke(tx, null, stored);
+        return stored;
+    }
+
+    void CheckNamespaceAcceptsContent(ObjectStore.WriteScope tx, string ns)
+    {
+        var namespaceObject = tx.Get(NamespacesKey, new ObjectKey("", ns)) ?? throw ApiError.NamespaceNotFound(ns);
+        if (namespaceObject.IsDeleting)
+        {
+            throw ApiError.Forbidden($"unable to create new content in namespace {ns} because it is being terminated",
+                new JsonObject
+                {
+                    ["name"] = ns, ["kind"] = "namespaces",
+                    ["causes"] = new JsonArray(new JsonObject
+                    {
+                        ["reason"] = "NamespaceTerminating", ["message"] = $"namespace {ns} is being terminated", ["field"] = "metadata.namespace",
+                    }),
+                });
+        }
+    }
+
+    static bool IsCrdTerminating(ObjectStore.WriteScope tx, ResourceType type) =>
+        tx.Get("customresourcedefinitions.apiextensions.k8s.io", new ObjectKey("", type.Custom!.CrdName)) is { IsDeleting: true };
+
+    /// <summary>apiVersion/kind, namespace and name consistency between body and URL (spec §2.1).</summary>
+    static void PrepareBody(ResourceType type, string? urlNamespace, JsonObject obj, string? urlName)
+    {
+        var apiVersion = Json.Str(obj, "apiVersion");
+        var kind = Json.Str(obj, "kind");
+        if (!string.IsNullOrEmpty(kind) && kind != type.Kind)
+            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: the kind in the data ({kind}) does not match the expected kind ({type.Kind})");
+        if (!string.IsNullOrEmpty(apiVersion) && apiVersion != type.GroupVersion)
+        {
+            throw ApiError.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({type.GroupVersion})");
+        }
+        obj["apiVersion"] = type.GroupVersion;
+        obj["kind"] = type.Kind;
+        if (obj["metadata"] is not JsonObject metadata)
+        {
+            if (obj["metadata"] is not null) throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: metadata must be an object");
+            metadata = new JsonObject();
+            obj["metadata"] = metadata;
+        }
+        if (type.Namespaced)
+        {
+            var bodyNamespace = Json.Str(metadata, "namespace");
+            if (string.IsNullOrEmpty(bodyNamespace)) metadata["namespace"] = urlNamespace;
+            else if (bodyNamespace != urlNamespace)
+                throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+        else
+        {
+            metadata.Remove("namespace");
+        }
+        if (urlName is not null)
+        {
+            var bodyName = Json.Str(metadata, "name");
+            if (string.IsNullOrEmpty(bodyName)) metadata["name"] = urlName;
+            else if (bodyName != urlName) throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({urlName})");
+        }
+    }
+
+    // ---------------------------------------------------------------- update (PUT, PATCH, status writes, controllers)
+
+    /// <summary>
+    /// Replaces an object with what <paramref name="produce"/> derives from the stored state (PUT ignores it; PATCH
+    /// and apply transform it). Null current state means the object is absent (only apply may then create).
+    /// Returns the stored result and whether it was created.
+    /// </summary>
+    public (StoredObject Result, bool Created) Update(ResourceType type, string? ns, string name, Func<StoredObject?, JsonObject> produce, WriteOptions options)
+    {
+        var key = new ObjectKey(type.Namespaced ? ns ?? "" : "", name);
+        // Patches and transforms run outside the lock against a snapshot; the commit re-checks the snapshot's RV and retries on races.
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = _store.Get(type.StorageKey, key);
+            if (current is null && !options.CreateIfAbsent) throw ApiError.NotFound(type, name);
+            var desired = produce(current);
+            if (current is null)
+            {
+                if (options.Subresource != Subresource.None) throw ApiError.NotFound(type, name);
+                return (Create(type, ns, desired, options), true);
+            }
+            PrepareBody(type, ns, desired, name);
+            var prepared = PrepareUpdate(type, current, desired, options);
+            var outcome = _store.Write(tx =>
+            {
+                var latest = tx.Get(type.StorageKey, key);
+                if (latest is null) return options.CreateIfAbsent ? (null, true) : throw ApiError.NotFound(type, name);
+                if (!ReferenceEquals(latest, current)) return ((StoredObject?)null, true);
+                return ((StoredObject?)CommitUpdate(tx, type, current, prepared, options), false);
+            });
+            if (!outcome.Item2) return (outcome.Item1!, false);
+            if (attempt > 50) throw ApiError.Internal("too many concurrent updates");
+        }
+    }
+
+    JsonObject PrepareUpdate(ResourceType type, StoredObject current, JsonObject desired, WriteOptions options)
+    {
+        var metadata = (JsonObject)desired["metadata"]!;
+        var old = current.Object;
+        var oldMeta = current.Metadata;
+        var requestedRv = Json.Str(metadata, "resourceVersion");
+        if (string.IsNullOrEmpty(requestedRv))
+        {
+            if (!type.AllowUnconditionalUpdate && !options.IsPatch && options.Subresource == Subresource.None)
+                throw ApiError.Invalid(type, current.Name, Cause.InvalidValue("metadata.resourceVersion", "0x0", "must be specified for an update"));
+        }
+        else if (requestedRv != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw ApiError.StaleResourceVersion(type, current.Name);
+        }
+
+        JsonObject result;
+        if (options.Subresource == Subresource.Finalize)
+        {
+            // /finalize (namespaces): only spec.finalizers comes from the request.
+            result = current.Clone();
+            Json.Obj(result, "spec")["finalizers"] = Json.Path(desired, "spec.finalizers")?.DeepClone() ?? new JsonArray();
+        }
+        else if (options.Subresource == Subresource.Status)
+        {
+            // /status: only status comes from the request; spec and all metadata stay as stored.
+            result = current.Clone();
+            if (desired["status"] is { } status) result["status"] = status.DeepClone();
+            else result.Remove("status");
+            if (metadata["managedFields"] is { } mf) ((JsonObject)result["metadata"]!)["managedFields"] = mf.DeepClone();
+        }
+        else
+        {
+            result = desired;
+            if (type.HasStatus)
+            {
+                if (old["status"] is { } status) result["status"] = status.DeepClone();
+                else result.Remove("status");
+            }
+            var uid = Json.Str(metadata, "uid");
+            if (!string.IsNullOrEmpty(uid) && uid != current.Uid)
+                throw ApiError.Invalid(type, current.Name, Cause.Immutable("metadata.uid", $"\"{uid}\""));
+            metadata["uid"] = current.Uid;
+            metadata["creationTimestamp"] = oldMeta["creationTimestamp"]?.DeepClone();
+            CarryOver(oldMeta, metadata, "deletionTimestamp");
+            CarryOver(oldMeta, metadata, "deletionGracePeriodSeconds");
+            CarryOver(oldMeta, metadata, "generation");
+            if (current.IsDeleting)
+            {
+                var added = Finalizers(metadata).Except(current.Finalizers).ToList();
+                if (added.Count > 0)
+                {
+                    throw ApiError.Invalid(type, current.Name, Cause.Forbidden("metadata.finalizers",
+                        $"no new finalizers can be added if the object is being deleted, found new finalizers []string{{{string.Join(", ", added.Select(a => $"\"{a}\""))}}}"));
+                }
+            }
+            _custom.Prepare(type, result, options, old);
+            _defaults.OnUpdate(type, result, old);
+            if (type.TracksGeneration && SpecChanged(type, old, result))
+                metadata["generation"] = (Json.Long(oldMeta, "generation") ?? 0) + 1;
+        }
+        ((JsonObject)result["metadata"]!)["resourceVersion"] = current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ManagedFieldsTracker.Record(old, result, options, type, _time.GetUtcNow());
+        return result;
+    }
+
+    StoredObject CommitUpdate(ObjectStore.WriteScope tx, ResourceType type, StoredObject current, JsonObject result, WriteOptions options)
+    {
+        if (SameIgnoringManagedFields(current.Object, result)) return current;
+        var metadata = (JsonObject)result["metadata"]!;
+        if (metadata["deletionTimestamp"] is not null && Finalizers(metadata).Count == 0 && (Json.Long(metadata, "deletionGracePeriodSeconds") ?? 0) == 0
+            && !HasNamespaceFinalizers(type, result))
+        {
+            if (options.DryRun) return new StoredObject(result, current.ResourceVersion);
+            return RemoveNow(tx, type, current.Key)!;
+        }
+        if (options.DryRun) return new StoredObject(result, current.ResourceVersion);
+        var stored = tx.Put(type.StorageKey, result);
+        if (type.Resource == "customresourcedefinitions" && type.Group == "apiextensions.k8s.io") OnCrdWritten?.Invoke(tx, current, stored);
+        return stored;
+    }
+
+    StoredObject? RemoveNow(ObjectStore.WriteScope tx, ResourceType type, ObjectKey key)
+    {
+        var removed = tx.Remove(type.StorageKey, key);
+        if (removed is not null && type.Resource == "customresourcedefinitions" && type.Group == "apiextensions.k8s.io") OnCrdWritten?.Invoke(tx, removed, null);
+        return removed;
+    }
+
+    static bool HasNamespaceFinalizers(ResourceType type, JsonObject obj) =>
+        type.Resource == "namespaces" && type.Group.Length == 0 && (Json.Path(obj, "spec.finalizers") as JsonArray)?.Count > 0;
+
+    static void CarryOver(JsonObject from, JsonObject to, string key)
+    {
+        if (from[key] is { } value) to[key] = value.DeepClone();
+        else to.Remove(key);
+    }
+
+    static List<string> Finalizers(JsonObject metadata) => (metadata["finalizers"] as JsonArray ?? []).Select(f => Json.ScalarText(f) ?? "").ToList();
+
+    static bool SpecChanged(ResourceType type, JsonObject old, JsonObject updated)
+    {
+        var keys = old.Select(p => p.Key).Concat(updated.Select(p => p.Key)).Distinct();
+        foreach (var key in keys)
+        {
+            if (key is "metadata" or "apiVersion" or "kind") continue;
+            if (key == "status" && type.HasStatus) continue;
+            if (!Json.DeepEquals(old[key], updated[key])) return true;
+        }
+        return false;
+    }
+
+    static bool SameIgnoringManagedFields(JsonObject stored, JsonObject candidate)
+    {
+        foreach (var key in stored.Select(p => p.Key).Concat(candidate.Select(p => p.Key)).Distinct())
+        {
+            if (key == "metadata") continue;
+            if (!Json.DeepEquals(stored[key], candidate[key])) return false;
+        }
+        var a = (JsonObject)stored["metadata"]!;
+        var b = (JsonObject)candidate["metadata"]!;
+        foreach (var key in a.Select(p => p.Key).Concat(b.Select(p => p.Key)).Distinct())
+        {
+            if (key == "managedFields") continue;
+            if (!Json.DeepEquals(a[key], b[key])) return false;
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- delete
+
+    /// <summary>DELETE of one object (spec §6.1). Returns the object still present (finalizers pending) or the removed one.</summary>
+    public (StoredObject Object, bool Removed) Delete(ResourceType type, string? ns, string name, DeleteOptions options)
+    {
+        var key = new ObjectKey(type.Namespaced ? ns ?? "" : "", name);
+        if (type.Resource == "namespaces" && type.Group.Length == 0 && name is "default" or "kube-system" or "kube-public")
+            throw ApiError.Forbidden($"namespaces \"{name}\" is forbidden: this namespace may not be deleted",
+                new JsonObject { ["name"] = name, ["kind"] = "namespaces" });
+        return _store.Write(tx =>
+        {
+            var current = tx.Get(type.StorageKey, key) ?? throw ApiError.NotFound(type, name);
+            if (options.PreconditionUid is { } uid && uid != current.Uid)
+                throw ApiError.Conflict(type, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid}");
+            if (options.PreconditionResourceVersion is { } rv && rv != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                throw ApiError.Conflict(type, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {current.ResourceVersion}");
+
+            var updated = current.Clone();
+            var metadata = (JsonObject)updated["metadata"]!;
+            var finalizers = Finalizers(metadata);
+            var policy = options.PropagationPolicy;
+            if (policy is null && options.OrphanDependents is { } orphan) policy = orphan ? "Orphan" : "Background";
+            if (policy is not null)
+            {
+                finalizers.Remove("orphan");
+                finalizers.Remove("foregroundDeletion");
+                if (policy == "Orphan") finalizers.Add("orphan");
+                if (policy == "Foreground") finalizers.Add("foregroundDeletion");
+            }
+            if (type.Resource == "namespaces" && type.Group.Length == 0)
+            {
+                Json.Obj(updated, "spec")["finalizers"] ??= new JsonArray("kubernetes");
+                Json.Obj(updated, "status")["phase"] = "Terminating";
+            }
+            if (type.Resource == "customresourcedefinitions" && !finalizers.Contains("customresourcecleanup.apiextensions.k8s.io"))
+                finalizers.Add("customresourcecleanup.apiextensions.k8s.io");
+
+            long grace = 0;
+            if (type.Resource == "pods" && type.Group.Length == 0)
+            {
+                grace = options.GracePeriodSeconds ?? Json.Long(updated["spec"], "terminationGracePeriodSeconds") ?? 30;
+                var phase = Json.Str(updated["status"], "phase");
+                if (string.IsNullOrEmpty(Json.Str(updated["spec"], "nodeName")) || phase is "Succeeded" or "Failed") grace = 0;
+            }
+            if (finalizers.Count == 0 && grace == 0 && !HasNamespaceFinalizers(type, updated))
+            {
+                if (options.DryRun) return (current, true);
+                return (RemoveNow(tx, type, key)!, true);
+            }
+            metadata["finalizers"] = finalizers.Count == 0 ? null : new JsonArray(finalizers.Select(f => (JsonNode?)f).ToArray());
+            if (finalizers.Count == 0) metadata.Remove("finalizers");
+            var now = _time.GetUtcNow();
+            var deadline = now.AddSeconds(grace);
+            if (current.Metadata["deletionTimestamp"] is null)
+            {
+                metadata["deletionTimestamp"] = Json.Time(deadline);
+                metadata["deletionGracePeriodSeconds"] = grace;
+                if (Json.Long(metadata, "generation") is > 0 and var g) metadata["generation"] = g + 1;
+            }
+            else if (grace < (Json.Long(metadata, "deletionGracePeriodSeconds") ?? 0))
+            {
+                metadata["deletionTimestamp"] = Json.Time(deadline);
+                metadata["deletionGracePeriodSeconds"] = grace;
+            }
+            if (SameIgnoringManagedFields(current.Object, updated) || options.DryRun) return (current, false);
+            var stored = tx.Put(type.StorageKey, updated);
+            if (type.Resource == "customresourcedefinitions") OnCrdWritten?.Invoke(tx, current, stored);
+            return (stored, false);
+        });
+    }
+
+    /// <summary>Removes an object at once regardless of finalizers (the pod "kubelet" final delete, GC of emptied objects).</summary>
+    public StoredObject? ForceRemove(ResourceType type, ObjectKey key) => _store.Write(tx => RemoveNow(tx, type, key));
+}
+
+/// <summary>DeleteOptions from the body or (only when there is no body) the query.</summary>
+internal sealed class DeleteOptions
+{
+    public string? PropagationPolicy { get; init; }
+    public bool? OrphanDependents { get; init; }
+    public long? GracePeriodSeconds { get; init; }
+    public string? PreconditionUid { get; init; }
+    public string? PreconditionResourceVersion { get; init; }
+    public bool DryRun { get; init; }
+
+    public static DeleteOptions Background => new() { PropagationPolicy = "Background" };
+}

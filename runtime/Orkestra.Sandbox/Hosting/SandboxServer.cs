@@ -1,0 +1,132 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orkestra.Sandbox.Diagnostics;
+using Orkestra.Sandbox.Faults;
+using Orkestra.Sandbox.Handlers;
+using Orkestra.Sandbox.Hosting;
+using Orkestra.Sandbox.Lifecycle;
+using Orkestra.Sandbox.Resources;
+using Orkestra.Sandbox.Storage;
+
+namespace Orkestra.Sandbox;
+
+/// <summary>
+/// The sandbox: an in-memory Kubernetes API server on https://127.0.0.1:PORT (HTTP/1.1 and HTTP/2 via ALPN),
+/// with a CA generated at start and bearer-token auth. Start one per test with <see cref="StartAsync"/>;
+/// dispose (or <see cref="StopAsync"/>) to stop. Thread-safe. See docs/sandbox.md for what it simulates.
+/// </summary>
+public sealed class SandboxServer : IAsyncDisposable
+{
+    readonly WebApplication _app;
+    readonly Certificates _certificates;
+    readonly Controllers _controllers;
+    int _stopped;
+
+    SandboxServer(WebApplication app, Certificates certificates, Controllers controllers, Uri baseUrl, string token, FaultInjector faults, RequestLog log, ObjectService objects)
+    {
+        _app = app;
+        _certificates = certificates;
+        _controllers = controllers;
+        BaseUrl = baseUrl;
+        Token = token;
+        Faults = faults;
+        RequestLog = log;
+        Objects = objects;
+    }
+
+    /// <summary>https://127.0.0.1:PORT/</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The bearer token every request must carry.</summary>
+    public string Token { get; }
+
+    /// <summary>PEM of the CA that signed the server certificate (trust it to talk to the sandbox).</summary>
+    public string CaCertificatePem => _certificates.CaPem;
+
+    /// <summary>The kubeconfig document (CA data, token, context <c>sandbox</c>, namespace <c>default</c>).</summary>
+    public string Kubeconfig => Hosting.Kubeconfig.Render(BaseUrl, CaCertificatePem, Token);
+
+    public FaultInjector Faults { get; }
+
+    public RequestLog RequestLog { get; }
+
+    internal ObjectService Objects { get; }
+
+    /// <summary>Writes <see cref="Kubeconfig"/> to <paramref name="path"/> (directories created; mode 600 on Unix).</summary>
+    public void WriteKubeconfig(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        File.WriteAllText(path, Kubeconfig);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var time = options.TimeProvider;
+        var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        var certificates = Certificates.Create(time.GetUtcNow());
+        var registry = new ResourceRegistry(BuiltInKinds.Create());
+        var controllers = new Controllers(options);
+        var store = new ObjectStore(options.WatchHistory, controllers.OnCommit);
+        var objects = new ObjectService(store, registry, time, new CustomResourcePipeline());
+        controllers.Attach(objects);
+        Bootstrap.CreateNamespaces(objects);
+        var faults = new FaultInjector(store);
+        var log = new RequestLog(options.RequestLogCapacity);
+        var api = new HttpApi(objects, faults, log, token);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificates.Server);
+            });
+        });
+        var app = builder.Build();
+        app.Run(api.HandleAsync);
+        try
+        {
+            await app.StartAsync(cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            certificates.Dispose();
+            throw;
+        }
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var baseUrl = new Uri($"https://127.0.0.1:{bound.Port}/");
+        api.ServerAddress = $"127.0.0.1:{bound.Port}";
+        controllers.Start();
+        return new SandboxServer(app, certificates, controllers, baseUrl, token, faults, log, objects);
+    }
+
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        Faults.Reset();
+        Objects.Store.CloseAllWatches();
+        await _controllers.StopAsync().ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _certificates.Dispose();
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+}

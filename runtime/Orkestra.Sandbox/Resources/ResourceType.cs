@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+
+namespace Orkestra.Sandbox.Resources;
+
+/// <summary>
+/// One served resource in one group-version: how it is addressed, which verbs and subresources it has and which
+/// server-side rules apply to it. Shared, immutable. Several versions of one CRD share a <see cref="StorageKey"/>.
+/// </summary>
+internal sealed class ResourceType
+{
+    public required string Group { get; init; }
+    public required string Version { get; init; }
+    public required string Resource { get; init; }
+    public required string Kind { get; init; }
+    public string? SingularName { get; init; }
+    public required bool Namespaced { get; init; }
+    public string[] ShortNames { get; init; } = [];
+    public string[] Categories { get; init; } = [];
+    /// <summary>Has a /status subresource: main endpoint ignores status, /status ignores everything else.</summary>
+    public bool HasStatus { get; init; }
+    /// <summary>Has a /scale subresource (autoscaling/v1 Scale).</summary>
+    public ScaleSpec? Scale { get; init; }
+    /// <summary>metadata.generation = 1 on create, +1 on every non-metadata change.</summary>
+    public bool TracksGeneration { get; init; }
+    /// <summary>DELETE answers with the deleted object instead of a Status (pods, service accounts).</summary>
+    public bool ReturnsDeletedObject { get; init; }
+    /// <summary>PUT without metadata.resourceVersion is accepted (built-ins); CRs answer 422.</summary>
+    public bool AllowUnconditionalUpdate { get; init; } = true;
+    /// <summary>Extra field selectors beyond metadata.name/namespace: selector label → dotted path.</summary>
+    public IReadOnlyDictionary<string, string> FieldSelectors { get; init; } = EmptyFields;
+    /// <summary>Columns for Table responses (besides Name); empty → Name + Age.</summary>
+    public IReadOnlyList<TableColumn> Columns { get; init; } = [];
+    /// <summary>Set for custom resources: the CRD this type was established from.</summary>
+    public CustomResourceInfo? Custom { get; init; }
+    /// <summary>Only namespaces: the /finalize subresource.</summary>
+    public bool HasFinalize { get; init; }
+
+    static readonly Dictionary<string, string> EmptyFields = new();
+
+    public string Singular => SingularName ?? Kind.ToLowerInvariant();
+    public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+    public string GroupResource => Group.Length == 0 ? Resource : $"{Resource}.{Group}";
+    public string StorageKey => GroupResource;
+    public string ListKind => Custom?.ListKind ?? Kind + "List";
+    public bool IsCustom => Custom is not null;
+
+    public static readonly string[] AllVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+}
+
+/// <summary>Where a /scale subresource reads and writes replicas (dotted paths without the leading dot).</summary>
+internal sealed record ScaleSpec(string SpecReplicasPath, string StatusReplicasPath, string? LabelSelectorPath);
+
+/// <summary>A Table column: kube's column definition plus how to compute the cell.</summary>
+internal sealed record TableColumn(string Name, string Type, string Format, string Description, int Priority, Func<JsonObject, JsonNode?> Cell);
+
+/// <summary>What a custom resource type knows about its CRD: schema, printer columns, selectable fields.</summary>
+internal sealed class CustomResourceInfo
+{
+    public required string CrdName { get; init; }
+    public required string ListKind { get; init; }
+    public required JsonObject? OpenApiSchema { get; init; }
+    public bool Deprecated { get; init; }
+    public string? DeprecationWarning { get; init; }
+}

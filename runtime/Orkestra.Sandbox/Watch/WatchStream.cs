@@ -1,0 +1,191 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Orkestra.Sandbox.Api;
+using Orkestra.Sandbox.Handlers;
+using Orkestra.Sandbox.Resources;
+using Orkestra.Sandbox.Storage;
+
+namespace Orkestra.Sandbox.Watch;
+
+/// <summary>
+/// Serves one watch request (spec §4): 200 with headers flushed at once, then one compact JSON event per line,
+/// flushed per event. Start: RV unset/0 → synthetic ADDED for current state; N → replay after N, or a single
+/// ERROR 410 Expired event when N is older than the history window. Selector transitions become ADDED/DELETED.
+/// BOOKMARKs when asked (every <see cref="BookmarkInterval"/> and at the timeout), sendInitialEvents with the
+/// initial-events-end bookmark, timeoutSeconds (default 30–60 minutes, as kube).
+/// </summary>
+internal sealed class WatchStream
+{
+    public static readonly TimeSpan BookmarkInterval = TimeSpan.FromMinutes(1);
+    const int Capacity = 1024;
+
+    readonly ObjectStore _store;
+    readonly TimeProvider _time;
+
+    public WatchStream(ObjectStore store, TimeProvider time)
+    {
+        _store = store;
+        _time = time;
+    }
+
+    public async Task ServeAsync(HttpContext context, ResourceType type, ListFilter filter, IQueryCollection query, bool table, string includeObject)
+    {
+        var rvText = query["resourceVersion"].FirstOrDefault();
+        var bookmarks = query["allowWatchBookmarks"].FirstOrDefault() is "true" or "1";
+        var sendInitial = query["sendInitialEvents"].FirstOrDefault() is { } si ? si is "true" or "1" : (bool?)null;
+        var match = query["resourceVersionMatch"].FirstOrDefault();
+        if (sendInitial is not null && (match != "NotOlderThan" || !bookmarks))
+        {
+            throw ApiError.Invalid("ListOptions", "meta.k8s.io", "", [Cause.Forbidden("resourceVersionMatch",
+                "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan and allowWatchBookmarks=true")]);
+        }
+        if (sendInitial is null && !string.IsNullOrEmpty(match))
+            throw ApiError.Invalid("ListOptions", "meta.k8s.io", "", [Cause.Forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")]);
+        long? from = null;
+        if (!string.IsNullOrEmpty(rvText) && rvText != "0")
+        {
+            if (!long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+                throw ApiError.BadRequest($"invalid resource version: {rvText}");
+            from = n;
+        }
+        if (sendInitial == true) from = null;
+        var timeoutSeconds = HttpApi.ParseLong(query["timeoutSeconds"].FirstOrDefault(), "timeoutSeconds");
+        var timeout = timeoutSeconds is { } ts && ts > 0 ? TimeSpan.FromSeconds(ts) : TimeSpan.FromSeconds(1800 + Random.Shared.Next(1800));
+
+        var watcher = _store.Subscribe(type.StorageKey, from, Capacity, out var oldest, out var startRevision);
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+        await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        var writer = new EventWriter(response, type, table, includeObject, _time);
+        if (watcher is null)
+        {
+            var status = ApiError.Expired($"too old resource version: {from} ({oldest})").ToStatus();
+            await writer.WriteAsync("ERROR", status, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        using var _ = watcher;
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, context.RequestAborted);
+        var remainingInitial = sendInitial == true ? watcher.PendingCount : -1;
+        var lastSent = from ?? 0;
+        if (remainingInitial == 0) await writer.BookmarkAsync(startRevision, initialEnd: true, linked.Token).ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                var waiting = watcher.Events.WaitToReadAsync(linked.Token).AsTask();
+                if (bookmarks)
+                {
+                    var tick = Task.Delay(BookmarkInterval, _time, linked.Token);
+                    if (await Task.WhenAny(waiting, tick).ConfigureAwait(false) == tick && !waiting.IsCompleted)
+                    {
+                        if (watcher.TryGetIdleRevision(out var idle)) await writer.BookmarkAsync(idle, false, linked.Token).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+                if (!await waiting.ConfigureAwait(false)) return; // closed: overflow, fault, shutdown
+                while (watcher.Events.TryRead(out var e))
+                {
+                    if (from is { } f && e.Revision <= f) continue;
+                    await SendAsync(writer, filter, e, linked.Token).ConfigureAwait(false);
+                    lastSent = e.Revision;
+                    if (remainingInitial > 0 && --remainingInitial == 0)
+                        await writer.BookmarkAsync(startRevision, initialEnd: true, linked.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            if (bookmarks && watcher.TryGetIdleRevision(out var idle))
+                await writer.BookmarkAsync(Math.Max(idle, lastSent), false, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    static async Task SendAsync(EventWriter writer, ListFilter filter, WatchEvent e, CancellationToken cancellation)
+    {
+        switch (e.Type)
+        {
+            case WatchEventType.Added:
+                if (filter.Matches(e.Object)) await writer.WriteAsync("ADDED", e.Object, cancellation).ConfigureAwait(false);
+                break;
+            case WatchEventType.Deleted:
+                if (filter.Matches(e.Object)) await writer.WriteAsync("DELETED", e.Object, cancellation).ConfigureAwait(false);
+                break;
+            default:
+                var now = filter.Matches(e.Object);
+                var before = e.Previous is not null && filter.Matches(e.Previous);
+                if (now && before) await writer.WriteAsync("MODIFIED", e.Object, cancellation).ConfigureAwait(false);
+                else if (now) await writer.WriteAsync("ADDED", e.Object, cancellation).ConfigureAwait(false);
+                else if (before)
+                {
+                    var last = e.Previous!.Clone();
+                    ((JsonObject)last["metadata"]!)["resourceVersion"] = e.Revision.ToString(CultureInfo.InvariantCulture);
+                    await writer.WriteAsync("DELETED", last, cancellation).ConfigureAwait(false);
+                }
+                break;
+        }
+    }
+
+    /// <summary>Writes <c>{"type":T,"object":O}\n</c> and flushes; objects as the requested version or one-row Tables.</summary>
+    sealed class EventWriter(HttpResponse response, ResourceType type, bool table, string includeObject, TimeProvider time)
+    {
+        bool _columnsSent;
+
+        public Task WriteAsync(string eventType, StoredObject obj, CancellationToken cancellation)
+        {
+            if (!table && Json.Str(obj.Object, "apiVersion") == type.GroupVersion) return WriteRawAsync(eventType, obj.Bytes, cancellation);
+            return WriteAsync(eventType, obj.Object, cancellation);
+        }
+
+        public Task WriteAsync(string eventType, JsonObject obj, CancellationToken cancellation)
+        {
+            JsonNode payload;
+            if (eventType == "ERROR" || eventType == "BOOKMARK") payload = obj;
+            else if (table)
+            {
+                var versioned = obj;
+                if (Json.Str(obj, "apiVersion") != type.GroupVersion)
+                {
+                    versioned = (JsonObject)obj.DeepClone();
+                    versioned["apiVersion"] = type.GroupVersion;
+                }
+                payload = Tables.Build(type, [versioned], includeObject, time.GetUtcNow(),
+                    new JsonObject { ["resourceVersion"] = Json.Path(obj, "metadata.resourceVersion")?.DeepClone() }, withColumns: !_columnsSent);
+                _columnsSent = true;
+            }
+            else if (Json.Str(obj, "apiVersion") != type.GroupVersion)
+            {
+                var copy = (JsonObject)obj.DeepClone();
+                copy["apiVersion"] = type.GroupVersion;
+                payload = copy;
+            }
+            else payload = obj;
+            return WriteRawAsync(eventType, Json.ToBytes(payload), cancellation);
+        }
+
+        public Task BookmarkAsync(long revision, bool initialEnd, CancellationToken cancellation)
+        {
+            var metadata = new JsonObject { ["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture) };
+            if (initialEnd) metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+            var bookmark = new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.GroupVersion, ["metadata"] = metadata };
+            return WriteRawAsync("BOOKMARK", Json.ToBytes(bookmark), cancellation);
+        }
+
+        async Task WriteRawAsync(string eventType, byte[] obj, CancellationToken cancellation)
+        {
+            var buffer = new ArrayBufferWriter<byte>(obj.Length + 40);
+            buffer.Write("{\"type\":\""u8);
+            buffer.Write(System.Text.Encoding.ASCII.GetBytes(eventType));
+            buffer.Write("\",\"object\":"u8);
+            buffer.Write(obj);
+            buffer.Write("}\n"u8);
+            await response.Body.WriteAsync(buffer.WrittenMemory, cancellation).ConfigureAwait(false);
+            await response.Body.FlushAsync(cancellation).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Orkestra.Sandbox.Tests.Support;
+
+/// <summary>One sandbox per test: its own port, temp dir (kubeconfig, kubectl cache) and an HTTP client trusting its CA.</summary>
+internal sealed class TestSandbox : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    TestSandbox(SandboxServer server, string directory)
+    {
+        Server = server;
+        Directory = directory;
+        KubeconfigPath = Path.Combine(directory, "kubeconfig");
+        server.WriteKubeconfig(KubeconfigPath);
+        var ca = X509Certificate2.CreateFromPem(server.CaCertificatePem);
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) =>
+        {
+            if (cert is null) return false;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(new X509Certificate2(cert));
+        };
+        Http = new HttpClient(handler) { BaseAddress = server.BaseUrl, Timeout = Timeout };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.Token);
+    }
+
+    public SandboxServer Server { get; }
+    public string Directory { get; }
+    public string KubeconfigPath { get; }
+    public HttpClient Http { get; }
+
+    public static async Task<TestSandbox> StartAsync(SandboxOptions? options = null)
+    {
+        var server = await SandboxServer.StartAsync(options ?? new SandboxOptions()).WaitAsync(Timeout);
+        var directory = Path.Combine(Path.GetTempPath(), "ork-sbx-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        return new TestSandbox(server, directory);
+    }
+
+    // ------------------------------------------------------------------ raw HTTP
+
+    public async Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, string? body = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, contentType);
+        if (body is not null) request.Content!.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        var response = await Http.SendAsync(request).WaitAsync(Timeout);
+        var text = await response.Content.ReadAsStringAsync().WaitAsync(Timeout);
+        JsonNode? json = null;
+        if (text.Length > 0 && (text[0] == '{' || text[0] == '[')) json = JsonNode.Parse(text);
+        return ((int)response.StatusCode, json, response);
+    }
+
+    public Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
+
+    public Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> PostAsync(string path, string body) => SendAsync(HttpMethod.Post, path, body);
+
+    // ------------------------------------------------------------------ kubectl
+
+    /// <summary>Runs /usr/bin/kubectl against this sandbox with a fresh cache dir; bounded by <paramref name="timeout"/>.</summary>
+    public async Task<KubectlResult> KubectlAsync(string arguments, string? stdin = null, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo("/usr/bin/kubectl")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("--kubeconfig");
+        start.ArgumentList.Add(KubeconfigPath);
+        start.ArgumentList.Add("--cache-dir");
+        start.ArgumentList.Add(Path.Combine(Directory, "kcache"));
+        foreach (var arg in SplitArgs(arguments)) start.ArgumentList.Add(arg);
+        start.Environment["HOME"] = Directory;
+        start.Environment["KUBECONFIG"] = KubeconfigPath;
+        using var process = Process.Start(start)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? Timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"kubectl {arguments} did not finish in time; stdout so far: {await stdout}");
+        }
+        return new KubectlResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts a long-running kubectl (e.g. get -w) and returns the process; the caller kills it.</summary>
+    public Process StartKubectl(string arguments)
+    {
+        var start = new ProcessStartInfo("/usr/bin/kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("--kubeconfig");
+        start.ArgumentList.Add(KubeconfigPath);
+        start.ArgumentList.Add("--cache-dir");
+        start.ArgumentList.Add(Path.Combine(Directory, "kcache"));
+        foreach (var arg in SplitArgs(arguments)) start.ArgumentList.Add(arg);
+        start.Environment["HOME"] = Directory;
+        return Process.Start(start)!;
+    }
+
+    public string WriteFile(string name, string content)
+    {
+        var path = Path.Combine(Directory, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    static IEnumerable<string> SplitArgs(string text)
+    {
+        var current = new StringBuilder();
+        var quote = '\0';
+        var has = false;
+        foreach (var c in text)
+        {
+            if (quote != '\0')
+            {
+                if (c == quote) quote = '\0';
+                else current.Append(c);
+            }
+            else if (c is '\'' or '"') { quote = c; has = true; }
+            else if (c == ' ')
+            {
+                if (current.Length > 0 || has) yield return current.ToString();
+                current.Clear();
+                has = false;
+            }
+            else current.Append(c);
+        }
+        if (current.Length > 0 || has) yield return current.ToString();
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until true or the bounded timeout passes.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return;
+            await Task.Delay(20);
+        }
+        Assert.Fail($"timed out waiting for {what}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Server.DisposeAsync().AsTask().WaitAsync(Timeout);
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+internal sealed record KubectlResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}
