@@ -72,6 +72,7 @@ internal static class Json
     {
         if (node is not JsonObject o || !o.TryGetPropertyValue(key, out var v) || v is not JsonValue value) return null;
         if (value.TryGetValue<long>(out var l)) return l;
+        if (value.TryGetValue<int>(out var i)) return i;
         if (value.TryGetValue<double>(out var d) && d == Math.Floor(d)) return (long)d;
         if (value.TryGetValue<JsonElement>(out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var el)) return el;
         return null;

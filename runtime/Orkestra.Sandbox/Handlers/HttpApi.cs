@@ -454,6 +454,12 @@ internal sealed partial class HttpApi
 
     static async Task<byte[]> ReadBodyAsync(HttpContext context)
     {
+        var contentType = context.Request.ContentType ?? "";
+        if (contentType.StartsWith("application/vnd.kubernetes.protobuf", StringComparison.OrdinalIgnoreCase) ||
+            contentType.StartsWith("application/cbor", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ApiError.UnsupportedMediaType("application/json, application/merge-patch+json, application/json-patch+json, application/apply-patch+yaml");
+        }
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
         return buffer.ToArray();
