@@ -34,7 +34,10 @@ internal sealed class ObjectStore
     /// <summary>The RV of the newest write (the "store revision").</summary>
     public long Revision => Volatile.Read(ref _revision);
 
-    public ResourceTable Table(string storageKey) => _tables.GetOrAdd(storageKey, key => new ResourceTable(key));
+    long _expiredBefore;                                    // guarded by _gate: history before this is gone for every table, even new ones
+
+    public ResourceTable Table(string storageKey) =>
+        _tables.GetOrAdd(storageKey, key => new ResourceTable(key) { CompactedRevision = Volatile.Read(ref _expiredBefore) });
 
     public IEnumerable<ResourceTable> Tables => _tables.Values;
 
@@ -118,6 +121,7 @@ internal sealed class ObjectStore
     {
         lock (_gate)
         {
+            _expiredBefore = _revision;
             foreach (var table in _tables.Values)
             {
                 table.History.Clear();
