@@ -68,20 +68,8 @@ internal sealed class TestSandbox : IAsyncDisposable
     /// <summary>Runs /usr/bin/kubectl against this sandbox with a fresh cache dir; bounded by <paramref name="timeout"/>.</summary>
     public async Task<KubectlResult> KubectlAsync(string arguments, string? stdin = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo("/usr/bin/kubectl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("--kubeconfig");
-        start.ArgumentList.Add(KubeconfigPath);
-        start.ArgumentList.Add("--cache-dir");
-        start.ArgumentList.Add(Path.Combine(Directory, "kcache"));
-        foreach (var arg in SplitArgs(arguments)) start.ArgumentList.Add(arg);
-        start.Environment["HOME"] = Directory;
-        start.Environment["KUBECONFIG"] = KubeconfigPath;
+        var start = KubectlStart(arguments);
+        start.RedirectStandardInput = stdin is not null;
         using var process = Process.Start(start)!;
         if (stdin is not null)
         {
@@ -104,7 +92,9 @@ internal sealed class TestSandbox : IAsyncDisposable
     }
 
     /// <summary>Starts a long-running kubectl (e.g. get -w) and returns the process; the caller kills it.</summary>
-    public Process StartKubectl(string arguments)
+    public Process StartKubectl(string arguments) => Process.Start(KubectlStart(arguments))!;
+
+    ProcessStartInfo KubectlStart(string arguments)
     {
         var start = new ProcessStartInfo("/usr/bin/kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("--kubeconfig");
@@ -113,7 +103,8 @@ internal sealed class TestSandbox : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(Directory, "kcache"));
         foreach (var arg in SplitArgs(arguments)) start.ArgumentList.Add(arg);
         start.Environment["HOME"] = Directory;
-        return Process.Start(start)!;
+        start.Environment["KUBECONFIG"] = KubeconfigPath;
+        return start;
     }
 
     public string WriteFile(string name, string content)
