@@ -61,7 +61,6 @@ internal sealed class ObjectService
         if (type.TracksGeneration) metadata["generation"] = 1;
         else metadata.Remove("generation");
         _defaults.OnCreate(type, obj);
-        ManagedFieldsTracker.Record(null, obj, options, type, _time.GetUtcNow());
         return _store.Write(tx => CommitCreate(tx, type, obj, options, generateName));
     }
 
@@ -246,7 +245,6 @@ internal sealed class ObjectService
                 metadata["generation"] = (Json.Long(oldMeta, "generation") ?? 0) + 1;
         }
         ((JsonObject)result["metadata"]!)["resourceVersion"] = current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        ManagedFieldsTracker.Record(old, result, options, type, _time.GetUtcNow());
         return result;
     }
 
