@@ -1,0 +1,167 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Orkestra.Kube.Client;
+
+namespace Orkestra.Kube.Informers;
+
+/// <summary>
+/// One list+watch of an <see cref="InformerKey"/>, its cache, and the handlers subscribed to it. Obtain it from
+/// <see cref="SharedInformerFactory"/>; every member is thread-safe.
+/// </summary>
+public interface IInformer
+{
+    InformerKey Key { get; }
+
+    IObjectCache Cache { get; }
+
+    /// <summary>True once the first list is in the cache (it then stays true, across relists).</summary>
+    bool HasSynced { get; }
+
+    /// <summary>Completes when <see cref="HasSynced"/> turns true; cancellable.</summary>
+    Task WaitForSyncAsync(CancellationToken cancellation);
+
+    /// <summary>
+    /// Subscribes <paramref name="handler"/>. It first receives an add for every object already cached (a replay,
+    /// <c>isInitialList</c> = true), then every later change. Dispose the result to unsubscribe.
+    /// </summary>
+    IDisposable AddEventHandler(IResourceEventHandler handler);
+
+    /// <summary>Maintains an index by label <paramref name="labelKey"/> for <see cref="IObjectCache.ByLabel"/>. Idempotent.</summary>
+    void AddLabelIndex(string labelKey);
+}
+
+/// <summary>
+/// The informer: a <see cref="Reflector"/> feeding the cache, a dispatcher delivering notifications to handlers, and
+/// an optional resync ticker. Concurrency: the reflector loop is the only cache writer (plus index creation under
+/// the cache's gate). Notifications, subscriptions and resync ticks all go through one unbounded channel read by the
+/// single dispatch loop, so handlers are called sequentially, in cache order, and a new subscriber's replay is
+/// ordered with the live events (hazard, as in client-go: a stalled handler lets the channel grow without bound).
+/// </summary>
+internal sealed class SharedInformer : IInformer
+{
+    readonly ObjectCache _cache = new();
+    readonly Channel<Notification> _notifications = Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleReader = true });
+    readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly InformerOptions _options;
+    readonly Reflector _reflector;
+    List<IResourceEventHandler> _handlers = new();   // dispatch loop only
+
+    public SharedInformer(InformerKey key, IKubeReader reader, IKubeWatcher watcher, InformerOptions options)
+    {
+        Key = key;
+        _options = options;
+        _reflector = new Reflector(reader, watcher, key, options, _cache,
+            (delta, initial) => Post(new Notification(NotificationKind.Delta, delta, initial)), () => _synced.TrySetResult());
+    }
+
+    public InformerKey Key { get; }
+
+    public IObjectCache Cache => _cache;
+
+    public bool HasSynced => _synced.Task.IsCompleted;
+
+    internal string? ResourceVersion => _reflector.ResourceVersion;
+
+    public Task WaitForSyncAsync(CancellationToken cancellation) => _synced.Task.WaitAsync(cancellation);
+
+    public IDisposable AddEventHandler(IResourceEventHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Post(new Notification(NotificationKind.Subscribe, default, false, handler));
+        return new Subscription(this, handler);
+    }
+
+    public void AddLabelIndex(string labelKey) => _cache.AddLabelIndex(labelKey);
+
+    /// <summary>Runs the reflector, the dispatcher and the resync ticker until <paramref name="cancellation"/> fires.</summary>
+    public Task RunAsync(CancellationToken cancellation) =>
+        Task.WhenAll(
+            Task.Run(() => _reflector.RunAsync(cancellation), CancellationToken.None),
+            Task.Run(() => DispatchAsync(cancellation), CancellationToken.None),
+            Task.Run(() => ResyncAsync(cancellation), CancellationToken.None));
+
+    void Post(Notification notification) => _notifications.Writer.TryWrite(notification);
+
+    async Task DispatchAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            await foreach (var notification in _notifications.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+                Dispatch(notification);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+        }
+    }
+
+    void Dispatch(Notification notification)
+    {
+        switch (notification.Kind)
+        {
+            case NotificationKind.Subscribe:
+                _handlers = [.. _handlers, notification.Handler!];
+                foreach (var obj in _cache.List()) Deliver(notification.Handler!, h => h.OnAdd(obj, true));
+                break;
+            case NotificationKind.Unsubscribe:
+                _handlers = _handlers.Where(h => !ReferenceEquals(h, notification.Handler)).ToList();
+                break;
+            case NotificationKind.Resync:
+                foreach (var obj in _cache.List())
+                    foreach (var handler in _handlers) Deliver(handler, h => h.OnUpdate(obj, obj));
+                break;
+            case NotificationKind.Delta:
+                var delta = notification.Delta;
+                foreach (var handler in _handlers)
+                {
+                    switch (delta.Type)
+                    {
+                        case CacheDeltaType.Added: Deliver(handler, h => h.OnAdd(delta.Current, notification.Initial)); break;
+                        case CacheDeltaType.Updated: Deliver(handler, h => h.OnUpdate(delta.Old!.Value, delta.Current)); break;
+                        case CacheDeltaType.Deleted: Deliver(handler, h => h.OnDelete(delta.Current)); break;
+                    }
+                }
+                break;
+        }
+    }
+
+    void Deliver(IResourceEventHandler handler, Action<IResourceEventHandler> call)
+    {
+        try
+        {
+            call(handler);
+        }
+        catch (Exception e)
+        {
+            _options.OnError?.Invoke(Key, e);
+        }
+    }
+
+    async Task ResyncAsync(CancellationToken cancellation)
+    {
+        if (_options.ResyncPeriod <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(_options.ResyncPeriod, _options.TimeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
+                if (HasSynced) Post(new Notification(NotificationKind.Resync, default, false));
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+        }
+    }
+
+    enum NotificationKind { Delta, Resync, Subscribe, Unsubscribe }
+
+    sealed record Notification(NotificationKind Kind, CacheDelta Delta, bool Initial, IResourceEventHandler? Handler = null);
+
+    sealed class Subscription(SharedInformer owner, IResourceEventHandler handler) : IDisposable
+    {
+        int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                owner.Post(new Notification(NotificationKind.Unsubscribe, default, false, handler));
+        }
+    }
+}

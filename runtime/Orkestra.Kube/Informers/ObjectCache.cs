@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace Orkestra.Kube.Informers;
+
+/// <summary>One change applied to the cache, in the order it was applied.</summary>
+internal readonly record struct CacheDelta(CacheDeltaType Type, JsonElement? Old, JsonElement Current);
+
+internal enum CacheDeltaType { Added, Updated, Deleted }
+
+/// <summary>
+/// The informer's store. Concurrency: readers are lock-free (<see cref="ConcurrentDictionary{TKey,TValue}"/> reads);
+/// every write — upsert, remove, replace, adding an index — takes <c>_writeGate</c>, so the object table and the
+/// label indexes change together with respect to other writers. A reader may observe an index entry a moment before
+/// or after the object it names changed; <see cref="ByLabel"/> therefore re-checks each object's label, so it never
+/// returns an object that does not carry the label value in the state returned.
+/// </summary>
+internal sealed class ObjectCache : IObjectCache
+{
+    readonly object _writeGate = new();
+    readonly ConcurrentDictionary<string, JsonElement> _items = new(StringComparer.Ordinal);          // written under _writeGate
+    readonly ConcurrentDictionary<string, LabelIndex> _indexes = new(StringComparer.Ordinal);        // written under _writeGate
+
+    /// <summary>label value → keys of the objects carrying it.</summary>
+    sealed class LabelIndex : ConcurrentDictionary<string, ConcurrentDictionary<string, byte>>
+    {
+        public LabelIndex() : base(StringComparer.Ordinal) { }
+    }
+
+    public int Count => _items.Count;
+
+    public bool TryGet(string? @namespace, string name, out JsonElement obj) => _items.TryGetValue(ObjectMeta.Key(@namespace, name), out obj);
+
+    public IReadOnlyList<JsonElement> List(string? @namespace = null)
+    {
+        var result = new List<JsonElement>(@namespace is null ? _items.Count : 0);
+        var prefix = @namespace is null ? null : @namespace + "/";
+        foreach (var (key, value) in _items)
+            if (prefix is null || key.StartsWith(prefix, StringComparison.Ordinal)) result.Add(value);
+        return result;
+    }
+
+    public IReadOnlyList<JsonElement> ByLabel(string labelKey, string value)
+    {
+        if (!_indexes.TryGetValue(labelKey, out var index))
+            throw new InvalidOperationException($"label \"{labelKey}\" is not indexed: call AddLabelIndex before reading by it");
+        if (!index.TryGetValue(value, out var keys)) return [];
+        var result = new List<JsonElement>(keys.Count);
+        foreach (var key in keys.Keys)
+            if (_items.TryGetValue(key, out var obj) && ObjectMeta.Label(obj, labelKey) == value) result.Add(obj);
+        return result;
+    }
+
+    /// <summary>Indexes label <paramref name="labelKey"/> from now on, including the objects already stored. Idempotent.</summary>
+    public void AddLabelIndex(string labelKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(labelKey);
+        lock (_writeGate)
+        {
+            if (_indexes.ContainsKey(labelKey)) return;
+            var index = new LabelIndex();
+            foreach (var (key, obj) in _items) IndexOne(index, labelKey, key, obj);
+            _indexes[labelKey] = index;
+        }
+    }
+
+    /// <summary>Stores <paramref name="obj"/>; returns the state it replaced, if any.</summary>
+    public JsonElement? Upsert(JsonElement obj)
+    {
+        var key = ObjectMeta.Key(obj);
+        lock (_writeGate)
+        {
+            JsonElement? old = _items.TryGetValue(key, out var previous) ? previous : null;
+            _items[key] = obj;
+            Reindex(key, old, obj);
+            return old;
+        }
+    }
+
+    /// <summary>Removes the object with <paramref name="obj"/>'s key; returns the state it had, if it was stored.</summary>
+    public JsonElement? Remove(JsonElement obj)
+    {
+        var key = ObjectMeta.Key(obj);
+        lock (_writeGate)
+        {
+            if (!_items.TryRemove(key, out var old)) return null;
+            Reindex(key, old, null);
+            return old;
+        }
+    }
+
+    /// <summary>Makes the cache hold exactly <paramref name="objects"/> (a fresh list) and returns what changed:
+    /// added, updated (resourceVersion differs) and deleted objects.</summary>
+    public List<CacheDelta> Replace(IReadOnlyList<JsonElement> objects)
+    {
+        var deltas = new List<CacheDelta>();
+        lock (_writeGate)
+        {
+            var seen = new HashSet<string>(objects.Count, StringComparer.Ordinal);
+            foreach (var obj in objects)
+            {
+                var key = ObjectMeta.Key(obj);
+                if (!seen.Add(key)) continue;
+                if (_items.TryGetValue(key, out var old))
+                {
+                    if (ObjectMeta.ResourceVersion(old) == ObjectMeta.ResourceVersion(obj)) continue;
+                    _items[key] = obj;
+                    Reindex(key, old, obj);
+                    deltas.Add(new CacheDelta(CacheDeltaType.Updated, old, obj));
+                }
+                else
+                {
+                    _items[key] = obj;
+                    Reindex(key, null, obj);
+                    deltas.Add(new CacheDelta(CacheDeltaType.Added, null, obj));
+                }
+            }
+            foreach (var (key, old) in _items)
+            {
+                if (seen.Contains(key)) continue;
+                _items.TryRemove(key, out _);
+                Reindex(key, old, null);
+                deltas.Add(new CacheDelta(CacheDeltaType.Deleted, old, old));
+            }
+        }
+        return deltas;
+    }
+
+    void Reindex(string key, JsonElement? old, JsonElement? current)
+    {
+        foreach (var (labelKey, index) in _indexes)
+        {
+            var before = old is { } o ? ObjectMeta.Label(o, labelKey) : null;
+            var after = current is { } c ? ObjectMeta.Label(c, labelKey) : null;
+            if (before == after) continue;
+            if (before is not null && index.TryGetValue(before, out var keys))
+            {
+                keys.TryRemove(key, out _);
+                if (keys.IsEmpty) index.TryRemove(before, out _);
+            }
+            if (after is not null) index.GetOrAdd(after, static _ => new(StringComparer.Ordinal))[key] = 0;
+        }
+    }
+
+    static void IndexOne(LabelIndex index, string labelKey, string key, JsonElement obj)
+    {
+        if (ObjectMeta.Label(obj, labelKey) is { } value) index.GetOrAdd(value, static _ => new(StringComparer.Ordinal))[key] = 0;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Orkestra.Kube.Client;
+
+namespace Orkestra.Kube.Informers;
+
+/// <summary>
+/// Keeps an <see cref="ObjectCache"/> equal to the server's state for one <see cref="InformerKey"/>, following the
+/// list-then-watch contract (apiserver-semantics §4.7, client-go <c>reflector.go</c>):
+/// <list type="number">
+/// <item>List in pages (first time with <c>resourceVersion=0</c>, after an expiry with a consistent read), replace the
+/// cache, remember the list's resourceVersion R.</item>
+/// <item>Watch from R with bookmarks and a server timeout in [min, 2×min); apply every event in order; R follows each
+/// event and bookmark.</item>
+/// <item>A stream that ends (timeout, dropped connection) is re-watched from R at once; one that ends with no event
+/// within a second backs off first, so a server closing every watch cannot make it spin.</item>
+/// <item>410 Expired (HTTP or ERROR event, on watch or on a continue token) → relist from scratch.</item>
+/// <item>Any other failure → report, back off with jitter on the injected clock, then retry the step that failed.</item>
+/// </list>
+/// Not thread-safe: <see cref="RunAsync"/> is one loop; it alone writes the cache and publishes notifications.
+/// </summary>
+internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, InformerKey key, InformerOptions options, ObjectCache cache,
+    Action<CacheDelta, bool> publish, Action onSynced)
+{
+    readonly JitteredBackoff _backoff = new(options.InitialBackoff, options.MaxBackoff, options.Random);
+    readonly TimeProvider _time = options.TimeProvider;
+    volatile string? _resourceVersion;   // written by the loop only; read by diagnostics and tests
+    bool _synced;                        // loop only
+
+    /// <summary>The last resourceVersion the cache is known to be current at (null before the first list and after an expiry).</summary>
+    public string? ResourceVersion => _resourceVersion;
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        var listFrom = "0";
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                if (_resourceVersion is null)
+                {
+                    _resourceVersion = await ListAsync(listFrom, cancellation).ConfigureAwait(false);
+                    _backoff.Reset();
+                }
+                await WatchAsync(cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (KubeApiException e) when (e.IsExpired)
+            {
+                options.Metrics.WatchRestarted(key.Resource, "expired");
+                _resourceVersion = null;
+                listFrom = "";   // a consistent read: the cache must not go back in time
+            }
+            catch (Exception e)
+            {
+                options.Metrics.WatchRestarted(key.Resource, "error");
+                options.OnError?.Invoke(key, e);
+                if (!await DelayAsync(_backoff.Next(), cancellation).ConfigureAwait(false)) return;
+            }
+        }
+    }
+
+    async Task<string> ListAsync(string resourceVersion, CancellationToken cancellation)
+    {
+        var items = new List<JsonElement>();
+        string? listVersion = null, next = null;
+        do
+        {
+            var page = await reader.ListAsync(key.Resource, key.Namespace, new ListOptions
+            {
+                LabelSelector = key.LabelSelector,
+                Limit = options.PageSize,
+                Continue = next,
+                ResourceVersion = next is null ? resourceVersion : null,
+                WithoutManagedFields = true,
+            }, cancellation).ConfigureAwait(false);
+            listVersion ??= page.ResourceVersion;
+            items.AddRange(page.Items);
+            next = page.Continue;
+        } while (next is not null);
+
+        var initial = !_synced;
+        foreach (var delta in cache.Replace(items)) publish(delta, initial);
+        if (!_synced)
+        {
+            _synced = true;
+            onSynced();
+        }
+        return listVersion.Length > 0 ? listVersion : "0";
+    }
+
+    async Task WatchAsync(CancellationToken cancellation)
+    {
+        var timeout = options.MinWatchTimeout * (1 + options.Random());
+        // The server ends the stream after `timeout`; if it goes silent instead (a dead connection), give up a bit later.
+        using var deadline = new CancellationTokenSource(timeout + TimeSpan.FromSeconds(30), _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, deadline.Token);
+        var started = _time.GetTimestamp();
+        var events = 0;
+        var watch = new WatchOptions
+        {
+            ResourceVersion = _resourceVersion,
+            LabelSelector = key.LabelSelector,
+            AllowBookmarks = true,
+            Timeout = timeout,
+            WithoutManagedFields = true,
+        };
+        try
+        {
+            await foreach (var evt in watcher.WatchAsync(key.Resource, key.Namespace, watch, linked.Token).ConfigureAwait(false))
+            {
+                Apply(evt);
+                if (events++ == 0) _backoff.Reset();
+            }
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
+        {
+            // silent past its timeout: treat as closed and re-watch
+        }
+        options.Metrics.WatchRestarted(key.Resource, "closed");
+        if (events == 0 && _time.GetElapsedTime(started) < TimeSpan.FromSeconds(1))
+            await DelayAsync(_backoff.Next(), cancellation).ConfigureAwait(false);
+    }
+
+    void Apply(WatchEvent evt)
+    {
+        switch (evt.Type)
+        {
+            case WatchEventType.Error:
+                throw evt.Error!;
+            case WatchEventType.Added:
+            case WatchEventType.Modified:
+                var old = cache.Upsert(evt.Object);
+                publish(old is { } previous
+                    ? new CacheDelta(CacheDeltaType.Updated, previous, evt.Object)
+                    : new CacheDelta(CacheDeltaType.Added, null, evt.Object), false);
+                break;
+            case WatchEventType.Deleted:
+                cache.Remove(evt.Object);
+                publish(new CacheDelta(CacheDeltaType.Deleted, null, evt.Object), false);
+                break;
+            case WatchEventType.Bookmark:
+                break;
+        }
+        if (evt.ResourceVersion is { Length: > 0 } rv) _resourceVersion = rv;
+    }
+
+    async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellation)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, cancellation).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

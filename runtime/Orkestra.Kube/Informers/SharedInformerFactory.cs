@@ -1,0 +1,84 @@
+using Orkestra.Kube.Client;
+
+namespace Orkestra.Kube.Informers;
+
+/// <summary>
+/// Hands out one informer per <see cref="InformerKey"/> (resource, namespace, label selector), shared by every
+/// caller that asks for the same key: the runtime watches each child kind once, filtered by the managed label, for
+/// all CRDs. Informers created before <see cref="Start"/> start with it; those created after start at once.
+/// Thread-safe. Dispose to stop every informer and wait for their loops to end.
+/// </summary>
+public sealed class SharedInformerFactory : IAsyncDisposable
+{
+    readonly object _gate = new();
+    readonly Dictionary<InformerKey, SharedInformer> _informers = new();   // guarded by _gate
+    readonly List<Task> _running = new();                                 // guarded by _gate
+    readonly CancellationTokenSource _stop = new();
+    readonly IKubeReader _reader;
+    readonly IKubeWatcher _watcher;
+    readonly InformerOptions _options;
+    bool _started;                                                        // guarded by _gate
+
+    public SharedInformerFactory(IKubeReader reader, IKubeWatcher watcher, InformerOptions? options = null)
+    {
+        _reader = reader;
+        _watcher = watcher;
+        _options = options ?? new InformerOptions();
+    }
+
+    public SharedInformerFactory(IKubeClient client, InformerOptions? options = null) : this(client, client, options) { }
+
+    /// <summary>The informer for <paramref name="key"/>, created on first request.</summary>
+    public IInformer GetInformer(InformerKey key)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+            if (_informers.TryGetValue(key, out var existing)) return existing;
+            var informer = new SharedInformer(key, _reader, _watcher, _options);
+            _informers[key] = informer;
+            if (_started) _running.Add(informer.RunAsync(_stop.Token));
+            return informer;
+        }
+    }
+
+    public IInformer GetInformer(GroupVersionResource resource, string? @namespace = null, string? labelSelector = null) =>
+        GetInformer(new InformerKey(resource, @namespace, labelSelector));
+
+    public IReadOnlyList<IInformer> Informers
+    {
+        get
+        {
+            lock (_gate) return _informers.Values.ToList();
+        }
+    }
+
+    /// <summary>Starts every informer created so far and every one created later. Idempotent.</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+            if (_started) return;
+            _started = true;
+            foreach (var informer in _informers.Values) _running.Add(informer.RunAsync(_stop.Token));
+        }
+    }
+
+    /// <summary>Completes when every informer created so far has synced.</summary>
+    public Task WaitForCacheSyncAsync(CancellationToken cancellation) =>
+        Task.WhenAll(Informers.Select(i => i.WaitForSyncAsync(cancellation)));
+
+    public async ValueTask DisposeAsync()
+    {
+        Task[] running;
+        lock (_gate)
+        {
+            if (_stop.IsCancellationRequested) return;
+            _stop.Cancel();
+            running = _running.ToArray();
+        }
+        await Task.WhenAll(running).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}
