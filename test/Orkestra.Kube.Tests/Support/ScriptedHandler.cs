@@ -10,7 +10,7 @@ namespace Orkestra.Kube.Tests.Support;
 public sealed class ScriptedHandler : HttpMessageHandler
 {
     readonly object _gate = new();
-    readonly Queue<Func<HttpRequestMessage, HttpResponseMessage>> _script = new();
+    readonly Queue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _script = new();
     readonly List<RecordedRequest> _requests = new();
 
     public sealed record RecordedRequest(HttpMethod Method, string PathAndQuery, string? Body, string? ContentType, string? Authorization);
@@ -26,7 +26,10 @@ public sealed class ScriptedHandler : HttpMessageHandler
         }
     }
 
-    public ScriptedHandler Then(Func<HttpRequestMessage, HttpResponseMessage> respond)
+    public ScriptedHandler Then(Func<HttpRequestMessage, HttpResponseMessage> respond) => ThenAsync((request, _) => Task.FromResult(respond(request)));
+
+    /// <summary>An answer that may wait (and observes the request's cancellation, as a real network does).</summary>
+    public ScriptedHandler ThenAsync(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> respond)
     {
         lock (_gate) _script.Enqueue(respond);
         return this;
@@ -50,14 +53,16 @@ public sealed class ScriptedHandler : HttpMessageHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-        Func<HttpRequestMessage, HttpResponseMessage>? respond;
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>? respond;
         lock (_gate)
         {
             _requests.Add(new RecordedRequest(request.Method, request.RequestUri!.PathAndQuery, body,
                 request.Content?.Headers.ContentType?.MediaType, request.Headers.Authorization?.ToString()));
-            respond = _script.Count > 0 ? _script.Dequeue() : Fallback;
+            respond = _script.Count > 0 ? _script.Dequeue() : Fallback is { } fallback ? (r, _) => Task.FromResult(fallback(r)) : null;
         }
-        var response = respond is null ? Json((HttpStatusCode)599, Status(599, "Unscripted", $"no scripted answer for {request.Method} {request.RequestUri}")) : respond(request);
+        var response = respond is null
+            ? Json((HttpStatusCode)599, Status(599, "Unscripted", $"no scripted answer for {request.Method} {request.RequestUri}"))
+            : await respond(request, cancellationToken);
         response.RequestMessage = request;
         return response;
     }
