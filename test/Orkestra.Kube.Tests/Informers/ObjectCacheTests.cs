@@ -72,29 +72,30 @@ public sealed class ObjectCacheTests
     {
         var cache = new ObjectCache();
         cache.AddLabelIndex(Owner);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var writing = true;
         var writer = Task.Run(() =>
         {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
+            for (var i = 0; i < 100_000; i++)
             {
                 var name = $"o{i % 50}";
                 if (i % 7 == 0) cache.Remove(Obj(name, "x"));
                 else cache.Upsert(Obj(name, i.ToString(System.Globalization.CultureInfo.InvariantCulture), owner: i % 2 == 0 ? "even" : "odd"));
             }
+            Volatile.Write(ref writing, false);
         });
         var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
         {
             var reads = 0;
-            while (!stop.IsCancellationRequested)
+            do
             {
                 foreach (var obj in cache.ByLabel(Owner, "even")) ObjectMeta.Label(obj, Owner).ShouldBe("even");
                 cache.List().Count.ShouldBeLessThanOrEqualTo(50);
                 reads++;
-            }
+            } while (Volatile.Read(ref writing));
             return reads;
         })).ToArray();
 
-        await Task.WhenAll(readers.Append(writer)).WaitAsync(TimeSpan.FromSeconds(20));
+        await Task.WhenAll(readers.Append(writer)).WaitAsync(TimeSpan.FromSeconds(60));
         readers.ShouldAllBe(r => r.Result > 0);
     }
 }
