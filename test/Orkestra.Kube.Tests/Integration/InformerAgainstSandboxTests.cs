@@ -47,6 +47,16 @@ public sealed class InformerAgainstSandboxTests : SandboxFixture
         }
     }
 
+    /// <summary>The managed-ConfigMap informer of this test's namespace with a recording handler, started.</summary>
+    (IInformer Informer, EventLog Log) Subscribe(SharedInformerFactory factory)
+    {
+        var informer = factory.GetInformer(ConfigMaps, _ns, Managed);
+        var log = new EventLog();
+        informer.AddEventHandler(log);
+        factory.Start();
+        return (informer, log);
+    }
+
     static JsonObject Cm(string name, string value, bool managed, string owner)
     {
         var labels = new JsonObject { [OwnerLabel] = owner };
@@ -98,10 +108,7 @@ public sealed class InformerAgainstSandboxTests : SandboxFixture
         await Put("stays", "0");
         await Put("vanishes", "0");
         await using var factory = Factory();
-        var informer = factory.GetInformer(ConfigMaps, _ns, Managed);
-        var log = new EventLog();
-        informer.AddEventHandler(log);
-        factory.Start();
+        var (informer, log) = Subscribe(factory);
         await informer.WaitForSyncAsync(Fakes.Timeout());
         await log.WaitForAsync("ADD vanishes=0");
 
@@ -126,10 +133,7 @@ public sealed class InformerAgainstSandboxTests : SandboxFixture
     public async Task Rewatches_after_dropped_watches_without_losing_or_repeating_events()
     {
         await using var factory = Factory();
-        var informer = factory.GetInformer(ConfigMaps, _ns, Managed);
-        var log = new EventLog();
-        informer.AddEventHandler(log);
-        factory.Start();
+        var (informer, log) = Subscribe(factory);
         await informer.WaitForSyncAsync(Fakes.Timeout());
 
         for (var i = 0; i < 20; i++)
@@ -151,10 +155,7 @@ public sealed class InformerAgainstSandboxTests : SandboxFixture
         Sandbox.Faults.FailNext(4, 429, "watch", "configmaps");
         await Put("x", "1");
         await using var factory = Factory();
-        var informer = factory.GetInformer(ConfigMaps, _ns, Managed);
-        var log = new EventLog();
-        informer.AddEventHandler(log);
-        factory.Start();
+        var (informer, log) = Subscribe(factory);
 
         await informer.WaitForSyncAsync(Fakes.Timeout(30));
         await log.WaitForAsync("ADD x=1");
