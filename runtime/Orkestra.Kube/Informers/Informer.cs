@@ -34,8 +34,8 @@ public interface IInformer
 /// The informer: a <see cref="Reflector"/> feeding the cache, a dispatcher delivering notifications to handlers, and
 /// an optional resync ticker. Concurrency: the reflector loop is the only cache writer (plus index creation under
 /// the cache's gate). Notifications, subscriptions and resync ticks all go through one unbounded channel read by the
-/// single dispatch loop, so handlers are called sequentially, in cache order, and a new subscriber's replay is
-/// ordered with the live events (hazard, as in client-go: a stalled handler lets the channel grow without bound).
+/// single dispatch loop, so handlers are called sequentially, in cache order; a new subscriber's replay is a cache
+/// snapshot taken under the same gate as the reflector's change-and-post, so it sees each object exactly once (hazard, as in client-go: a stalled handler lets the channel grow without bound).
 /// </summary>
 internal sealed class SharedInformer : IInformer
 {
@@ -44,6 +44,7 @@ internal sealed class SharedInformer : IInformer
     readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly InformerOptions _options;
     readonly Reflector _reflector;
+    readonly object _publishGate = new();              // a cache change and its notification are posted as one step under it
     List<IResourceEventHandler> _handlers = new();   // dispatch loop only
 
     public SharedInformer(InformerKey key, IKubeReader reader, IKubeWatcher watcher, InformerOptions options)
@@ -51,7 +52,7 @@ internal sealed class SharedInformer : IInformer
         Key = key;
         _options = options;
         _reflector = new Reflector(reader, watcher, key, options, _cache,
-            (delta, initial) => Post(new Notification(NotificationKind.Delta, delta, initial)), () => _synced.TrySetResult());
+            (delta, initial) => Post(new Notification(NotificationKind.Delta, delta, initial)), () => _synced.TrySetResult(), _publishGate);
     }
 
     public InformerKey Key { get; }
@@ -67,7 +68,9 @@ internal sealed class SharedInformer : IInformer
     public IDisposable AddEventHandler(IResourceEventHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        Post(new Notification(NotificationKind.Subscribe, default, false, handler));
+        // The snapshot and the subscription enter the channel together: the snapshot holds exactly the changes
+        // posted before it, and the handler receives exactly the ones posted after it.
+        lock (_publishGate) Post(new Notification(NotificationKind.Subscribe, default, false, handler, _cache.List()));
         return new Subscription(this, handler);
     }
 
@@ -100,7 +103,7 @@ internal sealed class SharedInformer : IInformer
         {
             case NotificationKind.Subscribe:
                 _handlers = [.. _handlers, notification.Handler!];
-                foreach (var obj in _cache.List()) Deliver(notification.Handler!, h => h.OnAdd(obj, true));
+                foreach (var obj in notification.Snapshot!) Deliver(notification.Handler!, h => h.OnAdd(obj, true));
                 break;
             case NotificationKind.Unsubscribe:
                 _handlers = _handlers.Where(h => !ReferenceEquals(h, notification.Handler)).ToList();
@@ -152,7 +155,8 @@ internal sealed class SharedInformer : IInformer
 
     enum NotificationKind { Delta, Resync, Subscribe, Unsubscribe }
 
-    sealed record Notification(NotificationKind Kind, CacheDelta Delta, bool Initial, IResourceEventHandler? Handler = null);
+    sealed record Notification(NotificationKind Kind, CacheDelta Delta, bool Initial, IResourceEventHandler? Handler = null,
+        IReadOnlyList<JsonElement>? Snapshot = null);
 
     sealed class Subscription(SharedInformer owner, IResourceEventHandler handler) : IDisposable
     {

@@ -16,10 +16,11 @@ namespace Orkestra.Kube.Informers;
 /// <item>410 Expired (HTTP or ERROR event, on watch or on a continue token) → relist from scratch.</item>
 /// <item>Any other failure → report, back off with jitter on the injected clock, then retry the step that failed.</item>
 /// </list>
-/// Not thread-safe: <see cref="RunAsync"/> is one loop; it alone writes the cache and publishes notifications.
+/// Not thread-safe: <see cref="RunAsync"/> is one loop; it alone writes the cache and publishes notifications, each
+/// cache change and its notification together under <c>publishGate</c>.
 /// </summary>
 internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, InformerKey key, InformerOptions options, ObjectCache cache,
-    Action<CacheDelta, bool> publish, Action onSynced)
+    Action<CacheDelta, bool> publish, Action onSynced, object publishGate)
 {
     readonly JitteredBackoff _backoff = new(options.InitialBackoff, options.MaxBackoff, options.Random);
     readonly TimeProvider _time = options.TimeProvider;
@@ -82,7 +83,8 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         } while (next is not null);
 
         var initial = !_synced;
-        foreach (var delta in cache.Replace(items)) publish(delta, initial);
+        lock (publishGate)
+            foreach (var delta in cache.Replace(items)) publish(delta, initial);
         if (!_synced)
         {
             _synced = true;
@@ -126,6 +128,14 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
 
     void Apply(WatchEvent evt)
     {
+        lock (publishGate) ApplyToCache(evt);
+        if (evt.ResourceVersion is { Length: > 0 } rv) _resourceVersion = rv;
+    }
+
+    /// <summary>Changes the cache and publishes the change as one step under the informer's publish gate, so a
+    /// subscriber's snapshot is taken either before both or after both.</summary>
+    void ApplyToCache(WatchEvent evt)
+    {
         switch (evt.Type)
         {
             case WatchEventType.Error:
@@ -144,7 +154,6 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
             case WatchEventType.Bookmark:
                 break;
         }
-        if (evt.ResourceVersion is { Length: > 0 } rv) _resourceVersion = rv;
     }
 
     async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellation)
