@@ -58,8 +58,6 @@ switch ($Command) {
   }
   'run' {
     if ($Rest.Count -lt 1) { Write-Output 'usage: ./build.ps1 run samples/NAME'; exit 2 }
-    $help = dotnet run -c $Config --project runtime/Orkestra.Host -v:q -- --help
-    if (-not ($help -match '^  run ')) { Write-Output "ork run is not built yet; see README.md. Meanwhile: ./build.ps1 render $($Rest[0])"; exit 2 }
     $sample = $Rest[0]; $more = if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] } else { @() }
     dotnet run -c $Config --project runtime/Orkestra.Host -- run -k "$sample/katalog.yaml" --sandbox @more
     exit $LASTEXITCODE

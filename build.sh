@@ -5,7 +5,7 @@
 #   publish          Native AOT `ork` for linux-x64 at artifacts/ork (trim/AOT warnings from our code are errors)
 #   bench [suite]    benchmarks: micro | footprint | gate (see bench/README.md)
 #   render SAMPLE    print what a sample operator would create for the sample's CR (ork render)
-#   run SAMPLE       run a sample Katalog on the embedded sandbox (arrives with `ork run`)
+#   run SAMPLE       run a sample's operator on the embedded sandbox API server (ork run --sandbox)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -74,10 +74,6 @@ case "$cmd" in
     ;;
   run)
     sample=${1:?usage: ./build.sh run samples/NAME}; shift || true
-    if ! dotnet run -c "$CONFIG" --project runtime/Orkestra.Host -v:q -- --help | grep -q '^  run '; then
-      echo "ork run (operators on the embedded sandbox) is not built yet; see README.md. Meanwhile: ./build.sh render $sample"
-      exit 2
-    fi
     dotnet run -c "$CONFIG" --project runtime/Orkestra.Host -v:q -- run -k "$sample/katalog.yaml" --sandbox "$@"
     ;;
   *)

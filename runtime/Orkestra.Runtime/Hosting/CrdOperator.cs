@@ -25,7 +25,8 @@ internal sealed record OperatorServices(
     TimeProvider Time,
     RuntimeDefaults Defaults,
     ICrossSource Cross,
-    string? WatchNamespace);
+    string? WatchNamespace,
+    Func<string, IReconciler, IReconciler>? WrapReconciler = null);
 
 /// <summary>
 /// One CRD's complete operator: its own informer on the CRs, subscriptions to the shared child informers, its own
@@ -118,7 +119,7 @@ internal sealed class CrdOperator : IDisposable
         _customResources = crs;
         var reader = new InformerObjectReader(crs, children, api.ApiVersion, api.Kind);
         var reconciler = new KatalogReconciler(Op, KatalogName, reader, _services.Writer, _services.Events, _services.Time, _services.Cross);
-        _controller = new Controller(Op.Name, reconciler, _queue, Options,
+        _controller = new Controller(Op.Name, _services.WrapReconciler?.Invoke(Op.Name, reconciler) ?? reconciler, _queue, Options,
             new ControllerObservers(_metrics, new ControllerLog(Op.Name, _log)), _services.Time);
 
         crs.AddEventHandler(new ResourceEventHandler(

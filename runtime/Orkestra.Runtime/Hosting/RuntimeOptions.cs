@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orkestra.Kube.Connection;
+using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Leadership;
 
 namespace Orkestra.Runtime.Hosting;
@@ -39,4 +40,7 @@ public sealed record RuntimeOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public ILoggerFactory Logs { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Wraps each operator's reconciler (by CRD name) — tracing, or tests that watch every call. Null: none.</summary>
+    public Func<string, IReconciler, IReconciler>? WrapReconciler { get; init; }
 }

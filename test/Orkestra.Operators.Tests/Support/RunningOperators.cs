@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Kube.Connection;
 using Orkestra.Runtime.Cluster;
+using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Hosting;
 using Orkestra.Runtime.Observability;
 using Orkestra.Sandbox;
@@ -43,7 +44,7 @@ internal sealed class RunningOperators : IAsyncDisposable
 
     /// <summary>Starts a sandbox and <c>ork run</c> for <paramref name="katalogFiles"/> (paths relative to the repository root).</summary>
     public static async Task<RunningOperators> StartAsync(string[] katalogFiles, RuntimeDefaults? defaults = null, SandboxOptions? sandbox = null,
-        ApplyMode apply = ApplyMode.Always)
+        ApplyMode apply = ApplyMode.Always, Func<string, IReconciler, IReconciler>? wrap = null)
     {
         var world = new RunningOperators(await TestSandbox.StartAsync(sandbox));
         try
@@ -68,6 +69,7 @@ internal sealed class RunningOperators : IAsyncDisposable
                 Defaults = defaults ?? new RuntimeDefaults(),
                 Drain = TimeSpan.FromSeconds(5),
                 Logs = logs,
+                WrapReconciler = wrap,
             }, metrics);
             world._run = Task.Run(async () =>
             {
