@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Patches;
 using Orkestra.Sandbox.Api;
 
 namespace Orkestra.Sandbox.Handlers;
 
 /// <summary>
 /// Applies a PATCH body to the current object by media type (spec §5): RFC 7386 merge patch and RFC 6902 JSON
-/// patch for every kind. Strategic merge and server-side apply need the machinery library (see docs/sandbox.md).
+/// patch for every kind, strategic merge patch for built-in kinds (custom resources are refused with 415 before this).
+/// Server-side apply is handled by <c>HttpApi.ServerSideApply</c>.
 /// </summary>
 internal static class Patches
 {
@@ -24,6 +26,19 @@ internal static class Patches
                 var ops = Json.Parse(patch.Body, "error decoding patch") as JsonArray
                           ?? throw ApiError.BadRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
                 return JsonPatch(current, ops) as JsonObject ?? throw ApiError.BadRequest("the patch must produce an object");
+            }
+            case "application/strategic-merge-patch+json":
+            {
+                var body = Json.Parse(patch.Body, "error decoding patch") as JsonObject
+                           ?? throw ApiError.BadRequest("json: cannot unmarshal array into Go value of type map[string]interface {}");
+                try
+                {
+                    return StrategicMergePatch.Apply(current, body, patch.Type.Shape);
+                }
+                catch (InvalidPatchException e)
+                {
+                    throw ApiError.BadRequest(e.Message);
+                }
             }
             default:
                 throw ApiError.UnsupportedMediaType("application/json-patch+json, application/merge-patch+json");
