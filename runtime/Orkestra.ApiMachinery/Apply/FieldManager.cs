@@ -57,7 +57,8 @@ public sealed class ApplyConflictException : Exception
 /// merges a manager's complete intent into the live object, removes what it applied before and no longer applies
 /// (unless another manager owns it), and raises conflicts for fields other managers own and the intent changes.
 /// <see cref="Update"/> records what a non-apply write (create, update, merge/JSON/strategic patch) changed.
-/// Both return or set <c>metadata.managedFields</c>. Pure: live objects are never mutated.
+/// Both return or set <c>metadata.managedFields</c>. Pure: live objects are never mutated. For the manager
+/// <c>kubectl</c>, kube's client-side-apply upgrade rules apply (see <see cref="LastApplied"/>).
 /// </summary>
 public static class FieldManager
 {
@@ -79,6 +80,24 @@ public static class FieldManager
     /// <see cref="InvalidStructureException"/> when the intent or the live object does not fit the shape.
     /// </summary>
     public static JsonObject Apply(JsonObject? live, JsonObject applied, string manager, bool force, FieldManagerContext context)
+    {
+        JsonObject result;
+        try
+        {
+            result = ApplyOnce(live, applied, manager, force, context);
+        }
+        catch (ApplyConflictException conflict) when (manager == LastApplied.Manager && LastApplied.AllowedConflicts(live, context) is { } allowed)
+        {
+            // kubectl taking over what it applied client-side: conflicts the annotation explains are forced.
+            var remaining = conflict.Conflicts.Where(c => !allowed.Has(c.Path)).ToList();
+            if (remaining.Count > 0) throw new ApplyConflictException(remaining);
+            result = ApplyOnce(live, applied, manager, force: true, context);
+        }
+        if (manager == LastApplied.Manager) LastApplied.Sync(live, result, applied);
+        return result;
+    }
+
+    static JsonObject ApplyOnce(JsonObject? live, JsonObject applied, string manager, bool force, FieldManagerContext context)
     {
         if (!ManagedFieldsCodec.TryDecode(Metadata(live)?["managedFields"], out var entries, out var error))
             throw new InvalidStructureException("failed to decode managed fields: " + error);

@@ -204,4 +204,28 @@ public sealed class FieldManagerTests
         Should.Throw<InvalidStructureException>(() => FieldManager.Apply(null, intent, "m", false, Context()))
             .Message.ShouldBe(".spec.template.spec.containers: associative list with keys has an element that omits key field \"name\" (and doesn't have default value)");
     }
+
+    [Test]
+    public void Kubectl_takes_over_fields_it_applied_client_side_but_not_fields_changed_since()
+    {
+        var shape = BuiltInShapes.For("", "ConfigMap");
+        var context = Context(shape, apiVersion: "v1");
+        var lastApplied = """{"apiVersion":"v1","data":{"a":"1","b":"1"},"kind":"ConfigMap","metadata":{"name":"c"}}""";
+        var live = O("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","annotations":{}},"data":{"a":"1","b":"1"}}""");
+        live["metadata"]!["annotations"]![ "kubectl.kubernetes.io/last-applied-configuration"] = lastApplied + "\n";
+        FieldManager.Update(null, live, "kubectl-client-side-apply", context);
+        var intent = O("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"2","b":"1"}}""");
+
+        var result = FieldManager.Apply(live, intent, "kubectl", false, context);
+        result["data"]!["a"]!.GetValue<string>().ShouldBe("2");
+        result["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]!.GetValue<string>()
+            .ShouldBe("""{"apiVersion":"v1","data":{"a":"2","b":"1"},"kind":"ConfigMap","metadata":{"name":"c"}}""" + "\n");
+        Should.Throw<ApplyConflictException>(() => FieldManager.Apply(live, intent, "other", false, context));
+
+        var drifted = (JsonObject)live.DeepClone();
+        drifted["data"]!["a"] = "9";
+        FieldManager.Update(live, drifted, "kubectl-edit", context);
+        Should.Throw<ApplyConflictException>(() => FieldManager.Apply(drifted, intent, "kubectl", false, context))
+            .Message.ShouldBe("Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.a");
+    }
 }

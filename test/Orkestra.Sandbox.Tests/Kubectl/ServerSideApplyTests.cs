@@ -178,4 +178,76 @@ public sealed class ServerSideApplyTests
         var ua = (await sb.GetAsync("/api/v1/namespaces/default/configmaps/ua")).Body!;
         ua["metadata"]!["managedFields"]![0]!["manager"]!.GetValue<string>().ShouldBe("my-operator");
     }
+
+    [Test]
+    public async Task Server_side_apply_after_client_side_apply_migrates_ownership_and_applies_the_change()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        var file = sb.WriteFile("cm.yaml", ConfigMap);
+        (await Ok(sb, $"apply -f {file}")).Stdout.Trim().ShouldBe("configmap/settings created");
+        sb.WriteFile("cm.yaml", ConfigMap.Replace("blue", "green", StringComparison.Ordinal));
+        (await Ok(sb, $"apply --server-side -f {file}")).Stdout.Trim().ShouldBe("configmap/settings serverside-applied");
+        var cm = await GetJson(sb, "cm settings");
+        cm["data"]!["color"]!.GetValue<string>().ShouldBe("green");
+        var apply = cm["metadata"]!["managedFields"]!.AsArray().Single(e => e!["manager"]!.GetValue<string>() == "kubectl")!;
+        apply["operation"]!.GetValue<string>().ShouldBe("Apply");
+        apply["fieldsV1"]!["f:data"]!.AsObject().Select(p => p.Key).ShouldBe(["f:color", "f:size"]);
+    }
+
+    const string GadgetCrd = """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: gadgets.example.com}
+        spec:
+          group: example.com
+          scope: Namespaced
+          names: {plural: gadgets, singular: gadget, kind: Gadget}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            subresources: {status: {}}
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    properties:
+                      rules:
+                        type: array
+                        x-kubernetes-list-type: map
+                        x-kubernetes-list-map-keys: [id]
+                        items:
+                          type: object
+                          properties:
+                            id: {type: string}
+                            port: {type: integer}
+                      hosts:
+                        type: array
+                        items: {type: string}
+                  status:
+                    type: object
+                    x-kubernetes-preserve-unknown-fields: true
+        """;
+
+    [Test]
+    public async Task Custom_resource_list_maps_from_the_CRD_schema_merge_two_managers_and_unmarked_lists_are_atomic()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        await Ok(sb, $"apply -f {sb.WriteFile("crd.yaml", GadgetCrd)}");
+        await TestSandbox.EventuallyAsync(async () => (await sb.KubectlAsync("get gadgets")).ExitCode == 0, "gadgets served");
+        var first = sb.WriteFile("a.yaml", "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec:\n  rules: [{id: a, port: 1}]\n  hosts: [x]\nstatus: {phase: ignored}\n");
+        await Ok(sb, $"apply --server-side --field-manager=team-a -f {first}");
+        var second = sb.WriteFile("b.yaml", "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec:\n  rules: [{id: b, port: 2}]\n");
+        await Ok(sb, $"apply --server-side --field-manager=team-b -f {second}");
+        var g = await GetJson(sb, "gadget g");
+        g["spec"]!["rules"]!.ToJsonString().ShouldBe("""[{"id":"a","port":1},{"id":"b","port":2}]""");
+        g.AsObject().ContainsKey("status").ShouldBeFalse();
+
+        var hosts = sb.WriteFile("c.yaml", "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec:\n  hosts: [y]\n");
+        var conflict = await sb.KubectlAsync($"apply --server-side --field-manager=team-b -f {hosts}");
+        conflict.ExitCode.ShouldBe(1);
+        conflict.Stderr.ShouldStartWith("error: Apply failed with 1 conflict: conflict with \"team-a\": .spec.hosts");
+    }
 }

@@ -1,15 +1,13 @@
-using Orkestra.Sandbox.Api;
 using System.Text;
 
-namespace Orkestra.Sandbox.Handlers;
+namespace Orkestra.ApiMachinery.Selectors;
 
 /// <summary>
 /// Label and field selector parsing and matching (kube syntax: <c>k=v</c>, <c>k==v</c>, <c>k!=v</c>,
 /// <c>k in (a,b)</c>, <c>k notin (a)</c>, <c>k</c>, <c>!k</c>, comma = AND; field selectors only the first three,
 /// with <c>\,</c> <c>\=</c> <c>\\</c> escapes). Immutable once parsed.
 /// </summary>
-/// <remarks>Kept local to the sandbox until Orkestra.ApiMachinery ships its Selectors (then this file goes).</remarks>
-internal sealed class Selector
+public sealed class Selector
 {
     enum Op { Equals, NotEquals, In, NotIn, Exists, DoesNotExist }
 
