@@ -53,8 +53,8 @@ internal sealed class SchemaNode
 
     static readonly Dictionary<string, SchemaNode> Empty = new();
 
-    /// <summary>Compiles <paramref name="schema"/>; <paramref name="problems"/> receives (path, message) for parts that cannot be used.</summary>
-    public static SchemaNode Compile(JsonObject schema, string path, List<(string Path, string Message)> problems)
+    /// <summary>Compiles <paramref name="schema"/>; <paramref name="problems"/> receives the parts that cannot be enforced.</summary>
+    public static SchemaNode Compile(JsonObject schema, string path, List<SchemaProblem> problems)
     {
         var properties = new List<KeyValuePair<string, SchemaNode>>();
         if (schema["properties"] is JsonObject props)
@@ -81,7 +81,7 @@ internal sealed class SchemaNode
         if (pattern is not null)
         {
             regex = Patterns.Compile(pattern, out var error);
-            if (regex is null) problems.Add(($"{path}.pattern", $"must be a valid regular expression, but isn't: {error}"));
+            if (regex is null) problems.Add(new SchemaProblem($"{path}.pattern", pattern, $"must be a valid regular expression, but isn't: {error}"));
         }
         var format = JsonValues.String(schema["format"]);
         var listMapKeys = (schema["x-kubernetes-list-map-keys"] as JsonArray ?? []).Select(JsonValues.String).OfType<string>().ToArray();
@@ -123,7 +123,7 @@ internal sealed class SchemaNode
         };
     }
 
-    static SchemaNode[] Many(JsonNode? node, string path, List<(string, string)> problems) =>
+    static SchemaNode[] Many(JsonNode? node, string path, List<SchemaProblem> problems) =>
         (node as JsonArray ?? []).Select((s, i) => s as JsonObject is { } o ? Compile(o, $"{path}[{i}]", problems) : null).OfType<SchemaNode>().ToArray();
 
     static bool Flag(JsonObject schema, string key) => schema[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;

@@ -2,6 +2,9 @@ using System.Text.Json.Nodes;
 
 namespace Orkestra.ApiMachinery.Schema;
 
+/// <summary>A part of a schema that cannot be enforced: the schema path, the offending value and why.</summary>
+public sealed record SchemaProblem(string Path, string Value, string Detail);
+
 /// <summary>
 /// A custom resource's <c>openAPIV3Schema</c>, compiled once (when its CRD is stored) and then applied to every
 /// object written or read: <see cref="Prune"/> drops fields the schema does not describe, <see cref="Default"/>
@@ -19,19 +22,19 @@ public sealed class StructuralSchema
 
     readonly SchemaNode _root;
 
-    StructuralSchema(SchemaNode root, IReadOnlyList<(string Path, string Message)> problems)
+    StructuralSchema(SchemaNode root, IReadOnlyList<SchemaProblem> problems)
     {
         _root = root;
         Problems = problems;
     }
 
     /// <summary>Parts of the schema that cannot be enforced (e.g. a pattern that is not a valid RE2 expression), by schema path.</summary>
-    public IReadOnlyList<(string Path, string Message)> Problems { get; }
+    public IReadOnlyList<SchemaProblem> Problems { get; }
 
     public static StructuralSchema Compile(JsonObject openApiV3Schema, string path = "openAPIV3Schema")
     {
         ArgumentNullException.ThrowIfNull(openApiV3Schema);
-        var problems = new List<(string, string)>();
+        var problems = new List<SchemaProblem>();
         var root = SchemaNode.Compile(openApiV3Schema, path, problems);
         return new StructuralSchema(root, problems);
     }
