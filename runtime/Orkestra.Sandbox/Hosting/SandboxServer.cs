@@ -73,7 +73,8 @@ public sealed class SandboxServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var time = options.TimeProvider;
         var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-        var certificates = Certificates.Create(time.GetUtcNow());
+        // Clients check the certificate against their own wall clock, never the injected one (a test clock may be years off).
+        var certificates = Certificates.Create(TimeProvider.System.GetUtcNow());
         var registry = new ResourceRegistry(BuiltInKinds.Create());
         var controllers = new Controllers(options);
         var store = new ObjectStore(options.WatchHistory, controllers.OnCommit);

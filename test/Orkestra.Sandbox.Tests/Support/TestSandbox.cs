@@ -168,3 +168,41 @@ internal sealed record KubectlResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
 }
+
+/// <summary>A watch response read line by line; every read is bounded by <see cref="TestSandbox.Timeout"/>.</summary>
+internal sealed class WatchReader : IAsyncDisposable
+{
+    readonly HttpResponseMessage _response;
+    readonly StreamReader _reader;
+
+    WatchReader(HttpResponseMessage response, StreamReader reader)
+    {
+        _response = response;
+        _reader = reader;
+    }
+
+    public int Code => (int)_response.StatusCode;
+
+    public static async Task<WatchReader> OpenAsync(TestSandbox sb, string path)
+    {
+        var response = await sb.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead).WaitAsync(TestSandbox.Timeout);
+        var stream = await response.Content.ReadAsStreamAsync().WaitAsync(TestSandbox.Timeout);
+        return new WatchReader(response, new StreamReader(stream));
+    }
+
+    /// <summary>The next event as (type, object); null when the server ended the stream.</summary>
+    public async Task<(string Type, JsonObject Object)?> NextAsync()
+    {
+        var line = await _reader.ReadLineAsync().WaitAsync(TestSandbox.Timeout);
+        if (line is null) return null;
+        var e = JsonNode.Parse(line)!;
+        return (e["type"]!.GetValue<string>(), e["object"]!.AsObject());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _reader.Dispose();
+        _response.Dispose();
+        await Task.CompletedTask;
+    }
+}
