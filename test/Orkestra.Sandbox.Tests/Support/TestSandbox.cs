@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -17,17 +16,7 @@ internal sealed class TestSandbox : IAsyncDisposable
         Directory = directory;
         KubeconfigPath = Path.Combine(directory, "kubeconfig");
         server.WriteKubeconfig(KubeconfigPath);
-        var ca = X509Certificate2.CreateFromPem(server.CaCertificatePem);
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) =>
-        {
-            if (cert is null) return false;
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(new X509Certificate2(cert));
-        };
+        var handler = server.CreateHttpHandler();
         Http = new HttpClient(handler) { BaseAddress = server.BaseUrl, Timeout = Timeout };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.Token);
     }
