@@ -419,16 +419,19 @@ internal sealed partial class HttpApi
     // ------------------------------------------------------------------ presentation & I/O
 
     /// <summary>The stored object as the requested version (None conversion: only apiVersion changes).</summary>
+    /// <remarks>Custom resources stored before a schema change are pruned and defaulted on the way out (§7.3).</remarks>
     static JsonObject Present(ResourceType type, StoredObject stored)
     {
-        if (Json.Str(stored.Object, "apiVersion") == type.GroupVersion) return stored.Object;
-        var copy = stored.Clone();
+        var reread = CustomResourcePipeline.ForRead(type, stored);
+        if (reread is null && Json.Str(stored.Object, "apiVersion") == type.GroupVersion) return stored.Object;
+        var copy = reread ?? stored.Clone();
         copy["apiVersion"] = type.GroupVersion;
         return copy;
     }
 
     static byte[] PresentBytes(ResourceType type, StoredObject stored) =>
-        Json.Str(stored.Object, "apiVersion") == type.GroupVersion ? stored.Bytes : Json.ToBytes(Present(type, stored));
+        Json.Str(stored.Object, "apiVersion") == type.GroupVersion && CustomResourcePipeline.IsCurrent(type, stored)
+            ? stored.Bytes : Json.ToBytes(Present(type, stored));
 
     async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, StoredObject stored, WriteOptions? options)
     {

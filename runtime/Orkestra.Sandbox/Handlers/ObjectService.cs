@@ -52,8 +52,8 @@ internal sealed class ObjectService
         var generateName = Json.Str(metadata, "generateName");
         if (string.IsNullOrEmpty(Json.Str(metadata, "name")) && string.IsNullOrEmpty(generateName))
             throw ApiError.Invalid(type, "", Cause.Required("metadata.name", "name or generateName is required"));
-        _custom.Prepare(type, obj, options, old: null);
         if (type.HasStatus) obj.Remove("status");
+        _custom.Prepare(type, obj, options, old: null);
         metadata.Remove("deletionTimestamp");
         metadata.Remove("deletionGracePeriodSeconds");
         metadata["uid"] = Guid.NewGuid().ToString();
@@ -214,6 +214,7 @@ internal sealed class ObjectService
             result = current.Clone();
             if (desired["status"] is { } status) result["status"] = status.DeepClone();
             else result.Remove("status");
+            _custom.Prepare(type, result, options, old);
             if (!options.IsApply) TrackUpdate(type, old, result, options);
             else if (metadata["managedFields"] is { } mf) ((JsonObject)result["metadata"]!)["managedFields"] = mf.DeepClone();
             else ((JsonObject)result["metadata"]!).Remove("managedFields");

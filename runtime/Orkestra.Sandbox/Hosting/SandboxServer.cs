@@ -59,6 +59,23 @@ public sealed class SandboxServer : IAsyncDisposable
 
     internal ObjectService Objects { get; }
 
+    /// <summary>A handler whose TLS validation trusts exactly this sandbox's CA, for HttpClient-based tools and tests.</summary>
+    public SocketsHttpHandler CreateHttpHandler()
+    {
+        var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(CaCertificatePem);
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) =>
+        {
+            if (cert is null) return false;
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            return chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(cert));
+        };
+        return handler;
+    }
+
     /// <summary>Writes <see cref="Kubeconfig"/> to <paramref name="path"/> (directories created; mode 600 on Unix).</summary>
     public void WriteKubeconfig(string path)
     {
@@ -73,7 +90,8 @@ public sealed class SandboxServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var time = options.TimeProvider;
         var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-        var certificates = Certificates.Create(time.GetUtcNow());
+        // Clients check the certificate against their own wall clock, never the injected one (a test clock may be years off).
+        var certificates = Certificates.Create(TimeProvider.System.GetUtcNow());
         var registry = new ResourceRegistry(BuiltInKinds.Create());
         var controllers = new Controllers(options);
         var store = new ObjectStore(options.WatchHistory, controllers.OnCommit);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Schema;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Storage;
 
@@ -58,7 +59,11 @@ internal sealed class CustomResourceDefinitions
             if (Json.Path(v, "schema.openAPIV3Schema") is not JsonObject schema)
                 causes.Add(Cause.Required($"spec.versions[{i}].schema.openAPIV3Schema", "schemas are required"));
             else
+            {
                 StructuralChecks(schema, $"spec.versions[{i}].schema.openAPIV3Schema", causes, root: true);
+                foreach (var problem in StructuralSchema.Compile(schema, $"spec.versions[{i}].schema.openAPIV3Schema").Problems)
+                    causes.Add(Cause.InvalidValue(problem.Path, Json.Render(problem.Value), problem.Detail));
+            }
         }
         if (versions.Count > 0 && storage != 1)
             causes.Add(Cause.InvalidValue("spec.versions", "[]apiextensions.CustomResourceDefinitionVersion{...}", "must have exactly one version marked as storage version"));
@@ -101,7 +106,7 @@ internal sealed class CustomResourceDefinitions
             _registry.SetCustom(old!.Name, []);
             return;
         }
-        _registry.SetCustom(updated.Name, TypesFor(updated.Object));
+        _registry.SetCustom(updated.Name, TypesFor(updated.Object, updated.ResourceVersion, _registry.Current.Types));
         var wanted = WithStatus(updated.Object);
         if (!Json.DeepEquals(wanted["status"], updated.Object["status"])) tx.Put(StorageKey, wanted);
     }
@@ -140,7 +145,11 @@ internal sealed class CustomResourceDefinitions
         });
     }
 
-    static List<ResourceType> TypesFor(JsonObject crd)
+    /// <summary>
+    /// The served types of a CRD. A version whose schema is unchanged keeps its compiled schema (and the RV it dates
+    /// from); a new or changed schema is compiled here, once, dated <paramref name="revision"/>.
+    /// </summary>
+    static List<ResourceType> TypesFor(JsonObject crd, long revision, IReadOnlyList<ResourceType> current)
     {
         var spec = (JsonObject)crd["spec"]!;
         var names = (JsonObject)spec["names"]!;
@@ -154,6 +163,12 @@ internal sealed class CustomResourceDefinitions
             var subresources = version["subresources"] as JsonObject;
             var scale = subresources?["scale"] as JsonObject;
             var schema = Json.Path(version, "schema.openAPIV3Schema") as JsonObject;
+            var versionName = Json.Str(version, "name")!;
+            var crdName = Json.Str(crd["metadata"], "name")!;
+            var previous = current.FirstOrDefault(t => t.Custom?.CrdName == crdName && t.Version == versionName)?.Custom;
+            var (compiled, since) = previous is not null && Json.DeepEquals(previous.OpenApiSchema, schema)
+                ? (previous.Schema, previous.SchemaSince)
+                : (schema is null ? null : StructuralSchema.Compile(schema), revision);
             types.Add(new ResourceType
             {
                 Group = group,
@@ -179,6 +194,8 @@ internal sealed class CustomResourceDefinitions
                     CrdName = Json.Str(crd["metadata"], "name")!,
                     ListKind = Json.Str(names, "listKind") ?? kind + "List",
                     OpenApiSchema = schema,
+                    Schema = compiled,
+                    SchemaSince = since,
                     Deprecated = Json.Bool(version, "deprecated") == true,
                     DeprecationWarning = Json.Str(version, "deprecationWarning"),
                 },

@@ -1,12 +1,16 @@
 using System.Text.Json.Nodes;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Handlers;
+using Orkestra.Sandbox.Storage;
 
 namespace Orkestra.Sandbox.Resources;
 
 /// <summary>
 /// Kind-specific admission of a write before it is stored: CRD validation (§7.1) for CRD objects and, for custom
-/// resources, schema processing against the CRD's openAPIV3Schema (§7.3). Built-in kinds otherwise pass through.
+/// resources, the structural schema of §7.3 (compiled when the CRD was stored): prune unknown fields (reported per
+/// <c>fieldValidation</c>: Strict → 400, Warn → Warning headers, Ignore → silence), default, validate (422 with one
+/// cause per violation; on updates, violations in unchanged values are ratcheted). Built-in kinds pass through.
+/// Stateless, shared.
 /// </summary>
 internal sealed class CustomResourcePipeline
 {
@@ -19,5 +23,51 @@ internal sealed class CustomResourcePipeline
             if (old is not null && Json.Path(old, "spec.group")?.ToJsonString() != Json.Path(obj, "spec.group")?.ToJsonString())
                 throw ApiError.Invalid(type, Json.Str(obj["metadata"], "name") ?? "", Cause.Immutable("spec.group", Json.Render(Json.Path(obj, "spec.group"))));
         }
+        else if (type.Custom?.Schema is { } schema)
+        {
+            var unknown = schema.Prune(obj).Where(path => FromRequest(type, options, path)).ToList();
+            if (unknown.Count > 0 && options.Validation == FieldValidation.Strict)
+            {
+                throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: " +
+                                          string.Join(", ", unknown.Select(p => $"unknown field \"{p}\"")));
+            }
+            if (options.Validation == FieldValidation.Warn) options.Warnings.AddRange(unknown.Select(p => $"unknown field \"{p}\""));
+            schema.Default(obj);
+            var errors = old is null ? schema.Validate(obj) : schema.ValidateUpdate(obj, old);
+            if (errors.Count > 0)
+            {
+                throw ApiError.Invalid(type, Json.Str(obj["metadata"], "name") ?? "",
+                    errors.Select(e => new Cause(e.Reason, e.Field, e.Body, e.Message)).ToArray());
+            }
+        }
     }
+
+    /// <summary>
+    /// Whether a pruned path came from the request: with a status subresource the main endpoint keeps the stored
+    /// status and /status keeps everything but status, so those parts are not the client's unknown fields.
+    /// </summary>
+    static bool FromRequest(ResourceType type, WriteOptions options, string path)
+    {
+        if (!type.HasStatus) return true;
+        var underStatus = path == "status" || path.StartsWith("status.", StringComparison.Ordinal) || path.StartsWith("status[", StringComparison.Ordinal);
+        return options.Subresource == Subresource.Status ? underStatus : !underStatus;
+    }
+
+    /// <summary>
+    /// A custom resource stored before its CRD's current schema, pruned and defaulted as the API server does on
+    /// every read; null when the stored object is already current (the common case: no copy is made).
+    /// </summary>
+    public static JsonObject? ForRead(ResourceType type, StoredObject stored)
+    {
+        if (IsCurrent(type, stored)) return null;
+        var schema = type.Custom!.Schema!;
+        var copy = stored.Clone();
+        schema.Prune(copy);
+        schema.Default(copy);
+        return copy;
+    }
+
+    /// <summary>True when <paramref name="stored"/> can be served as stored (not a custom resource older than its schema).</summary>
+    public static bool IsCurrent(ResourceType type, StoredObject stored) =>
+        type.Custom is not { Schema: not null } custom || stored.ResourceVersion >= custom.SchemaSince;
 }

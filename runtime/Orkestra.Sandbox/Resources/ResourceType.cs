@@ -65,6 +65,10 @@ internal sealed class CustomResourceInfo
     public required string CrdName { get; init; }
     public required string ListKind { get; init; }
     public required JsonObject? OpenApiSchema { get; init; }
+    /// <summary>The compiled <see cref="OpenApiSchema"/> (built once per CRD version when the CRD is stored).</summary>
+    public Orkestra.ApiMachinery.Schema.StructuralSchema? Schema { get; init; }
+    /// <summary>RV of the CRD write that introduced <see cref="Schema"/>: objects stored before it are re-pruned and re-defaulted when read.</summary>
+    public long SchemaSince { get; init; }
     public bool Deprecated { get; init; }
     public string? DeprecationWarning { get; init; }
 }

@@ -138,8 +138,9 @@ internal sealed class WatchStream
 
         public Task WriteAsync(string eventType, StoredObject obj, CancellationToken cancellation)
         {
-            if (!table && Json.Str(obj.Object, "apiVersion") == type.GroupVersion) return WriteRawAsync(eventType, obj.Bytes, cancellation);
-            return WriteAsync(eventType, obj.Object, cancellation);
+            if (!table && Json.Str(obj.Object, "apiVersion") == type.GroupVersion && CustomResourcePipeline.IsCurrent(type, obj))
+                return WriteRawAsync(eventType, obj.Bytes, cancellation);
+            return WriteAsync(eventType, CustomResourcePipeline.ForRead(type, obj) ?? obj.Object, cancellation);
         }
 
         public Task WriteAsync(string eventType, JsonObject obj, CancellationToken cancellation)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -17,17 +16,7 @@ internal sealed class TestSandbox : IAsyncDisposable
         Directory = directory;
         KubeconfigPath = Path.Combine(directory, "kubeconfig");
         server.WriteKubeconfig(KubeconfigPath);
-        var ca = X509Certificate2.CreateFromPem(server.CaCertificatePem);
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) =>
-        {
-            if (cert is null) return false;
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(new X509Certificate2(cert));
-        };
+        var handler = server.CreateHttpHandler();
         Http = new HttpClient(handler) { BaseAddress = server.BaseUrl, Timeout = Timeout };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.Token);
     }
@@ -167,4 +156,42 @@ internal sealed class TestSandbox : IAsyncDisposable
 internal sealed record KubectlResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}
+
+/// <summary>A watch response read line by line; every read is bounded by <see cref="TestSandbox.Timeout"/>.</summary>
+internal sealed class WatchReader : IAsyncDisposable
+{
+    readonly HttpResponseMessage _response;
+    readonly StreamReader _reader;
+
+    WatchReader(HttpResponseMessage response, StreamReader reader)
+    {
+        _response = response;
+        _reader = reader;
+    }
+
+    public int Code => (int)_response.StatusCode;
+
+    public static async Task<WatchReader> OpenAsync(TestSandbox sb, string path)
+    {
+        var response = await sb.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead).WaitAsync(TestSandbox.Timeout);
+        var stream = await response.Content.ReadAsStreamAsync().WaitAsync(TestSandbox.Timeout);
+        return new WatchReader(response, new StreamReader(stream));
+    }
+
+    /// <summary>The next event as (type, object); null when the server ended the stream.</summary>
+    public async Task<(string Type, JsonObject Object)?> NextAsync()
+    {
+        var line = await _reader.ReadLineAsync().WaitAsync(TestSandbox.Timeout);
+        if (line is null) return null;
+        var e = JsonNode.Parse(line)!;
+        return (e["type"]!.GetValue<string>(), e["object"]!.AsObject());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _reader.Dispose();
+        _response.Dispose();
+        await Task.CompletedTask;
+    }
 }

@@ -1,0 +1,228 @@
+using System.Text.Json.Nodes;
+
+namespace Orkestra.ApiMachinery.Schema;
+
+/// <summary>A part of a schema that cannot be enforced: the schema path, the offending value and why.</summary>
+public sealed record SchemaProblem(string Path, string Value, string Detail);
+
+/// <summary>
+/// A custom resource's <c>openAPIV3Schema</c>, compiled once (when its CRD is stored) and then applied to every
+/// object written or read: <see cref="Prune"/> drops fields the schema does not describe, <see cref="Default"/>
+/// fills declared defaults, <see cref="Validate"/> reports every violation with the API server's message texts.
+/// Shared, immutable, thread-safe; the methods mutate only the object they are given.
+/// </summary>
+public sealed class StructuralSchema
+{
+    /// <summary>Fields of ObjectMeta; anything else under a resource's <c>metadata</c> is pruned.</summary>
+    static readonly HashSet<string> ObjectMetaFields = new(StringComparer.Ordinal)
+    {
+        "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
+        "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
+    };
+
+    readonly SchemaNode _root;
+
+    StructuralSchema(SchemaNode root, IReadOnlyList<SchemaProblem> problems)
+    {
+        _root = root;
+        Problems = problems;
+    }
+
+    /// <summary>Parts of the schema that cannot be enforced (e.g. a pattern that is not a valid RE2 expression), by schema path.</summary>
+    public IReadOnlyList<SchemaProblem> Problems { get; }
+
+    public static StructuralSchema Compile(JsonObject openApiV3Schema, string path = "openAPIV3Schema")
+    {
+        ArgumentNullException.ThrowIfNull(openApiV3Schema);
+        var problems = new List<SchemaProblem>();
+        var root = SchemaNode.Compile(openApiV3Schema, path, problems);
+        return new StructuralSchema(root, problems);
+    }
+
+    // ------------------------------------------------------------------ pruning
+
+    /// <summary>
+    /// Drops every field the schema does not describe, keeping <c>apiVersion</c>, <c>kind</c> and <c>metadata</c> at the
+    /// root and in embedded resources (their metadata keeps only ObjectMeta fields), and everything under
+    /// <c>x-kubernetes-preserve-unknown-fields</c>. Returns the dropped paths, sorted (<c>spec.foo</c>, <c>spec.items[0].bar</c>).
+    /// </summary>
+    public IReadOnlyList<string> Prune(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var pruned = new List<string>();
+        PruneResource(obj, _root, "", pruned, _root.PreserveUnknownFields);
+        pruned.Sort(StringComparer.Ordinal);
+        return pruned;
+    }
+
+    static void PruneResource(JsonObject obj, SchemaNode? schema, string path, List<string> pruned, bool preserve)
+    {
+        if (obj["metadata"] is JsonObject metadata)
+        {
+            foreach (var key in metadata.Select(p => p.Key).ToList())
+            {
+                if (ObjectMetaFields.Contains(key)) continue;
+                metadata.Remove(key);
+                pruned.Add(Join(Join(path, "metadata"), key));
+            }
+        }
+        PruneObject(obj, schema, path, pruned, embedded: true, preserve);
+    }
+
+    /// <summary>
+    /// <paramref name="preserve"/> is inherited only by the items of a list under x-kubernetes-preserve-unknown-fields
+    /// (as upstream); a described property starts afresh from its own schema.
+    /// </summary>
+    static void PruneNode(JsonNode? node, SchemaNode? schema, string path, List<string> pruned, bool preserve = false)
+    {
+        preserve |= schema is { PreserveUnknownFields: true };
+        if (preserve && schema is null) return;
+        switch (node)
+        {
+            case JsonObject obj when schema is { EmbeddedResource: true }:
+                PruneResource(obj, schema, path, pruned, preserve);
+                break;
+            case JsonObject obj:
+                PruneObject(obj, schema, path, pruned, embedded: false, preserve);
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++) PruneNode(array[i], schema?.Items, $"{path}[{i}]", pruned, preserve);
+                break;
+        }
+    }
+
+    static void PruneObject(JsonObject obj, SchemaNode? schema, string path, List<string> pruned, bool embedded, bool preserve)
+    {
+        List<string>? drop = null;
+        foreach (var (key, value) in obj)
+        {
+            if (embedded && key is "apiVersion" or "kind" or "metadata") continue;
+            if (schema is not null && schema.PropertyMap.TryGetValue(key, out var property))
+                PruneNode(value, property, Join(path, key), pruned);
+            else if (schema?.AdditionalProperties is { } additional)
+                PruneNode(value, additional, Join(path, key), pruned);
+            else if (!preserve && schema is not { AdditionalPropertiesAllowed: true })
+                (drop ??= []).Add(key);
+        }
+        if (drop is null) return;
+        foreach (var key in drop)
+        {
+            obj.Remove(key);
+            pruned.Add(Join(path, key));
+        }
+    }
+
+    static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    // ------------------------------------------------------------------ defaulting
+
+    /// <summary>
+    /// Removes <c>null</c>s where the schema says neither nullable nor default, then applies defaults top-down: a
+    /// missing property (or a null one that is not nullable) gets a fresh copy of its default, and the defaulted
+    /// value gets its own children's defaults.
+    /// </summary>
+    public void Default(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        DropNulls(obj, _root);
+        ApplyDefaults(obj, _root);
+    }
+
+    static void DropNulls(JsonNode? node, SchemaNode? schema)
+    {
+        if (schema is null) return;
+        switch (node)
+        {
+            case JsonObject obj:
+                List<string>? drop = null;
+                foreach (var (key, value) in obj)
+                {
+                    var child = schema.PropertyMap.GetValueOrDefault(key) ?? schema.AdditionalProperties;
+                    if (child is null) continue;
+                    if (value is null && !child.Nullable && child.Default is null) (drop ??= []).Add(key);
+                    else DropNulls(value, child);
+                }
+                foreach (var key in drop ?? []) obj.Remove(key);
+                break;
+            case JsonArray array:
+                foreach (var item in array) DropNulls(item, schema.Items);
+                break;
+        }
+    }
+
+    static void ApplyDefaults(JsonNode? node, SchemaNode? schema)
+    {
+        if (schema is null) return;
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, property) in schema.Properties)
+                {
+                    if (property.Default is null) continue;
+                    if (!obj.TryGetPropertyValue(key, out var current) || (current is null && !property.Nullable))
+                        obj[key] = property.CloneDefault();
+                }
+                foreach (var (key, value) in obj.ToList())
+                {
+                    if (schema.PropertyMap.TryGetValue(key, out var property))
+                    {
+                        ApplyDefaults(value, property);
+                    }
+                    else if (schema.AdditionalProperties is { } additional)
+                    {
+                        if (value is null && !additional.Nullable && additional.Default is not null) obj[key] = additional.CloneDefault();
+                        ApplyDefaults(obj[key], additional);
+                    }
+                }
+                break;
+            case JsonArray array when schema.Items is { } items:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is null && !items.Nullable && items.Default is not null) array[i] = items.CloneDefault();
+                    ApplyDefaults(array[i], items);
+                }
+                break;
+        }
+    }
+
+    // ------------------------------------------------------------------ validation
+
+    /// <summary>Every violation of the schema by <paramref name="obj"/> (a pruned and defaulted resource), in the API server's words.</summary>
+    public IReadOnlyList<FieldError> Validate(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var errors = new List<FieldError>();
+        new Validator(errors).Validate(_root, obj, "", []);
+        ListTypes.Check(_root, obj, "", [], errors);
+        return Distinct(errors);
+    }
+
+    /// <summary>
+    /// <see cref="Validate"/> for an update, with ratcheting: an error about a value that is unchanged from
+    /// <paramref name="old"/> is dropped, so objects stored under an older schema stay writable. Values inside
+    /// lists are compared as whole lists (list items are not correlated by position).
+    /// </summary>
+    public IReadOnlyList<FieldError> ValidateUpdate(JsonObject obj, JsonObject old)
+    {
+        ArgumentNullException.ThrowIfNull(old);
+        return Validate(obj).Where(e => !Unchanged(e.Location, obj, old)).ToArray();
+    }
+
+    static bool Unchanged(IReadOnlyList<object> location, JsonNode current, JsonNode old)
+    {
+        JsonNode? a = current, b = old;
+        foreach (var step in location)
+        {
+            if (step is int) break; // compare the whole list
+            if (a is not JsonObject ao || b is not JsonObject bo) return false;
+            if (!ao.TryGetPropertyValue((string)step, out a) | !bo.TryGetPropertyValue((string)step, out b)) return false;
+        }
+        return JsonValues.Equal(a, b);
+    }
+
+    static List<FieldError> Distinct(List<FieldError> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return errors.Where(e => seen.Add(e.Message)).ToList();
+    }
+}
