@@ -124,6 +124,12 @@ public sealed class Controller
         }
         var outcome = Interpret(key, result, error, timedOut: timeout.IsCancellationRequested, stopping: stopping.IsCancellationRequested);
         _observer.Reconciled(key, outcome, _time.GetElapsedTime(started), error);
+        if (outcome == ReconcileOutcome.Timeout && _reconciler is IReconcileFailureReporter reporter && !abort.IsCancellationRequested)
+        {
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10), _time);
+            using var report = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, abort);
+            await reporter.ReportFailureAsync(key, $"reconcile timed out after {_options.ReconcileTimeout.TotalSeconds:0.###} s", report.Token).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The one place an outcome becomes a queue operation and a health change.</summary>

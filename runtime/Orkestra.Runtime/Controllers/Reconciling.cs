@@ -17,6 +17,15 @@ public interface IReconciler
     ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellation);
 }
 
+/// <summary>
+/// Optional for reconcilers: the controller calls it when a reconcile of <c>key</c> timed out (the reconcile itself
+/// was cancelled, so it could not say so), so the object can show the failure. Must not throw.
+/// </summary>
+public interface IReconcileFailureReporter
+{
+    ValueTask ReportFailureAsync(ObjectKey key, string message, CancellationToken cancellation);
+}
+
 /// <summary>A failure that retrying cannot fix (e.g. a CR that fails a deny rule): recorded, not retried. The key
 /// runs again when the object changes.</summary>
 public sealed class TerminalReconcileException(string message, Exception? inner = null) : Exception(message, inner);

@@ -31,7 +31,7 @@ public sealed class KatalogReconciler(
     IObjectWriter writer,
     IEventRecorder events,
     TimeProvider time,
-    ICrossSource? cross = null) : IReconciler
+    ICrossSource? cross = null) : IReconciler, IReconcileFailureReporter
 {
     public const string Finalizer = "orkestra.orkspace.io/finalizer";
     public const string ManagedLabel = "orkestra.orkspace.io/managed";
@@ -44,6 +44,41 @@ public sealed class KatalogReconciler(
     private IReadOnlyList<string> Finalizers => op.Finalizers.Count > 0 ? op.Finalizers : [Finalizer];
 
     public async ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellation)
+    {
+        try
+        {
+            return await ReconcileCoreAsync(key, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (ReportedFailureException or OperationCanceledException))
+        {
+            // An API error or a bug: the CR says so (Ready=False, Warning event) before the controller retries it.
+            await ReportFailureAsync(key, e.Message, cancellation).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Ready=False with <paramref name="message"/> and a Warning event on the CR (best effort: a failure to
+    /// report is swallowed, the controller retries the key anyway).</summary>
+    public async ValueTask ReportFailureAsync(ObjectKey key, string message, CancellationToken cancellation)
+    {
+        if (reader.GetCustomResource(key) is not { } cr) return;
+        var self = ObjectRef.Of(cr);
+        events.Record(self, Text(cr, "metadata", "uid"), EventType.Warning, "ReconcileError", message);
+        if (!op.Status.Conditions) return;
+        try
+        {
+            var ready = new JsonObject { ["type"] = "Ready", ["status"] = "False", ["reason"] = "ReconcileError", ["message"] = message };
+            await WriteStatusAsync(cr, self, new JsonObject { ["conditions"] = new JsonArray(ready) }, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A failure already written to the CR's status and events.</summary>
+    private sealed class ReportedFailureException(string message) : InvalidOperationException(message);
+
+    private async ValueTask<ReconcileResult> ReconcileCoreAsync(ObjectKey key, CancellationToken cancellation)
     {
         if (reader.GetCustomResource(key) is not { } cr) return ReconcileResult.Done;
         var self = ObjectRef.Of(cr);
@@ -89,7 +124,7 @@ public sealed class KatalogReconciler(
         {
             var message = string.Join("; ", errors.Select(e => e.ToString()));
             events.Record(self, uid, EventType.Warning, "ReconcileError", message);
-            throw new InvalidOperationException(message);
+            throw new ReportedFailureException(message);
         }
         if (wrote) events.Record(self, uid, EventType.Normal, "Reconciled", "all children converged");
         return Requeue(result);
@@ -176,7 +211,7 @@ public sealed class KatalogReconciler(
         {
             var message = string.Join("; ", cleanup.Errors.Select(e => e.ToString()));
             events.Record(self, uid, EventType.Warning, "CleanupError", message);
-            throw new InvalidOperationException(message);
+            throw new ReportedFailureException(message);
         }
         var targets = cleanup.Children.Select(c => ObjectRef.Of(c.Manifest))
             .Concat(observed.Select(ObjectRef.Of).Where(r => r.Namespace is null))

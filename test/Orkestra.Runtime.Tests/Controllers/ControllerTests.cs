@@ -28,6 +28,17 @@ public class ControllerTests
             body(key, _calls.AddOrUpdate(key, 1, (_, n) => n + 1), cancellation);
     }
 
+    private sealed class Reporting(Scripted inner) : IReconciler, IReconcileFailureReporter
+    {
+        public readonly Channel<(ObjectKey Key, string Message)> Reports = Channel.CreateUnbounded<(ObjectKey, string)>();
+        public ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellation) => inner.ReconcileAsync(key, cancellation);
+        public ValueTask ReportFailureAsync(ObjectKey key, string message, CancellationToken cancellation)
+        {
+            Reports.Writer.TryWrite((key, message));
+            return ValueTask.CompletedTask;
+        }
+    }
+
     private sealed class Harness : IAsyncDisposable
     {
         public readonly ManualTimeProvider Time = new();
@@ -128,6 +139,23 @@ public class ControllerTests
         (await h.Observer.Next()).Outcome.ShouldBe(ReconcileOutcome.Timeout);
         h.Time.Advance(TimeSpan.FromSeconds(1));
         (await h.Observer.Next()).Outcome.ShouldBe(ReconcileOutcome.Success);
+    }
+
+    [Test]
+    public async Task A_timed_out_reconcile_is_reported_to_a_reconciler_that_can_show_it()
+    {
+        var scripted = new Scripted(async (_, call, ct) =>
+        {
+            if (call == 1) await Task.Delay(Timeout.Infinite, ct);
+            return ReconcileResult.Done;
+        });
+        var reconciler = new Reporting(scripted);
+        await using var h = new Harness(reconciler, new ControllerOptions { Workers = 1, ReconcileTimeout = TimeSpan.FromSeconds(10) });
+        h.Queue.Add(A);
+        await WaitUntil(() => scripted.Calls(A) == 1);
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+        (await h.Observer.Next()).Outcome.ShouldBe(ReconcileOutcome.Timeout);
+        (await reconciler.Reports.Reader.ReadAsync().AsTask().WaitAsync(Bounded.Default)).ShouldBe((A, "reconcile timed out after 10 s"));
     }
 
     [Test]

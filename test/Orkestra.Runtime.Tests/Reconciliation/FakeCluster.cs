@@ -15,6 +15,9 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
     public readonly List<string> Writes = [];
     public readonly List<(EventType Type, string Reason, string Message)> Events = [];
 
+    /// <summary>When set, applies of this kind fail with it (an API error seen by the reconciler).</summary>
+    public (string Kind, Exception Error)? FailApply;
+
     public void Put(string json)
     {
         var obj = JsonNode.Parse(json)!.AsObject();
@@ -34,6 +37,7 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
     public ValueTask ApplyAsync(JsonObject manifest, bool force, CancellationToken cancellation)
     {
         var target = ObjectRef.Of(manifest);
+        if (FailApply is { } failure && failure.Kind == target.Kind) throw failure.Error;
         Writes.Add($"apply {target}");
         var stored = (JsonObject)manifest.DeepClone();
         if (Objects.TryGetValue(target, out var existing) && existing["status"] is { } status) stored["status"] = status.DeepClone();

@@ -77,6 +77,35 @@ public class KatalogReconcilerTests
     }
 
     [Test]
+    public async Task An_API_error_is_reported_on_the_CR_before_the_controller_retries()
+    {
+        var (reconciler, cluster, _) = Setup();
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.FailApply = ("Deployment", new HttpRequestException("connection reset by peer"));
+        cluster.Objects.Remove(new ObjectRef("apps/v1", "Deployment", "default", "hello"));
+
+        var error = await Should.ThrowAsync<HttpRequestException>(async () => await reconciler.ReconcileAsync(Key, default));
+        error.Message.ShouldBe("connection reset by peer");
+        var ready = cluster.Get("Website", "default", "hello")["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!;
+        ((string?)ready["status"]).ShouldBe("False");
+        ((string?)ready["reason"]).ShouldBe("ReconcileError");
+        ((string?)ready["message"]).ShouldBe("connection reset by peer");
+        cluster.Events.ShouldContain((EventType.Warning, "ReconcileError", "connection reset by peer"));
+    }
+
+    [Test]
+    public async Task A_timeout_reported_by_the_controller_shows_on_the_CR()
+    {
+        var (reconciler, cluster, _) = Setup();
+        await reconciler.ReconcileAsync(Key, default);
+        await reconciler.ReportFailureAsync(Key, "reconcile timed out after 120 s", default);
+        var ready = cluster.Get("Website", "default", "hello")["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!;
+        ((string?)ready["status"]).ShouldBe("False");
+        ((string?)ready["message"]).ShouldBe("reconcile timed out after 120 s");
+        cluster.Events.Count(e => e.Type == EventType.Warning).ShouldBe(1);
+    }
+
+    [Test]
     public async Task A_converged_cr_costs_zero_writes()
     {
         var (reconciler, cluster, _) = Setup();
