@@ -26,6 +26,7 @@ internal sealed record OperatorServices(
     RuntimeDefaults Defaults,
     ICrossSource Cross,
     string? WatchNamespace,
+    ExternalCalls External,
     Func<string, IReconciler, IReconciler>? WrapReconciler = null);
 
 /// <summary>
@@ -118,14 +119,18 @@ internal sealed class CrdOperator : IDisposable
             Selector(Op.Crd.LabelSelector), Selector(Op.Crd.FieldSelector)));
         _customResources = crs;
         var reader = new InformerObjectReader(crs, children, api.ApiVersion, api.Kind);
-        var reconciler = new KatalogReconciler(Op, KatalogName, reader, _services.Writer, _services.Events, _services.Time, _services.Cross);
+        var reconciler = new KatalogReconciler(Op, KatalogName, reader, _services.Writer, _services.Events, _services.Time, _services.Cross, _services.External);
         _controller = new Controller(Op.Name, _services.WrapReconciler?.Invoke(Op.Name, reconciler) ?? reconciler, _queue, Options,
             new ControllerObservers(_metrics, new ControllerLog(Op.Name, _log)), _services.Time);
 
         crs.AddEventHandler(new ResourceEventHandler(
             onAdd: (cr, _) => CustomResourceChanged(cr),
             onUpdate: (_, cr) => CustomResourceChanged(cr),
-            onDelete: cr => CustomResourceChanged(cr)));
+            onDelete: cr =>
+            {
+                if (cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("uid", out var uid)) _services.External.Forget(uid.GetString() ?? "");
+                CustomResourceChanged(cr);
+            }));
         var childHandler = new ResourceEventHandler(onAdd: (c, _) => ChildChanged(c), onUpdate: (_, c) => ChildChanged(c), onDelete: ChildChanged);
         foreach (var informer in children.Distinct()) informer.AddEventHandler(childHandler);
         _services.Informers.Start();

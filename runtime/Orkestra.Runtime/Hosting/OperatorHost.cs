@@ -10,6 +10,7 @@ using Orkestra.Kube.Informers;
 using Orkestra.Runtime.Cluster;
 using Orkestra.Runtime.Leadership;
 using Orkestra.Runtime.Observability;
+using Orkestra.Runtime.Reconciliation;
 using Prometheus;
 
 namespace Orkestra.Runtime.Hosting;
@@ -115,11 +116,17 @@ public sealed class OperatorHost
             OnError = (key, e) => Log.InformerError(informerLog, key.ToString(), e.Message),
         });
         var operators = new List<CrdOperator>();
+        // One client for every external call of every operator: pooled connections, no automatic retries (a failed
+        // call is the Katalog's to handle through continueOnError), per-call timeouts from the Katalog.
+        using var externalHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
         try
         {
             var cross = new CrossDirectory();
             var services = new OperatorServices(informers, mapper, new KubeObjectWriter(client, client, mapper), events, Metrics,
-                _options.Logs, time, _options.Defaults, cross, _options.WatchNamespace, _options.WrapReconciler);
+                _options.Logs, time, _options.Defaults, cross, _options.WatchNamespace, new ExternalCalls(externalHttp, time), _options.WrapReconciler);
             var katalogOf = _katalogs.SelectMany(k => k.Operators.Select(o => (o, k.Name))).ToDictionary(p => p.o, p => p.Name);
             foreach (var op in plan.OperatorOrder) operators.Add(new CrdOperator(op, katalogOf[op], services));
             cross.Register(operators);

@@ -31,7 +31,8 @@ public static class RuntimeSupport
             if (crd.Endpoints != EndpointsConfig.Default) Unsupported(at, $"{name}.endpoints (per-CRD endpoint switches)");
             foreach (var hook in op.Hooks)
             {
-                foreach (var call in hook.External) Unsupported(call.Source.Location, $"{name}.operatorBox.{Hooks.Name(hook.Hook)}.external ({call.Source.Name})");
+                foreach (var call in hook.External.Where(c => c.Source.RetryBackoff is not null))
+                    Unsupported(call.Source.Location, $"{name}.operatorBox.{Hooks.Name(hook.Hook)}.external ({call.Source.Name}).retryBackoff");
             }
             foreach (var cross in op.Cross.Where(c => c.Source.Crd is null))
                 Unsupported(cross.Source.Location, $"{name}.operatorBox.cross with labelSelector (choosing the CRD by labels)");

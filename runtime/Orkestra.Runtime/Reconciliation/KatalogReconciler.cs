@@ -31,7 +31,8 @@ public sealed class KatalogReconciler(
     IObjectWriter writer,
     IEventRecorder events,
     TimeProvider time,
-    ICrossSource? cross = null) : IReconciler, IReconcileFailureReporter
+    ICrossSource? cross = null,
+    ExternalCalls? external = null) : IReconciler, IReconcileFailureReporter
 {
     public const string Finalizer = "orkestra.orkspace.io/finalizer";
     public const string ManagedLabel = "orkestra.orkspace.io/managed";
@@ -93,7 +94,9 @@ public sealed class KatalogReconciler(
         }
         await AdoptAsync(cr, self, cancellation).ConfigureAwait(false);
 
-        var result = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Apply, Time = time, Cross = Cross(cr) });
+        var crossValue = Cross(cr);
+        var externalValue = await ExternalAsync(key, cr, crossValue, [op.OnCreate, op.OnReconcile], cancellation).ConfigureAwait(false);
+        var result = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Apply, Time = time, Cross = crossValue, External = externalValue });
         var wrote = false;
         foreach (var child in result.Children)
         {
@@ -133,6 +136,22 @@ public sealed class KatalogReconciler(
     /// <summary><c>.cross</c> from the other operators' caches (empty when the box declares no cross reads).</summary>
     private Fluid.Values.FluidValue? Cross(JsonElement cr) =>
         cross is null || op.Cross.Count == 0 ? null : CrossView.Build(op, cr, cross, time, Random.Shared);
+
+    /// <summary>
+    /// <c>.external</c>: the hooks' HTTP calls, run before rendering. A failed call without <c>continueOnError</c> fails
+    /// the reconcile, reported on the CR.
+    /// </summary>
+    private async ValueTask<Fluid.Values.FluidValue?> ExternalAsync(ObjectKey key, JsonElement cr, Fluid.Values.FluidValue? crossValue,
+        CompiledHook?[] hooks, CancellationToken cancellation)
+    {
+        if (external is null || !hooks.Any(h => h is { External.Count: > 0 })) return null;
+        var outcome = await external.RunAsync(hooks, cr, crossValue, cancellation).ConfigureAwait(false);
+        if (outcome.Failure is not { } failure) return outcome.Results;
+        await ReportFailureAsync(key, failure, cancellation).ConfigureAwait(false);
+        throw new ReportedFailureException(failure);
+    }
+
+    private static ObjectKey ObjectKeyOf(ObjectRef self) => new(self.Namespace, self.Name);
 
     public const string GeneratedAtAnnotation = "orkestra.orkspace.io/generated-at";
 
@@ -206,7 +225,9 @@ public sealed class KatalogReconciler(
         var finalizers = StringList(cr.GetProperty("metadata"), "finalizers");
         if (!Finalizers.Any(finalizers.Contains)) return;
 
-        var cleanup = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Delete, Time = time, Cross = Cross(cr) });
+        var crossValue = Cross(cr);
+        var externalValue = await ExternalAsync(ObjectKeyOf(self), cr, crossValue, [op.OnDelete], cancellation).ConfigureAwait(false);
+        var cleanup = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Delete, Time = time, Cross = crossValue, External = externalValue });
         if (cleanup.Errors.Count > 0)
         {
             var message = string.Join("; ", cleanup.Errors.Select(e => e.ToString()));

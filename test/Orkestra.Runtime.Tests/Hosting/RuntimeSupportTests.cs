@@ -49,12 +49,13 @@ public sealed class RuntimeSupportTests
                       external:
                         - name: health
                           url: "http://example.invalid/health"
+                          retryBackoff: 1s
                       configMaps:
                         - name: "{{ .metadata.name }}"
                           data: {a: b}
             """)).Select(d => d.ToString()).ToArray();
         problems.ShouldContain(p => p.StartsWith("katalog.yaml:", StringComparison.Ordinal) && p.Contains("spec.crds.website.validation is not supported by ork run yet"));
-        problems.ShouldContain(p => p.Contains("spec.crds.website.operatorBox.onReconcile.external (health) is not supported by ork run yet"));
+        problems.ShouldContain(p => p.Contains("spec.crds.website.operatorBox.onReconcile.external (health).retryBackoff is not supported by ork run yet"));
         problems.Length.ShouldBe(2);
     }
 }

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Fluid.Values;
+using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Rendering;
+using Orkestra.Templating;
+using Orkestra.Templating.Values;
+
+namespace Orkestra.Runtime.Reconciliation;
+
+/// <summary>The outcome of a hook's <c>external</c> calls: <c>.external</c> for templates, or the failure that stops
+/// the reconcile (a call without <c>continueOnError</c> that failed).</summary>
+public readonly record struct ExternalOutcome(FluidValue Results, string? Failure);
+
+/// <summary>
+/// Runs the HTTP <c>external</c> calls of a hook before its children render (orkestra-schema.md §6.2), in declaration
+/// order, each seeing the earlier results. Per call: gated by <c>when</c>/<c>or</c> (skipped → <c>called: "false"</c>);
+/// reused within <c>cacheFor</c> (per CR and call); <c>sleep</c> first; URL, body, headers and the deprecated
+/// <c>token</c> (Bearer, <c>$VAR</c> expanded after templating) rendered against the CR; bounded by <c>timeout</c>.
+/// Result <c>.external.&lt;name&gt;</c>: <c>called</c>, <c>status</c> (code as text, empty without a response),
+/// <c>statusCode</c>, <c>body</c> (first 4096 bytes), <c>durationSeconds</c>, and <c>error</c> only on failure. A call
+/// fails on a transport error, a timeout, or a status other than <c>expectedStatus</c> (0: any 2xx).
+/// Thread-safe; one instance per process (the cache is keyed by CR uid).
+/// </summary>
+public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider time, Func<string, string?>? environment = null)
+{
+    public const int BodyLimit = 4096;
+
+    private readonly ConcurrentDictionary<(string Uid, string Name), (DateTimeOffset Until, MapValue Result)> _cache = new();
+    private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
+
+    public async Task<ExternalOutcome> RunAsync(IEnumerable<CompiledHook?> hooks, JsonElement cr, FluidValue? cross, CancellationToken cancellation)
+    {
+        var results = new Dictionary<string, FluidValue>(StringComparer.Ordinal);
+        var uid = cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("uid", out var u) ? u.GetString() ?? "" : "";
+        foreach (var call in hooks.OfType<CompiledHook>().SelectMany(h => h.External).Where(c => c.Source.FiresReconcile))
+        {
+            var name = call.Source.Name;
+            var scope = new RenderScope(TemplateData.ForObject(cr, cross: cross, external: new MapValue(new Dictionary<string, FluidValue>(results))), time);
+            if (!call.Gate.Evaluate(scope))
+            {
+                results[name] = Map(("called", "false"));
+                continue;
+            }
+            if (call.Source.CacheFor is not null && _cache.TryGetValue((uid, name), out var cached) && cached.Until > time.GetUtcNow())
+            {
+                results[name] = cached.Result;
+                continue;
+            }
+            var (result, error) = await CallAsync(call, scope, cancellation).ConfigureAwait(false);
+            results[name] = result;
+            if (error is not null && !call.Source.ContinueOnError) return new ExternalOutcome(new MapValue(results), $"external call {name}: {error}");
+            if (call.Source.CacheFor is { } cacheFor && error is null) _cache[(uid, name)] = (time.GetUtcNow() + cacheFor, result);
+        }
+        return new ExternalOutcome(new MapValue(results), null);
+    }
+
+    /// <summary>Forgets cached results of a CR that is gone.</summary>
+    public void Forget(string uid)
+    {
+        foreach (var key in _cache.Keys.Where(k => k.Uid == uid)) _cache.TryRemove(key, out _);
+    }
+
+    private async Task<(MapValue Result, string? Error)> CallAsync(CompiledExternal call, RenderScope scope, CancellationToken cancellation)
+    {
+        var source = call.Source;
+        if (source.Sleep is { } pause && pause > TimeSpan.Zero) await Task.Delay(pause, time, cancellation).ConfigureAwait(false);
+        var started = time.GetTimestamp();
+        string status = "", body = "";
+        var code = 0;
+        string? error;
+        try
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(source.Method), call.Url.Render(scope).Trim());
+            if (call.Body?.Render(scope) is { Length: > 0 } content) request.Content = new StringContent(content, Encoding.UTF8, "application/json");
+            foreach (var header in call.Headers) request.Headers.TryAddWithoutValidation(header.Name, header.Value.Render(scope));
+            if (call.Token?.Render(scope) is { Length: > 0 } token) request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + ExpandEnvironment(token));
+            using var timeout = new CancellationTokenSource(source.Timeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, timeout.Token);
+            try
+            {
+                using var response = await http.SendAsync(request, linked.Token).ConfigureAwait(false);
+                code = (int)response.StatusCode;
+                status = code.ToString(CultureInfo.InvariantCulture);
+                body = await ReadPrefixAsync(response, linked.Token).ConfigureAwait(false);
+                var ok = source.ExpectedStatus == 0 ? code is >= 200 and < 300 : code == source.ExpectedStatus;
+                error = ok ? null : source.ExpectedStatus == 0 ? $"HTTP {code}" : $"HTTP {code}, expected {source.ExpectedStatus}";
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellation.IsCancellationRequested)
+            {
+                error = $"timed out after {source.Timeout.TotalSeconds:0.###} s";
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or UriFormatException or KatalogRenderException)
+        {
+            error = e.Message;
+        }
+        var entries = new List<(string, string)> { ("called", "true"), ("status", status), ("body", body),
+            ("durationSeconds", time.GetElapsedTime(started).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)) };
+        if (error is not null) entries.Add(("error", error));
+        var result = Map([.. entries]);
+        return (new MapValue(new Dictionary<string, FluidValue>(result.Entries) { ["statusCode"] = NumberValue.Create(code) }), error);
+    }
+
+    private static async Task<string> ReadPrefixAsync(HttpResponseMessage response, CancellationToken cancellation)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
+        var buffer = new byte[BodyLimit];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellation).ConfigureAwait(false);
+            if (n == 0) break;
+            read += n;
+        }
+        return Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    private string ExpandEnvironment(string text) => EnvironmentReference().Replace(text, m => _environment(m.Groups[1].Value) ?? "");
+
+    private static MapValue Map(params (string Key, string Value)[] entries) =>
+        new(entries.ToDictionary(e => e.Key, e => (FluidValue)new StringValue(e.Value), StringComparer.Ordinal));
+
+    [GeneratedRegex(@"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")]
+    private static partial Regex EnvironmentReference();
+}
