@@ -22,8 +22,8 @@ public static class RuntimeSupport
             var crd = op.Crd;
             var at = crd.Location;
             var name = $"spec.crds.{crd.Name}";
-            if (op.Validation is not null) Unsupported(at, $"{name}.validation");
-            if (op.Mutation is not null) Unsupported(at, $"{name}.mutation");
+            foreach (var call in (op.Validation?.External ?? []).Concat(op.Mutation?.External ?? []).Where(c => c.Source.RetryBackoff is not null))
+                Unsupported(call.Source.Location, $"{name} external call {call.Source.Name}: retryBackoff");
             if (op.Normalize is not null) Unsupported(at, $"{name}.normalize");
             if (op.Conversion is not null) Unsupported(at, $"{name}.conversion");
             if (op.Autoscale is not null) Unsupported(op.Autoscale.Source.Location, $"{name}.operatorBox.autoscale");

@@ -33,11 +33,14 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
     private readonly ConcurrentDictionary<(string Uid, string Name), (DateTimeOffset Until, MapValue Result)> _cache = new();
     private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
 
-    public async Task<ExternalOutcome> RunAsync(IEnumerable<CompiledHook?> hooks, JsonElement cr, FluidValue? cross, CancellationToken cancellation)
+    public Task<ExternalOutcome> RunAsync(IEnumerable<CompiledHook?> hooks, JsonElement cr, FluidValue? cross, CancellationToken cancellation) =>
+        RunAsync(hooks.OfType<CompiledHook>().SelectMany(h => h.External), cr, cross, cancellation);
+
+    public async Task<ExternalOutcome> RunAsync(IEnumerable<CompiledExternal> calls, JsonElement cr, FluidValue? cross, CancellationToken cancellation)
     {
         var results = new Dictionary<string, FluidValue>(StringComparer.Ordinal);
         var uid = cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("uid", out var u) ? u.GetString() ?? "" : "";
-        foreach (var call in hooks.OfType<CompiledHook>().SelectMany(h => h.External).Where(c => c.Source.FiresReconcile))
+        foreach (var call in calls.Where(c => c.Source.FiresReconcile))
         {
             var name = call.Source.Name;
             var scope = new RenderScope(TemplateData.ForObject(cr, cross: cross, external: new MapValue(new Dictionary<string, FluidValue>(results))), time);

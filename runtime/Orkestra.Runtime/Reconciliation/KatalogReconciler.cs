@@ -50,7 +50,7 @@ public sealed class KatalogReconciler(
         {
             return await ReconcileCoreAsync(key, cancellation).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not (ReportedFailureException or OperationCanceledException))
+        catch (Exception e) when (e is not (ReportedFailureException or TerminalReconcileException or OperationCanceledException))
         {
             // An API error or a bug: the CR says so (Ready=False, Warning event) before the controller retries it.
             await ReportFailureAsync(key, e.Message, cancellation).ConfigureAwait(false);
@@ -60,15 +60,18 @@ public sealed class KatalogReconciler(
 
     /// <summary>Ready=False with <paramref name="message"/> and a Warning event on the CR (best effort: a failure to
     /// report is swallowed, the controller retries the key anyway).</summary>
-    public async ValueTask ReportFailureAsync(ObjectKey key, string message, CancellationToken cancellation)
+    public ValueTask ReportFailureAsync(ObjectKey key, string message, CancellationToken cancellation) =>
+        ReportFailureAsync(key, "ReconcileError", message, cancellation);
+
+    private async ValueTask ReportFailureAsync(ObjectKey key, string reason, string message, CancellationToken cancellation)
     {
         if (reader.GetCustomResource(key) is not { } cr) return;
         var self = ObjectRef.Of(cr);
-        events.Record(self, Text(cr, "metadata", "uid"), EventType.Warning, "ReconcileError", message);
+        events.Record(self, Text(cr, "metadata", "uid"), EventType.Warning, reason, message);
         if (!op.Status.Conditions) return;
         try
         {
-            var ready = new JsonObject { ["type"] = "Ready", ["status"] = "False", ["reason"] = "ReconcileError", ["message"] = message };
+            var ready = new JsonObject { ["type"] = "Ready", ["status"] = "False", ["reason"] = reason, ["message"] = message };
             await WriteStatusAsync(cr, self, new JsonObject { ["conditions"] = new JsonArray(ready) }, cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -95,6 +98,7 @@ public sealed class KatalogReconciler(
         await AdoptAsync(cr, self, cancellation).ConfigureAwait(false);
 
         var crossValue = Cross(cr);
+        if (await AdmitAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false)) return ReconcileResult.Done;
         var externalValue = await ExternalAsync(key, cr, crossValue, [op.OnCreate, op.OnReconcile], cancellation).ConfigureAwait(false);
         var result = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Apply, Time = time, Cross = crossValue, External = externalValue });
         var wrote = false;
@@ -146,6 +150,53 @@ public sealed class KatalogReconciler(
     {
         if (external is null || !hooks.Any(h => h is { External.Count: > 0 })) return null;
         var outcome = await external.RunAsync(hooks, cr, crossValue, cancellation).ConfigureAwait(false);
+        if (outcome.Failure is not { } failure) return outcome.Results;
+        await ReportFailureAsync(key, failure, cancellation).ConfigureAwait(false);
+        throw new ReportedFailureException(failure);
+    }
+
+    /// <summary>
+    /// The reconcile-time enforcement of <c>mutation</c> and <c>validation</c> (order: <c>mutateFirst</c>). A mutation
+    /// that changes the CR is written (guarded by its resourceVersion) and ends this reconcile — the update brings the
+    /// mutated CR back. A denying rule fails the CR (Ready=False, reason ValidationFailed) without retries until the
+    /// CR changes; a warning rule records a Warning event. Returns true when the CR was patched.
+    /// </summary>
+    private async ValueTask<bool> AdmitAsync(ObjectKey key, JsonElement cr, ObjectRef self, Fluid.Values.FluidValue? crossValue, CancellationToken cancellation)
+    {
+        if (op.Mutation is { MutateFirst: true } && await MutateAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false)) return true;
+        if (op.Validation is { } validation)
+        {
+            var scope = AdmissionRules.Scope(cr, crossValue, await RulesExternalAsync(key, cr, crossValue, validation.External, cancellation).ConfigureAwait(false), time);
+            var verdict = AdmissionRules.Validate(validation, scope);
+            foreach (var warning in verdict.Warnings) events.Record(self, Text(cr, "metadata", "uid"), EventType.Warning, "ValidationWarning", warning);
+            if (verdict.Denials.Count > 0)
+            {
+                var message = string.Join("; ", verdict.Denials);
+                await ReportFailureAsync(key, "ValidationFailed", message, cancellation).ConfigureAwait(false);
+                throw new TerminalReconcileException(message);
+            }
+        }
+        return op.Mutation is { MutateFirst: false } && await MutateAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false);
+    }
+
+    private async ValueTask<bool> MutateAsync(ObjectKey key, JsonElement cr, ObjectRef self, Fluid.Values.FluidValue? crossValue, CancellationToken cancellation)
+    {
+        var mutation = op.Mutation!;
+        var scope = AdmissionRules.Scope(cr, crossValue, await RulesExternalAsync(key, cr, crossValue, mutation.External, cancellation).ConfigureAwait(false), time);
+        if (AdmissionRules.Mutate(mutation, cr, scope) is not { } patch) return false;
+        var metadata = patch["metadata"] as JsonObject ?? new JsonObject();
+        metadata["resourceVersion"] = Text(cr, "metadata", "resourceVersion");
+        patch["metadata"] = metadata;
+        await writer.PatchAsync(self, patch, cancellation).ConfigureAwait(false);
+        events.Record(self, Text(cr, "metadata", "uid"), EventType.Normal, "Mutated", "applied mutation rules");
+        return true;
+    }
+
+    private async ValueTask<Fluid.Values.FluidValue?> RulesExternalAsync(ObjectKey key, JsonElement cr, Fluid.Values.FluidValue? crossValue,
+        IReadOnlyList<CompiledExternal> calls, CancellationToken cancellation)
+    {
+        if (external is null || calls.Count == 0) return null;
+        var outcome = await external.RunAsync(calls, cr, crossValue, cancellation).ConfigureAwait(false);
         if (outcome.Failure is not { } failure) return outcome.Results;
         await ReportFailureAsync(key, failure, cancellation).ConfigureAwait(false);
         throw new ReportedFailureException(failure);

@@ -39,11 +39,9 @@ public sealed class RuntimeSupportTests
     public void Declared_features_the_runtime_does_not_execute_are_named_at_their_location()
     {
         var problems = RuntimeSupport.Check(Compile("""
-                  validation:
-                    rules:
-                      - field: spec.image
-                        prefix: "myorg/"
-                        message: "images must come from the internal registry"
+                  normalize:
+                    spec:
+                      image: "{{ toLower .spec.image }}"
                   operatorBox:
                     onReconcile:
                       external:
@@ -54,7 +52,7 @@ public sealed class RuntimeSupportTests
                         - name: "{{ .metadata.name }}"
                           data: {a: b}
             """)).Select(d => d.ToString()).ToArray();
-        problems.ShouldContain(p => p.StartsWith("katalog.yaml:", StringComparison.Ordinal) && p.Contains("spec.crds.website.validation is not supported by ork run yet"));
+        problems.ShouldContain(p => p.StartsWith("katalog.yaml:", StringComparison.Ordinal) && p.Contains("spec.crds.website.normalize is not supported by ork run yet"));
         problems.ShouldContain(p => p.Contains("spec.crds.website.operatorBox.onReconcile.external (health).retryBackoff is not supported by ork run yet"));
         problems.Length.ShouldBe(2);
     }

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fluid.Values;
+using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Rendering;
+using Orkestra.Templating;
+
+namespace Orkestra.Runtime.Reconciliation;
+
+/// <summary>What the Katalog's <c>validation</c> rules say of a CR: messages that deny it, messages that only warn.</summary>
+public sealed record ValidationVerdict(IReadOnlyList<string> Denials, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// The reconcile-time enforcement point of a CRD's <c>mutation</c> and <c>validation</c> rules (orkestra-schema.md
+/// §5.1–5.2; they run on every reconcile, with or without admission webhooks). Pure: rules are evaluated against the
+/// template data of one CR and produce a merge patch (mutation) or a verdict (validation). Thread-safe.
+/// </summary>
+public static class AdmissionRules
+{
+    /// <summary>
+    /// The merge patch that applies every mutation rule whose gate passes (and that fires at reconcile):
+    /// <c>default</c> sets a field that is absent or empty, <c>override</c> sets it whenever it differs. The value is
+    /// typed by <c>valueType</c>. Only <c>spec.*</c>, <c>metadata.labels.*</c> and <c>metadata.annotations.*</c> may be
+    /// mutated. Null when nothing changes. Throws <see cref="InvalidOperationException"/> naming the rule on a bad
+    /// path or value.
+    /// </summary>
+    public static JsonObject? Mutate(CompiledMutation mutation, JsonElement cr, RenderScope scope)
+    {
+        var patch = new JsonObject();
+        var current = JsonNode.Parse(cr.GetRawText())!.AsObject();
+        foreach (var rule in mutation.Rules.Where(r => r.FiresReconcile))
+        {
+            if (!rule.Gate.Evaluate(scope)) continue;
+            var path = rule.Field.Render(scope).Trim();
+            var segments = path.Split('.');
+            if (segments.Length < 2 || segments.Any(s => s.Length == 0)
+                || !(segments[0] == "spec" || segments[0] == "metadata" && segments.Length == 3 && segments[1] is "labels" or "annotations"))
+                throw new InvalidOperationException($"mutation rule at {rule.Source.Location}: field \"{path}\" must be spec.* or metadata.labels.*/annotations.*");
+            var text = rule.Value.Render(scope);
+            var value = Typed(text, rule.ValueType) ?? throw new InvalidOperationException(
+                $"mutation rule at {rule.Source.Location}: \"{text}\" is not a valid {rule.ValueType.ToString().ToLowerInvariant()} for {path}");
+            var existing = Find(current, segments);
+            var empty = existing is null || existing is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0;
+            if (rule.IsOverride ? JsonNode.DeepEquals(existing, value) : !empty) continue;
+            Set(patch, segments, value);
+            Set(current, segments, value.DeepClone());
+        }
+        return patch.Count == 0 ? null : patch;
+    }
+
+    /// <summary>Evaluates every validation rule whose gate passes; a rule whose condition fails contributes its
+    /// rendered message as a denial (<c>action: deny</c>) or a warning (<c>action: warn</c>).</summary>
+    public static ValidationVerdict Validate(CompiledValidation validation, RenderScope scope)
+    {
+        var denials = new List<string>();
+        var warnings = new List<string>();
+        foreach (var rule in validation.Rules)
+        {
+            if (!rule.Gate.Evaluate(scope) || rule.Condition.Evaluate(scope)) continue;
+            (rule.Action == RuleAction.Deny ? denials : warnings).Add(rule.Message.Render(scope));
+        }
+        return new ValidationVerdict(denials, warnings);
+    }
+
+    /// <summary>The data rules see: the CR with <c>.cross</c> and <c>.external</c>.</summary>
+    public static RenderScope Scope(JsonElement cr, FluidValue? cross, FluidValue? external, TimeProvider time) =>
+        new(TemplateData.ForObject(cr, cross: cross, external: external), time);
+
+    private static JsonNode? Typed(string text, ConditionValueType type)
+    {
+        var trimmed = text.Trim();
+        return type switch
+        {
+            ConditionValueType.Int => long.TryParse(trimmed, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? JsonValue.Create(i) : null,
+            ConditionValueType.Float => double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && double.IsFinite(f) ? JsonValue.Create(f) : null,
+            ConditionValueType.Bool => bool.TryParse(trimmed, out var b) ? JsonValue.Create(b) : null,
+            _ => JsonValue.Create(text),
+        };
+    }
+
+    private static JsonNode? Find(JsonObject obj, string[] segments)
+    {
+        JsonNode? node = obj;
+        foreach (var segment in segments)
+        {
+            if (node is not JsonObject o || !o.TryGetPropertyValue(segment, out node)) return null;
+        }
+        return node;
+    }
+
+    private static void Set(JsonObject obj, string[] segments, JsonNode value)
+    {
+        var node = obj;
+        foreach (var segment in segments[..^1])
+        {
+            if (node[segment] is not JsonObject child)
+            {
+                child = new JsonObject();
+                node[segment] = child;
+            }
+            node = child;
+        }
+        node[segments[^1]] = value;
+    }
+}
