@@ -49,14 +49,14 @@ internal sealed class Validator(List<FieldError> errors)
         var expected = string.Join(",", types);
         if (kind == ValueKind.Null)
         {
-            if (!schema.Nullable) Add(FieldErrorType.TypeInvalid, path, "\"null\"", $"{path} in body must be of type {expected}: \"null\"", location);
+            if (!schema.Nullable) Add(FieldErrorType.TypeInvalid, path, "\"null\"", $"{InBody(path)} must be of type {expected}: \"null\"", location);
             return;
         }
         var actual = JsonValues.TypeName(kind);
         var ok = types.Contains(actual)
                  || (kind == ValueKind.Number && types.Contains("integer") && IsWhole(number))
                  || (kind == ValueKind.Integer && types.Contains("number"));
-        if (!ok) Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(actual), $"{path} in body must be of type {expected}: {JsonValues.Quote(actual)}", location);
+        if (!ok) Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(actual), $"{InBody(path)} must be of type {expected}: {JsonValues.Quote(actual)}", location);
     }
 
     void CheckCompositions(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
@@ -126,14 +126,14 @@ internal sealed class Validator(List<FieldError> errors)
         }
         else if (schema.MinLength is { } min && (length < 0 ? Runes(text) : length) < min)
         {
-            Add(FieldErrorType.Invalid, path, JsonValues.Quote(text), $"{path} in body should be at least {min} chars long", location);
+            Add(FieldErrorType.Invalid, path, JsonValues.Quote(text), $"{InBody(path)} should be at least {min} chars long", location);
         }
         else if (schema.PatternRegex is { } regex && !regex.IsMatch(text))
         {
-            Add(FieldErrorType.Invalid, path, JsonValues.Quote(text), $"{path} in body should match '{schema.Pattern}'", location);
+            Add(FieldErrorType.Invalid, path, JsonValues.Quote(text), $"{InBody(path)} should match '{schema.Pattern}'", location);
         }
         if (schema.Format is { } format && !Formats.IsValid(format, text))
-            Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(text), $"{path} in body must be of type {format}: {JsonValues.Quote(text)}", location);
+            Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(text), $"{InBody(path)} must be of type {format}: {JsonValues.Quote(text)}", location);
     }
 
     static int Runes(string text)
@@ -150,7 +150,7 @@ internal sealed class Validator(List<FieldError> errors)
         if (schema.MultipleOf is { } factor && factor != 0)
         {
             var ok = isInteger && IsWhole(factor) ? integer % (long)factor == 0 : IsWhole(number / factor);
-            if (!ok) Add(FieldErrorType.Invalid, path, rendered, $"{path} in body should be a multiple of {Bound(factor, isInteger)}", location);
+            if (!ok) Add(FieldErrorType.Invalid, path, rendered, $"{InBody(path)} should be a multiple of {Bound(factor, isInteger)}", location);
         }
         if (schema.Minimum is { } minimum)
         {
@@ -160,7 +160,7 @@ internal sealed class Validator(List<FieldError> errors)
             if (below)
             {
                 var relation = schema.ExclusiveMinimum ? "greater than" : "greater than or equal to";
-                Add(FieldErrorType.Invalid, path, rendered, $"{path} in body should be {relation} {Bound(minimum, isInteger)}", location);
+                Add(FieldErrorType.Invalid, path, rendered, $"{InBody(path)} should be {relation} {Bound(minimum, isInteger)}", location);
             }
         }
         if (schema.Maximum is { } maximum)
@@ -171,7 +171,7 @@ internal sealed class Validator(List<FieldError> errors)
             if (above)
             {
                 var relation = schema.ExclusiveMaximum ? "less than" : "less than or equal to";
-                Add(FieldErrorType.Invalid, path, rendered, $"{path} in body should be {relation} {Bound(maximum, isInteger)}", location);
+                Add(FieldErrorType.Invalid, path, rendered, $"{InBody(path)} should be {relation} {Bound(maximum, isInteger)}", location);
             }
         }
     }
@@ -189,7 +189,7 @@ internal sealed class Validator(List<FieldError> errors)
             for (var i = 0; i < array.Count; i++) Validate(items, array[i], $"{path}[{i}]", [.. location, i]);
         }
         if (schema.MinItems is { } min && array.Count < min)
-            Add(FieldErrorType.Invalid, path, array.Count.ToString(CultureInfo.InvariantCulture), $"{path} in body should have at least {min} items", location);
+            Add(FieldErrorType.Invalid, path, array.Count.ToString(CultureInfo.InvariantCulture), $"{InBody(path)} should have at least {min} items", location);
         if (schema.MaxItems is { } max && array.Count > max)
             Add(FieldErrorType.TooMany, path, array.Count.ToString(CultureInfo.InvariantCulture), $"must have at most {max} {(max == 1 ? "item" : "items")}", location);
     }
@@ -209,7 +209,7 @@ internal sealed class Validator(List<FieldError> errors)
     {
         if (schema.MinProperties is { } min && obj.Count < min)
         {
-            Add(FieldErrorType.Invalid, path, obj.Count.ToString(CultureInfo.InvariantCulture), $"{path} in body should have at least {min} properties", location);
+            Add(FieldErrorType.Invalid, path, obj.Count.ToString(CultureInfo.InvariantCulture), $"{InBody(path)} should have at least {min} properties", location);
             return;
         }
         if (schema.MaxProperties is { } max && obj.Count > max)
@@ -233,6 +233,9 @@ internal sealed class Validator(List<FieldError> errors)
             if (!obj.ContainsKey(name)) Add(FieldErrorType.Required, Child(path, name), null, "", location);
         }
     }
+
+    /// <summary>kube-openapi's "&lt;name&gt; in body" (a default validated on its own has an empty name).</summary>
+    static string InBody(string path) => path.Length == 0 ? "in body" : $"{path} in body";
 
     internal static string Child(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 }

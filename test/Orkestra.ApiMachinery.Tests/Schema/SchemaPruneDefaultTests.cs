@@ -75,3 +75,31 @@ public sealed class SchemaPruneDefaultTests
         b["spec"]!["policy"]!["mode"]!.GetValue<string>().ShouldBe("auto");
     }
 }
+
+[Parallelizable(ParallelScope.All)]
+public sealed class SchemaDefaultProblemTests
+{
+    static IReadOnlyList<string> Problems(string properties) =>
+        StructuralSchema.Compile(JsonNode.Parse("{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\",\"properties\":{" + properties + "}}}}")!.AsObject())
+            .Problems.Select(p => p.Message).ToList();
+
+    [Test]
+    public void Defaults_must_validate_against_their_schema()
+    {
+        Problems(""" "replicas":{"type":"integer","default":"two"} """).ShouldBe([
+            "openAPIV3Schema.properties[spec].properties[replicas].default: Invalid value: \"string\": in body must be of type integer: \"string\"",
+        ]);
+        Problems(""" "p":{"type":"object","default":{"n":20},"properties":{"n":{"type":"integer","maximum":10}}} """).ShouldBe([
+            "openAPIV3Schema.properties[spec].properties[p].default.n: Invalid value: 20: n in body should be less than or equal to 10",
+        ]);
+        Problems(""" "replicas":{"type":"integer","minimum":0,"default":3} """).ShouldBeEmpty();
+    }
+
+    [Test]
+    public void Defaults_must_not_carry_unknown_fields()
+    {
+        Problems(""" "p":{"type":"object","default":{"n":1,"x":2},"properties":{"n":{"type":"integer"}}} """).ShouldBe([
+            "openAPIV3Schema.properties[spec].properties[p].default: Invalid value: map[string]interface {}{\"n\":1, \"x\":2}: must not have unknown fields",
+        ]);
+    }
+}
