@@ -199,6 +199,10 @@ public sealed class StructuralSchema
         ArgumentNullException.ThrowIfNull(obj);
         var errors = new List<FieldError>();
         new Validator(errors).Validate(_root, obj, "", []);
+        foreach (var (key, child) in obj)
+        {
+            if (key is not ("apiVersion" or "kind" or "metadata")) EmbeddedResources.Check(_root.PropertyMap.GetValueOrDefault(key), child, key, [key], errors);
+        }
         ListTypes.Check(_root, obj, "", [], errors);
         return Distinct(errors);
     }

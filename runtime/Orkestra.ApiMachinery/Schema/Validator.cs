@@ -241,6 +241,44 @@ internal sealed class Validator(List<FieldError> errors)
 }
 
 /// <summary>
+/// Objects marked <c>x-kubernetes-embedded-resource</c> must name their type: <c>apiVersion</c> and <c>kind</c> present,
+/// non-empty strings (checked after the OpenAPI validation, as the API server's schemaobjectmeta does).
+/// </summary>
+internal static class EmbeddedResources
+{
+    public static void Check(SchemaNode? schema, JsonNode? value, string path, IReadOnlyList<object> location, List<FieldError> errors)
+    {
+        if (schema is null) return;
+        switch (value)
+        {
+            case JsonObject obj:
+                if (schema.EmbeddedResource)
+                {
+                    foreach (var key in (ReadOnlySpan<string>)["apiVersion", "kind"])
+                    {
+                        var field = Validator.Child(path, key);
+                        if (!obj.TryGetPropertyValue(key, out var v))
+                            errors.Add(new FieldError(FieldErrorType.Required, field, null, "must not be empty", location));
+                        else if (JsonValues.String(v) is not { } text)
+                            errors.Add(new FieldError(FieldErrorType.Invalid, field, JsonValues.Render(v), "must be a string", [.. location, key]));
+                        else if (text.Length == 0)
+                            errors.Add(new FieldError(FieldErrorType.Invalid, field, "\"\"", "must not be empty", [.. location, key]));
+                    }
+                }
+                foreach (var (key, child) in obj)
+                {
+                    if (schema.EmbeddedResource && key is "apiVersion" or "kind" or "metadata") continue;
+                    Check(schema.PropertyMap.GetValueOrDefault(key) ?? schema.AdditionalProperties, child, Validator.Child(path, key), [.. location, key], errors);
+                }
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++) Check(schema.Items, array[i], $"{path}[{i}]", [.. location, i], errors);
+                break;
+        }
+    }
+}
+
+/// <summary>
 /// <c>x-kubernetes-list-type: set</c> (no two equal items) and <c>map</c> (no two items with equal
 /// <c>x-kubernetes-list-map-keys</c> values), checked after the OpenAPI validation as the API server does.
 /// </summary>

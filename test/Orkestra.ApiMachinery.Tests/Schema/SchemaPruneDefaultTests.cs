@@ -103,3 +103,21 @@ public sealed class SchemaDefaultProblemTests
         ]);
     }
 }
+
+[Parallelizable(ParallelScope.All)]
+public sealed class SchemaEmbeddedResourceTests
+{
+    [Test]
+    public void Embedded_resources_must_name_their_type()
+    {
+        var schema = StructuralSchema.Compile(JsonNode.Parse("""
+            {"type":"object","properties":{"spec":{"type":"object","properties":{
+              "template":{"type":"object","x-kubernetes-embedded-resource":true,"x-kubernetes-preserve-unknown-fields":true}}}}}
+            """)!.AsObject());
+        schema.Validate(JsonNode.Parse("""{"spec":{"template":{"kind":""}}}""")!.AsObject()).Select(e => e.Message).ShouldBe([
+            "spec.template.apiVersion: Required value: must not be empty",
+            "spec.template.kind: Invalid value: \"\": must not be empty",
+        ]);
+        schema.Validate(JsonNode.Parse("""{"spec":{"template":{"apiVersion":"v1","kind":"Pod","spec":{}}}}""")!.AsObject()).ShouldBeEmpty();
+    }
+}
