@@ -54,7 +54,7 @@ internal sealed class Validator(List<FieldError> errors)
         }
         var actual = JsonValues.TypeName(kind);
         var ok = types.Contains(actual)
-                 || (kind == ValueKind.Number && types.Contains("integer") && IsWhole(number))
+                 || (kind == ValueKind.Number && types.Contains("integer") && IsWhole(number) && Math.Abs(number) <= 9007199254740992) // a JSON integer (≤ 2^53)
                  || (kind == ValueKind.Integer && types.Contains("number"));
         if (!ok) Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(actual), $"{InBody(path)} must be of type {expected}: {JsonValues.Quote(actual)}", location);
     }
@@ -147,14 +147,14 @@ internal sealed class Validator(List<FieldError> errors)
     {
         var rendered = JsonValues.Render(value);
         var isInteger = kind == ValueKind.Integer;
-        if (schema.MultipleOf is { } factor && factor != 0)
+        if (schema.MultipleOf is { } factor && factor > 0)
         {
-            var ok = isInteger && IsWhole(factor) ? integer % (long)factor == 0 : IsWhole(number / factor);
+            var ok = isInteger && IsWhole(factor) && Fits(factor) ? integer % (long)factor == 0 : IsWhole(number / factor);
             if (!ok) Add(FieldErrorType.Invalid, path, rendered, $"{InBody(path)} should be a multiple of {Bound(factor, isInteger)}", location);
         }
         if (schema.Minimum is { } minimum)
         {
-            var below = isInteger
+            var below = isInteger && Fits(minimum)
                 ? schema.ExclusiveMinimum ? integer <= (long)minimum : integer < (long)minimum
                 : schema.ExclusiveMinimum ? number <= minimum : number < minimum;
             if (below)
@@ -165,7 +165,7 @@ internal sealed class Validator(List<FieldError> errors)
         }
         if (schema.Maximum is { } maximum)
         {
-            var above = isInteger
+            var above = isInteger && Fits(maximum)
                 ? schema.ExclusiveMaximum ? integer >= (long)maximum : integer > (long)maximum
                 : schema.ExclusiveMaximum ? number >= maximum : number > maximum;
             if (above)
@@ -178,7 +178,10 @@ internal sealed class Validator(List<FieldError> errors)
 
     /// <summary>Bounds print as int64 against integer data (kube-openapi's native-type path) and as float64 otherwise.</summary>
     static string Bound(double bound, bool integerData) =>
-        integerData ? ((long)bound).ToString(CultureInfo.InvariantCulture) : JsonValues.GoFloat(bound);
+        integerData && Fits(bound) ? ((long)bound).ToString(CultureInfo.InvariantCulture) : JsonValues.GoFloat(bound);
+
+    /// <summary>Whether a schema bound converts to int64 without overflow.</summary>
+    static bool Fits(double bound) => bound is > -9.2e18 and < 9.2e18;
 
     static bool IsWhole(double d) => !double.IsNaN(d) && !double.IsInfinity(d) && Math.Abs(d - Math.Round(d)) <= 1e-9 * Math.Max(1, Math.Abs(d));
 

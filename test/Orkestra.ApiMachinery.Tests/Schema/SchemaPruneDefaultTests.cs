@@ -121,3 +121,24 @@ public sealed class SchemaEmbeddedResourceTests
         schema.Validate(JsonNode.Parse("""{"spec":{"template":{"apiVersion":"v1","kind":"Pod","spec":{}}}}""")!.AsObject()).ShouldBeEmpty();
     }
 }
+
+[Parallelizable(ParallelScope.All)]
+public sealed class SchemaEdgeTests
+{
+    [Test]
+    public void Extreme_numbers_and_odd_schema_values_never_throw()
+    {
+        var schema = StructuralSchema.Compile(JsonNode.Parse("""
+            {"type":"object","properties":{"spec":{"type":"object","required":"not-a-list","properties":{
+              "a":{"type":"integer","multipleOf":-1,"minimum":-1e30,"maximum":1e30},
+              "b":{"type":"integer","maximum":"ten","enum":"nope","items":[{"type":"string"}]},
+              "c":{"type":"number","multipleOf":0.1}}}}}
+            """)!.AsObject());
+        schema.Validate(JsonNode.Parse("""{"spec":{"a":-9223372036854775808,"b":5,"c":0.3}}""")!.AsObject()).ShouldBeEmpty();
+        schema.Validate(JsonNode.Parse("""{"spec":{"a":1e300}}""")!.AsObject()).Select(e => e.Message)
+            .ShouldBe([
+                "spec.a: Invalid value: \"number\": spec.a in body must be of type integer: \"number\"",
+                "spec.a: Invalid value: 1e+300: spec.a in body should be less than or equal to 1e+30",
+            ]);
+    }
+}
