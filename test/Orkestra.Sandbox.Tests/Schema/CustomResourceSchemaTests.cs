@@ -61,6 +61,13 @@ public sealed class CustomResourceSchemaTests
         strict.ExitCode.ShouldBe(1);
         strict.Stderr.Trim().ShouldBe($"Error from server (BadRequest): error when creating \"{file}\": Website in version \"v1\" cannot be handled as a Website: strict decoding error: unknown field \"spec.foo\"");
         (await sb.KubectlAsync("get website w1")).Stderr.ShouldContain("NotFound");
+
+        // an existing object: kubectl apply sends a merge patch, strictly validated the same way
+        var valid = await sb.KubectlAsync($"apply -f {sb.WriteFile("ok.yaml", Site("w1", "{url: 'https://a.example'}"))}");
+        valid.ExitCode.ShouldBe(0, valid.ToString());
+        var patched = await sb.KubectlAsync($"apply -f {file}");
+        patched.ExitCode.ShouldBe(1);
+        patched.Stderr.ShouldContain($"error when patching \"{file}\": Website in version \"v1\" cannot be handled as a Website: strict decoding error: unknown field \"spec.foo\"");
     }
 
     [Test]
