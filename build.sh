@@ -3,7 +3,7 @@
 #   build            compile the solution (Release)
 #   test [filter]    run every test project; prints "N passed, N failed[, N skipped]"; non-zero on failure
 #   publish          Native AOT `ork` for linux-x64 at artifacts/ork (trim/AOT warnings from our code are errors)
-#   bench [suite]    benchmarks: micro | footprint | gate (see bench/README.md)
+#   bench [suite]    benchmarks: micro | footprint | gate | capacity (see bench/README.md, docs/benchmarks.md)
 #   render SAMPLE    print what a sample operator would create for the sample's CR (ork render)
 #   run SAMPLE       run a sample's operator on the embedded sandbox API server (ork run --sandbox)
 set -euo pipefail

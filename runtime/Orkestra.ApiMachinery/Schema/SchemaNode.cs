@@ -81,11 +81,12 @@ internal sealed class SchemaNode
         if (pattern is not null)
         {
             regex = Patterns.Compile(pattern, out var error);
-            if (regex is null) problems.Add(new SchemaProblem($"{path}.pattern", pattern, $"must be a valid regular expression, but isn't: {error}"));
+            if (regex is null)
+                problems.Add(new SchemaProblem($"{path}.pattern", "FieldValueInvalid", $"Invalid value: {JsonValues.Quote(pattern)}: must be a valid regular expression, but isn't: {error}"));
         }
         var format = JsonValues.String(schema["format"]);
         var listMapKeys = (schema["x-kubernetes-list-map-keys"] as JsonArray ?? []).Select(JsonValues.String).OfType<string>().ToArray();
-        return new SchemaNode
+        var node = new SchemaNode
         {
             Type = JsonValues.String(schema["type"]) is { Length: > 0 } t ? t : null,
             Nullable = Flag(schema, "nullable"),
@@ -121,6 +122,28 @@ internal sealed class SchemaNode
             ListType = JsonValues.String(schema["x-kubernetes-list-type"]),
             ListMapKeys = listMapKeys,
         };
+        if (node.Default is not null) CheckDefault(node, $"{path}.default", problems);
+        return node;
+    }
+
+    /// <summary>A default must survive pruning unchanged and validate against its own schema (as the API server checks CRDs).</summary>
+    static void CheckDefault(SchemaNode node, string path, List<SchemaProblem> problems)
+    {
+        var pruned = node.Default!.DeepClone();
+        StructuralSchema.PruneNode(pruned, node, "", []);
+        if (!JsonValues.Equal(pruned, node.Default))
+        {
+            problems.Add(new SchemaProblem(path, "FieldValueInvalid", $"Invalid value: {JsonValues.Render(node.Default)}: must not have unknown fields"));
+            return;
+        }
+        var errors = new List<FieldError>();
+        new Validator(errors).Validate(node, node.Default, "", []);
+        foreach (var e in errors)
+        {
+            // the default is validated as a document of its own: its root has an empty name
+            var field = e.Field == "<nil>" ? path : e.Field.Length == 0 ? path : $"{path}.{e.Field}";
+            problems.Add(new SchemaProblem(field, e.Reason, e.Body));
+        }
     }
 
     static SchemaNode[] Many(JsonNode? node, string path, List<SchemaProblem> problems) =>

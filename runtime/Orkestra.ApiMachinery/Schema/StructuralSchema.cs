@@ -2,8 +2,14 @@ using System.Text.Json.Nodes;
 
 namespace Orkestra.ApiMachinery.Schema;
 
-/// <summary>A part of a schema that cannot be enforced: the schema path, the offending value and why.</summary>
-public sealed record SchemaProblem(string Path, string Value, string Detail);
+/// <summary>
+/// A part of a schema the API server would refuse in a CRD: a pattern that is not a valid expression, or a default that
+/// does not validate or is not pruned. <see cref="Reason"/>/<see cref="Path"/>/<see cref="Body"/> form a 422 cause.
+/// </summary>
+public sealed record SchemaProblem(string Path, string Reason, string Body)
+{
+    public string Message => $"{Path}: {Body}";
+}
 
 /// <summary>
 /// A custom resource's <c>openAPIV3Schema</c>, compiled once (when its CRD is stored) and then applied to every
@@ -73,7 +79,7 @@ public sealed class StructuralSchema
     /// <paramref name="preserve"/> is inherited only by the items of a list under x-kubernetes-preserve-unknown-fields
     /// (as upstream); a described property starts afresh from its own schema.
     /// </summary>
-    static void PruneNode(JsonNode? node, SchemaNode? schema, string path, List<string> pruned, bool preserve = false)
+    internal static void PruneNode(JsonNode? node, SchemaNode? schema, string path, List<string> pruned, bool preserve = false)
     {
         preserve |= schema is { PreserveUnknownFields: true };
         if (preserve && schema is null) return;
@@ -193,6 +199,10 @@ public sealed class StructuralSchema
         ArgumentNullException.ThrowIfNull(obj);
         var errors = new List<FieldError>();
         new Validator(errors).Validate(_root, obj, "", []);
+        foreach (var (key, child) in obj)
+        {
+            if (key is not ("apiVersion" or "kind" or "metadata")) EmbeddedResources.Check(_root.PropertyMap.GetValueOrDefault(key), child, key, [key], errors);
+        }
         ListTypes.Check(_root, obj, "", [], errors);
         return Distinct(errors);
     }

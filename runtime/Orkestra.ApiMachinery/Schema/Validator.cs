@@ -49,14 +49,14 @@ internal sealed class Validator(List<FieldError> errors)
         var expected = string.Join(",", types);
         if (kind == ValueKind.Null)
         {
-            if (!schema.Nullable) Add(FieldErrorType.TypeInvalid, path, "\"null\"", $"{path} in body must be of type {expected}: \"null\"", location);
+            if (!schema.Nullable) Add(FieldErrorType.TypeInvalid, path, "\"null\"", $"{InBody(path)} must be of type {expected}: \"null\"", location);
             return;
         }
         var actual = JsonValues.TypeName(kind);
         var ok = types.Contains(actual)
-                 || (kind == ValueKind.Number && types.Contains("integer") && IsWhole(number))
+                 || (kind == ValueKind.Number && types.Contains("integer") && IsWhole(number) && Math.Abs(number) <= 9007199254740992) // a JSON integer (≤ 2^53)
                  || (kind == ValueKind.Integer && types.Contains("number"));
-        if (!ok) Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(actual), $"{path} in body must be of type {expected}: {JsonValues.Quote(actual)}", location);
+        if (!ok) Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(actual), $"{InBody(path)} must be of type {expected}: {JsonValues.Quote(actual)}", location);
     }
 
     void CheckCompositions(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
@@ -126,14 +126,14 @@ internal sealed class Validator(List<FieldError> errors)
         }
         else if (schema.MinLength is { } min && (length < 0 ? Runes(text) : length) < min)
         {
-            Add(FieldErrorType.Invalid, path, JsonValues.Quote(text), $"{path} in body should be at least {min} chars long", location);
+            Add(FieldErrorType.Invalid, path, JsonValues.Quote(text), $"{InBody(path)} should be at least {min} chars long", location);
         }
         else if (schema.PatternRegex is { } regex && !regex.IsMatch(text))
         {
-            Add(FieldErrorType.Invalid, path, JsonValues.Quote(text), $"{path} in body should match '{schema.Pattern}'", location);
+            Add(FieldErrorType.Invalid, path, JsonValues.Quote(text), $"{InBody(path)} should match '{schema.Pattern}'", location);
         }
         if (schema.Format is { } format && !Formats.IsValid(format, text))
-            Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(text), $"{path} in body must be of type {format}: {JsonValues.Quote(text)}", location);
+            Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(text), $"{InBody(path)} must be of type {format}: {JsonValues.Quote(text)}", location);
     }
 
     static int Runes(string text)
@@ -147,38 +147,41 @@ internal sealed class Validator(List<FieldError> errors)
     {
         var rendered = JsonValues.Render(value);
         var isInteger = kind == ValueKind.Integer;
-        if (schema.MultipleOf is { } factor && factor != 0)
+        if (schema.MultipleOf is { } factor && factor > 0)
         {
-            var ok = isInteger && IsWhole(factor) ? integer % (long)factor == 0 : IsWhole(number / factor);
-            if (!ok) Add(FieldErrorType.Invalid, path, rendered, $"{path} in body should be a multiple of {Bound(factor, isInteger)}", location);
+            var ok = isInteger && IsWhole(factor) && Fits(factor) ? integer % (long)factor == 0 : IsWhole(number / factor);
+            if (!ok) Add(FieldErrorType.Invalid, path, rendered, $"{InBody(path)} should be a multiple of {Bound(factor, isInteger)}", location);
         }
         if (schema.Minimum is { } minimum)
         {
-            var below = isInteger
+            var below = isInteger && Fits(minimum)
                 ? schema.ExclusiveMinimum ? integer <= (long)minimum : integer < (long)minimum
                 : schema.ExclusiveMinimum ? number <= minimum : number < minimum;
             if (below)
             {
                 var relation = schema.ExclusiveMinimum ? "greater than" : "greater than or equal to";
-                Add(FieldErrorType.Invalid, path, rendered, $"{path} in body should be {relation} {Bound(minimum, isInteger)}", location);
+                Add(FieldErrorType.Invalid, path, rendered, $"{InBody(path)} should be {relation} {Bound(minimum, isInteger)}", location);
             }
         }
         if (schema.Maximum is { } maximum)
         {
-            var above = isInteger
+            var above = isInteger && Fits(maximum)
                 ? schema.ExclusiveMaximum ? integer >= (long)maximum : integer > (long)maximum
                 : schema.ExclusiveMaximum ? number >= maximum : number > maximum;
             if (above)
             {
                 var relation = schema.ExclusiveMaximum ? "less than" : "less than or equal to";
-                Add(FieldErrorType.Invalid, path, rendered, $"{path} in body should be {relation} {Bound(maximum, isInteger)}", location);
+                Add(FieldErrorType.Invalid, path, rendered, $"{InBody(path)} should be {relation} {Bound(maximum, isInteger)}", location);
             }
         }
     }
 
     /// <summary>Bounds print as int64 against integer data (kube-openapi's native-type path) and as float64 otherwise.</summary>
     static string Bound(double bound, bool integerData) =>
-        integerData ? ((long)bound).ToString(CultureInfo.InvariantCulture) : JsonValues.GoFloat(bound);
+        integerData && Fits(bound) ? ((long)bound).ToString(CultureInfo.InvariantCulture) : JsonValues.GoFloat(bound);
+
+    /// <summary>Whether a schema bound converts to int64 without overflow.</summary>
+    static bool Fits(double bound) => bound is > -9.2e18 and < 9.2e18;
 
     static bool IsWhole(double d) => !double.IsNaN(d) && !double.IsInfinity(d) && Math.Abs(d - Math.Round(d)) <= 1e-9 * Math.Max(1, Math.Abs(d));
 
@@ -189,7 +192,7 @@ internal sealed class Validator(List<FieldError> errors)
             for (var i = 0; i < array.Count; i++) Validate(items, array[i], $"{path}[{i}]", [.. location, i]);
         }
         if (schema.MinItems is { } min && array.Count < min)
-            Add(FieldErrorType.Invalid, path, array.Count.ToString(CultureInfo.InvariantCulture), $"{path} in body should have at least {min} items", location);
+            Add(FieldErrorType.Invalid, path, array.Count.ToString(CultureInfo.InvariantCulture), $"{InBody(path)} should have at least {min} items", location);
         if (schema.MaxItems is { } max && array.Count > max)
             Add(FieldErrorType.TooMany, path, array.Count.ToString(CultureInfo.InvariantCulture), $"must have at most {max} {(max == 1 ? "item" : "items")}", location);
     }
@@ -209,7 +212,7 @@ internal sealed class Validator(List<FieldError> errors)
     {
         if (schema.MinProperties is { } min && obj.Count < min)
         {
-            Add(FieldErrorType.Invalid, path, obj.Count.ToString(CultureInfo.InvariantCulture), $"{path} in body should have at least {min} properties", location);
+            Add(FieldErrorType.Invalid, path, obj.Count.ToString(CultureInfo.InvariantCulture), $"{InBody(path)} should have at least {min} properties", location);
             return;
         }
         if (schema.MaxProperties is { } max && obj.Count > max)
@@ -234,7 +237,48 @@ internal sealed class Validator(List<FieldError> errors)
         }
     }
 
+    /// <summary>kube-openapi's "&lt;name&gt; in body" (a default validated on its own has an empty name).</summary>
+    static string InBody(string path) => path.Length == 0 ? "in body" : $"{path} in body";
+
     internal static string Child(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+}
+
+/// <summary>
+/// Objects marked <c>x-kubernetes-embedded-resource</c> must name their type: <c>apiVersion</c> and <c>kind</c> present,
+/// non-empty strings (checked after the OpenAPI validation, as the API server's schemaobjectmeta does).
+/// </summary>
+internal static class EmbeddedResources
+{
+    public static void Check(SchemaNode? schema, JsonNode? value, string path, IReadOnlyList<object> location, List<FieldError> errors)
+    {
+        if (schema is null) return;
+        switch (value)
+        {
+            case JsonObject obj:
+                if (schema.EmbeddedResource)
+                {
+                    foreach (var key in (ReadOnlySpan<string>)["apiVersion", "kind"])
+                    {
+                        var field = Validator.Child(path, key);
+                        if (!obj.TryGetPropertyValue(key, out var v))
+                            errors.Add(new FieldError(FieldErrorType.Required, field, null, "must not be empty", location));
+                        else if (JsonValues.String(v) is not { } text)
+                            errors.Add(new FieldError(FieldErrorType.Invalid, field, JsonValues.Render(v), "must be a string", [.. location, key]));
+                        else if (text.Length == 0)
+                            errors.Add(new FieldError(FieldErrorType.Invalid, field, "\"\"", "must not be empty", [.. location, key]));
+                    }
+                }
+                foreach (var (key, child) in obj)
+                {
+                    if (schema.EmbeddedResource && key is "apiVersion" or "kind" or "metadata") continue;
+                    Check(schema.PropertyMap.GetValueOrDefault(key) ?? schema.AdditionalProperties, child, Validator.Child(path, key), [.. location, key], errors);
+                }
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++) Check(schema.Items, array[i], $"{path}[{i}]", [.. location, i], errors);
+                break;
+        }
+    }
 }
 
 /// <summary>

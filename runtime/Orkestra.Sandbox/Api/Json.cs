@@ -11,7 +11,8 @@ internal static class Json
 {
     static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false, SkipValidation = true };
     static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-    static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, MaxDepth = 256 };
+    // Duplicate keys are refused at parse time (400): JsonObject would otherwise throw on first access (a 500).
+    static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, MaxDepth = 256, AllowDuplicateProperties = false };
 
     /// <summary>Serialises one node compactly (never indented: watch lines depend on it).</summary>
     public static byte[] ToBytes(JsonNode? node)

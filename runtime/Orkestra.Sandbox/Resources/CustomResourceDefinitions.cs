@@ -62,7 +62,7 @@ internal sealed class CustomResourceDefinitions
             {
                 StructuralChecks(schema, $"spec.versions[{i}].schema.openAPIV3Schema", causes, root: true);
                 foreach (var problem in StructuralSchema.Compile(schema, $"spec.versions[{i}].schema.openAPIV3Schema").Problems)
-                    causes.Add(Cause.InvalidValue(problem.Path, Json.Render(problem.Value), problem.Detail));
+                    causes.Add(new Cause(problem.Reason, problem.Path, problem.Body, problem.Message));
             }
         }
         if (versions.Count > 0 && storage != 1)

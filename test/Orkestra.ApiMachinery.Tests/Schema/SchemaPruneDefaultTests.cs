@@ -75,3 +75,70 @@ public sealed class SchemaPruneDefaultTests
         b["spec"]!["policy"]!["mode"]!.GetValue<string>().ShouldBe("auto");
     }
 }
+
+[Parallelizable(ParallelScope.All)]
+public sealed class SchemaDefaultProblemTests
+{
+    static IReadOnlyList<string> Problems(string properties) =>
+        StructuralSchema.Compile(JsonNode.Parse("{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\",\"properties\":{" + properties + "}}}}")!.AsObject())
+            .Problems.Select(p => p.Message).ToList();
+
+    [Test]
+    public void Defaults_must_validate_against_their_schema()
+    {
+        Problems(""" "replicas":{"type":"integer","default":"two"} """).ShouldBe([
+            "openAPIV3Schema.properties[spec].properties[replicas].default: Invalid value: \"string\": in body must be of type integer: \"string\"",
+        ]);
+        Problems(""" "p":{"type":"object","default":{"n":20},"properties":{"n":{"type":"integer","maximum":10}}} """).ShouldBe([
+            "openAPIV3Schema.properties[spec].properties[p].default.n: Invalid value: 20: n in body should be less than or equal to 10",
+        ]);
+        Problems(""" "replicas":{"type":"integer","minimum":0,"default":3} """).ShouldBeEmpty();
+    }
+
+    [Test]
+    public void Defaults_must_not_carry_unknown_fields()
+    {
+        Problems(""" "p":{"type":"object","default":{"n":1,"x":2},"properties":{"n":{"type":"integer"}}} """).ShouldBe([
+            "openAPIV3Schema.properties[spec].properties[p].default: Invalid value: map[string]interface {}{\"n\":1, \"x\":2}: must not have unknown fields",
+        ]);
+    }
+}
+
+[Parallelizable(ParallelScope.All)]
+public sealed class SchemaEmbeddedResourceTests
+{
+    [Test]
+    public void Embedded_resources_must_name_their_type()
+    {
+        var schema = StructuralSchema.Compile(JsonNode.Parse("""
+            {"type":"object","properties":{"spec":{"type":"object","properties":{
+              "template":{"type":"object","x-kubernetes-embedded-resource":true,"x-kubernetes-preserve-unknown-fields":true}}}}}
+            """)!.AsObject());
+        schema.Validate(JsonNode.Parse("""{"spec":{"template":{"kind":""}}}""")!.AsObject()).Select(e => e.Message).ShouldBe([
+            "spec.template.apiVersion: Required value: must not be empty",
+            "spec.template.kind: Invalid value: \"\": must not be empty",
+        ]);
+        schema.Validate(JsonNode.Parse("""{"spec":{"template":{"apiVersion":"v1","kind":"Pod","spec":{}}}}""")!.AsObject()).ShouldBeEmpty();
+    }
+}
+
+[Parallelizable(ParallelScope.All)]
+public sealed class SchemaEdgeTests
+{
+    [Test]
+    public void Extreme_numbers_and_odd_schema_values_never_throw()
+    {
+        var schema = StructuralSchema.Compile(JsonNode.Parse("""
+            {"type":"object","properties":{"spec":{"type":"object","required":"not-a-list","properties":{
+              "a":{"type":"integer","multipleOf":-1,"minimum":-1e30,"maximum":1e30},
+              "b":{"type":"integer","maximum":"ten","enum":"nope","items":[{"type":"string"}]},
+              "c":{"type":"number","multipleOf":0.1}}}}}
+            """)!.AsObject());
+        schema.Validate(JsonNode.Parse("""{"spec":{"a":-9223372036854775808,"b":5,"c":0.3}}""")!.AsObject()).ShouldBeEmpty();
+        schema.Validate(JsonNode.Parse("""{"spec":{"a":1e300}}""")!.AsObject()).Select(e => e.Message)
+            .ShouldBe([
+                "spec.a: Invalid value: \"number\": spec.a in body must be of type integer: \"number\"",
+                "spec.a: Invalid value: 1e+300: spec.a in body should be less than or equal to 1e+30",
+            ]);
+    }
+}

@@ -61,6 +61,13 @@ public sealed class CustomResourceSchemaTests
         strict.ExitCode.ShouldBe(1);
         strict.Stderr.Trim().ShouldBe($"Error from server (BadRequest): error when creating \"{file}\": Website in version \"v1\" cannot be handled as a Website: strict decoding error: unknown field \"spec.foo\"");
         (await sb.KubectlAsync("get website w1")).Stderr.ShouldContain("NotFound");
+
+        // an existing object: kubectl apply sends a merge patch, strictly validated the same way
+        var valid = await sb.KubectlAsync($"apply -f {sb.WriteFile("ok.yaml", Site("w1", "{url: 'https://a.example'}"))}");
+        valid.ExitCode.ShouldBe(0, valid.ToString());
+        var patched = await sb.KubectlAsync($"apply -f {file}");
+        patched.ExitCode.ShouldBe(1);
+        patched.Stderr.ShouldContain($"error when patching \"{file}\": Website in version \"v1\" cannot be handled as a Website: strict decoding error: unknown field \"spec.foo\"");
     }
 
     [Test]
@@ -183,11 +190,15 @@ public sealed class CustomResourceSchemaTests
     }
 
     [Test]
-    public async Task A_crd_with_an_invalid_pattern_is_rejected()
+    public async Task A_crd_with_an_invalid_pattern_or_default_is_rejected()
     {
         await using var sb = await TestSandbox.StartAsync();
         var result = await sb.KubectlAsync($"apply -f {sb.WriteFile("crd.yaml", WebsiteCrd.Replace("'^https?://'", "'(unclosed'", StringComparison.Ordinal))}");
         result.ExitCode.ShouldBe(1);
         result.Stderr.ShouldStartWith("The CustomResourceDefinition \"websites.example.com\" is invalid: spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[url].pattern: Invalid value: \"(unclosed\": must be a valid regular expression, but isn't: ");
+
+        var badDefault = await sb.KubectlAsync($"apply -f {sb.WriteFile("crd2.yaml", WebsiteCrd.Replace("maximum: 10, default: 2", "maximum: 10, default: 20", StringComparison.Ordinal))}");
+        badDefault.ExitCode.ShouldBe(1);
+        badDefault.Stderr.Trim().ShouldBe("The CustomResourceDefinition \"websites.example.com\" is invalid: spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[replicas].default: Invalid value: 20: in body should be less than or equal to 10");
     }
 }

@@ -1,0 +1,21 @@
+using Orkestra.Sandbox.Tests.Support;
+
+namespace Orkestra.Sandbox.Tests.Features;
+
+/// <summary>Malformed request bodies get a 400 Status, never a 500.</summary>
+[Parallelizable(ParallelScope.All)]
+public sealed class BodyTests
+{
+    [TestCase("""{"metadata":{"name":"a","name":"b"}}""")]
+    [TestCase("""{"metadata":{"name":"a"},"data":{"k":"1","k":"2"}}""")]
+    [TestCase("""{"metadata":{"name":"a"},"data":{"k":"1"}""")]
+    public async Task Duplicate_keys_and_broken_json_are_bad_requests(string body)
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        var (code, status, _) = await sb.PostAsync("/api/v1/namespaces/default/configmaps", body);
+        code.ShouldBe(400, status?.ToJsonString());
+        status!["reason"]!.GetValue<string>().ShouldBe("BadRequest");
+        status["message"]!.GetValue<string>().ShouldStartWith("error decoding request body: ");
+        (await sb.GetAsync("/api/v1/namespaces/default/configmaps/a")).Code.ShouldBe(404);
+    }
+}
