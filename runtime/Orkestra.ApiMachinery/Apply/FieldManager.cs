@@ -71,6 +71,7 @@ public static class FieldManager
         .Insert(FieldPath.Of("metadata", "deletionTimestamp")).Insert(FieldPath.Of("metadata", "deletionGracePeriodSeconds"));
 
     static readonly FieldPath Root = new([]);
+    const string BeforeFirstApply = "before-first-apply";
     static readonly PathElement Status = PathElement.Field("status");
 
     /// <summary>
@@ -103,6 +104,13 @@ public static class FieldManager
             throw new InvalidStructureException("failed to decode managed fields: " + error);
         var config = InScope(WithoutNulls(applied), context.Scope);
         var before = WithoutManagedFields(live);
+        if (live is not null && entries.Count == 0)
+        {
+            // kube's first apply to an object nobody owns: what exists belongs to "before-first-apply".
+            var seeded = (JsonObject)before.DeepClone();
+            Update(null, seeded, BeforeFirstApply, context);
+            ManagedFieldsCodec.TryDecode(seeded["metadata"]?["managedFields"], out entries, out _);
+        }
         var merged = (JsonObject)Typed.Merge(before, config, context.Shape, Root)!;
         var appliedSet = Typed.ToFieldSet(config, context.Shape).Difference(Unowned);
 

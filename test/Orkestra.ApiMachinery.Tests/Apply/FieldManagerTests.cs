@@ -228,4 +228,29 @@ public sealed class FieldManagerTests
         Should.Throw<ApplyConflictException>(() => FieldManager.Apply(drifted, intent, "kubectl", false, context))
             .Message.ShouldBe("Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.a");
     }
+
+    [TestCase("x,a", "a,y", "x,a,y")]
+    [TestCase("a,b", "b,a", "b,a")]
+    [TestCase("a,x,b", "b,c,a", "x,b,c,a")]
+    [TestCase("", "a,b", "a,b")]
+    public void Merged_list_maps_keep_applied_order_for_shared_items_and_live_positions_for_the_rest(string live, string applied, string expected)
+    {
+        var shape = Shape.Struct(("items", Shape.ListMap(Shape.Unknown, ["name"])));
+        static JsonObject List(string names) => new()
+        {
+            ["items"] = new JsonArray(names.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => (JsonNode?)new JsonObject { ["name"] = n }).ToArray()),
+        };
+        var merged = Orkestra.ApiMachinery.Apply.Typed.Merge(List(live), List(applied), shape, new Orkestra.ApiMachinery.FieldSets.FieldPath([]))!;
+        string.Join(",", merged["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>())).ShouldBe(expected);
+    }
+
+    [Test]
+    public void First_apply_to_an_object_without_managed_fields_conflicts_with_before_first_apply()
+    {
+        var unowned = Deployment(2);
+        var conflict = Should.Throw<ApplyConflictException>(() => FieldManager.Apply(unowned, Deployment(3), "orkestra", false, Context()));
+        conflict.Message.ShouldBe("Apply failed with 1 conflict: conflict with \"before-first-apply\" using apps/v1: .spec.replicas");
+        var same = FieldManager.Apply(unowned, Deployment(2), "orkestra", false, Context());
+        Managed(same).Select(e => e!["manager"]!.GetValue<string>()).ShouldBe(["orkestra", "before-first-apply"]);
+    }
 }

@@ -250,4 +250,33 @@ public sealed class ServerSideApplyTests
         conflict.ExitCode.ShouldBe(1);
         conflict.Stderr.ShouldStartWith("error: Apply failed with 1 conflict: conflict with \"team-a\": .spec.hosts");
     }
+
+    [Test]
+    public async Task Status_apply_goes_through_the_status_subresource_only()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        await Ok(sb, $"apply -f {sb.WriteFile("crd.yaml", GadgetCrd)}");
+        await TestSandbox.EventuallyAsync(async () => (await sb.KubectlAsync("get gadgets")).ExitCode == 0, "gadgets served");
+        const string path = "/apis/example.com/v1/namespaces/default/gadgets/g";
+        const string yaml = "application/apply-patch+yaml";
+        (await sb.SendAsync(HttpMethod.Patch, path + "?fieldManager=op", """{"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g"},"spec":{"hosts":["a"]}}""", yaml)).Code.ShouldBe(201);
+        var (code, status, _) = await sb.SendAsync(HttpMethod.Patch, path + "/status?fieldManager=ctrl",
+            """{"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g","labels":{"ignored":"yes"}},"spec":{"hosts":["b"]},"status":{"phase":"Ready"}}""", yaml);
+        code.ShouldBe(200, status?.ToJsonString());
+        status!["status"]!["phase"]!.GetValue<string>().ShouldBe("Ready");
+        status["spec"]!["hosts"]!.ToJsonString().ShouldBe("""["a"]""");
+        status["metadata"]!.AsObject().ContainsKey("labels").ShouldBeFalse();
+        status["metadata"]!["generation"]!.GetValue<int>().ShouldBe(1);
+        var ctrl = status["metadata"]!["managedFields"]!.AsArray().Single(e => e!["manager"]!.GetValue<string>() == "ctrl")!;
+        ctrl["subresource"]!.GetValue<string>().ShouldBe("status");
+        ctrl["fieldsV1"]!.ToJsonString().ShouldBe("""{"f:status":{"f:phase":{}}}""");
+
+        // The main endpoint's apply leaves status alone, even when its intent mentions one.
+        var (again, main, _) = await sb.SendAsync(HttpMethod.Patch, path + "?fieldManager=op",
+            """{"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g"},"spec":{"hosts":["c"]},"status":{"phase":"Broken"}}""", yaml);
+        again.ShouldBe(200);
+        main!["status"]!["phase"]!.GetValue<string>().ShouldBe("Ready");
+        main["spec"]!["hosts"]!.ToJsonString().ShouldBe("""["c"]""");
+        main["metadata"]!["generation"]!.GetValue<int>().ShouldBe(2);
+    }
 }
