@@ -279,4 +279,26 @@ public sealed class ServerSideApplyTests
         main["spec"]!["hosts"]!.ToJsonString().ShouldBe("""["c"]""");
         main["metadata"]!["generation"]!.GetValue<int>().ShouldBe(2);
     }
+
+    [Test]
+    public async Task Diff_server_side_dry_runs_the_apply_and_scale_is_owned_through_the_scale_subresource()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        var file = sb.WriteFile("d.yaml", Deployment);
+        await Ok(sb, $"apply --server-side -f {file}");
+        sb.WriteFile("d.yaml", Deployment.Replace("nginx:1.27", "nginx:1.28", StringComparison.Ordinal));
+        var diff = await sb.KubectlAsync($"diff --server-side -f {file}");
+        diff.ExitCode.ShouldBe(1, diff.ToString());
+        diff.Stdout.Split('\n').ShouldContain(l => l.StartsWith('+') && l.Contains("image: nginx:1.28"), diff.Stdout);
+        (await Ok(sb, "get deploy web -o jsonpath={.spec.template.spec.containers[0].image}")).Stdout.ShouldBe("nginx:1.27");
+
+        await Ok(sb, "scale deployment web --replicas=4");
+        var d = await GetJson(sb, "deploy web");
+        var scale = d["metadata"]!["managedFields"]!.AsArray().Single(e => e!["subresource"]?.GetValue<string>() == "scale")!;
+        scale["manager"]!.GetValue<string>().ShouldBe("kubectl");
+        scale["operation"]!.GetValue<string>().ShouldBe("Update");
+        scale["fieldsV1"]!.ToJsonString().ShouldBe("""{"f:spec":{"f:replicas":{}}}""");
+        var apply = d["metadata"]!["managedFields"]!.AsArray().Single(e => e!["operation"]!.GetValue<string>() == "Apply")!;
+        apply["fieldsV1"]!["f:spec"]!.AsObject().ContainsKey("f:replicas").ShouldBeFalse();
+    }
 }
