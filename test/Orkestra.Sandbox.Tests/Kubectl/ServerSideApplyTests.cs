@@ -232,10 +232,13 @@ public sealed class ServerSideApplyTests
         """;
 
     [Test]
-    public async Task Custom_resource_list_maps_from_the_CRD_schema_merge_two_managers_and_unmarked_lists_are_atomic()
+    public async Task CRD_and_namespace_apply_server_side_and_CR_list_maps_from_the_schema_merge_two_managers_while_unmarked_lists_are_atomic()
     {
         await using var sb = await TestSandbox.StartAsync();
-        await Ok(sb, $"apply -f {sb.WriteFile("crd.yaml", GadgetCrd)}");
+        (await Ok(sb, $"apply --server-side -f {sb.WriteFile("crd.yaml", GadgetCrd)}")).Stdout.Trim()
+            .ShouldBe("customresourcedefinition.apiextensions.k8s.io/gadgets.example.com serverside-applied");
+        (await Ok(sb, $"apply --server-side -f {sb.WriteFile("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: team, labels: {a: b}}\n")}")).Stdout.Trim()
+            .ShouldBe("namespace/team serverside-applied");
         await TestSandbox.EventuallyAsync(async () => (await sb.KubectlAsync("get gadgets")).ExitCode == 0, "gadgets served");
         var first = sb.WriteFile("a.yaml", "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec:\n  rules: [{id: a, port: 1}]\n  hosts: [x]\nstatus: {phase: ignored}\n");
         await Ok(sb, $"apply --server-side --field-manager=team-a -f {first}");
