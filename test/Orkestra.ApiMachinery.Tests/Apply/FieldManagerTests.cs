@@ -253,4 +253,28 @@ public sealed class FieldManagerTests
         var same = FieldManager.Apply(unowned, Deployment(2), "orkestra", false, Context());
         Managed(same).Select(e => e!["manager"]!.GetValue<string>()).ShouldBe(["orkestra", "before-first-apply"]);
     }
+
+    [Test]
+    public void At_most_ten_Update_entries_are_kept_and_the_oldest_merge_into_ancient_changes()
+    {
+        var context = Context(BuiltInShapes.For("", "ConfigMap"), apiVersion: "v1");
+        var obj = O("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}""");
+        FieldManager.Update(null, obj, "creator", context);
+        for (var i = 0; i < 12; i++)
+        {
+            var next = (JsonObject)obj.DeepClone();
+            next["data"] ??= new JsonObject();
+            next["data"]![$"k{i}"] = "v";
+            FieldManager.Update(obj, next, $"writer-{i}", Context(BuiltInShapes.For("", "ConfigMap"), apiVersion: "v1", now: T0.AddMinutes(i)));
+            obj = next;
+        }
+        var managers = Managed(obj).Select(e => e!["manager"]!.GetValue<string>()).ToList();
+        managers.Count.ShouldBe(10);
+        managers.ShouldContain("ancient-changes");
+        managers.ShouldNotContain("writer-0");
+        managers.ShouldNotContain("writer-2");
+        managers.ShouldContain("writer-11");
+        var ancient = Entry(obj, "ancient-changes", "Update")["fieldsV1"]!["f:data"]!.AsObject().Select(p => p.Key);
+        ancient.ShouldBe(["f:k0", "f:k1", "f:k2"]);
+    }
 }
