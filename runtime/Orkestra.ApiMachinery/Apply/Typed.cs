@@ -202,11 +202,12 @@ internal static class Typed
     public static Comparison Compare(JsonNode? before, JsonNode? after, Shape shape)
     {
         var comparison = new Comparison(new FieldSet(), new FieldSet(), new FieldSet());
-        CompareNodes(before, after, shape, new FieldPath([]), comparison, isRoot: true);
+        CompareNodes(before, after, shape, new FieldPath([]), comparison, fieldwise: true);
         return comparison;
     }
 
-    static void CompareNodes(JsonNode? before, JsonNode? after, Shape shape, FieldPath path, Comparison c, bool isRoot = false)
+    /// <param name="fieldwise">The root and list-map items: never a leaf themselves, so an empty side (a create) compares field by field.</param>
+    static void CompareNodes(JsonNode? before, JsonNode? after, Shape shape, FieldPath path, Comparison c, bool fieldwise = false)
     {
         if (before is JsonObject b && after is JsonObject a && !IsLeaf(b, shape) && !IsLeaf(a, shape))
         {
@@ -237,7 +238,7 @@ internal static class Typed
                 }
                 else if (kind == ListType.Map)
                 {
-                    CompareNodes(old, item, shape.Item, itemPath, c, isRoot: true);
+                    CompareNodes(old, item, shape.Item, itemPath, c, fieldwise: true);
                 }
             }
             foreach (var (element, item) in beforeItems)
@@ -249,9 +250,8 @@ internal static class Typed
             return;
         }
         if (JsonNode.DeepEquals(before, after)) return;
-        if (isRoot && before is JsonObject bo && after is JsonObject ao)
+        if (fieldwise && before is JsonObject bo && after is JsonObject ao)
         {
-            // A list-map item or the root turning from/to empty: compare its fields one by one.
             foreach (var (name, value) in bo) if (!ao.ContainsKey(name)) Collect(value, shape.Field(name), path.Append(PathElement.Field(name)), c.Removed);
             foreach (var (name, value) in ao)
             {
