@@ -177,6 +177,9 @@ public sealed class ServerSideApplyTests
         (await sb.Http.SendAsync(request)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Created);
         var ua = (await sb.GetAsync("/api/v1/namespaces/default/configmaps/ua")).Body!;
         ua["metadata"]!["managedFields"]![0]!["manager"]!.GetValue<string>().ShouldBe("my-operator");
+        // Neither fieldManager nor User-Agent: kube records an empty manager name.
+        (await sb.PostAsync("/api/v1/namespaces/default/configmaps", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"anon"},"data":{"k":"v"}}""")).Code.ShouldBe(201);
+        (await sb.GetAsync("/api/v1/namespaces/default/configmaps/anon")).Body!["metadata"]!["managedFields"]![0]!["manager"]!.GetValue<string>().ShouldBe("");
     }
 
     [Test]
