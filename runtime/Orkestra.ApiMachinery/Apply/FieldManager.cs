@@ -71,6 +71,7 @@ public static class FieldManager
         .Insert(FieldPath.Of("metadata", "deletionTimestamp")).Insert(FieldPath.Of("metadata", "deletionGracePeriodSeconds"));
 
     static readonly FieldPath Root = new([]);
+    const string BeforeFirstApply = "before-first-apply";
     static readonly PathElement Status = PathElement.Field("status");
 
     /// <summary>
@@ -103,6 +104,13 @@ public static class FieldManager
             throw new InvalidStructureException("failed to decode managed fields: " + error);
         var config = InScope(WithoutNulls(applied), context.Scope);
         var before = WithoutManagedFields(live);
+        if (live is not null && entries.Count == 0)
+        {
+            // kube's first apply to an object nobody owns: what exists belongs to "before-first-apply".
+            var seeded = (JsonObject)before.DeepClone();
+            Update(null, seeded, BeforeFirstApply, context);
+            ManagedFieldsCodec.TryDecode(seeded["metadata"]?["managedFields"], out entries, out _);
+        }
         var merged = (JsonObject)Typed.Merge(before, config, context.Shape, Root)!;
         var appliedSet = Typed.ToFieldSet(config, context.Shape).Difference(Unowned);
 
@@ -162,8 +170,39 @@ public static class FieldManager
 
     static JsonObject? Metadata(JsonObject? obj) => obj?["metadata"] as JsonObject;
 
+    /// <summary>kube keeps at most this many Update entries; older ones are merged per API version into <see cref="AncientChanges"/>.</summary>
+    public const int MaxUpdateManagers = 10;
+    const string AncientChanges = "ancient-changes";
+
+    /// <summary>Merges the oldest Update entries, per API version, into one <c>ancient-changes</c> entry until at most <see cref="MaxUpdateManagers"/> remain.</summary>
+    static List<ManagedFieldsEntry> CapUpdateManagers(List<ManagedFieldsEntry> entries)
+    {
+        var updaters = entries.Where(e => !e.IsApply).OrderBy(e => e.Time ?? "", StringComparer.Ordinal).ToList();
+        var count = updaters.Count;
+        if (count <= MaxUpdateManagers) return entries;
+        var result = entries.ToList();
+        var firstOfVersion = new Dictionary<string, ManagedFieldsEntry>(StringComparer.Ordinal);
+        foreach (var oldest in updaters)
+        {
+            if (count <= MaxUpdateManagers) break;
+            if (!firstOfVersion.TryGetValue(oldest.ApiVersion, out var bucket))
+            {
+                firstOfVersion[oldest.ApiVersion] = oldest;
+                continue;
+            }
+            var merged = new ManagedFieldsEntry(AncientChanges, ManagedFieldsEntry.UpdateOperation, oldest.ApiVersion, oldest.Time, "", bucket.Fields.Union(oldest.Fields));
+            result.Remove(bucket);
+            result.Remove(oldest);
+            result.Add(merged);
+            firstOfVersion[oldest.ApiVersion] = merged;
+            count--;
+        }
+        return result;
+    }
+
     static void SetManagedFields(JsonObject obj, List<ManagedFieldsEntry> entries)
     {
+        entries = CapUpdateManagers(entries);
         if (obj["metadata"] is not JsonObject metadata)
         {
             if (entries.Count == 0) return;

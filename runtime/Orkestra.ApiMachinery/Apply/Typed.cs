@@ -125,21 +125,69 @@ internal static class Typed
             var kind = ListKind(appliedArray, shape);
             if (kind != ListType.Atomic && ListKind(liveArray, shape) == kind)
             {
-                var liveItems = Items(liveArray, shape, kind, path);
-                var appliedItems = Items(appliedArray, shape, kind, path);
-                var merged = liveItems.Select(i => (i.Element, Item: i.Item?.DeepClone())).ToList();
-                foreach (var (element, item) in appliedItems)
-                {
-                    var at = merged.FindIndex(m => m.Element.Equals(element));
-                    if (at < 0) merged.Add((element, item?.DeepClone()));
-                    else if (kind == ListType.Map) merged[at] = (element, Merge(merged[at].Item, item, shape.Item, path.Append(element)));
-                }
                 var result = new JsonArray();
-                foreach (var (_, item) in merged) result.Add(item?.Parent is null ? item : item.DeepClone());
+                foreach (var item in MergeItems(Items(liveArray, shape, kind, path), Items(appliedArray, shape, kind, path), shape, kind, path))
+                {
+                    result.Add(item?.Parent is null ? item : item.DeepClone());
+                }
                 return result;
             }
         }
         return applied?.DeepClone();
+    }
+
+    /// <summary>
+    /// The items of a merged set/map list in structured-merge-diff's order: items both lists have come in the applied
+    /// order; live-only items stay where they were relative to those; applied-only items come where the applied list
+    /// has them.
+    /// </summary>
+    static List<JsonNode?> MergeItems(List<(PathElement Element, JsonNode? Item)> live, List<(PathElement Element, JsonNode? Item)> applied,
+        Shape shape, ListType kind, FieldPath path)
+    {
+        var liveByElement = live.ToDictionary(i => i.Element, i => i.Item);
+        var appliedElements = applied.Select(i => i.Element).ToHashSet();
+        var shared = new Queue<PathElement>(applied.Select(i => i.Element).Where(liveByElement.ContainsKey));
+        var output = new List<JsonNode?>(Math.Max(live.Count, applied.Count));
+        JsonNode? Combine(PathElement element, JsonNode? item) =>
+            liveByElement.TryGetValue(element, out var old) && kind == ListType.Map ? Merge(old, item, shape.Item, path.Append(element)) : item?.DeepClone();
+
+        var (l, r) = (0, 0);
+        while (l < live.Count || r < applied.Count)
+        {
+            if (l < live.Count && r < applied.Count)
+            {
+                var element = live[l].Element;
+                if (element.Equals(applied[r].Element))
+                {
+                    output.Add(Combine(element, applied[r].Item));
+                    l++;
+                    r++;
+                    shared.TryDequeue(out _);
+                    continue;
+                }
+                if (appliedElements.Contains(element) && shared.TryPeek(out var next) && !next.Equals(element))
+                {
+                    l++; // a shared item the applied list wants later: emitted when the applied side reaches it
+                    continue;
+                }
+            }
+            if (l < live.Count && !appliedElements.Contains(live[l].Element))
+            {
+                output.Add(live[l].Item?.DeepClone());
+                l++;
+                continue;
+            }
+            if (r < applied.Count)
+            {
+                var element = applied[r].Element;
+                output.Add(Combine(element, applied[r].Item));
+                r++;
+                if (shared.TryPeek(out var next) && next.Equals(element)) shared.Dequeue();
+                continue;
+            }
+            l++; // only shared live items already emitted remain
+        }
+        return output;
     }
 
     // ------------------------------------------------------------------ compare
@@ -154,11 +202,12 @@ internal static class Typed
     public static Comparison Compare(JsonNode? before, JsonNode? after, Shape shape)
     {
         var comparison = new Comparison(new FieldSet(), new FieldSet(), new FieldSet());
-        CompareNodes(before, after, shape, new FieldPath([]), comparison, isRoot: true);
+        CompareNodes(before, after, shape, new FieldPath([]), comparison, fieldwise: true);
         return comparison;
     }
 
-    static void CompareNodes(JsonNode? before, JsonNode? after, Shape shape, FieldPath path, Comparison c, bool isRoot = false)
+    /// <param name="fieldwise">The root and list-map items: never a leaf themselves, so an empty side (a create) compares field by field.</param>
+    static void CompareNodes(JsonNode? before, JsonNode? after, Shape shape, FieldPath path, Comparison c, bool fieldwise = false)
     {
         if (before is JsonObject b && after is JsonObject a && !IsLeaf(b, shape) && !IsLeaf(a, shape))
         {
@@ -189,7 +238,7 @@ internal static class Typed
                 }
                 else if (kind == ListType.Map)
                 {
-                    CompareNodes(old, item, shape.Item, itemPath, c, isRoot: true);
+                    CompareNodes(old, item, shape.Item, itemPath, c, fieldwise: true);
                 }
             }
             foreach (var (element, item) in beforeItems)
@@ -201,9 +250,8 @@ internal static class Typed
             return;
         }
         if (JsonNode.DeepEquals(before, after)) return;
-        if (isRoot && before is JsonObject bo && after is JsonObject ao)
+        if (fieldwise && before is JsonObject bo && after is JsonObject ao)
         {
-            // A list-map item or the root turning from/to empty: compare its fields one by one.
             foreach (var (name, value) in bo) if (!ao.ContainsKey(name)) Collect(value, shape.Field(name), path.Append(PathElement.Field(name)), c.Removed);
             foreach (var (name, value) in ao)
             {

@@ -63,6 +63,8 @@ public static class StrategicMergePatch
                 }
             }
         }
+        var listsBefore = patch.Where(p => p.Key.StartsWith(SetElementOrderPrefix, StringComparison.Ordinal))
+            .ToDictionary(p => p.Key[SetElementOrderPrefix.Length..], p => target[p.Key[SetElementOrderPrefix.Length..]]?.DeepClone() as JsonArray);
         foreach (var (name, value) in patch)
         {
             if (name.StartsWith('$')) continue;
@@ -89,7 +91,7 @@ public static class StrategicMergePatch
             if (!name.StartsWith(SetElementOrderPrefix, StringComparison.Ordinal)) continue;
             var field = name[SetElementOrderPrefix.Length..];
             if (value is not JsonArray order) throw new InvalidPatchException($"invalid patch: {name} must be a list");
-            if (target[field] is JsonArray list) target[field] = Reorder(list, order, shape.Field(field), field);
+            if (target[field] is JsonArray list) target[field] = Reorder(list, order, listsBefore[field] ?? [], shape.Field(field), field);
         }
         return target;
     }
@@ -139,24 +141,44 @@ public static class StrategicMergePatch
         return new JsonArray(result.Select(i => i?.Parent is null ? i : i.DeepClone()).ToArray());
     }
 
-    /// <summary><c>$setElementOrder</c>: the listed items first, in that order; items the patch did not list keep their order after them.</summary>
-    static JsonArray Reorder(JsonArray list, JsonArray order, Shape shape, string field)
+    /// <summary>
+    /// <c>$setElementOrder</c>, as kube orders a merged list: the items the order lists come in that order; the others
+    /// (server-only items) keep their live order and are interleaved where the live list had them before a listed item.
+    /// </summary>
+    static JsonArray Reorder(JsonArray merged, JsonArray order, JsonArray before, Shape shape, string field)
     {
         var key = shape.PatchMergeKey;
-        var remaining = list.Select(i => i?.DeepClone()).ToList();
-        var ordered = new List<JsonNode?>();
+        JsonNode? Identity(JsonNode? item) => key is not null && item is JsonObject o ? o[key] : item;
+        int IndexIn(JsonArray list, JsonNode? item)
+        {
+            var identity = Identity(item);
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (JsonNode.DeepEquals(Identity(list[i]), identity)) return i;
+            }
+            return -1;
+        }
         foreach (var entry in order)
         {
-            int at;
-            if (entry is JsonObject o && key is not null) at = remaining.FindIndex(i => i is JsonObject item && JsonNode.DeepEquals(item[key], o[key]));
-            else if (entry is JsonValue) at = remaining.FindIndex(i => JsonNode.DeepEquals(i, entry));
-            else throw new InvalidPatchException($"invalid patch: $setElementOrder/{field} has an entry without the merge key");
-            if (at < 0) continue;
-            ordered.Add(remaining[at]);
-            remaining.RemoveAt(at);
+            if (key is not null && entry is JsonObject o ? !o.ContainsKey(key) : entry is not JsonValue)
+                throw new InvalidPatchException($"invalid patch: $setElementOrder/{field} has an entry without the merge key");
         }
-        ordered.AddRange(remaining);
-        return new JsonArray(ordered.ToArray());
+        var listed = merged.Where(i => IndexIn(order, i) >= 0).OrderBy(i => IndexIn(order, i)).ToList();
+        var serverOnly = merged.Where(i => IndexIn(order, i) < 0).ToList();
+        var result = new List<JsonNode?>(merged.Count);
+        var (s, l) = (0, 0);
+        while (s < serverOnly.Count || l < listed.Count)
+        {
+            if (l >= listed.Count) result.Add(serverOnly[s++]);
+            else if (s >= serverOnly.Count) result.Add(listed[l++]);
+            else
+            {
+                var (si, li) = (IndexIn(before, serverOnly[s]), IndexIn(before, listed[l]));
+                if (si >= 0 && li >= 0 && si < li) result.Add(serverOnly[s++]);
+                else result.Add(listed[l++]);
+            }
+        }
+        return new JsonArray(result.Select(i => i?.DeepClone()).ToArray());
     }
 
     /// <summary>A copy of a patch value without directives or nulls (what may be stored).</summary>

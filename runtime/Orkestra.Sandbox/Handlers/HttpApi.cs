@@ -354,9 +354,9 @@ internal sealed partial class HttpApi
         var manager = query["fieldManager"].FirstOrDefault();
         if (string.IsNullOrEmpty(manager))
         {
-            var agent = context.Request.Headers.UserAgent.ToString();
-            manager = agent.Length == 0 ? "unknown" : agent.Split('/')[0];
-            if (manager.Length > 128) manager = manager[..128];
+            // kube's prefixFromUserAgent: the part before the first '/', printable characters only, at most 128.
+            var prefix = context.Request.Headers.UserAgent.ToString().Split('/')[0];
+            manager = new string(prefix.Where(c => !char.IsControl(c)).Take(128).ToArray());
         }
         else if (manager.Length > 128)
         {

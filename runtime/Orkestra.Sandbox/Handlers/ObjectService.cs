@@ -308,7 +308,7 @@ internal sealed class ObjectService
     {
         Shape = type.Shape,
         ApiVersion = type.GroupVersion,
-        Scope = subresource == Subresource.Status ? FieldScope.StatusOnly : type.HasStatus && subresource == Subresource.None ? FieldScope.AllButStatus : FieldScope.Whole,
+        Scope = subresource == Subresource.Status ? FieldScope.StatusOnly : type.HasStatus ? FieldScope.AllButStatus : FieldScope.Whole,
         Subresource = subresource switch { Subresource.Status => "status", Subresource.Scale => "scale", Subresource.Finalize => "finalize", _ => "" },
         Now = _time.GetUtcNow(),
     };

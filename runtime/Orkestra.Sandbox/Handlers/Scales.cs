@@ -55,7 +55,7 @@ internal static class Scales
             foreach (var part in parts[..^1]) parent = Json.Obj(parent, part);
             parent[parts[^1]] = replicas.Value;
             return updated;
-        }, new WriteOptions { FieldManager = options.FieldManager, DryRun = options.DryRun, IsPatch = true, Validation = options.Validation });
+        }, new WriteOptions { FieldManager = options.FieldManager, DryRun = options.DryRun, IsPatch = true, Validation = options.Validation, Subresource = Subresource.Scale });
         return ToScale(type, result);
     }
 

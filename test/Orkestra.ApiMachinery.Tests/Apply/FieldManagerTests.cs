@@ -228,4 +228,53 @@ public sealed class FieldManagerTests
         Should.Throw<ApplyConflictException>(() => FieldManager.Apply(drifted, intent, "kubectl", false, context))
             .Message.ShouldBe("Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.a");
     }
+
+    [TestCase("x,a", "a,y", "x,a,y")]
+    [TestCase("a,b", "b,a", "b,a")]
+    [TestCase("a,x,b", "b,c,a", "x,b,c,a")]
+    [TestCase("", "a,b", "a,b")]
+    public void Merged_list_maps_keep_applied_order_for_shared_items_and_live_positions_for_the_rest(string live, string applied, string expected)
+    {
+        var shape = Shape.Struct(("items", Shape.ListMap(Shape.Unknown, ["name"])));
+        static JsonObject List(string names) => new()
+        {
+            ["items"] = new JsonArray(names.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => (JsonNode?)new JsonObject { ["name"] = n }).ToArray()),
+        };
+        var merged = Orkestra.ApiMachinery.Apply.Typed.Merge(List(live), List(applied), shape, new Orkestra.ApiMachinery.FieldSets.FieldPath([]))!;
+        string.Join(",", merged["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>())).ShouldBe(expected);
+    }
+
+    [Test]
+    public void First_apply_to_an_object_without_managed_fields_conflicts_with_before_first_apply()
+    {
+        var unowned = Deployment(2);
+        var conflict = Should.Throw<ApplyConflictException>(() => FieldManager.Apply(unowned, Deployment(3), "orkestra", false, Context()));
+        conflict.Message.ShouldBe("Apply failed with 1 conflict: conflict with \"before-first-apply\" using apps/v1: .spec.replicas");
+        var same = FieldManager.Apply(unowned, Deployment(2), "orkestra", false, Context());
+        Managed(same).Select(e => e!["manager"]!.GetValue<string>()).ShouldBe(["orkestra", "before-first-apply"]);
+    }
+
+    [Test]
+    public void At_most_ten_Update_entries_are_kept_and_the_oldest_merge_into_ancient_changes()
+    {
+        var context = Context(BuiltInShapes.For("", "ConfigMap"), apiVersion: "v1");
+        var obj = O("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}""");
+        FieldManager.Update(null, obj, "creator", context);
+        for (var i = 0; i < 12; i++)
+        {
+            var next = (JsonObject)obj.DeepClone();
+            next["data"] ??= new JsonObject();
+            next["data"]![$"k{i}"] = "v";
+            FieldManager.Update(obj, next, $"writer-{i}", Context(BuiltInShapes.For("", "ConfigMap"), apiVersion: "v1", now: T0.AddMinutes(i)));
+            obj = next;
+        }
+        var managers = Managed(obj).Select(e => e!["manager"]!.GetValue<string>()).ToList();
+        managers.Count.ShouldBe(10);
+        managers.ShouldContain("ancient-changes");
+        managers.ShouldNotContain("writer-0");
+        managers.ShouldNotContain("writer-2");
+        managers.ShouldContain("writer-11");
+        var ancient = Entry(obj, "ancient-changes", "Update")["fieldsV1"]!["f:data"]!.AsObject().Select(p => p.Key);
+        ancient.ShouldBe(["f:k0", "f:k1", "f:k2"]);
+    }
 }

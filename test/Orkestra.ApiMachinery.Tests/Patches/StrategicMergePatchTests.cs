@@ -88,6 +88,12 @@ public sealed class StrategicMergePatchTests
         var names = ((JsonArray)At(result, "spec.template.spec.containers")!).Select(c => c!["name"]!.GetValue<string>());
         names.ShouldBe(["sidecar", "web"]);
         result.ShouldNotContain("$setElementOrder");
+
+        // Items the order does not list (server-only) stay behind the listed items they followed in the live list.
+        var added = Patch("""{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"new"},{"name":"web"}],"containers":[{"name":"new","image":"n"}]}}}}""");
+        ((JsonArray)At(added, "spec.template.spec.containers")!).Select(c => c!["name"]!.GetValue<string>()).ShouldBe(["new", "web", "sidecar"]);
+        var primitives = Patch("""{"metadata":{"$setElementOrder/finalizers":["y","z","x"],"finalizers":["z"]}}""");
+        PathElement.ToJson(At(primitives, "metadata.finalizers")).ShouldBe("""["y","z","x"]""");
     }
 
     [Test]

@@ -177,6 +177,9 @@ public sealed class ServerSideApplyTests
         (await sb.Http.SendAsync(request)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Created);
         var ua = (await sb.GetAsync("/api/v1/namespaces/default/configmaps/ua")).Body!;
         ua["metadata"]!["managedFields"]![0]!["manager"]!.GetValue<string>().ShouldBe("my-operator");
+        // Neither fieldManager nor User-Agent: kube records an empty manager name.
+        (await sb.PostAsync("/api/v1/namespaces/default/configmaps", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"anon"},"data":{"k":"v"}}""")).Code.ShouldBe(201);
+        (await sb.GetAsync("/api/v1/namespaces/default/configmaps/anon")).Body!["metadata"]!["managedFields"]![0]!["manager"]!.GetValue<string>().ShouldBe("");
     }
 
     [Test]
@@ -232,10 +235,13 @@ public sealed class ServerSideApplyTests
         """;
 
     [Test]
-    public async Task Custom_resource_list_maps_from_the_CRD_schema_merge_two_managers_and_unmarked_lists_are_atomic()
+    public async Task CRD_and_namespace_apply_server_side_and_CR_list_maps_from_the_schema_merge_two_managers_while_unmarked_lists_are_atomic()
     {
         await using var sb = await TestSandbox.StartAsync();
-        await Ok(sb, $"apply -f {sb.WriteFile("crd.yaml", GadgetCrd)}");
+        (await Ok(sb, $"apply --server-side -f {sb.WriteFile("crd.yaml", GadgetCrd)}")).Stdout.Trim()
+            .ShouldBe("customresourcedefinition.apiextensions.k8s.io/gadgets.example.com serverside-applied");
+        (await Ok(sb, $"apply --server-side -f {sb.WriteFile("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: team, labels: {a: b}}\n")}")).Stdout.Trim()
+            .ShouldBe("namespace/team serverside-applied");
         await TestSandbox.EventuallyAsync(async () => (await sb.KubectlAsync("get gadgets")).ExitCode == 0, "gadgets served");
         var first = sb.WriteFile("a.yaml", "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec:\n  rules: [{id: a, port: 1}]\n  hosts: [x]\nstatus: {phase: ignored}\n");
         await Ok(sb, $"apply --server-side --field-manager=team-a -f {first}");
@@ -249,5 +255,56 @@ public sealed class ServerSideApplyTests
         var conflict = await sb.KubectlAsync($"apply --server-side --field-manager=team-b -f {hosts}");
         conflict.ExitCode.ShouldBe(1);
         conflict.Stderr.ShouldStartWith("error: Apply failed with 1 conflict: conflict with \"team-a\": .spec.hosts");
+    }
+
+    [Test]
+    public async Task Status_apply_goes_through_the_status_subresource_only()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        await Ok(sb, $"apply -f {sb.WriteFile("crd.yaml", GadgetCrd)}");
+        await TestSandbox.EventuallyAsync(async () => (await sb.KubectlAsync("get gadgets")).ExitCode == 0, "gadgets served");
+        const string path = "/apis/example.com/v1/namespaces/default/gadgets/g";
+        const string yaml = "application/apply-patch+yaml";
+        (await sb.SendAsync(HttpMethod.Patch, path + "?fieldManager=op", """{"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g"},"spec":{"hosts":["a"]}}""", yaml)).Code.ShouldBe(201);
+        var (code, status, _) = await sb.SendAsync(HttpMethod.Patch, path + "/status?fieldManager=ctrl",
+            """{"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g","labels":{"ignored":"yes"}},"spec":{"hosts":["b"]},"status":{"phase":"Ready"}}""", yaml);
+        code.ShouldBe(200, status?.ToJsonString());
+        status!["status"]!["phase"]!.GetValue<string>().ShouldBe("Ready");
+        status["spec"]!["hosts"]!.ToJsonString().ShouldBe("""["a"]""");
+        status["metadata"]!.AsObject().ContainsKey("labels").ShouldBeFalse();
+        status["metadata"]!["generation"]!.GetValue<int>().ShouldBe(1);
+        var ctrl = status["metadata"]!["managedFields"]!.AsArray().Single(e => e!["manager"]!.GetValue<string>() == "ctrl")!;
+        ctrl["subresource"]!.GetValue<string>().ShouldBe("status");
+        ctrl["fieldsV1"]!.ToJsonString().ShouldBe("""{"f:status":{"f:phase":{}}}""");
+
+        // The main endpoint's apply leaves status alone, even when its intent mentions one.
+        var (again, main, _) = await sb.SendAsync(HttpMethod.Patch, path + "?fieldManager=op",
+            """{"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g"},"spec":{"hosts":["c"]},"status":{"phase":"Broken"}}""", yaml);
+        again.ShouldBe(200);
+        main!["status"]!["phase"]!.GetValue<string>().ShouldBe("Ready");
+        main["spec"]!["hosts"]!.ToJsonString().ShouldBe("""["c"]""");
+        main["metadata"]!["generation"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Test]
+    public async Task Diff_server_side_dry_runs_the_apply_and_scale_is_owned_through_the_scale_subresource()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        var file = sb.WriteFile("d.yaml", Deployment);
+        await Ok(sb, $"apply --server-side -f {file}");
+        sb.WriteFile("d.yaml", Deployment.Replace("nginx:1.27", "nginx:1.28", StringComparison.Ordinal));
+        var diff = await sb.KubectlAsync($"diff --server-side -f {file}");
+        diff.ExitCode.ShouldBe(1, diff.ToString());
+        diff.Stdout.Split('\n').ShouldContain(l => l.StartsWith('+') && l.Contains("image: nginx:1.28"), diff.Stdout);
+        (await Ok(sb, "get deploy web -o jsonpath={.spec.template.spec.containers[0].image}")).Stdout.ShouldBe("nginx:1.27");
+
+        await Ok(sb, "scale deployment web --replicas=4");
+        var d = await GetJson(sb, "deploy web");
+        var scale = d["metadata"]!["managedFields"]!.AsArray().Single(e => e!["subresource"]?.GetValue<string>() == "scale")!;
+        scale["manager"]!.GetValue<string>().ShouldBe("kubectl");
+        scale["operation"]!.GetValue<string>().ShouldBe("Update");
+        scale["fieldsV1"]!.ToJsonString().ShouldBe("""{"f:spec":{"f:replicas":{}}}""");
+        var apply = d["metadata"]!["managedFields"]!.AsArray().Single(e => e!["operation"]!.GetValue<string>() == "Apply")!;
+        apply["fieldsV1"]!["f:spec"]!.AsObject().ContainsKey("f:replicas").ShouldBeFalse();
     }
 }

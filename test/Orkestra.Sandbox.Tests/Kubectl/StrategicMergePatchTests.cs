@@ -100,4 +100,17 @@ public sealed class StrategicMergePatchTests
         bad.ShouldBe(404);
         body!["reason"]!.GetValue<string>().ShouldBe("NotFound");
     }
+
+    [Test]
+    public async Task Kubectl_diff_dry_runs_the_strategic_patch_and_changes_nothing()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        var file = sb.WriteFile("d.yaml", Manifests.Deployment);
+        await Ok(sb, $"apply -f {file}");
+        sb.WriteFile("d.yaml", Manifests.Deployment.Replace("replicas: 2", "replicas: 5", StringComparison.Ordinal));
+        var diff = await sb.KubectlAsync($"diff -f {file}");
+        diff.ExitCode.ShouldBe(1, diff.ToString());
+        diff.Stdout.Split('\n').ShouldContain(l => l.StartsWith('+') && l.Contains("replicas: 5"), diff.Stdout);
+        (await Ok(sb, "get deploy web -o jsonpath={.spec.replicas}")).Stdout.ShouldBe("2");
+    }
 }
