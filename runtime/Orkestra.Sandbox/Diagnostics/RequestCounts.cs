@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+
+namespace Orkestra.Sandbox.Diagnostics;
+
+/// <summary>
+/// <c>GET /sandbox/requests</c> (token-guarded, read-only): the request counts since start, so a process other than
+/// the one hosting the sandbox (the footprint harness) can count API requests and writes. Body:
+/// <c>{"total":N,"writes":N,"verbs":{"get":N,"list":N,…}}</c>. A request is counted when it completes, so the
+/// request that reads the counts is not in them. Writes are create, update, patch, delete and deletecollection.
+/// </summary>
+public static class RequestCounts
+{
+    public const string Path = "/sandbox/requests";
+
+    /// <summary>The verbs that change state.</summary>
+    public static readonly IReadOnlySet<string> WriteVerbs = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "create", "update", "patch", "delete", "deletecollection",
+    };
+
+    public static JsonObject ToJson(IReadOnlyDictionary<string, long> countsByVerb)
+    {
+        ArgumentNullException.ThrowIfNull(countsByVerb);
+        var verbs = new JsonObject();
+        long total = 0, writes = 0;
+        foreach (var (verb, count) in countsByVerb.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            verbs[verb] = count;
+            total += count;
+            if (WriteVerbs.Contains(verb)) writes += count;
+        }
+        return new JsonObject { ["total"] = total, ["writes"] = writes, ["verbs"] = verbs };
+    }
+}
