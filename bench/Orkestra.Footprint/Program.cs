@@ -66,8 +66,10 @@ public static class Program
         var docs = options.Flag("--no-docs") ? null : options.Value("--docs") ?? Path.Combine(repo.Root, "docs", "benchmarks.md");
         options.Finish();
 
+        var loadBefore = Repository.LoadAverage();
         var results = await RunScenariosAsync(repo, scenarios, systems, run, Console.Out, cancellation).ConfigureAwait(false);
-        var context = new RunContext(Repository.Machine(), repo.Commit(), Command("footprint", args), started);
+        var machine = $"{Repository.Machine()}; 1-min load average {loadBefore} at start, {Repository.LoadAverage()} at end";
+        var context = new RunContext(machine, repo.Commit(), Command("footprint", args), started);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
         await File.WriteAllTextAsync(json, Report.Serialize(Report.ToJson(context, results)), cancellation).ConfigureAwait(false);
         var markdown = Report.Markdown(context, results);

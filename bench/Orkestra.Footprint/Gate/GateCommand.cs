@@ -70,7 +70,7 @@ internal static class GateCommand
 
         var report = new JsonObject
         {
-            ["machine"] = Repository.Machine(),
+            ["machine"] = $"{Repository.Machine()}; 1-min load average {Repository.LoadAverage()} at end",
             ["commit"] = repo.Commit(),
             ["command"] = Environment.GetEnvironmentVariable("ORK_BENCH_COMMAND") ?? "gate " + string.Join(' ', args),
             ["passed"] = passed,

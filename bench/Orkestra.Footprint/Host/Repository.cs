@@ -57,6 +57,10 @@ internal sealed class Repository
         return $"{cpu}, {Environment.ProcessorCount} cores, {gb:0} GB, {os ?? RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
     }
 
+    /// <summary>The 1-minute load average (/proc/loadavg): on a shared machine, timings are only comparable at similar load.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
     void Run(string file, string[] args, TimeSpan timeout)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = Root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
