@@ -17,6 +17,7 @@ internal static class Cli
         new("validate", Commands.ValidateCommand.Summary, Commands.ValidateCommand.Run),
         new("render", Commands.RenderCommand.Summary, Commands.RenderCommand.Run),
         new("notes", Commands.NotesCommand.Summary, Commands.NotesCommand.Run),
+        new("run", Commands.RunCommand.Summary, Commands.RunCommand.Run),
         new("sandbox", Commands.SandboxCommand.Summary, Commands.SandboxCommand.Run),
     ];
 

@@ -30,9 +30,12 @@ public sealed class InformerOptions
     public Action<InformerKey, Exception>? OnError { get; init; }
 }
 
-/// <summary>What one shared informer watches: a resource, optionally one namespace (null = all) and a label selector.</summary>
-public readonly record struct InformerKey(GroupVersionResource Resource, string? Namespace = null, string? LabelSelector = null)
+/// <summary>What one shared informer watches: a resource, optionally one namespace (null = all), a label selector and a
+/// field selector.</summary>
+public readonly record struct InformerKey(GroupVersionResource Resource, string? Namespace = null, string? LabelSelector = null,
+    string? FieldSelector = null)
 {
     public override string ToString() =>
-        $"{Resource}{(Namespace is null ? "" : " in " + Namespace)}{(LabelSelector is null ? "" : " [" + LabelSelector + "]")}";
+        $"{Resource}{(Namespace is null ? "" : " in " + Namespace)}{(LabelSelector is null ? "" : " [" + LabelSelector + "]")}" +
+        (FieldSelector is null ? "" : " {" + FieldSelector + "}");
 }

@@ -72,6 +72,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
             var page = await reader.ListAsync(key.Resource, key.Namespace, new ListOptions
             {
                 LabelSelector = key.LabelSelector,
+                FieldSelector = key.FieldSelector,
                 Limit = options.PageSize,
                 Continue = next,
                 ResourceVersion = next is null ? resourceVersion : null,
@@ -105,6 +106,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         {
             ResourceVersion = _resourceVersion,
             LabelSelector = key.LabelSelector,
+            FieldSelector = key.FieldSelector,
             AllowBookmarks = true,
             Timeout = timeout,
             WithoutManagedFields = true,

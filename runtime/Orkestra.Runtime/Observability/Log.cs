@@ -20,9 +20,39 @@ public static partial class Log
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "operator {Crd} is healthy again")]
     public static partial void Healed(ILogger logger, string crd);
 
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "operator {Crd} is waiting: {Reason}")]
+    public static partial void OperatorWaiting(ILogger logger, string crd, string reason);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "operator {Crd} ({Kind}) synced: {Resources} resources, {Workers} workers")]
+    public static partial void OperatorSynced(ILogger logger, string crd, string kind, int resources, int workers);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "operator {Crd} failed to start: {Error}")]
+    public static partial void OperatorFailed(ILogger logger, string crd, string error);
+
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "leadership: {Identity} {Change}")]
     public static partial void Leadership(ILogger logger, string identity, string change);
 
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "leader election on lease {Namespace}/{Name} as {Identity}")]
+    public static partial void Campaigning(ILogger logger, string @namespace, string name, string identity);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "informer {Informer}: {Error}")]
+    public static partial void InformerError(ILogger logger, string informer, string error);
+
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "watch of {Resource} restarted: {Reason}")]
     public static partial void WatchRestarted(ILogger logger, string resource, string reason);
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "ork run: {Operators} operators from {Katalogs} Katalogs against {Server} ({Source}); HTTP on {Address}")]
+    public static partial void Starting(ILogger logger, int operators, int katalogs, string server, string source, string address);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "applied {Kind} {Name} from {File}")]
+    public static partial void Applied(ILogger logger, string kind, string name, string file);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Error, Message = "could not apply {File}: {Error}")]
+    public static partial void ApplyFailed(ILogger logger, string file, string error);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "shutting down: draining workers (up to {DrainSeconds} s)")]
+    public static partial void ShuttingDown(ILogger logger, double drainSeconds);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "stopped cleanly")]
+    public static partial void Stopped(ILogger logger);
 }

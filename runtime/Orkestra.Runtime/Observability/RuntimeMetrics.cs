@@ -42,7 +42,12 @@ public sealed class RuntimeMetrics
         WatchRestarts = f.CreateCounter("orkestra_watch_restarts_total", "Watches restarted (dropped, expired or failed), by resource.",
             new CounterConfiguration { LabelNames = ["resource"] });
         Leader = f.CreateGauge("orkestra_leader", "1 while this process holds the leader lease.", new GaugeConfiguration { LabelNames = ["lease"] });
+        GcHeap = f.CreateGauge("dotnet_gc_heap_size_bytes", "Managed heap size after the last garbage collection.");
+        registry.AddBeforeCollectCallback(() => GcHeap.Set(GC.GetGCMemoryInfo().HeapSizeBytes));
     }
+
+    /// <summary>Adds prometheus-net's process and runtime series (process_*, dotnet_*) — for <c>ork run</c>, not tests.</summary>
+    public void IncludeProcessMetrics() => DotNetStats.Register(Registry);
 
     public CollectorRegistry Registry { get; }
 
@@ -61,6 +66,7 @@ public sealed class RuntimeMetrics
     public Histogram ApiLatency { get; }
     public Counter WatchRestarts { get; }
     public Gauge Leader { get; }
+    internal Gauge GcHeap { get; }
 
     /// <summary>The metrics of one operator, every series created at zero.</summary>
     public OperatorMetrics ForOperator(string crd) => new(this, crd);

@@ -30,7 +30,8 @@ public sealed class KatalogReconciler(
     IObjectReader reader,
     IObjectWriter writer,
     IEventRecorder events,
-    TimeProvider time) : IReconciler
+    TimeProvider time,
+    ICrossSource? cross = null) : IReconciler
 {
     public const string Finalizer = "orkestra.orkspace.io/finalizer";
     public const string ManagedLabel = "orkestra.orkspace.io/managed";
@@ -57,7 +58,7 @@ public sealed class KatalogReconciler(
         }
         await AdoptAsync(cr, self, cancellation).ConfigureAwait(false);
 
-        var result = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Apply, Time = time });
+        var result = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Apply, Time = time, Cross = Cross(cr) });
         var wrote = false;
         foreach (var child in result.Children)
         {
@@ -65,6 +66,7 @@ public sealed class KatalogReconciler(
             var rotate = child.Once && current is { } old && Expired(child, old);
             if (current is { } existing && !rotate && (!child.DriftCorrected || child.Once || Contains(child.Manifest, existing))) continue;
             if (child.Once) Stamp(child.Manifest);
+            if (child.Entry.Source.Sleep is { } pause && pause > TimeSpan.Zero) await Task.Delay(pause, time, cancellation).ConfigureAwait(false);
             var force = child.Entry.Source.ForceConflict ?? op.Crd.ForceConflict;
             await writer.ApplyAsync(child.Manifest, force, cancellation).ConfigureAwait(false);
             events.Record(self, uid, EventType.Normal, current is null ? "Created" : rotate ? "Rotated" : "Updated",
@@ -92,6 +94,10 @@ public sealed class KatalogReconciler(
         if (wrote) events.Record(self, uid, EventType.Normal, "Reconciled", "all children converged");
         return Requeue(result);
     }
+
+    /// <summary><c>.cross</c> from the other operators' caches (empty when the box declares no cross reads).</summary>
+    private Fluid.Values.FluidValue? Cross(JsonElement cr) =>
+        cross is null || op.Cross.Count == 0 ? null : CrossView.Build(op, cr, cross, time, Random.Shared);
 
     public const string GeneratedAtAnnotation = "orkestra.orkspace.io/generated-at";
 
@@ -130,13 +136,14 @@ public sealed class KatalogReconciler(
         var metadata = cr.GetProperty("metadata");
         var finalizers = StringList(metadata, "finalizers");
         var missing = Finalizers.Where(f => !finalizers.Contains(f)).ToArray();
-        var labeled = Text(cr, "metadata", "labels", ManagedLabel) == "true";
+        var labels = DesiredLabels(cr);
+        var labeled = labels.All(l => Text(cr, "metadata", "labels", l.Key) == l.Value);
         var annotated = Text(cr, "metadata", "annotations", ManagedByAnnotation) == katalogName;
         if (missing.Length == 0 && labeled && annotated) return;
 
         var patch = new JsonObject { ["resourceVersion"] = Text(cr, "metadata", "resourceVersion") };
         if (missing.Length > 0) patch["finalizers"] = new JsonArray(finalizers.Concat(missing).Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
-        if (!labeled) patch["labels"] = new JsonObject { [ManagedLabel] = "true" };
+        if (!labeled) patch["labels"] = new JsonObject(labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)JsonValue.Create(l.Value))));
         if (!annotated)
         {
             patch["annotations"] = new JsonObject
@@ -148,13 +155,23 @@ public sealed class KatalogReconciler(
         await writer.PatchAsync(self, new JsonObject { ["metadata"] = patch }, cancellation).ConfigureAwait(false);
     }
 
+    /// <summary>The managed label plus the box's <c>labels</c> (templates rendered against the CR).</summary>
+    private List<KeyValuePair<string, string>> DesiredLabels(JsonElement cr)
+    {
+        var labels = new List<KeyValuePair<string, string>> { new(ManagedLabel, "true") };
+        if (op.Labels.Count == 0) return labels;
+        var scope = new Orkestra.Templating.RenderScope(TemplateData.ForObject(cr), time);
+        foreach (var label in op.Labels) labels.Add(new(label.Name, label.Value.Render(scope)));
+        return labels;
+    }
+
     /// <summary>Deletion: onDelete's objects and cluster-scoped children go, then our finalizers are released.</summary>
     private async ValueTask FinalizeAsync(JsonElement cr, ObjectRef self, string? uid, IReadOnlyList<JsonElement> observed, CancellationToken cancellation)
     {
         var finalizers = StringList(cr.GetProperty("metadata"), "finalizers");
         if (!Finalizers.Any(finalizers.Contains)) return;
 
-        var cleanup = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Delete, Time = time });
+        var cleanup = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Delete, Time = time, Cross = Cross(cr) });
         if (cleanup.Errors.Count > 0)
         {
             var message = string.Join("; ", cleanup.Errors.Select(e => e.ToString()));
@@ -169,7 +186,8 @@ public sealed class KatalogReconciler(
             await writer.DeleteAsync(target, cancellation).ConfigureAwait(false);
             events.Record(self, uid, EventType.Normal, "Deleted", $"deleted {target}");
         }
-        var remaining = finalizers.Where(f => !Finalizers.Contains(f)).Select(f => (JsonNode?)JsonValue.Create(f)).ToArray();
+        // removeFinalizers (a testing aid) strips every finalizer, not only ours.
+        var remaining = op.Crd.RemoveFinalizers ? [] : finalizers.Where(f => !Finalizers.Contains(f)).Select(f => (JsonNode?)JsonValue.Create(f)).ToArray();
         await writer.PatchAsync(self, new JsonObject
         {
             ["metadata"] = new JsonObject

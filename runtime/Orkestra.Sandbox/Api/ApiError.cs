@@ -64,6 +64,14 @@ internal sealed class ApiError : Exception
 
     public static ApiError Invalid(ResourceType type, string name, params Cause[] causes) => Invalid(type.Kind, type.Group, name, causes);
 
+    /// <summary>409 for a server-side apply that would change fields other managers own; details carry only the causes (kube's NewApplyConflict).</summary>
+    public static ApiError ApplyConflict(string message, IEnumerable<(string Message, string Field)> conflicts)
+    {
+        var causes = new JsonArray();
+        foreach (var (text, field) in conflicts) causes.Push(new JsonObject { ["reason"] = "FieldManagerConflict", ["message"] = text, ["field"] = field });
+        return new ApiError(409, "Conflict", message, new JsonObject { ["causes"] = causes });
+    }
+
     public static ApiError BadRequest(string message) => new(400, "BadRequest", message);
 
     public static ApiError MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);

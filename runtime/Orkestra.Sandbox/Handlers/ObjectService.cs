@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Apply;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Storage;
@@ -55,12 +56,12 @@ internal sealed class ObjectService
         if (type.HasStatus) obj.Remove("status");
         metadata.Remove("deletionTimestamp");
         metadata.Remove("deletionGracePeriodSeconds");
-        metadata.Remove("managedFields");
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = Json.Time(_time.GetUtcNow());
         if (type.TracksGeneration) metadata["generation"] = 1;
         else metadata.Remove("generation");
         _defaults.OnCreate(type, obj);
+        if (!options.IsApply) TrackUpdate(type, null, obj, options);
         return _store.Write(tx => CommitCreate(tx, type, obj, options, generateName));
     }
 
@@ -205,6 +206,7 @@ internal sealed class ObjectService
             // /finalize (namespaces): only spec.finalizers comes from the request.
             result = current.Clone();
             Json.Obj(result, "spec")["finalizers"] = Json.Path(desired, "spec.finalizers")?.DeepClone() ?? new JsonArray();
+            TrackUpdate(type, old, result, options);
         }
         else if (options.Subresource == Subresource.Status)
         {
@@ -212,7 +214,9 @@ internal sealed class ObjectService
             result = current.Clone();
             if (desired["status"] is { } status) result["status"] = status.DeepClone();
             else result.Remove("status");
-            if (metadata["managedFields"] is { } mf) ((JsonObject)result["metadata"]!)["managedFields"] = mf.DeepClone();
+            if (!options.IsApply) TrackUpdate(type, old, result, options);
+            else if (metadata["managedFields"] is { } mf) ((JsonObject)result["metadata"]!)["managedFields"] = mf.DeepClone();
+            else ((JsonObject)result["metadata"]!).Remove("managedFields");
         }
         else
         {
@@ -243,6 +247,7 @@ internal sealed class ObjectService
             _defaults.OnUpdate(type, result, old);
             if (type.TracksGeneration && SpecChanged(type, old, result))
                 metadata["generation"] = (Json.Long(oldMeta, "generation") ?? 0) + 1;
+            if (!options.IsApply) TrackUpdate(type, old, result, options);
         }
         ((JsonObject)result["metadata"]!)["resourceVersion"] = current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return result;
@@ -250,7 +255,8 @@ internal sealed class ObjectService
 
     StoredObject CommitUpdate(ObjectStore.WriteScope tx, ResourceType type, StoredObject current, JsonObject result, WriteOptions options)
     {
-        if (SameIgnoringManagedFields(current.Object, result)) return current;
+        // Managed fields count: a change of ownership alone (a second applier sharing a value) is a write.
+        if (Json.DeepEquals(current.Object, result)) return current;
         var metadata = (JsonObject)result["metadata"]!;
         if (metadata["deletionTimestamp"] is not null && Finalizers(metadata).Count == 0 && (Json.Long(metadata, "deletionGracePeriodSeconds") ?? 0) == 0
             && !HasNamespaceFinalizers(type, result))
@@ -294,21 +300,32 @@ internal sealed class ObjectService
         return false;
     }
 
-    static bool SameIgnoringManagedFields(JsonObject stored, JsonObject candidate)
+    // ---------------------------------------------------------------- field ownership
+
+    /// <summary>What server-side apply and ownership tracking need to know about a write to <paramref name="type"/>.</summary>
+    public FieldManagerContext FieldContext(ResourceType type, Subresource subresource) => new()
     {
-        foreach (var key in stored.Select(p => p.Key).Concat(candidate.Select(p => p.Key)).Distinct())
+        Shape = type.Shape,
+        ApiVersion = type.GroupVersion,
+        Scope = subresource == Subresource.Status ? FieldScope.StatusOnly : type.HasStatus && subresource == Subresource.None ? FieldScope.AllButStatus : FieldScope.Whole,
+        Subresource = subresource switch { Subresource.Status => "status", Subresource.Scale => "scale", Subresource.Finalize => "finalize", _ => "" },
+        Now = _time.GetUtcNow(),
+    };
+
+    /// <summary>
+    /// Records what a non-apply write changed in <paramref name="result"/>'s managedFields. Like kube's UpdateNoErrors, an
+    /// object that does not fit its shape is still written, without managed fields.
+    /// </summary>
+    void TrackUpdate(ResourceType type, JsonObject? old, JsonObject result, WriteOptions options)
+    {
+        try
         {
-            if (key == "metadata") continue;
-            if (!Json.DeepEquals(stored[key], candidate[key])) return false;
+            FieldManager.Update(old, result, options.FieldManager, FieldContext(type, options.Subresource));
         }
-        var a = (JsonObject)stored["metadata"]!;
-        var b = (JsonObject)candidate["metadata"]!;
-        foreach (var key in a.Select(p => p.Key).Concat(b.Select(p => p.Key)).Distinct())
+        catch (InvalidStructureException)
         {
-            if (key == "managedFields") continue;
-            if (!Json.DeepEquals(a[key], b[key])) return false;
+            (result["metadata"] as JsonObject)?.Remove("managedFields");
         }
-        return true;
     }
 
     // ---------------------------------------------------------------- delete
@@ -375,7 +392,7 @@ internal sealed class ObjectService
                 metadata["deletionTimestamp"] = Json.Time(deadline);
                 metadata["deletionGracePeriodSeconds"] = grace;
             }
-            if (SameIgnoringManagedFields(current.Object, updated) || options.DryRun) return (current, false);
+            if (Json.DeepEquals(current.Object, updated) || options.DryRun) return (current, false);
             var stored = tx.Put(type.StorageKey, updated);
             if (type.Resource == "customresourcedefinitions") OnCrdWritten?.Invoke(tx, current, stored);
             return (stored, false);

@@ -19,6 +19,8 @@ internal sealed class WriteOptions
     public bool CreateIfAbsent { get; init; }
     /// <summary>managedFields operation recorded for this write.</summary>
     public string Operation { get; init; } = "Update";
+    /// <summary>A server-side apply: the patch already computed the managed fields.</summary>
+    public bool IsApply => Operation == "Apply";
     /// <summary>Warning headers collected during the call (<c>299 - "text"</c>).</summary>
     public List<string> Warnings { get; } = new();
 

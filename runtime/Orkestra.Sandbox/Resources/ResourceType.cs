@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Shapes;
 
 namespace Orkestra.Sandbox.Resources;
 
@@ -43,6 +44,11 @@ internal sealed class ResourceType
     public string StorageKey => GroupResource;
     public string ListKind => Custom?.ListKind ?? Kind + "List";
     public bool IsCustom => Custom is not null;
+
+    Shape? _shape;
+
+    /// <summary>List/map markers for server-side apply and strategic merge patch (built-in table or the CRD version's schema); computed once.</summary>
+    public Shape Shape => _shape ??= Custom is null ? BuiltInShapes.For(Group, Kind) : BuiltInShapes.ForCustomResource(Custom.OpenApiSchema);
 
     public static readonly string[] AllVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 }

@@ -12,7 +12,8 @@ public class ControllerLogTests
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => true;
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Add((logLevel, eventId, formatter(state, exception), state as IReadOnlyList<KeyValuePair<string, object?>> ?? []));
+            Entries.Add((logLevel, eventId, formatter(state, exception), // Copied at once: generated log states may be pooled and reused after Log returns.
+            (state as IReadOnlyList<KeyValuePair<string, object?>>)?.ToArray() ?? []));
     }
 
     [Test]

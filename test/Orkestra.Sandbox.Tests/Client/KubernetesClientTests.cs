@@ -112,4 +112,32 @@ public sealed class KubernetesClientTests
         error.Status.Code.ShouldBe(410);
         error.Status.Reason.ShouldBe("Expired");
     }
+
+    [Test]
+    public async Task Server_side_apply_creates_updates_and_reports_conflicts_to_the_typed_client()
+    {
+        // No simulator: nothing but our requests may change the resource version.
+        await using var sb = await TestSandbox.StartAsync(new SandboxOptions { Simulation = new SimulationOptions { Enabled = false } });
+        using var client = Client(sb);
+        static V1Patch Apply(int replicas) => new(
+            """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api"},"spec":{"replicas":""" + replicas +
+            ""","selector":{"matchLabels":{"app":"api"}},"template":{"metadata":{"labels":{"app":"api"}},"spec":{"containers":[{"name":"api","image":"nginx"}]}}}}""",
+            V1Patch.PatchType.ApplyPatch);
+        var created = await client.AppsV1.PatchNamespacedDeploymentAsync(Apply(2), "api", "default", fieldManager: "orkestra", force: true).WaitAsync(TestSandbox.Timeout);
+        created.Spec.Replicas.ShouldBe(2);
+        var entry = created.Metadata.ManagedFields.ShouldHaveSingleItem();
+        (entry.Manager, entry.Operation, entry.ApiVersion, entry.FieldsType).ShouldBe(("orkestra", "Apply", "apps/v1", "FieldsV1"));
+        var rv = created.Metadata.ResourceVersion;
+
+        var same = await client.AppsV1.PatchNamespacedDeploymentAsync(Apply(2), "api", "default", fieldManager: "orkestra", force: true).WaitAsync(TestSandbox.Timeout);
+        same.Metadata.ResourceVersion.ShouldBe(rv);
+
+        var conflict = await Should.ThrowAsync<HttpOperationException>(() =>
+            client.AppsV1.PatchNamespacedDeploymentAsync(Apply(4), "api", "default", fieldManager: "hpa", force: false).WaitAsync(TestSandbox.Timeout));
+        ((int)conflict.Response.StatusCode).ShouldBe(409);
+        conflict.Response.Content.ShouldContain("Apply failed with 1 conflict: conflict with \\\"orkestra\\\": .spec.replicas");
+        var forced = await client.AppsV1.PatchNamespacedDeploymentAsync(Apply(4), "api", "default", fieldManager: "hpa", force: true).WaitAsync(TestSandbox.Timeout);
+        forced.Spec.Replicas.ShouldBe(4);
+        forced.Metadata.ManagedFields.Select(m => m.Manager).Order().ShouldBe(["hpa", "orkestra"]);
+    }
 }

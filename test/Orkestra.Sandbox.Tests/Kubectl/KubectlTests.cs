@@ -18,23 +18,7 @@ public sealed class KubectlTests
           color: blue
         """;
 
-    const string Deployment = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: web
-        spec:
-          replicas: 2
-          selector:
-            matchLabels: {app: web}
-          template:
-            metadata:
-              labels: {app: web}
-            spec:
-              containers:
-              - name: web
-                image: nginx:1.27
-        """;
+    const string Deployment = Manifests.Deployment;
 
     const string WidgetCrd = """
         apiVersion: apiextensions.k8s.io/v1

@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Diagnostics;
+using Orkestra.Kube.Connection;
+using Orkestra.Runtime.Cluster;
+using Orkestra.Runtime.Hosting;
+using Orkestra.Runtime.Leadership;
+using Orkestra.Runtime.Observability;
+using Orkestra.Sandbox;
+using Prometheus;
+
+namespace Orkestra.Host.Commands;
+
+/// <summary>
+/// <c>ork run</c>: load, compile and check every Katalog (refusing to start on any error), connect, and host one
+/// operator per CRD until SIGINT/SIGTERM (<see cref="OperatorHost"/>). With <c>--sandbox</c> the embedded API server
+/// runs in the same process and its kubeconfig is written to <c>.ork/sandbox.kubeconfig</c>.
+/// </summary>
+internal static class RunCommand
+{
+    public const string Summary = "run one operator per CRD of the Katalogs until Ctrl+C (add --sandbox to try it without a cluster)";
+
+    private const string Help = """
+        Usage: ork run -k KATALOG [-k KATALOG…] [options]
+
+        Loads, compiles and checks every Katalog (any error stops the start), then runs a complete operator for
+        each CRD — informer, work queue, workers, reconciler, status, events, metrics — until SIGINT or SIGTERM.
+
+        Options:
+          -k, -f, --katalog FILE       a Katalog file (repeatable; katalog.yaml when omitted)
+          --kubeconfig PATH            kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, then in-cluster)
+          --context NAME               kubeconfig context (default: its current-context)
+          --namespace NS               watch CRs of namespaced CRDs only in NS (default: all namespaces)
+          --port N                     HTTP port for /healthz /readyz /metrics /katalog (default $ORK_PORT or 8080; 0 = any)
+          --bind ADDRESS               HTTP listen address (default 0.0.0.0)
+          --leader-elect=true|false    campaign for a Lease before reconciling (default true)
+          --lease-name NAME            the Lease (default: derived from the Katalog names)
+          --lease-namespace NS         the Lease's namespace (default: the kubeconfig context's namespace)
+          --apply auto|always|never    apply crdFile, setup and crFiles first (auto: only outside a cluster)
+          --kube-api-qps N             client-side request rate to the API server (default 100)
+          --kube-api-burst N           requests allowed in a burst above it (default 200)
+          --log-format text|json       (default text)
+          --log-level LEVEL            trace|debug|info|warn|error (default $LOG_LEVEL or info)
+          --sandbox                    start the embedded API server in this process and run against it
+          --sandbox-port N             its port on 127.0.0.1 (default 0: any free port)
+
+        Environment: DEFAULT_WORKERS (3), DEFAULT_RESYNC (15s), FAILURE_THRESHOLD (5), LEASE_DURATION (15, seconds).
+        Exit codes: 0 after a clean stop, 1 when a Katalog or manifest is invalid or the cluster is unreachable, 2 usage.
+        """;
+
+    private static readonly string[][] ValueFlags =
+    [
+        ["--katalog", "-k", "-f", "--file"], ["--kubeconfig"], ["--context"], ["--namespace", "-n"], ["--port"], ["--bind"],
+        ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"],
+        ["--log-format"], ["--log-level"], ["--sandbox-port"],
+    ];
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, Environment.GetEnvironmentVariable, null);
+
+    /// <summary>Testable entry: <paramref name="stop"/> replaces SIGINT/SIGTERM when given; <paramref name="env"/> replaces the environment.</summary>
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> env, CancellationToken? stop)
+    {
+        if (args is ["-h" or "--help"]) { stdout.WriteLine(Help); return 0; }
+        var line = CommandLine.Parse(args, ValueFlags, ["--sandbox"]);
+        if (line.Error is not null || line.Positional.Count > 0)
+            return Usage(stderr, line.Error ?? $"unexpected argument {line.Positional[0]}");
+
+        if (!TryOptions(line, env, out var settings, out var error)) return Usage(stderr, error!);
+
+        var files = line.All("--katalog").Count > 0 ? line.All("--katalog") : ["katalog.yaml"];
+        var compiled = KatalogCompiler.CompileFiles(files);
+        var problems = compiled.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Concat(compiled.Katalogs.SelectMany(RuntimeSupport.Check)).ToArray();
+        if (problems.Length > 0)
+        {
+            foreach (var d in problems) stderr.WriteLine(d.ToString());
+            stderr.WriteLine($"ork run: {problems.Length} error{(problems.Length == 1 ? "" : "s")}; nothing was started");
+            return 1;
+        }
+
+        using var signals = new CancellationTokenSource();
+        using var sigint = stop is null ? PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop) : null;
+        using var sigterm = stop is null ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop) : null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(signals.Token, stop ?? CancellationToken.None);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            signals.Cancel();
+        }
+        return RunAsync(compiled.Katalogs, settings, stdout, stderr, linked.Token).GetAwaiter().GetResult();
+    }
+
+    private sealed record Settings(RuntimeOptions Runtime, string? Kubeconfig, string? Context, double Qps, int Burst, bool Sandbox, int SandboxPort,
+        LogFormat Format, LogLevel Level);
+
+    private static async Task<int> RunAsync(IReadOnlyList<CompiledKatalog> katalogs, Settings settings, TextWriter stdout, TextWriter stderr,
+        CancellationToken stopping)
+    {
+        using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(settings.Level).AddProvider(new LineLoggerProvider(stdout, settings.Format, settings.Level)));
+        SandboxServer? sandbox = null;
+        var kubeconfig = settings.Kubeconfig;
+        try
+        {
+            if (settings.Sandbox)
+            {
+                try
+                {
+                    sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = settings.SandboxPort }, stopping).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    stderr.WriteLine($"ork run: cannot start the sandbox on 127.0.0.1:{settings.SandboxPort}: {e.Message}");
+                    return 1;
+                }
+                kubeconfig = Path.GetFullPath(Path.Combine(".ork", "sandbox.kubeconfig"));
+                Directory.CreateDirectory(Path.GetDirectoryName(kubeconfig)!);
+                sandbox.WriteKubeconfig(kubeconfig);
+                stdout.WriteLine($"sandbox API server at {sandbox.BaseUrl} — in another terminal: export KUBECONFIG={kubeconfig}");
+                stdout.Flush();
+            }
+            var metrics = new RuntimeMetrics(new CollectorRegistry());
+            metrics.IncludeProcessMetrics();
+            KubeConnection connection;
+            try
+            {
+                connection = KubeConnection.Create(new KubeConnectionOptions
+                {
+                    KubeconfigPath = kubeconfig,
+                    Context = settings.Context,
+                    Qps = settings.Qps,
+                    Burst = settings.Burst,
+                    UserAgent = $"ork/{Cli.Version}",
+                    Metrics = new KubeMetricsBridge(metrics),
+                });
+            }
+            catch (KubeConnectionException e)
+            {
+                stderr.WriteLine($"ork run: {e.Message}");
+                return 1;
+            }
+            using (connection)
+            {
+                var options = settings.Runtime with { Logs = logs };
+                if (settings.Sandbox && options.Apply == ApplyMode.Auto) options = options with { Apply = ApplyMode.Always };
+                var host = new OperatorHost(katalogs, connection, options, metrics);
+                try
+                {
+                    return await host.RunAsync(stopping).ConfigureAwait(false);
+                }
+                catch (IOException e) when (!stopping.IsCancellationRequested)
+                {
+                    stderr.WriteLine($"ork run: cannot listen on port {options.Port}: {e.Message}");
+                    return 1;
+                }
+            }
+        }
+        finally
+        {
+            if (sandbox is not null) await sandbox.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static bool TryOptions(CommandLine line, Func<string, string?> env, out Settings settings, out string? error)
+    {
+        settings = null!;
+        error = null;
+        var defaults = RuntimeDefaults.FromEnvironment(env, out var envErrors);
+        if (envErrors.Count > 0) { error = envErrors[0]; return false; }
+
+        var portText = line.One("--port") ?? env("ORK_PORT") ?? "8080";
+        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        { error = $"--port must be a number from 0 to 65535, got '{portText}'"; return false; }
+        var sandboxPortText = line.One("--sandbox-port") ?? "0";
+        if (!int.TryParse(sandboxPortText, NumberStyles.None, CultureInfo.InvariantCulture, out var sandboxPort) || sandboxPort > 65535)
+        { error = $"--sandbox-port must be a number from 0 to 65535, got '{sandboxPortText}'"; return false; }
+        if (line.One("--sandbox-port") is not null && !line.Has("--sandbox")) { error = "--sandbox-port needs --sandbox"; return false; }
+        if (line.Has("--sandbox") && line.One("--kubeconfig") is not null) { error = "--sandbox and --kubeconfig exclude each other"; return false; }
+
+        var bind = IPAddress.Any;
+        if (line.One("--bind") is { } bindText && !IPAddress.TryParse(bindText, out bind!)) { error = $"--bind must be an IP address, got '{bindText}'"; return false; }
+
+        var elect = line.One("--leader-elect") ?? "true";
+        if (elect is not ("true" or "false")) { error = $"--leader-elect must be true or false, got '{elect}'"; return false; }
+
+        var applyText = line.One("--apply") ?? "auto";
+        ApplyMode apply;
+        switch (applyText)
+        {
+            case "auto": apply = ApplyMode.Auto; break;
+            case "always": apply = ApplyMode.Always; break;
+            case "never": apply = ApplyMode.Never; break;
+            default: error = $"--apply must be auto, always or never, got '{applyText}'"; return false;
+        }
+
+        var qpsText = line.One("--kube-api-qps") ?? "100";
+        if (!double.TryParse(qpsText, NumberStyles.Float, CultureInfo.InvariantCulture, out var qps) || qps < 0)
+        { error = $"--kube-api-qps must be a non-negative number, got '{qpsText}'"; return false; }
+        var burstText = line.One("--kube-api-burst") ?? "200";
+        if (!int.TryParse(burstText, NumberStyles.None, CultureInfo.InvariantCulture, out var burst) || burst < 1)
+        { error = $"--kube-api-burst must be a positive whole number, got '{burstText}'"; return false; }
+
+        var formatText = line.One("--log-format") ?? "text";
+        if (formatText is not ("text" or "json")) { error = $"--log-format must be text or json, got '{formatText}'"; return false; }
+        var levelText = line.One("--log-level") ?? env("LOG_LEVEL") ?? "info";
+        if (!LineLoggerProvider.TryParseLevel(levelText, out var level)) { error = $"--log-level must be trace, debug, info, warn or error, got '{levelText}'"; return false; }
+
+        LeaderElectionOptions? election = null;
+        if (elect == "true")
+        {
+            var lease = TimeSpan.FromSeconds(15);
+            if (env("LEASE_DURATION") is { Length: > 0 } seconds)
+            {
+                if (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) || s < 3)
+                { error = $"LEASE_DURATION must be a whole number of seconds (at least 3), got '{seconds}'"; return false; }
+                lease = TimeSpan.FromSeconds(s);
+            }
+            // client-go's proportions 15/10/2 scale with the lease duration.
+            // client-go's identity shape: host name and a unique suffix, so two processes on one host differ.
+            election = new LeaderElectionOptions($"{Environment.MachineName}_{Guid.NewGuid():N}")
+            {
+                LeaseDuration = lease,
+                RenewDeadline = lease * 2 / 3,
+                RetryPeriod = lease * 2 / 15,
+            };
+        }
+
+        settings = new Settings(new RuntimeOptions
+        {
+            Port = port,
+            BindAddress = bind,
+            Apply = apply,
+            WatchNamespace = line.One("--namespace"),
+            LeaderElection = election,
+            LeaseName = line.One("--lease-name"),
+            LeaseNamespace = line.One("--lease-namespace"),
+            Defaults = defaults,
+        }, line.One("--kubeconfig"), line.One("--context"), qps, burst, line.Has("--sandbox"), sandboxPort,
+            formatText == "json" ? LogFormat.Json : LogFormat.Text, level);
+        return true;
+    }
+
+    private static int Usage(TextWriter stderr, string error)
+    {
+        stderr.WriteLine($"ork run: {error}");
+        stderr.WriteLine(Help);
+        return 2;
+    }
+}

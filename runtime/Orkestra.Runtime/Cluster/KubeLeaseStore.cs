@@ -1,0 +1,72 @@
+using Orkestra.Kube;
+using Orkestra.Kube.Client;
+using Orkestra.Runtime.Leadership;
+
+namespace Orkestra.Runtime.Cluster;
+
+/// <summary>
+/// <see cref="ILeaseStore"/> on one <c>coordination.k8s.io/v1</c> Lease: GET, POST to create, PUT with the
+/// observed resourceVersion to update. A 409 (stale version) or AlreadyExists becomes
+/// <see cref="LeaseConflictException"/>. Thread-safe.
+/// </summary>
+internal sealed class KubeLeaseStore(IKubeClient client, string @namespace, string name) : ILeaseStore
+{
+    private static readonly GroupVersionResource Leases = new("coordination.k8s.io", "v1", "leases");
+
+    public string Namespace => @namespace;
+
+    public string Name => name;
+
+    public async ValueTask<LeaseRecord?> GetAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            return LeaseJson.FromLease(await client.GetAsync(Leases, @namespace, name, cancellation).ConfigureAwait(false));
+        }
+        catch (KubeApiException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask<LeaseRecord> CreateAsync(LeaseRecord record, CancellationToken cancellation)
+    {
+        try
+        {
+            return LeaseJson.FromLease(await client.CreateAsync(Leases, @namespace, LeaseJson.ToLease(@namespace, name, record with { ResourceVersion = null }),
+                null, cancellation).ConfigureAwait(false));
+        }
+        catch (KubeApiException e) when (e.IsAlreadyExists || e.IsConflict)
+        {
+            throw new LeaseConflictException(e.ServerMessage);
+        }
+    }
+
+    public async ValueTask<LeaseRecord> UpdateAsync(LeaseRecord record, CancellationToken cancellation)
+    {
+        try
+        {
+            return LeaseJson.FromLease(await client.UpdateAsync(Leases, @namespace, name, LeaseJson.ToLease(@namespace, name, record),
+                null, cancellation).ConfigureAwait(false));
+        }
+        catch (KubeApiException e) when (e.IsConflict)
+        {
+            throw new LeaseConflictException(e.ServerMessage);
+        }
+    }
+
+    /// <summary>Deletes the lease if <paramref name="identity"/> still holds it or nobody does (graceful exit leaves no residue).</summary>
+    public async ValueTask DeleteIfOursAsync(string identity, CancellationToken cancellation)
+    {
+        var lease = await GetAsync(cancellation).ConfigureAwait(false);
+        if (lease is null || (lease.HolderIdentity is { Length: > 0 } holder && holder != identity)) return;
+        try
+        {
+            await client.DeleteAsync(Leases, @namespace, name, new DeleteOptions { PreconditionResourceVersion = lease.ResourceVersion }, cancellation)
+                .ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.IsNotFound || e.IsConflict)
+        {
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Orkestra.Katalog.Children;
+using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Rendering;
+using Orkestra.Kube;
+using Orkestra.Kube.Client;
+using Orkestra.Kube.Informers;
+using Orkestra.Runtime.Cluster;
+using Orkestra.Runtime.Controllers;
+using Orkestra.Runtime.Observability;
+using Orkestra.Runtime.Queues;
+using Orkestra.Runtime.Reconciliation;
+
+namespace Orkestra.Runtime.Hosting;
+
+/// <summary>What every operator of one process shares: the API, the informer factory, metrics, events, clock.</summary>
+internal sealed record OperatorServices(
+    SharedInformerFactory Informers,
+    IRestMapper Mapper,
+    IObjectWriter Writer,
+    IEventRecorder Events,
+    RuntimeMetrics Metrics,
+    ILoggerFactory Logs,
+    TimeProvider Time,
+    RuntimeDefaults Defaults,
+    ICrossSource Cross,
+    string? WatchNamespace);
+
+/// <summary>
+/// One CRD's complete operator: its own informer on the CRs, subscriptions to the shared child informers, its own
+/// lock-free work queue, worker pool (<see cref="Controller"/>), reconciler, resync ticker and metrics. Nothing here
+/// is shared with another CRD's operator except the read-only child caches, so one CRD's failure stays its own.
+///
+/// Lifecycle: <see cref="StartAsync"/> resolves the CRD (retrying in the background while it is not served),
+/// starts the informers and completes <see cref="Synced"/>; <see cref="RunWorkersAsync"/> runs the workers and the
+/// resync ticker while this process leads; <see cref="Dispose"/> shuts the queue down.
+/// Concurrency: informer callbacks arrive on each informer's dispatch task and only add keys to the queue;
+/// <see cref="_waiting"/> and <see cref="_customResources"/> are written by the start task and read anywhere (volatile).
+/// </summary>
+internal sealed class CrdOperator : IDisposable
+{
+    private readonly OperatorServices _services;
+    private readonly ILogger _log;
+    private readonly WorkQueue<ObjectKey> _queue;
+    private readonly OperatorMetrics _metrics;
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Action<JsonElement>> _dependents = [];   // filled before start, read-only afterwards
+    private volatile string? _waiting = "starting";
+    private volatile IInformer? _customResources;
+    private volatile Controller? _controller;
+
+    public CrdOperator(CompiledOperator op, string katalogName, OperatorServices services)
+    {
+        Op = op;
+        KatalogName = katalogName;
+        _services = services;
+        _log = services.Logs.CreateLogger("orkestra." + op.Name);
+        _metrics = services.Metrics.ForOperator(op.Name);
+        _queue = new WorkQueue<ObjectKey>(RuntimeDefaults.QueueCapacity(op), RuntimeDefaults.RetryFor(op), services.Time, _metrics);
+        Options = services.Defaults.ControllerFor(op);
+    }
+
+    public CompiledOperator Op { get; }
+
+    public string KatalogName { get; }
+
+    public ControllerOptions Options { get; }
+
+    public string Name => Op.Name;
+
+    /// <summary>Completes once the CR and child caches hold their first lists.</summary>
+    public Task Synced => _synced.Task;
+
+    /// <summary>Why the operator is not running yet (CRD not served, dependency not started), or null.</summary>
+    public string? Waiting => _waiting;
+
+    public IObjectCache? Cache => _customResources?.Cache;
+
+    public int QueueDepth => _queue.Depth;
+
+    public int ActiveWorkers => _controller?.ActiveWorkers ?? 0;
+
+    public ControllerHealth Health => _controller?.Health ?? new ControllerHealth(ControllerHealthState.Healthy, 0);
+
+    /// <summary>Called with every changed CR of this operator (cross readers re-enqueue their own CRs). Before start only.</summary>
+    public void AddDependent(Action<JsonElement> onChanged) => _dependents.Add(onChanged);
+
+    /// <summary>Enqueues every cached CR of <paramref name="namespace"/> (null: all).</summary>
+    public void EnqueueAll(string? @namespace = null)
+    {
+        if (_customResources is not { } informer) return;
+        foreach (var cr in informer.Cache.List(@namespace)) _queue.Add(KeyOf(cr));
+    }
+
+    public async Task StartAsync(IEnumerable<CrdOperator> dependencies, CancellationToken stopping)
+    {
+        foreach (var dependency in dependencies)
+        {
+            _waiting = $"dependency {dependency.Name} not started";
+            await dependency.Synced.WaitAsync(stopping).ConfigureAwait(false);
+        }
+        var api = Op.ApiTypes;
+        var kind = new GroupVersionKind(api.Group, api.Version, api.Kind);
+        var mapping = await ResolveAsync(kind, $"{api.Kind}.{api.Group}/{api.Version} is not served (is its CRD installed?)", stopping).ConfigureAwait(false);
+        var children = new List<IInformer>();
+        foreach (var childKind in Op.ObservedKinds.Where(k => k.ApiVersion.Length > 0))
+        {
+            var childMapping = await ResolveAsync(GroupVersionKind.From(childKind.ApiVersion, childKind.Kind),
+                $"child kind {childKind.Kind} ({childKind.ApiVersion}) is not served", stopping).ConfigureAwait(false);
+            var informer = _services.Informers.GetInformer(childMapping.Resource, null, ManagedLabels.Managed + "=true");
+            informer.AddLabelIndex(ManagedLabels.Owner);
+            children.Add(informer);
+        }
+        var crs = _services.Informers.GetInformer(new InformerKey(mapping.Resource,
+            mapping.Namespaced ? Op.Crd.Namespace ?? _services.WatchNamespace : null,
+            Selector(Op.Crd.LabelSelector), Selector(Op.Crd.FieldSelector)));
+        _customResources = crs;
+        var reader = new InformerObjectReader(crs, children, api.ApiVersion, api.Kind);
+        var reconciler = new KatalogReconciler(Op, KatalogName, reader, _services.Writer, _services.Events, _services.Time, _services.Cross);
+        _controller = new Controller(Op.Name, reconciler, _queue, Options,
+            new ControllerObservers(_metrics, new ControllerLog(Op.Name, _log)), _services.Time);
+
+        crs.AddEventHandler(new ResourceEventHandler(
+            onAdd: (cr, _) => CustomResourceChanged(cr),
+            onUpdate: (_, cr) => CustomResourceChanged(cr),
+            onDelete: cr => CustomResourceChanged(cr)));
+        var childHandler = new ResourceEventHandler(onAdd: (c, _) => ChildChanged(c), onUpdate: (_, c) => ChildChanged(c), onDelete: ChildChanged);
+        foreach (var informer in children.Distinct()) informer.AddEventHandler(childHandler);
+        _services.Informers.Start();
+        _waiting = null;
+        await Task.WhenAll(children.Append(crs).Select(i => i.WaitForSyncAsync(stopping))).ConfigureAwait(false);
+        _metrics.ResourceCount(crs.Cache.Count);
+        _synced.TrySetResult();
+    }
+
+    /// <summary>Runs the workers and the resync ticker until <paramref name="leading"/> is cancelled; in-flight
+    /// reconciles get <paramref name="drain"/> to finish.</summary>
+    public async Task RunWorkersAsync(CancellationToken leading, TimeSpan drain)
+    {
+        await _synced.Task.WaitAsync(leading).ConfigureAwait(false);
+        EnqueueAll();   // a new leader starts from the whole cache, not only from events it saw
+        var resync = ResyncAsync(leading);
+        await _controller!.RunAsync(leading, drain).ConfigureAwait(false);
+        await resync.ConfigureAwait(false);
+    }
+
+    private async Task ResyncAsync(CancellationToken leading)
+    {
+        var period = _services.Defaults.ResyncFor(Op);
+        if (period <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(period, _services.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(leading).ConfigureAwait(false)) EnqueueAll();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task<ResourceMapping> ResolveAsync(GroupVersionKind kind, string waiting, CancellationToken stopping)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                return await _services.Mapper.MapAsync(kind, stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is KubeApiException or HttpRequestException && !stopping.IsCancellationRequested)
+            {
+                if (_waiting != waiting) Log.OperatorWaiting(_log, Op.Name, waiting + (e is KubeApiException { IsNotFound: true } ? "" : ": " + e.Message));
+                _waiting = waiting;
+            }
+            await Task.Delay(delay, _services.Time, stopping).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+    }
+
+    private void CustomResourceChanged(JsonElement cr)
+    {
+        _queue.Add(KeyOf(cr));
+        if (_customResources is { } informer) _metrics.ResourceCount(informer.Cache.Count);
+        foreach (var dependent in _dependents) dependent(cr);
+    }
+
+    /// <summary>A child changed: enqueue the CR(s) of this operator that own it (owner label, narrowed by owner references).</summary>
+    private void ChildChanged(JsonElement child)
+    {
+        if (ObjectMeta.Label(child, ManagedLabels.Owner) is not { } owner || _customResources is not { } informer) return;
+        var ns = ObjectMeta.Namespace(child);
+        if (OwnerReferences.Of(child) is { } refs)
+        {
+            foreach (var r in refs)
+            {
+                if (r.Kind == Op.ApiTypes.Kind && r.ApiVersion == Op.ApiTypes.ApiVersion) _queue.Add(new ObjectKey(ns, r.Name));
+            }
+            return;
+        }
+        // Tracked by label only (cluster-scoped children, or children in another namespace): every CR of that name.
+        if (ns is not null && informer.Cache.TryGet(ns, owner, out _)) { _queue.Add(new ObjectKey(ns, owner)); return; }
+        foreach (var cr in informer.Cache.List())
+        {
+            if (ObjectMeta.Name(cr) == owner) _queue.Add(KeyOf(cr));
+        }
+    }
+
+    private static ObjectKey KeyOf(JsonElement obj) => new(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj)!);
+
+    private static string? Selector(IReadOnlyDictionary<string, string> pairs) =>
+        pairs.Count == 0 ? null : string.Join(",", pairs.Select(p => $"{p.Key}={p.Value}"));
+
+    public void Dispose() => _queue.ShutDown();
+}

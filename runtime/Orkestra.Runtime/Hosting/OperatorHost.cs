@@ -1,0 +1,266 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Rendering;
+using Orkestra.Kube.Client;
+using Orkestra.Kube.Connection;
+using Orkestra.Kube.Informers;
+using Orkestra.Runtime.Cluster;
+using Orkestra.Runtime.Leadership;
+using Orkestra.Runtime.Observability;
+using Prometheus;
+
+namespace Orkestra.Runtime.Hosting;
+
+/// <summary>
+/// The process behind <c>ork run</c>: one <see cref="CrdOperator"/> per enabled CRD of the compiled Katalogs, over one
+/// connection, one shared informer factory, one event recorder and one HTTP surface.
+/// <see cref="RunAsync"/> does, in order: serve HTTP (probes answer from the first moment); apply crdFile and setup
+/// manifests and wait for the CRDs (per <see cref="ApplyMode"/>); start every operator in <c>dependsOn</c> order, each
+/// retrying in the background while its CRD is not served; apply crFiles once all are synced; reconcile — at once, or
+/// while holding the leader Lease. On cancellation: stop taking work, let in-flight reconciles finish within
+/// <see cref="RuntimeOptions.Drain"/>, release and delete the Lease, flush Events, stop informers and HTTP. What
+/// operators built for users stays; what the runtime created for itself (the Lease) is gone.
+/// </summary>
+public sealed class OperatorHost
+{
+    private readonly IReadOnlyList<CompiledKatalog> _katalogs;
+    private readonly KubeConnection _connection;
+    private readonly RuntimeOptions _options;
+    private readonly ILogger _log;
+
+    /// <param name="metrics">The process's metrics; pass the same instance the connection reports to
+    /// (<see cref="KubeMetricsBridge"/>) so API request counts appear on /metrics.</param>
+    public OperatorHost(IReadOnlyList<CompiledKatalog> katalogs, KubeConnection connection, RuntimeOptions options, RuntimeMetrics? metrics = null)
+    {
+        _katalogs = katalogs;
+        _connection = connection;
+        _options = options;
+        _log = options.Logs.CreateLogger("orkestra.runtime");
+        Metrics = metrics ?? new RuntimeMetrics(new CollectorRegistry());
+    }
+
+    public RuntimeMetrics Metrics { get; }
+
+    public RuntimeState State { get; } = new();
+
+    /// <summary>The bound HTTP address once <see cref="RunAsync"/> has started serving.</summary>
+    public Uri? Address { get; private set; }
+
+    /// <summary>Completes when HTTP is served and the operators are created (before they sync).</summary>
+    public Task Started => _started.Task;
+
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A Lease name from the Katalog names: <c>orkestra-&lt;names&gt;</c>, a valid DNS subdomain of at most 63 characters.</summary>
+    public static string DefaultLeaseName(IEnumerable<string> katalogNames)
+    {
+        var text = new StringBuilder("orkestra");
+        foreach (var name in katalogNames.Order(StringComparer.Ordinal))
+        {
+            text.Append('-');
+            foreach (var c in name.ToLowerInvariant()) text.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
+        }
+        var lease = text.ToString();
+        if (lease.Length > 63) lease = lease[..54] + "-" + ((uint)StableHash(lease)).ToString("x8");
+        return lease.Trim('-');
+    }
+
+    private static int StableHash(string s)
+    {
+        unchecked
+        {
+            var h = (int)2166136261;
+            foreach (var c in s) h = (h ^ c) * 16777619;
+            return h;
+        }
+    }
+
+    /// <summary>Runs until <paramref name="stopping"/> fires, then shuts down gracefully. Returns the exit code:
+    /// 0 after a clean stop, 1 when a manifest to apply could not be loaded.</summary>
+    public async Task<int> RunAsync(CancellationToken stopping)
+    {
+        var time = _options.Time;
+        var bridge = new KubeMetricsBridge(Metrics);
+        var client = _connection.CreateClient();
+        var mapper = _connection.CreateRestMapper();
+        var plan = StartupPlan.For(_katalogs, _options.Apply, _connection.InCluster);
+
+        var diagnostics = new DiagnosticBag();
+        var setup = ManifestApplier.Load(plan.CrdFiles.Concat(plan.SetupFiles), diagnostics);
+        var samples = ManifestApplier.Load(plan.CrFiles, diagnostics);
+        if (diagnostics.HasErrors)
+        {
+            foreach (var d in diagnostics.Sorted()) _log.LogError("{Diagnostic}", d.ToString());
+            return 1;
+        }
+
+        await using var http = await RuntimeHttpServer.StartAsync(_options.BindAddress, _options.Port, State, Metrics, stopping).ConfigureAwait(false);
+        Address = http.Address;
+        Log.Starting(_log, plan.OperatorOrder.Count, _katalogs.Count, _connection.Server.ToString(), _connection.Source, http.Address.ToString());
+
+        var applier = new ManifestApplier(client, mapper, _connection.Namespace, _log, time);
+        if (setup.Count > 0) await applier.ApplyAsync(setup, _options.EstablishTimeout, stopping).ConfigureAwait(false);
+
+        var events = new EventRecorder(new KubeEventSink(client), time);
+        using var eventsStop = new CancellationTokenSource();
+        var eventPump = events.RunAsync(eventsStop.Token);
+        var informerLog = _options.Logs.CreateLogger("orkestra.informers");
+        var informers = new SharedInformerFactory(client, new InformerOptions
+        {
+            Metrics = bridge,
+            TimeProvider = time,
+            OnError = (key, e) => Log.InformerError(informerLog, key.ToString(), e.Message),
+        });
+        var operators = new List<CrdOperator>();
+        try
+        {
+            var cross = new CrossDirectory();
+            var services = new OperatorServices(informers, mapper, new KubeObjectWriter(client, client, mapper), events, Metrics,
+                _options.Logs, time, _options.Defaults, cross, _options.WatchNamespace);
+            var katalogOf = _katalogs.SelectMany(k => k.Operators.Select(o => (o, k.Name))).ToDictionary(p => p.o, p => p.Name);
+            foreach (var op in plan.OperatorOrder) operators.Add(new CrdOperator(op, katalogOf[op], services));
+            cross.Register(operators);
+            State.SetOperators(operators.Select(View).ToArray());
+            State.MarkStarted();
+            _started.TrySetResult();
+
+            var byName = operators.ToDictionary(o => o.Name, StringComparer.Ordinal);
+            var starts = operators.Select(o => StartOperatorAsync(o, o.Op.Crd.DependsOn.Select(d => byName.GetValueOrDefault(d.Target)).OfType<CrdOperator>(), stopping)).ToArray();
+            var applySamples = ApplySamplesAsync(applier, samples, operators, stopping);
+
+            if (_options.LeaderElection is { } election)
+            {
+                var lease = new KubeLeaseStore(client, _options.LeaseNamespace ?? _connection.Namespace,
+                    _options.LeaseName ?? DefaultLeaseName(_katalogs.Select(k => k.Name)));
+                Log.Campaigning(_log, lease.Namespace, lease.Name, election.Identity);
+                var elector = new LeaderElector(lease, election, time, observer: new LeadershipObserver(Metrics, lease.Name, election.Identity, _log));
+                State.Leading = () => elector.IsLeader;
+                await elector.RunAsync(leading => RunWorkersAsync(operators, leading), stopping).ConfigureAwait(false);
+                using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
+                try
+                {
+                    await lease.DeleteIfOursAsync(election.Identity, bound.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is KubeApiException or HttpRequestException or OperationCanceledException)
+                {
+                    _log.LogWarning("could not delete lease {Lease}: {Error}", lease.Name, e.Message);
+                }
+            }
+            else
+            {
+                await RunWorkersAsync(operators, stopping).ConfigureAwait(false);
+            }
+            await Task.WhenAll(starts.Append(applySamples)).ConfigureAwait(false);
+        }
+        finally
+        {
+            await eventsStop.CancelAsync().ConfigureAwait(false);
+            await eventPump.ConfigureAwait(false);
+            await informers.DisposeAsync().ConfigureAwait(false);
+            foreach (var op in operators) op.Dispose();
+        }
+        Log.Stopped(_log);
+        return 0;
+    }
+
+    private async Task RunWorkersAsync(IReadOnlyList<CrdOperator> operators, CancellationToken leading)
+    {
+        await using var onStop = leading.Register(() => Log.ShuttingDown(_log, _options.Drain.TotalSeconds));
+        await Task.WhenAll(operators.Select(async o =>
+        {
+            try
+            {
+                await o.RunWorkersAsync(leading, _options.Drain).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (leading.IsCancellationRequested)
+            {
+            }
+        })).ConfigureAwait(false);
+    }
+
+    private async Task StartOperatorAsync(CrdOperator op, IEnumerable<CrdOperator> dependencies, CancellationToken stopping)
+    {
+        try
+        {
+            await op.StartAsync(dependencies, stopping).ConfigureAwait(false);
+            Log.OperatorSynced(_log, op.Name, op.Op.ApiTypes.Kind, op.Cache?.Count ?? 0, op.Options.Workers);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Log.OperatorFailed(_log, op.Name, e.Message);
+        }
+    }
+
+    private async Task ApplySamplesAsync(ManifestApplier applier, IReadOnlyList<ManifestObject> samples, IReadOnlyList<CrdOperator> operators,
+        CancellationToken stopping)
+    {
+        if (samples.Count == 0) return;
+        try
+        {
+            await Task.WhenAll(operators.Select(o => o.Synced)).WaitAsync(stopping).ConfigureAwait(false);
+            await applier.ApplyAsync(samples, _options.EstablishTimeout, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static OperatorView View(CrdOperator op) => new()
+    {
+        Crd = op.Name,
+        Group = op.Op.ApiTypes.Group,
+        Version = op.Op.ApiTypes.Version,
+        Kind = op.Op.ApiTypes.Kind,
+        Workers = op.Options.Workers,
+        QueueDepth = () => op.QueueDepth,
+        ActiveWorkers = () => op.ActiveWorkers,
+        Health = () => op.Health,
+        Synced = () => op.Synced.IsCompletedSuccessfully,
+        Resources = () => op.Cache?.List() ?? [],
+        Waiting = () => op.Synced.IsCompletedSuccessfully ? null : op.Waiting,
+    };
+
+    /// <summary><see cref="ICrossSource"/> over the operators of this process; dependents re-reconcile when a read CR changes.</summary>
+    private sealed class CrossDirectory : ICrossSource
+    {
+        private Dictionary<string, CrdOperator> _byName = new(StringComparer.Ordinal);   // set once before start
+
+        public void Register(IReadOnlyList<CrdOperator> operators)
+        {
+            _byName = operators.ToDictionary(o => o.Name, StringComparer.Ordinal);
+            foreach (var reader in operators)
+            {
+                foreach (var target in reader.Op.Cross.Select(c => c.Source.Crd).OfType<string>().Distinct())
+                {
+                    if (_byName.TryGetValue(target, out var read))
+                        read.AddDependent(cr => reader.EnqueueAll(Kube.ObjectMeta.Namespace(cr)));
+                }
+            }
+        }
+
+        public IReadOnlyList<JsonElement> List(string crd, string @namespace) =>
+            _byName.TryGetValue(crd, out var op) && op.Op.Crd.CrossAccess && op.Cache is { } cache
+                ? cache.List(@namespace.Length == 0 ? null : @namespace)
+                : [];
+    }
+
+    private sealed class LeadershipObserver(RuntimeMetrics metrics, string lease, string identity, ILogger log) : ILeadershipObserver
+    {
+        public void LeadershipChanged(bool leading)
+        {
+            metrics.Leader.WithLabels(lease).Set(leading ? 1 : 0);
+            Log.Leadership(log, identity, leading ? "became leader" : "stopped leading");
+        }
+
+        public void LeaderObserved(string? holder)
+        {
+            if (holder is { Length: > 0 } && holder != identity) Log.Leadership(log, holder, "is the leader");
+        }
+    }
+}

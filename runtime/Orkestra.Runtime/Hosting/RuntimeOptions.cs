@@ -1,0 +1,42 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orkestra.Kube.Connection;
+using Orkestra.Runtime.Leadership;
+
+namespace Orkestra.Runtime.Hosting;
+
+/// <summary>Everything <c>ork run</c> resolved from its command line and environment. Immutable.</summary>
+public sealed record RuntimeOptions
+{
+    /// <summary>HTTP port for probes, /metrics and /katalog (0 = any free port).</summary>
+    public int Port { get; init; } = 8080;
+
+    public IPAddress BindAddress { get; init; } = IPAddress.Any;
+
+    public ApplyMode Apply { get; init; } = ApplyMode.Auto;
+
+    /// <summary>Watch CRs of namespaced CRDs only in this namespace (null: all namespaces).</summary>
+    public string? WatchNamespace { get; init; }
+
+    /// <summary>Null disables leader election: this process reconciles at once.</summary>
+    public LeaderElectionOptions? LeaderElection { get; init; }
+
+    /// <summary>Lease name; null derives one from the Katalog names (<see cref="OperatorHost.DefaultLeaseName"/>).</summary>
+    public string? LeaseName { get; init; }
+
+    /// <summary>Lease namespace; null uses the connection's namespace.</summary>
+    public string? LeaseNamespace { get; init; }
+
+    /// <summary>How long in-flight reconciles may finish after SIGTERM before they are cancelled.</summary>
+    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to wait for an applied CRD to become Established.</summary>
+    public TimeSpan EstablishTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public RuntimeDefaults Defaults { get; init; } = new();
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public ILoggerFactory Logs { get; init; } = NullLoggerFactory.Instance;
+}

@@ -1,0 +1,115 @@
+using Orkestra.Host.Commands;
+
+namespace Orkestra.Host.Tests.Commands;
+
+/// <summary><c>ork run</c> refuses bad input before it connects to anything (the runtime itself is tested end to end in
+/// Orkestra.Operators.Tests).</summary>
+public sealed class RunCommandTests
+{
+    private static (int Code, string Out, string Err) Run(string[] args, Dictionary<string, string>? env = null)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        using var never = new CancellationTokenSource();
+        var code = RunCommand.Run(args, stdout, stderr, k => env?.GetValueOrDefault(k), never.Token);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string Sample(string name) => RepoPaths.Combine("samples", name, "katalog.yaml");
+
+    /// <summary>Runs <c>ork run</c> on a Katalog written to a temporary file; the path is passed to <paramref name="check"/>.</summary>
+    private static void WithKatalog(string text, Action<string, (int Code, string Out, string Err)> check)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ork-run-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, text);
+        try
+        {
+            check(path, Run(["-k", path, "--kubeconfig", "/nonexistent"]));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [TestCase("--apply", "sometimes", "--apply must be auto, always or never, got 'sometimes'")]
+    [TestCase("--leader-elect", "maybe", "--leader-elect must be true or false, got 'maybe'")]
+    [TestCase("--port", "70000", "--port must be a number from 0 to 65535, got '70000'")]
+    [TestCase("--log-format", "xml", "--log-format must be text or json, got 'xml'")]
+    [TestCase("--log-level", "loud", "--log-level must be trace, debug, info, warn or error, got 'loud'")]
+    [TestCase("--sandbox-port", "1234", "--sandbox-port needs --sandbox")]
+    [TestCase("--kube-api-qps", "-1", "--kube-api-qps must be a non-negative number, got '-1'")]
+    public void Bad_flags_are_usage_errors_that_say_what_is_wrong(string flag, string value, string message)
+    {
+        var (code, _, err) = Run(["-k", Sample("hello-website"), flag, value]);
+        code.ShouldBe(2);
+        err.ShouldStartWith("ork run: " + message);
+    }
+
+    [Test]
+    public void Bad_environment_values_are_usage_errors()
+    {
+        var (code, _, err) = Run(["-k", Sample("hello-website")], new() { ["DEFAULT_WORKERS"] = "0" });
+        code.ShouldBe(2);
+        err.ShouldStartWith("ork run: DEFAULT_WORKERS must be a whole number from 1 to 50, got \"0\"");
+    }
+
+    [Test]
+    public void An_invalid_Katalog_stops_the_start_with_located_errors() => WithKatalog("""
+            apiVersion: orkestra.orkspace.io/v1
+            kind: Katalog
+            metadata: {name: broken}
+            spec:
+              crds:
+                website:
+                  apiTypes: {group: demo.orkestra.io, version: v1, kind: Website, plural: websites}
+                  operatorBox:
+                    onReconcile:
+                      deployments:
+                        - name: "{{ .metadata.name"
+                          image: nginx
+                          replcas: 2
+            """, (path, run) =>
+        {
+            var (code, output, err) = run;
+            code.ShouldBe(1);
+            output.ShouldBeEmpty();
+            err.ShouldContain($"{path}:11:22: error: onReconcile.deployments[0].name: unclosed action in template");
+            err.ShouldContain($"{path}:13:15: error: unknown key 'replcas' in onReconcile.deployments[0]; did you mean 'replicas'?");
+            err.ShouldContain("nothing was started");
+        });
+
+    [Test]
+    public void Declared_features_the_runtime_does_not_run_yet_stop_the_start() => WithKatalog("""
+            apiVersion: orkestra.orkspace.io/v1
+            kind: Katalog
+            metadata: {name: autoscaled}
+            spec:
+              crds:
+                website:
+                  apiTypes: {group: demo.orkestra.io, version: v1, kind: Website, plural: websites}
+                  operatorBox:
+                    autoscale:
+                      interval: 30s
+                      cooldown: 2m
+                      conditions:
+                        when:
+                          - field: metrics.queueDepth
+                            greaterThan: "300"
+                      do: {workers: 12}
+            """, (_, run) =>
+        {
+            run.Code.ShouldBe(1);
+            run.Err.ShouldContain("spec.crds.website.operatorBox.autoscale is not supported by ork run yet");
+        });
+
+    [Test]
+    public void An_unreachable_configuration_is_reported_without_a_stack_trace()
+    {
+        var (code, _, err) = Run(["-k", Sample("hello-website"), "--kubeconfig", "/nonexistent/kubeconfig", "--port", "0"]);
+        code.ShouldBe(1);
+        err.ShouldStartWith("ork run: ");
+        err.ShouldContain("/nonexistent/kubeconfig");
+        err.ShouldNotContain("   at ");
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Orkestra.Operators.Tests.Support;
+
+/// <summary>
+/// A real <c>ork run</c> process (the test output's <c>ork.dll</c> under <c>dotnet</c>), its output collected in memory.
+/// Dispose kills it if it still runs.
+/// </summary>
+internal sealed partial class OrkProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private OrkProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public static OrkProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ork.dll"));
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
+        return new OrkProcess(Process.Start(start)!);
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output) return _output.ToString();
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The HTTP address from the start line (<c>HTTP on http://127.0.0.1:PORT/</c>), once printed.</summary>
+    public Uri? Address => HttpLine().Match(Output) is { Success: true } m ? new Uri(m.Groups[1].Value) : null;
+
+    /// <summary>SIGKILL: no graceful shutdown, the Lease is left to expire.</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM, then waits (bounded) for the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+            await kill.WaitForExitAsync();
+        }
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"HTTP on (http://\S+/)")]
+    private static partial Regex HttpLine();
+}
