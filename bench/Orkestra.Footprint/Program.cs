@@ -15,7 +15,7 @@ public static class Program
     const string Usage = """
         Usage:
           footprint [--scenario 15x0,15x10,15x100,1x1000] [--systems ork,baseline] [--idle SECONDS] [--resync SECONDS]
-                    [--ork-env NAME=VALUE[,NAME=VALUE]] [--json PATH] [--docs PATH | --no-docs]
+                    [--ork-env NAME=VALUE[,NAME=VALUE]] [--ork-qps N] [--json PATH] [--docs PATH | --no-docs]
           gate      [--budget bench/budget.json] [--json PATH] [--skip-micro]
         """;
 
@@ -59,6 +59,7 @@ public static class Program
         var run = new RunOptions(TimeSpan.FromSeconds(options.Int("--idle", 10)), TimeSpan.FromSeconds(options.Int("--resync", 30)))
         {
             OrkEnvironment = ParseEnvironment(options.Value("--ork-env")),
+            OrkArguments = options.Value("--ork-qps") is null ? [] : QpsArguments(options.Int("--ork-qps", 100)),
         };
         var repo = Repository.Find();
         var started = DateTimeOffset.UtcNow;
@@ -106,7 +107,8 @@ public static class Program
                         continue;
                     }
                     Func<IReadOnlyList<WidgetType>, string, IOperatorsUnderTest> create = system == "ork"
-                        ? (types, kubeconfig) => new OrkOperators(ork, Workload.WriteFiles(Path.Combine(work, $"katalog-{scenario.Name}"), types, run.Resync), kubeconfig, run.OrkEnvironment)
+                        ? (types, kubeconfig) => new OrkOperators(ork, Workload.WriteFiles(Path.Combine(work, $"katalog-{scenario.Name}"), types, run.Resync),
+                            kubeconfig, run.OrkEnvironment, run.OrkArguments)
                         : (types, kubeconfig) => new BaselineOperators(baselineDll!, types, kubeconfig);
                     results.Add(await ScenarioRunner.RunAsync(ork, create, system, scenario, run, work, log, cancellation).ConfigureAwait(false));
                 }
@@ -132,6 +134,10 @@ public static class Program
         }
         return env;
     }
+
+    /// <summary>ork's client-side rate limit for the run: QPS N with a burst of 2N (ork's defaults are 100 and 200).</summary>
+    internal static string[] QpsArguments(int qps) =>
+        ["--kube-api-qps", qps.ToString(CultureInfo.InvariantCulture), "--kube-api-burst", (2 * qps).ToString(CultureInfo.InvariantCulture)];
 
     static string Command(string command, string[] args) =>
         Environment.GetEnvironmentVariable("ORK_BENCH_COMMAND") is { Length: > 0 } fromBuildScript

@@ -32,7 +32,14 @@ public sealed class WorkloadTests
         t.Kind.ShouldBe("Widget07");
         t.CrdName.ShouldBe("widget07s.footprint.orkestra.io");
         t.CreatePath("default").ShouldBe("/apis/footprint.orkestra.io/v1/namespaces/default/widget07s");
-        Workload.Cr(t, 42)["metadata"]!["name"]!.GetValue<string>().ShouldBe("w0042");
+        Workload.Cr(t, 42)["metadata"]!["name"]!.GetValue<string>().ShouldBe("widget07-0042");
+    }
+
+    [Test]
+    public void Cr_names_never_repeat_across_crds_so_children_never_collide()
+    {
+        var names = Workload.Types(15).SelectMany(t => Enumerable.Range(0, 100).Select(i => Workload.CrName(t, i))).ToArray();
+        names.Distinct().Count().ShouldBe(1_500);
     }
 
     [Test]

@@ -71,6 +71,14 @@ internal sealed class Sandbox : IAsyncDisposable
         return served - harness;
     }
 
+    /// <summary>The last <paramref name="count"/> writes the sandbox served, as "verb path" (to say what an operator wrote).</summary>
+    public async Task<IReadOnlyList<string>> RecentWritesAsync(int count, CancellationToken cancellation)
+    {
+        var body = await GetAsync("/sandbox/requests", cancellation).ConfigureAwait(false);
+        return (body?["recentWrites"] as JsonArray ?? []).TakeLast(count)
+            .Select(w => $"{w?["verb"]?.GetValue<string>()} {w?["path"]?.GetValue<string>()}").ToArray();
+    }
+
     public async Task<JsonNode?> GetAsync(string path, CancellationToken cancellation)
     {
         using var response = await Http.GetAsync(path, cancellation).ConfigureAwait(false);

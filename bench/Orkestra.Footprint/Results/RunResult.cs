@@ -45,6 +45,7 @@ internal sealed class RunResult(string system, Scenario scenario)
     public Scenario Scenario { get; } = scenario;
     public string? Error { get; set; }
     public IReadOnlyDictionary<string, string> Environment { get; set; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> Arguments { get; set; } = [];
     public int Processes { get; set; }
     public double? StartToSyncedMs { get; set; }
     public double? ApplyToReadyMs { get; set; }
@@ -61,8 +62,10 @@ internal sealed class RunResult(string system, Scenario scenario)
     public bool? CleanExit { get; set; }
     public List<string> Notes { get; } = [];
 
-    /// <summary>"ork", "ork [NAME=VALUE …]" when run with extra settings, or "baseline".</summary>
-    public string Label => Environment.Count == 0 ? System : $"{System} [{string.Join(' ', Environment.Select(p => $"{p.Key}={p.Value}"))}]";
+    /// <summary>"ork", "ork [NAME=VALUE … --flag value …]" when run with extra settings, or "baseline".</summary>
+    public string Label => Environment.Count == 0 && Arguments.Count == 0
+        ? System
+        : $"{System} [{string.Join(' ', Environment.Select(p => $"{p.Key}={p.Value}").Concat(Arguments))}]";
 
     public double? SteadyRssMiB => Steady is null ? null : Steady.RssKb / 1024.0;
 
@@ -78,6 +81,7 @@ internal sealed class RunResult(string system, Scenario scenario)
         };
         if (Error is not null) o["error"] = Error;
         o["environment"] = new JsonObject(Environment.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+        o["arguments"] = new JsonArray(Arguments.Select(a => (JsonNode?)a).ToArray());
         o["processes"] = Processes;
         o["startToSyncedMs"] = StartToSyncedMs;
         o["applyToReadyMs"] = ApplyToReadyMs;

@@ -8,9 +8,11 @@ namespace Orkestra.Footprint.Runs;
 
 /// <summary>
 /// The AOT <c>ork run</c> serving every CRD of the Katalog in one process, with <c>--apply never</c> (the harness
-/// created the CRDs), <c>--leader-elect=false</c> and warning-level logs. Synced = <c>/readyz</c> answers 200.
+/// created the CRDs), <c>--leader-elect=false</c>, warning-level logs and HTTP on 127.0.0.1 only, plus any
+/// <see cref="RunOptions.OrkArguments"/>. Synced = <c>/readyz</c> answers 200.
 /// </summary>
-internal sealed class OrkOperators(string ork, string katalog, string kubeconfig, IReadOnlyDictionary<string, string> environment) : IOperatorsUnderTest
+internal sealed class OrkOperators(string ork, string katalog, string kubeconfig, IReadOnlyDictionary<string, string> environment,
+    IReadOnlyList<string> extraArguments) : IOperatorsUnderTest
 {
     readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     ChildProcess? _process;
@@ -34,8 +36,8 @@ internal sealed class OrkOperators(string ork, string katalog, string kubeconfig
     {
         _port = FreePort();
         _process = ChildProcess.Start("ork run", ork,
-            ["run", "-k", katalog, "--kubeconfig", kubeconfig, "--port", _port.ToString(CultureInfo.InvariantCulture),
-             "--leader-elect=false", "--apply", "never", "--log-level", "warning"], environment);
+            ["run", "-k", katalog, "--kubeconfig", kubeconfig, "--port", _port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+             "--leader-elect=false", "--apply", "never", "--log-level", "warning", .. extraArguments], environment);
         var timeout = TimeSpan.FromSeconds(60);
         while (_process.SinceStart < timeout)
         {

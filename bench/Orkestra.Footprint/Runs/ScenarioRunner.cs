@@ -11,6 +11,9 @@ internal sealed record RunOptions(TimeSpan Idle, TimeSpan Resync, int ApplyParal
     /// <summary>Extra environment for the ork process (runtime settings under test); empty = the shipped defaults.</summary>
     public IReadOnlyDictionary<string, string> OrkEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Extra <c>ork run</c> arguments (e.g. a client QPS); empty = its defaults.</summary>
+    public IReadOnlyList<string> OrkArguments { get; init; } = [];
+
     public TimeSpan ReadyTimeout(Scenario s) => TimeSpan.FromSeconds(60 + s.TotalCrs * 0.1);
     public TimeSpan ResyncTimeout => Resync * 2 + TimeSpan.FromSeconds(20);
 }
@@ -27,7 +30,11 @@ internal static class ScenarioRunner
         string system, Scenario scenario, RunOptions options, string workDirectory, TextWriter log, CancellationToken cancellation)
     {
         var result = new RunResult(system, scenario);
-        if (system == "ork") result.Environment = options.OrkEnvironment;
+        if (system == "ork")
+        {
+            result.Environment = options.OrkEnvironment;
+            result.Arguments = options.OrkArguments;
+        }
         var directory = Path.Combine(workDirectory, $"{system}-{scenario.Name}");
         Directory.CreateDirectory(directory);
         var types = Workload.Types(scenario.Crds);
@@ -63,12 +70,14 @@ internal static class ScenarioRunner
             result.Steady = MemoryFigures.Sum(operators.Pids.Select(pid => (ProcFs.ReadStatus(pid), ProcFs.ReadSmapsRollup(pid))));
             var c2 = await sandbox.OperatorRequestsAsync(cancellation).ConfigureAwait(false);
             result.IdleWrites = (c2 - c1).Writes;
-            if (await operators.GcHeapAsync(cancellation).ConfigureAwait(false) is { } heap)
+            var heap = await operators.GcHeapAsync(cancellation).ConfigureAwait(false);
+            if (heap is null) result.Notes.Add("GC heap: not exposed by this system's process (no metrics endpoint)");
+            else if (heap.Value.Bytes == 0) result.Notes.Add($"GC heap: {heap.Value.Source} is 0 — the heap size after the last GC, and no GC has run yet");
+            else
             {
-                result.GcHeapBytes = heap.Bytes;
-                result.GcHeapSource = heap.Source;
+                result.GcHeapBytes = heap.Value.Bytes;
+                result.GcHeapSource = heap.Value.Source;
             }
-            else result.Notes.Add("GC heap: not exposed by this system's process (no metrics endpoint)");
 
             if (r1 is null) result.Notes.Add("resync: this system has no periodic resync (a conventional Watch loop only re-lists after 410)");
             else if (scenario.TotalCrs == 0) result.ResyncWrites = (c2 - c1).Writes;
@@ -141,6 +150,11 @@ internal static class ScenarioRunner
                 await Task.Delay(500, cancellation).ConfigureAwait(false);
                 var after = await sandbox.OperatorRequestsAsync(cancellation).ConfigureAwait(false);
                 result.ResyncWrites = (after - before).Writes;
+                if (result.ResyncWrites > 0)
+                {
+                    var writes = await sandbox.RecentWritesAsync((int)Math.Min(result.ResyncWrites.Value, 10), cancellation).ConfigureAwait(false);
+                    result.Notes.Add($"writes during the resync (last {writes.Count}): {string.Join(", ", writes)}");
+                }
                 log.WriteLine($"[{result.System} {scenario.Name}] full resync: {now - start} reconciles, {result.ResyncWrites} writes");
                 return;
             }

@@ -76,13 +76,15 @@ internal static class Workload
         },
     };
 
-    public static string CrName(int index) => $"w{index:0000}";
+    /// <summary>Unique across CRDs too: children are named after their CR, so two CRDs' CRs must never share a name
+    /// (they would share — and fight over — the same Deployment, Service and ConfigMap).</summary>
+    public static string CrName(WidgetType type, int index) => $"{type.Key}-{index:0000}";
 
     public static JsonObject Cr(WidgetType type, int index) => new()
     {
         ["apiVersion"] = $"{Group}/{Version}",
         ["kind"] = type.Kind,
-        ["metadata"] = new JsonObject { ["name"] = CrName(index), ["namespace"] = Namespace },
+        ["metadata"] = new JsonObject { ["name"] = CrName(type, index), ["namespace"] = Namespace },
         ["spec"] = new JsonObject { ["image"] = "nginx:1.27", ["replicas"] = 1 + index % 3, ["port"] = 8080 },
     };
 

@@ -28,6 +28,8 @@ public sealed class RequestCountsTests
         body["verbs"]!["get"]!.GetValue<long>().ShouldBe(1);
         body["verbs"]!["list"]!.GetValue<long>().ShouldBe(1);
         body["verbs"]!["delete"]!.GetValue<long>().ShouldBe(1);
+        body["recentWrites"]!.AsArray().Select(w => $"{w!["verb"]} {w["path"]} {w["code"]}").ShouldBe(
+            ["create /api/v1/namespaces/default/configmaps 201", "delete /api/v1/namespaces/default/configmaps/a 200"]);
         var (_, again, _) = await sb.GetAsync(RequestCounts.Path);
         again!["total"]!.GetValue<long>().ShouldBe(5); // the first read is counted once it completed
         again["writes"]!.GetValue<long>().ShouldBe(2);
