@@ -68,20 +68,20 @@ internal static class Report
         sb.AppendLine(context.Command);
         sb.AppendLine("```");
         sb.AppendLine();
-        sb.AppendLine("| Scenario | System | Procs | Steady RSS MiB | Peak RSS MiB | Private / shared MiB | PSS MiB | GC heap MiB | Threads | Start → synced ms | Apply → all Ready s | Reconciles/s | API requests / reconcile | Writes while idle | Writes in a full resync |");
-        sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        sb.AppendLine("| Scenario | System | Procs | Steady RSS MiB | Peak RSS MiB | Private / shared MiB | PSS MiB | GC heap MiB | Threads | Start → synced ms | Apply → all Ready s | Writes after Ready (settled in s) | Reconciles/s | API requests / reconcile | Writes while idle | Writes in a full resync |");
+        sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
             if (r.Error is not null)
             {
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario.Name} | {r.Label} | failed: {Escape(r.Error)} |||||||||||||");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario.Name} | {r.Label} | failed: {Escape(r.Error)} ||||||||||||||");
                 continue;
             }
             var m = r.Steady;
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"| {r.Scenario.Name} | {r.Label} | {r.Processes} | {Mib(m?.RssKb)} | {Mib(m?.PeakRssKb)} | {Mib(m?.PrivateKb)} / {Mib(m?.SharedKb)} | {Mib(m?.PssKb)} | " +
                 $"{(r.GcHeapBytes is { } g ? (g / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) : "n/a")} | {m?.Threads} | {F(r.StartToSyncedMs, "0")} | " +
-                $"{F(r.ApplyToReadyMs / 1000, "0.00")} | {F(r.ReconcilesPerSecond, "0")} | {F(r.RequestsPerReconcile, "0.0")} | {r.IdleWrites} | {(r.ResyncWrites is { } w ? w.ToString(CultureInfo.InvariantCulture) : "n/a")} |");
+                $"{F(r.ApplyToReadyMs / 1000, "0.00")} | {r.TailWrites} ({F(r.SettleMs / 1000, "0.0")}) | {F(r.ReconcilesPerSecond, "0")} | {F(r.RequestsPerReconcile, "0.0")} | {r.IdleWrites} | {(r.ResyncWrites is { } w ? w.ToString(CultureInfo.InvariantCulture) : "n/a")} |");
         }
         sb.AppendLine();
         foreach (var s in results.Select(r => r.Scenario).Distinct())

@@ -54,6 +54,9 @@ internal sealed class RunResult(string system, Scenario scenario)
     public long? RampRequests { get; set; }
     public long? RampWrites { get; set; }
     public double? RequestsPerReconcile { get; set; }
+    /// <summary>From all Ready to the operator's last write before a quiet period (events, rate-limited children).</summary>
+    public double? SettleMs { get; set; }
+    public long? TailWrites { get; set; }
     public long? IdleWrites { get; set; }
     public long? ResyncWrites { get; set; }
     public MemoryFigures? Steady { get; set; }
@@ -90,6 +93,8 @@ internal sealed class RunResult(string system, Scenario scenario)
         o["rampRequests"] = RampRequests;
         o["rampWrites"] = RampWrites;
         o["requestsPerReconcile"] = RequestsPerReconcile;
+        o["settleMs"] = SettleMs;
+        o["tailWrites"] = TailWrites;
         o["idleWrites"] = IdleWrites;
         o["resyncWrites"] = ResyncWrites;
         o["steady"] = Steady?.ToJson();

@@ -64,7 +64,12 @@ internal static class ScenarioRunner
             result.RampRequests = (c1 - c0).Total;
             result.RampWrites = (c1 - c0).Writes;
             if (r0 is not null && r1 is not null && scenario.TotalCrs > 0) SetRampRates(result, r1.Value - r0.Value, ramp.Value);
-            log.WriteLine($"[{system} {scenario.Name}] {scenario.TotalCrs} CRs Ready in {ramp.Value.TotalMilliseconds:0} ms; idling {options.Idle.TotalSeconds:0} s");
+            var (settle, tailWrites, c1Settled) = await SettleAsync(sandbox, c1, cancellation).ConfigureAwait(false);
+            result.SettleMs = settle.TotalMilliseconds;
+            result.TailWrites = tailWrites;
+            c1 = c1Settled;
+            log.WriteLine($"[{system} {scenario.Name}] {scenario.TotalCrs} CRs Ready in {ramp.Value.TotalMilliseconds:0} ms; " +
+                          $"writes settled {settle.TotalMilliseconds:0} ms later ({tailWrites} more); idling {options.Idle.TotalSeconds:0} s");
 
             await Task.Delay(options.Idle, cancellation).ConfigureAwait(false);
             result.Steady = MemoryFigures.Sum(operators.Pids.Select(pid => (ProcFs.ReadStatus(pid), ProcFs.ReadSmapsRollup(pid))));
@@ -101,6 +106,31 @@ internal static class ScenarioRunner
         }
         return result;
     }
+
+    /// <summary>
+    /// Once every CR is Ready an operator may still be writing (events, children behind a client rate limit): waits
+    /// until no write has been seen for <see cref="QuietPeriod"/> (bounded by <see cref="SettleTimeout"/>), so the
+    /// idle period that follows measures a steady state. Returns the time to the last write, the writes after Ready,
+    /// and the counts at the end.
+    /// </summary>
+    static async Task<(TimeSpan Settle, long TailWrites, ApiCounts Counts)> SettleAsync(Sandbox sandbox, ApiCounts ready, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = ready;
+        var lastChange = TimeSpan.Zero;
+        while (clock.Elapsed < SettleTimeout)
+        {
+            await Task.Delay(500, cancellation).ConfigureAwait(false);
+            var now = await sandbox.OperatorRequestsAsync(cancellation).ConfigureAwait(false);
+            if (now.Writes != last.Writes) lastChange = clock.Elapsed;
+            last = now;
+            if (clock.Elapsed - lastChange >= QuietPeriod) return (lastChange, last.Writes - ready.Writes, last);
+        }
+        throw new TimeoutException($"the operator kept writing for {SettleTimeout.TotalSeconds:0} s after every CR was Ready ({last.Writes - ready.Writes} writes)");
+    }
+
+    static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(3);
+    static readonly TimeSpan SettleTimeout = TimeSpan.FromMinutes(3);
 
     static void SetRampRates(RunResult result, long reconciles, TimeSpan ramp)
     {
