@@ -47,7 +47,11 @@ switch ($Command) {
     $suite = if ($Rest.Count -gt 0) { $Rest[0] } else { 'micro' }
     $more = if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] } else { @() }
     if ($suite -eq 'micro') { dotnet run -c Release --project bench/Orkestra.Benchmarks -- --filter '*' @more }
-    else { dotnet run -c Release --project bench/Orkestra.Benchmarks -- $suite @more }
+    elseif ($suite -in 'footprint', 'gate') {
+      $env:ORK_BENCH_COMMAND = (@('./build.ps1', 'bench', $suite) + $more) -join ' '
+      dotnet run -c Release --project bench/Orkestra.Footprint -- $suite @more
+    }
+    else { Write-Output "unknown bench suite: $suite (micro|footprint|gate)"; exit 2 }
     exit $LASTEXITCODE
   }
   'render' {

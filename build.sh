@@ -65,7 +65,10 @@ case "$cmd" in
     suite=${1:-micro}; shift || true
     case "$suite" in
       micro) dotnet run -c Release --project bench/Orkestra.Benchmarks -- --filter '*' "$@" ;;
-      *) dotnet run -c Release --project bench/Orkestra.Benchmarks -- "$suite" "$@" ;;
+      footprint|gate)
+        # The harness records this exact command with its results.
+        ORK_BENCH_COMMAND="./build.sh bench $suite${*:+ $*}" dotnet run -c Release --project bench/Orkestra.Footprint -- "$suite" "$@" ;;
+      *) echo "unknown bench suite: $suite (micro|footprint|gate)"; exit 2 ;;
     esac
     ;;
   render)

@@ -6,7 +6,8 @@ namespace Orkestra.Kube.Client;
 /// <summary>
 /// Makes standalone copies of objects for long-lived storage: the copy owns exactly the bytes it needs (no pooled
 /// buffer, nothing to dispose) and, on request, leaves out <c>metadata.managedFields</c> — often the largest part
-/// of an object and never read by an operator.
+/// of an object and never read by an operator. Stripping writes through a per-thread scratch buffer (at most 64 KiB
+/// kept), so the only allocation per copy is the copy itself.
 /// </summary>
 internal static class CompactJson
 {
@@ -14,30 +15,46 @@ internal static class CompactJson
     public static JsonElement Copy(JsonElement value, bool stripManagedFields)
     {
         if (!stripManagedFields || !HasManagedFields(value)) return value.Clone();
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // The scratch buffer and writer are per thread and reused: Copy is synchronous and not re-entrant, and the
+        // copy below owns its own bytes, so nothing refers to the scratch space once Copy returns.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        foreach (var property in value.EnumerateObject())
         {
-            writer.WriteStartObject();
-            foreach (var property in value.EnumerateObject())
+            if (property.NameEquals("metadata") && property.Value.ValueKind == JsonValueKind.Object)
             {
-                if (property.NameEquals("metadata") && property.Value.ValueKind == JsonValueKind.Object)
-                {
-                    writer.WritePropertyName(property.Name);
-                    writer.WriteStartObject();
-                    foreach (var field in property.Value.EnumerateObject())
-                        if (!field.NameEquals("managedFields")) field.WriteTo(writer);
-                    writer.WriteEndObject();
-                }
-                else
-                {
-                    property.WriteTo(writer);
-                }
+                writer.WritePropertyName(property.Name);
+                writer.WriteStartObject();
+                foreach (var field in property.Value.EnumerateObject())
+                    if (!field.NameEquals("managedFields")) field.WriteTo(writer);
+                writer.WriteEndObject();
             }
-            writer.WriteEndObject();
+            else
+            {
+                property.WriteTo(writer);
+            }
         }
+        writer.WriteEndObject();
+        writer.Flush();
         var reader = new Utf8JsonReader(buffer.WrittenSpan);
-        return JsonElement.ParseValue(ref reader);
+        var copy = JsonElement.ParseValue(ref reader);
+        if (buffer.Capacity > MaxRetainedScratch)
+        {
+            // One huge object must not pin its buffer on this thread for good.
+            t_buffer = null;
+            t_writer = null;
+        }
+        return copy;
     }
+
+    /// <summary>Largest scratch buffer a thread keeps between copies.</summary>
+    const int MaxRetainedScratch = 64 * 1024;
+
+    [ThreadStatic] static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] static Utf8JsonWriter? t_writer;
 
     static bool HasManagedFields(JsonElement value) =>
         value.ValueKind == JsonValueKind.Object && value.TryGetProperty("metadata", out var metadata)

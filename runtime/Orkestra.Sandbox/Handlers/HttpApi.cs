@@ -128,6 +128,7 @@ internal sealed partial class HttpApi
             return await WriteJsonAsync(context, 200, _faults.Admin(action, k => query[k].FirstOrDefault())).ConfigureAwait(false);
         }
         if (method != "GET") throw new ApiError(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
+        if (path == RequestCounts.Path) return await WriteJsonAsync(context, 200, RequestCounts.ToJson(_log)).ConfigureAwait(false);
         switch (path)
         {
             case "/version":
