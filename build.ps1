@@ -51,7 +51,8 @@ switch ($Command) {
       $env:ORK_BENCH_COMMAND = (@('./build.ps1', 'bench', $suite) + $more) -join ' '
       dotnet run -c Release --project bench/Orkestra.Footprint -- $suite @more
     }
-    else { Write-Output "unknown bench suite: $suite (micro|footprint|gate)"; exit 2 }
+    elseif ($suite -eq 'capacity') { dotnet run -c Release --project bench/Orkestra.Benchmarks -- capacity @more }
+    else { Write-Output "unknown bench suite: $suite (micro|footprint|gate|capacity)"; exit 2 }
     exit $LASTEXITCODE
   }
   'render' {

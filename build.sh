@@ -68,7 +68,8 @@ case "$cmd" in
       footprint|gate)
         # The harness records this exact command with its results.
         ORK_BENCH_COMMAND="./build.sh bench $suite${*:+ $*}" dotnet run -c Release --project bench/Orkestra.Footprint -- "$suite" "$@" ;;
-      *) echo "unknown bench suite: $suite (micro|footprint|gate)"; exit 2 ;;
+      capacity) dotnet run -c Release --project bench/Orkestra.Benchmarks -- capacity "$@" ;;
+      *) echo "unknown bench suite: $suite (micro|footprint|gate|capacity)"; exit 2 ;;
     esac
     ;;
   render)
