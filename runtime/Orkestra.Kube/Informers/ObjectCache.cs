@@ -21,10 +21,29 @@ internal sealed class ObjectCache : IObjectCache
     readonly ConcurrentDictionary<string, JsonElement> _items = new(StringComparer.Ordinal);          // written under _writeGate
     readonly ConcurrentDictionary<string, LabelIndex> _indexes = new(StringComparer.Ordinal);        // written under _writeGate
 
-    /// <summary>label value → keys of the objects carrying it.</summary>
-    sealed class LabelIndex : ConcurrentDictionary<string, ConcurrentDictionary<string, byte>>
+    /// <summary>label value → keys of the objects carrying it. The key arrays are immutable and replaced whole under
+    /// <see cref="_writeGate"/> (copy on write: most values label one to a few objects), so readers never lock and an
+    /// index entry costs a small array instead of a dictionary per label value.</summary>
+    sealed class LabelIndex : ConcurrentDictionary<string, string[]>
     {
         public LabelIndex() : base(StringComparer.Ordinal) { }
+
+        /// <summary>Adds <paramref name="key"/> under <paramref name="value"/>. Caller holds the write gate.</summary>
+        public void Add(string value, string key)
+        {
+            if (!TryGetValue(value, out var keys)) this[value] = [key];
+            else if (Array.IndexOf(keys, key) < 0) this[value] = [.. keys, key];
+        }
+
+        /// <summary>Removes <paramref name="key"/> from <paramref name="value"/>. Caller holds the write gate.</summary>
+        public void Remove(string value, string key)
+        {
+            if (!TryGetValue(value, out var keys)) return;
+            var at = Array.IndexOf(keys, key);
+            if (at < 0) return;
+            if (keys.Length == 1) TryRemove(value, out _);
+            else this[value] = [.. keys.AsSpan(0, at), .. keys.AsSpan(at + 1)];
+        }
     }
 
     public int Count => _items.Count;
@@ -45,8 +64,8 @@ internal sealed class ObjectCache : IObjectCache
         if (!_indexes.TryGetValue(labelKey, out var index))
             throw new InvalidOperationException($"label \"{labelKey}\" is not indexed: call AddLabelIndex before reading by it");
         if (!index.TryGetValue(value, out var keys)) return [];
-        var result = new List<JsonElement>(keys.Count);
-        foreach (var key in keys.Keys)
+        var result = new List<JsonElement>(keys.Length);
+        foreach (var key in keys)
             if (_items.TryGetValue(key, out var obj) && ObjectMeta.Label(obj, labelKey) == value) result.Add(obj);
         return result;
     }
@@ -133,17 +152,13 @@ internal sealed class ObjectCache : IObjectCache
             var before = old is { } o ? ObjectMeta.Label(o, labelKey) : null;
             var after = current is { } c ? ObjectMeta.Label(c, labelKey) : null;
             if (before == after) continue;
-            if (before is not null && index.TryGetValue(before, out var keys))
-            {
-                keys.TryRemove(key, out _);
-                if (keys.IsEmpty) index.TryRemove(before, out _);
-            }
-            if (after is not null) index.GetOrAdd(after, static _ => new(StringComparer.Ordinal))[key] = 0;
+            if (before is not null) index.Remove(before, key);
+            if (after is not null) index.Add(after, key);
         }
     }
 
     static void IndexOne(LabelIndex index, string labelKey, string key, JsonElement obj)
     {
-        if (ObjectMeta.Label(obj, labelKey) is { } value) index.GetOrAdd(value, static _ => new(StringComparer.Ordinal))[key] = 0;
+        if (ObjectMeta.Label(obj, labelKey) is { } value) index.Add(value, key);
     }
 }
