@@ -126,7 +126,9 @@ public sealed class KatalogReconciler(
         }
 
         var errors = result.Errors.Concat(result.Status.Errors).ToArray();
-        wrote |= await WriteStatusAsync(cr, self, result.Status.Status, cancellation).ConfigureAwait(false);
+        // A status-only write is not announced: the status itself shows it, and children's status changes (replicas
+        // becoming ready) would otherwise turn into a stream of "Reconciled" events and their count updates.
+        await WriteStatusAsync(cr, self, result.Status.Status, cancellation).ConfigureAwait(false);
         if (errors.Length > 0)
         {
             var message = string.Join("; ", errors.Select(e => e.ToString()));

@@ -119,6 +119,19 @@ public class KatalogReconcilerTests
     }
 
     [Test]
+    public async Task A_status_only_write_records_no_event()
+    {
+        var (reconciler, cluster, _) = Setup();
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.Clear();
+        var events = cluster.Events.Count;
+        ((System.Text.Json.Nodes.JsonObject)cluster.Get("Website", "default", "hello")["status"]!).Remove("observedGeneration");
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.ShouldBe(["status Website default/hello"]);
+        cluster.Events.Count.ShouldBe(events);
+    }
+
+    [Test]
     public async Task Drift_in_a_corrected_child_is_repaired_but_a_create_once_child_is_left_alone()
     {
         var (reconciler, cluster, _) = Setup();
