@@ -101,29 +101,37 @@ public sealed class KatalogReconciler(
         if (await AdmitAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false)) return ReconcileResult.Done;
         var externalValue = await ExternalAsync(key, cr, crossValue, [op.OnCreate, op.OnReconcile], cancellation).ConfigureAwait(false);
         var result = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Apply, Time = time, Cross = crossValue, External = externalValue });
-        var wrote = false;
-        foreach (var child in result.Children)
+        // One Normal event per kind of change and reconcile ("created Deployment hello, Service hello"), recorded
+        // even when a later write fails, so the CR's events say what happened without an event per child.
+        var changes = new List<(string Reason, string What)>();
+        try
         {
-            var current = Find(observed, child.Manifest);
-            var rotate = child.Once && current is { } old && Expired(child, old);
-            if (current is { } existing && !rotate && (!child.DriftCorrected || child.Once || Contains(child.Manifest, existing))) continue;
-            if (child.Once) Stamp(child.Manifest);
-            if (child.Entry.Source.Sleep is { } pause && pause > TimeSpan.Zero) await Task.Delay(pause, time, cancellation).ConfigureAwait(false);
-            var force = child.Entry.Source.ForceConflict ?? op.Crd.ForceConflict;
-            await writer.ApplyAsync(child.Manifest, force, cancellation).ConfigureAwait(false);
-            events.Record(self, uid, EventType.Normal, current is null ? "Created" : rotate ? "Rotated" : "Updated",
-                $"{(current is null ? "created" : rotate ? "rotated" : "corrected")} {child.Manifest["kind"]} {child.Name}");
-            wrote = true;
+            foreach (var child in result.Children)
+            {
+                var current = Find(observed, child.Manifest);
+                var rotate = child.Once && current is { } old && Expired(child, old);
+                if (current is { } existing && !rotate && (!child.DriftCorrected || child.Once || Contains(child.Manifest, existing))) continue;
+                if (child.Once) Stamp(child.Manifest);
+                if (child.Entry.Source.Sleep is { } pause && pause > TimeSpan.Zero) await Task.Delay(pause, time, cancellation).ConfigureAwait(false);
+                var force = child.Entry.Source.ForceConflict ?? op.Crd.ForceConflict;
+                await writer.ApplyAsync(child.Manifest, force, cancellation).ConfigureAwait(false);
+                changes.Add((current is null ? "Created" : rotate ? "Rotated" : "Updated", $"{child.Manifest["kind"]} {child.Name}"));
+            }
+            // A drift-corrected child whose conditions turned false goes away (create-once children stay).
+            foreach (var gone in result.Skipped)
+            {
+                if (gone.Manifest is not { } manifest || Find(observed, manifest) is null) continue;
+                var target = ObjectRef.Of(manifest);
+                await writer.DeleteAsync(target, cancellation).ConfigureAwait(false);
+                changes.Add(("Deleted", $"{target} ({gone.Reason})"));
+            }
         }
-        // A drift-corrected child whose conditions turned false goes away (create-once children stay).
-        foreach (var gone in result.Skipped)
+        finally
         {
-            if (gone.Manifest is not { } manifest || Find(observed, manifest) is null) continue;
-            var target = ObjectRef.Of(manifest);
-            await writer.DeleteAsync(target, cancellation).ConfigureAwait(false);
-            events.Record(self, uid, EventType.Normal, "Deleted", $"deleted {target}: {gone.Reason}");
-            wrote = true;
+            foreach (var group in changes.GroupBy(c => c.Reason))
+                events.Record(self, uid, EventType.Normal, group.Key, $"{group.Key.ToLowerInvariant()} {string.Join(", ", group.Select(c => c.What))}");
         }
+        var wrote = changes.Count > 0;
 
         var errors = result.Errors.Concat(result.Status.Errors).ToArray();
         // A status-only write is not announced: the status itself shows it, and children's status changes (replicas

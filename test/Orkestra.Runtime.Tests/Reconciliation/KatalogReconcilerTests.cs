@@ -73,7 +73,8 @@ public class KatalogReconcilerTests
         ((string)cr["metadata"]!["annotations"]![KatalogReconciler.ManagedByAnnotation]!).ShouldBe("website-operator");
         ((string)cr["status"]!["conditions"]![0]!["status"]!).ShouldBe("True");
         ((long)cr["status"]!["observedGeneration"]!).ShouldBe(2);
-        cluster.Events.Select(e => e.Reason).ShouldBe(["Created", "Created", "Created", "Reconciled"]);
+        cluster.Events.Select(e => e.Reason).ShouldBe(["Created", "Reconciled"]);
+        cluster.Events[0].Message.ShouldBe("created Deployment hello, Service hello, Job hello-init");
     }
 
     [Test]
