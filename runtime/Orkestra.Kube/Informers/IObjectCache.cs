@@ -17,6 +17,9 @@ public interface IObjectCache
     /// <summary>Every object (or those of <paramref name="namespace"/>, when given).</summary>
     IReadOnlyList<JsonElement> List(string? @namespace = null);
 
+    /// <summary>The <c>namespace/name</c> (or <c>name</c>) keys of every object (or those of <paramref name="namespace"/>), without reading the objects.</summary>
+    IReadOnlyList<string> Keys(string? @namespace = null);
+
     /// <summary>Objects whose label <paramref name="labelKey"/> equals <paramref name="value"/>; the label must have been
     /// indexed with <see cref="IInformer.AddLabelIndex"/> (else <see cref="InvalidOperationException"/>).</summary>
     IReadOnlyList<JsonElement> ByLabel(string labelKey, string value);

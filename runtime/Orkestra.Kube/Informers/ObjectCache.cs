@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Orkestra.Kube.Informers;
@@ -14,11 +15,14 @@ internal enum CacheDeltaType { Added, Updated, Deleted }
 /// label indexes change together with respect to other writers. A reader may observe an index entry a moment before
 /// or after the object it names changed; <see cref="ByLabel"/> therefore re-checks each object's label, so it never
 /// returns an object that does not carry the label value in the state returned.
+/// Memory: an object is kept as its UTF-8 JSON bytes only (exactly sized); readers get a <see cref="JsonElement"/>
+/// parsed on each read. A parsed document costs about twice its text (the token table), so storing text halves
+/// the steady memory per cached object at the price of a short-lived allocation per read.
 /// </summary>
 internal sealed class ObjectCache : IObjectCache
 {
     readonly object _writeGate = new();
-    readonly ConcurrentDictionary<string, JsonElement> _items = new(StringComparer.Ordinal);          // written under _writeGate
+    readonly ConcurrentDictionary<string, byte[]> _items = new(StringComparer.Ordinal);              // written under _writeGate
     readonly ConcurrentDictionary<string, LabelIndex> _indexes = new(StringComparer.Ordinal);        // written under _writeGate
 
     /// <summary>label value → keys of the objects carrying it. The key arrays are immutable and replaced whole under
@@ -48,16 +52,40 @@ internal sealed class ObjectCache : IObjectCache
 
     public int Count => _items.Count;
 
-    public bool TryGet(string? @namespace, string name, out JsonElement obj) => _items.TryGetValue(ObjectMeta.Key(@namespace, name), out obj);
+    public bool TryGet(string? @namespace, string name, out JsonElement obj)
+    {
+        if (_items.TryGetValue(ObjectMeta.Key(@namespace, name), out var utf8))
+        {
+            obj = Parse(utf8);
+            return true;
+        }
+        obj = default;
+        return false;
+    }
 
     public IReadOnlyList<JsonElement> List(string? @namespace = null)
     {
         var result = new List<JsonElement>(@namespace is null ? _items.Count : 0);
         var prefix = @namespace is null ? null : @namespace + "/";
         foreach (var (key, value) in _items)
-            if (prefix is null || key.StartsWith(prefix, StringComparison.Ordinal)) result.Add(value);
+            if (prefix is null || key.StartsWith(prefix, StringComparison.Ordinal)) result.Add(Parse(value));
         return result;
     }
+
+    public IReadOnlyList<string> Keys(string? @namespace = null)
+    {
+        var prefix = @namespace is null ? null : @namespace + "/";
+        var result = new List<string>(@namespace is null ? _items.Count : 0);
+        foreach (var key in _items.Keys)
+            if (prefix is null || key.StartsWith(prefix, StringComparison.Ordinal)) result.Add(key);
+        return result;
+    }
+
+    /// <summary>A standalone element over stored bytes (the bytes are never changed: entries are replaced whole).</summary>
+    static JsonElement Parse(byte[] utf8) => JsonDocument.Parse(utf8).RootElement;
+
+    /// <summary>The exact bytes of <paramref name="obj"/> to keep.</summary>
+    static byte[] Bytes(JsonElement obj) => JsonMarshal.GetRawUtf8Value(obj).ToArray();
 
     public IReadOnlyList<JsonElement> ByLabel(string labelKey, string value)
     {
@@ -66,7 +94,11 @@ internal sealed class ObjectCache : IObjectCache
         if (!index.TryGetValue(value, out var keys)) return [];
         var result = new List<JsonElement>(keys.Length);
         foreach (var key in keys)
-            if (_items.TryGetValue(key, out var obj) && ObjectMeta.Label(obj, labelKey) == value) result.Add(obj);
+        {
+            if (!_items.TryGetValue(key, out var utf8)) continue;
+            var obj = Parse(utf8);
+            if (ObjectMeta.Label(obj, labelKey) == value) result.Add(obj);
+        }
         return result;
     }
 
@@ -78,7 +110,7 @@ internal sealed class ObjectCache : IObjectCache
         {
             if (_indexes.ContainsKey(labelKey)) return;
             var index = new LabelIndex();
-            foreach (var (key, obj) in _items) IndexOne(index, labelKey, key, obj);
+            foreach (var (key, utf8) in _items) IndexOne(index, labelKey, key, Parse(utf8));
             _indexes[labelKey] = index;
         }
     }
@@ -89,8 +121,8 @@ internal sealed class ObjectCache : IObjectCache
         var key = ObjectMeta.Key(obj);
         lock (_writeGate)
         {
-            JsonElement? old = _items.TryGetValue(key, out var previous) ? previous : null;
-            _items[key] = obj;
+            JsonElement? old = _items.TryGetValue(key, out var previous) ? Parse(previous) : null;
+            _items[key] = Bytes(obj);
             Reindex(key, old, obj);
             return old;
         }
@@ -102,7 +134,8 @@ internal sealed class ObjectCache : IObjectCache
         var key = ObjectMeta.Key(obj);
         lock (_writeGate)
         {
-            if (!_items.TryRemove(key, out var old)) return null;
+            if (!_items.TryRemove(key, out var removed)) return null;
+            var old = Parse(removed);
             Reindex(key, old, null);
             return old;
         }
@@ -120,24 +153,26 @@ internal sealed class ObjectCache : IObjectCache
             {
                 var key = ObjectMeta.Key(obj);
                 if (!seen.Add(key)) continue;
-                if (_items.TryGetValue(key, out var old))
+                if (_items.TryGetValue(key, out var stored))
                 {
+                    var old = Parse(stored);
                     if (ObjectMeta.ResourceVersion(old) == ObjectMeta.ResourceVersion(obj)) continue;
-                    _items[key] = obj;
+                    _items[key] = Bytes(obj);
                     Reindex(key, old, obj);
                     deltas.Add(new CacheDelta(CacheDeltaType.Updated, old, obj));
                 }
                 else
                 {
-                    _items[key] = obj;
+                    _items[key] = Bytes(obj);
                     Reindex(key, null, obj);
                     deltas.Add(new CacheDelta(CacheDeltaType.Added, null, obj));
                 }
             }
-            foreach (var (key, old) in _items)
+            foreach (var (key, stored) in _items)
             {
                 if (seen.Contains(key)) continue;
                 _items.TryRemove(key, out _);
+                var old = Parse(stored);
                 Reindex(key, old, null);
                 deltas.Add(new CacheDelta(CacheDeltaType.Deleted, old, old));
             }

@@ -92,7 +92,7 @@ internal sealed class CrdOperator : IDisposable
     public void EnqueueAll(string? @namespace = null)
     {
         if (_customResources is not { } informer) return;
-        foreach (var cr in informer.Cache.List(@namespace)) _queue.Add(KeyOf(cr));
+        foreach (var key in informer.Cache.Keys(@namespace)) _queue.Add(ObjectKey.Parse(key));
     }
 
     public async Task StartAsync(IEnumerable<CrdOperator> dependencies, CancellationToken stopping)
@@ -206,9 +206,10 @@ internal sealed class CrdOperator : IDisposable
         }
         // Tracked by label only (cluster-scoped children, or children in another namespace): every CR of that name.
         if (ns is not null && informer.Cache.TryGet(ns, owner, out _)) { _queue.Add(new ObjectKey(ns, owner)); return; }
-        foreach (var cr in informer.Cache.List())
+        foreach (var key in informer.Cache.Keys())
         {
-            if (ObjectMeta.Name(cr) == owner) _queue.Add(KeyOf(cr));
+            var cr = ObjectKey.Parse(key);
+            if (cr.Name == owner) _queue.Add(cr);
         }
     }
 

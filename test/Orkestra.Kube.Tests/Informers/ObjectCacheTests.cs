@@ -33,6 +33,22 @@ public sealed class ObjectCacheTests
     }
 
     [Test]
+    public void Objects_come_back_byte_for_byte_and_keys_list_without_reading_objects()
+    {
+        var cache = new ObjectCache();
+        var stored = Obj("a", "7", owner: "web");
+        cache.Upsert(stored);
+        cache.Upsert(Obj("b", "1", ns: "other"));
+        cache.Upsert(Obj("cluster-wide", "1", ns: ""));
+        cache.TryGet("ns", "a", out var read).ShouldBeTrue();
+        read.GetRawText().ShouldBe(stored.GetRawText());
+        cache.AddLabelIndex(Owner);
+        cache.ByLabel(Owner, "web").Single().GetRawText().ShouldBe(stored.GetRawText());
+        cache.Keys("other").ShouldBe(["other/b"]);
+        cache.Keys().OrderBy(k => k, StringComparer.Ordinal).ShouldBe(["cluster-wide", "ns/a", "other/b"]);
+    }
+
+    [Test]
     public void Replace_reports_added_changed_and_vanished_objects()
     {
         var cache = new ObjectCache();
