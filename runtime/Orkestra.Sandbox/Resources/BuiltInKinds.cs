@@ -18,7 +18,8 @@ internal static class BuiltInKinds
         new() { Group = "", Version = "v1", Resource = "secrets", Kind = "Secret", Namespaced = true, FieldSelectors = Fields(("type", "type")),
                 Columns = [Column("Type", "string", o => o["type"]?.DeepClone()), Column("Data", "integer", o => CountOf(o, "data"))] },
         new() { Group = "", Version = "v1", Resource = "services", Kind = "Service", Namespaced = true, ShortNames = ["svc"], Categories = All, HasStatus = true,
-                Columns = [Column("Type", "string", o => Json.Path(o, "spec.type")?.DeepClone()), Column("Cluster-IP", "string", o => Json.Path(o, "spec.clusterIP")?.DeepClone() ?? "<none>")] },
+                Columns = [Column("Type", "string", o => Json.Path(o, "spec.type")?.DeepClone()), Column("Cluster-IP", "string", o => Json.Path(o, "spec.clusterIP")?.DeepClone() ?? "<none>"),
+                           Column("External-IP", "string", ServiceExternalIp), Column("Port(s)", "string", ServicePorts)] },
         new() { Group = "", Version = "v1", Resource = "serviceaccounts", Kind = "ServiceAccount", Namespaced = true, ShortNames = ["sa"], ReturnsDeletedObject = true },
         new() { Group = "", Version = "v1", Resource = "pods", Kind = "Pod", Namespaced = true, ShortNames = ["po"], Categories = All, HasStatus = true, ReturnsDeletedObject = true,
                 FieldSelectors = Fields(("spec.nodeName", "spec.nodeName"), ("status.phase", "status.phase"), ("spec.restartPolicy", "spec.restartPolicy"),
@@ -97,6 +98,36 @@ internal static class BuiltInKinds
     static TableColumn Column(string name, string type, Func<JsonObject, JsonNode?> cell) => new(name, type, "", name, 0, cell);
 
     static JsonNode CountOf(JsonObject o, params string[] keys) => keys.Sum(k => (o[k] as JsonObject)?.Count ?? 0);
+
+    /// <summary>kubectl's EXTERNAL-IP: external IPs, load-balancer ingress (or &lt;pending&gt;), the external name, else &lt;none&gt;.</summary>
+    static JsonNode ServiceExternalIp(JsonObject svc)
+    {
+        static IEnumerable<string> Strings(JsonNode? list) => (list as JsonArray)?.Select(n => n?.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string)n! : null).OfType<string>() ?? [];
+        var external = Strings(Json.Path(svc, "spec.externalIPs")).ToList();
+        switch (Json.Str(Json.Path(svc, "spec"), "type") ?? "ClusterIP")
+        {
+            case "LoadBalancer":
+                var ingress = (Json.Path(svc, "status.loadBalancer.ingress") as JsonArray)?.OfType<JsonObject>()
+                    .Select(i => Json.Str(i, "ip") ?? Json.Str(i, "hostname")).OfType<string>() ?? [];
+                var all = ingress.Concat(external).ToList();
+                return all.Count > 0 ? string.Join(",", all) : "<pending>";
+            case "ExternalName":
+                return Json.Str(Json.Path(svc, "spec"), "externalName") ?? "<none>";
+            default:
+                return external.Count > 0 ? string.Join(",", external) : "<none>";
+        }
+    }
+
+    /// <summary>kubectl's PORT(S): <c>port[:nodePort]/protocol</c>, comma-separated, or &lt;none&gt;.</summary>
+    static JsonNode ServicePorts(JsonObject svc)
+    {
+        var ports = (Json.Path(svc, "spec.ports") as JsonArray)?.OfType<JsonObject>().Select(p =>
+        {
+            var node = p["nodePort"] is JsonValue np ? ":" + np.ToJsonString() : "";
+            return $"{p["port"]?.ToJsonString()}{node}/{Json.Str(p, "protocol") ?? "TCP"}";
+        }).ToList() ?? [];
+        return ports.Count > 0 ? string.Join(",", ports) : "<none>";
+    }
 
     static JsonNode PodReady(JsonObject pod)
     {

@@ -85,6 +85,38 @@ public sealed class KubectlTests
     }
 
     [Test]
+    public async Task Get_services_prints_kubectls_columns_with_external_IPs_and_ports()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        var file = sb.WriteFile("svc.yaml", """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              selector: {app: web}
+              ports:
+              - {name: http, port: 80, targetPort: 8080}
+              - {name: dns, port: 53, protocol: UDP}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: edge}
+            spec:
+              type: LoadBalancer
+              selector: {app: web}
+              ports:
+              - {port: 443, nodePort: 30443}
+            """);
+        await Ok(sb, $"create -f {file}");
+        var lines = (await Ok(sb, "get services web edge")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]);
+        var web = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        (web[0], web[1], web[3], web[4]).ShouldBe(("web", "ClusterIP", "<none>", "80/TCP,53/UDP"));
+        var edge = lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        (edge[0], edge[1], edge[3], edge[4]).ShouldBe(("edge", "LoadBalancer", "<pending>", "443:30443/TCP"));
+    }
+
+    [Test]
     public async Task Get_missing_object_prints_NotFound()
     {
         await using var sb = await TestSandbox.StartAsync();
