@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Fluid.Values;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Loading;
 using Orkestra.Katalog.Model;
@@ -92,14 +93,14 @@ public sealed class KatalogReconciler(
 
         if (metadata.TryGetProperty("deletionTimestamp", out _))
         {
-            await FinalizeAsync(cr, self, uid, observed, cancellation).ConfigureAwait(false);
+            await FinalizeAsync(key, cr, self, uid, observed, cancellation).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
         await AdoptAsync(cr, self, cancellation).ConfigureAwait(false);
 
         var crossValue = Cross(cr);
         if (await AdmitAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false)) return ReconcileResult.Done;
-        var externalValue = await ExternalAsync(key, cr, crossValue, [op.OnCreate, op.OnReconcile], cancellation).ConfigureAwait(false);
+        var externalValue = await ExternalAsync(key, cr, crossValue, CallsOf(op.OnCreate, op.OnReconcile), cancellation).ConfigureAwait(false);
         var result = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Apply, Time = time, Cross = crossValue, External = externalValue });
         // One Normal event per kind of change and reconcile ("created Deployment hello, Service hello"), recorded
         // even when a later write fails, so the CR's events say what happened without an event per child.
@@ -148,22 +149,8 @@ public sealed class KatalogReconciler(
     }
 
     /// <summary><c>.cross</c> from the other operators' caches (empty when the box declares no cross reads).</summary>
-    private Fluid.Values.FluidValue? Cross(JsonElement cr) =>
+    private FluidValue? Cross(JsonElement cr) =>
         cross is null || op.Cross.Count == 0 ? null : CrossView.Build(op, cr, cross, time, Random.Shared);
-
-    /// <summary>
-    /// <c>.external</c>: the hooks' HTTP calls, run before rendering. A failed call without <c>continueOnError</c> fails
-    /// the reconcile, reported on the CR.
-    /// </summary>
-    private async ValueTask<Fluid.Values.FluidValue?> ExternalAsync(ObjectKey key, JsonElement cr, Fluid.Values.FluidValue? crossValue,
-        CompiledHook?[] hooks, CancellationToken cancellation)
-    {
-        if (external is null || !hooks.Any(h => h is { External.Count: > 0 })) return null;
-        var outcome = await external.RunAsync(hooks, cr, crossValue, cancellation).ConfigureAwait(false);
-        if (outcome.Failure is not { } failure) return outcome.Results;
-        await ReportFailureAsync(key, failure, cancellation).ConfigureAwait(false);
-        throw new ReportedFailureException(failure);
-    }
 
     /// <summary>
     /// The reconcile-time enforcement of <c>mutation</c> and <c>validation</c> (order: <c>mutateFirst</c>). A mutation
@@ -171,12 +158,12 @@ public sealed class KatalogReconciler(
     /// mutated CR back. A denying rule fails the CR (Ready=False, reason ValidationFailed) without retries until the
     /// CR changes; a warning rule records a Warning event. Returns true when the CR was patched.
     /// </summary>
-    private async ValueTask<bool> AdmitAsync(ObjectKey key, JsonElement cr, ObjectRef self, Fluid.Values.FluidValue? crossValue, CancellationToken cancellation)
+    private async ValueTask<bool> AdmitAsync(ObjectKey key, JsonElement cr, ObjectRef self, FluidValue? crossValue, CancellationToken cancellation)
     {
         if (op.Mutation is { MutateFirst: true } && await MutateAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false)) return true;
         if (op.Validation is { } validation)
         {
-            var scope = AdmissionRules.Scope(cr, crossValue, await RulesExternalAsync(key, cr, crossValue, validation.External, cancellation).ConfigureAwait(false), time);
+            var scope = AdmissionRules.Scope(cr, crossValue, await ExternalAsync(key, cr, crossValue, validation.External, cancellation).ConfigureAwait(false), time);
             var verdict = AdmissionRules.Validate(validation, scope);
             foreach (var warning in verdict.Warnings) events.Record(self, Text(cr, "metadata", "uid"), EventType.Warning, "ValidationWarning", warning);
             if (verdict.Denials.Count > 0)
@@ -189,10 +176,10 @@ public sealed class KatalogReconciler(
         return op.Mutation is { MutateFirst: false } && await MutateAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false);
     }
 
-    private async ValueTask<bool> MutateAsync(ObjectKey key, JsonElement cr, ObjectRef self, Fluid.Values.FluidValue? crossValue, CancellationToken cancellation)
+    private async ValueTask<bool> MutateAsync(ObjectKey key, JsonElement cr, ObjectRef self, FluidValue? crossValue, CancellationToken cancellation)
     {
         var mutation = op.Mutation!;
-        var scope = AdmissionRules.Scope(cr, crossValue, await RulesExternalAsync(key, cr, crossValue, mutation.External, cancellation).ConfigureAwait(false), time);
+        var scope = AdmissionRules.Scope(cr, crossValue, await ExternalAsync(key, cr, crossValue, mutation.External, cancellation).ConfigureAwait(false), time);
         if (AdmissionRules.Mutate(mutation, cr, scope) is not { } patch) return false;
         var metadata = patch["metadata"] as JsonObject ?? new JsonObject();
         metadata["resourceVersion"] = Text(cr, "metadata", "resourceVersion");
@@ -202,17 +189,22 @@ public sealed class KatalogReconciler(
         return true;
     }
 
-    private async ValueTask<Fluid.Values.FluidValue?> RulesExternalAsync(ObjectKey key, JsonElement cr, Fluid.Values.FluidValue? crossValue,
-        IReadOnlyList<CompiledExternal> calls, CancellationToken cancellation)
+    /// <summary>
+    /// <c>.external</c>: HTTP calls (a hook's, or a rule set's), run before what uses them. A failed call without
+    /// <c>continueOnError</c> fails the reconcile, reported on the CR.
+    /// </summary>
+    private async ValueTask<FluidValue?> ExternalAsync(ObjectKey key, JsonElement cr, FluidValue? crossValue,
+        IEnumerable<CompiledExternal> calls, CancellationToken cancellation)
     {
-        if (external is null || calls.Count == 0) return null;
-        var outcome = await external.RunAsync(calls, cr, crossValue, cancellation).ConfigureAwait(false);
+        var list = calls as IReadOnlyCollection<CompiledExternal> ?? calls.ToArray();
+        if (external is null || list.Count == 0) return null;
+        var outcome = await external.RunAsync(list, cr, crossValue, cancellation).ConfigureAwait(false);
         if (outcome.Failure is not { } failure) return outcome.Results;
         await ReportFailureAsync(key, failure, cancellation).ConfigureAwait(false);
         throw new ReportedFailureException(failure);
     }
 
-    private static ObjectKey ObjectKeyOf(ObjectRef self) => new(self.Namespace, self.Name);
+    private static IEnumerable<CompiledExternal> CallsOf(params CompiledHook?[] hooks) => hooks.OfType<CompiledHook>().SelectMany(h => h.External);
 
     public const string GeneratedAtAnnotation = "orkestra.orkspace.io/generated-at";
 
@@ -281,13 +273,13 @@ public sealed class KatalogReconciler(
     }
 
     /// <summary>Deletion: onDelete's objects and cluster-scoped children go, then our finalizers are released.</summary>
-    private async ValueTask FinalizeAsync(JsonElement cr, ObjectRef self, string? uid, IReadOnlyList<JsonElement> observed, CancellationToken cancellation)
+    private async ValueTask FinalizeAsync(ObjectKey key, JsonElement cr, ObjectRef self, string? uid, IReadOnlyList<JsonElement> observed, CancellationToken cancellation)
     {
         var finalizers = StringList(cr.GetProperty("metadata"), "finalizers");
         if (!Finalizers.Any(finalizers.Contains)) return;
 
         var crossValue = Cross(cr);
-        var externalValue = await ExternalAsync(ObjectKeyOf(self), cr, crossValue, [op.OnDelete], cancellation).ConfigureAwait(false);
+        var externalValue = await ExternalAsync(key, cr, crossValue, CallsOf(op.OnDelete), cancellation).ConfigureAwait(false);
         var cleanup = OperatorRenderer.Render(new RenderRequest(op, cr, observed) { Hooks = Delete, Time = time, Cross = crossValue, External = externalValue });
         if (cleanup.Errors.Count > 0)
         {
