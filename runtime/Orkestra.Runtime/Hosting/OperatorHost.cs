@@ -9,6 +9,7 @@ using Orkestra.Kube.Connection;
 using Orkestra.Kube.Informers;
 using Orkestra.Runtime.Cluster;
 using Orkestra.Runtime.Leadership;
+using Orkestra.Runtime.Memory;
 using Orkestra.Runtime.Observability;
 using Orkestra.Runtime.Reconciliation;
 using Prometheus;
@@ -108,6 +109,7 @@ public sealed class OperatorHost
         var events = new EventRecorder(new KubeEventSink(client), time);
         using var eventsStop = new CancellationTokenSource();
         var eventPump = events.RunAsync(eventsStop.Token);
+        var trimming = _options.IdleTrim is { } trim ? StartTrimmer(trim, eventsStop.Token) : Task.CompletedTask;
         var informerLog = _options.Logs.CreateLogger("orkestra.informers");
         var informers = new SharedInformerFactory(client, new InformerOptions
         {
@@ -166,12 +168,21 @@ public sealed class OperatorHost
         {
             await eventsStop.CancelAsync().ConfigureAwait(false);
             await eventPump.ConfigureAwait(false);
+            await trimming.ConfigureAwait(false);
             await informers.DisposeAsync().ConfigureAwait(false);
             foreach (var op in operators) op.Dispose();
         }
         Log.Stopped(_log);
         return 0;
     }
+
+    private Task StartTrimmer(IdleTrimOptions options, CancellationToken stopping) =>
+        new IdleTrimmer(options, _options.Time, collected: () =>
+        {
+            Metrics.MemoryTrims.Inc();
+            var info = GC.GetGCMemoryInfo();
+            Log.MemoryTrimmed(_log, info.HeapSizeBytes, info.TotalCommittedBytes);
+        }).RunAsync(stopping);
 
     private async Task RunWorkersAsync(IReadOnlyList<CrdOperator> operators, CancellationToken leading)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orkestra.Kube.Connection;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Leadership;
+using Orkestra.Runtime.Memory;
 
 namespace Orkestra.Runtime.Hosting;
 
@@ -40,6 +41,10 @@ public sealed record RuntimeOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public ILoggerFactory Logs { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Return memory to the OS after bursts of work (<see cref="IdleTrimmer"/>). Null: never — the default, because
+    /// the GC belongs to the process; <c>ork run</c> sets <see cref="IdleTrimOptions.Default"/>.</summary>
+    public IdleTrimOptions? IdleTrim { get; init; }
 
     /// <summary>Wraps each operator's reconciler (by CRD name) — tracing, or tests that watch every call. Null: none.</summary>
     public Func<string, IReconciler, IReconciler>? WrapReconciler { get; init; }

@@ -55,4 +55,7 @@ public static partial class Log
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "stopped cleanly")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Debug, Message = "memory trimmed after a burst of work: GC heap {HeapBytes} bytes, {CommittedBytes} bytes committed")]
+    public static partial void MemoryTrimmed(ILogger logger, long heapBytes, long committedBytes);
 }

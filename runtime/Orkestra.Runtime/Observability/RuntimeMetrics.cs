@@ -42,6 +42,7 @@ public sealed class RuntimeMetrics
         WatchRestarts = f.CreateCounter("orkestra_watch_restarts_total", "Watches restarted (dropped, expired or failed), by resource.",
             new CounterConfiguration { LabelNames = ["resource"] });
         Leader = f.CreateGauge("orkestra_leader", "1 while this process holds the leader lease.", new GaugeConfiguration { LabelNames = ["lease"] });
+        MemoryTrims = f.CreateCounter("orkestra_memory_trims_total", "Aggressive garbage collections run after a burst of work, once the process went quiet.");
         GcHeap = f.CreateGauge("dotnet_gc_heap_size_bytes", "Managed heap size after the last garbage collection.");
         registry.AddBeforeCollectCallback(() => GcHeap.Set(GC.GetGCMemoryInfo().HeapSizeBytes));
     }
@@ -67,6 +68,7 @@ public sealed class RuntimeMetrics
     public Counter WatchRestarts { get; }
     public Gauge Leader { get; }
     internal Gauge GcHeap { get; }
+    internal Counter MemoryTrims { get; }
 
     /// <summary>The metrics of one operator, every series created at zero.</summary>
     public OperatorMetrics ForOperator(string crd) => new(this, crd);
