@@ -20,8 +20,10 @@ public sealed class RuntimeHttpServer : IAsyncDisposable
 
     public static async Task<RuntimeHttpServer> StartAsync(IPAddress address, int port, RuntimeState state, RuntimeMetrics metrics, CancellationToken cancellation = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder: Kestrel and nothing else — no configuration files (and no file watcher thread), no
+        // logging providers, no routing (HttpEndpoints routes by hand).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
         var app = builder.Build();
         app.Run(context => HttpEndpoints.HandleAsync(context, state, metrics));

@@ -102,8 +102,10 @@ public sealed class SandboxServer : IAsyncDisposable
         var log = new RequestLog(options.RequestLogCapacity);
         var api = new HttpApi(objects, faults, log, token);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder: Kestrel and nothing else — no configuration files (and no file watcher thread), no
+        // logging providers, no routing; the API is one request delegate.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
