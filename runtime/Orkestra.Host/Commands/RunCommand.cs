@@ -8,6 +8,7 @@ using Orkestra.Kube.Connection;
 using Orkestra.Runtime.Cluster;
 using Orkestra.Runtime.Hosting;
 using Orkestra.Runtime.Leadership;
+using Orkestra.Runtime.Memory;
 using Orkestra.Runtime.Observability;
 using Orkestra.Sandbox;
 using Prometheus;
@@ -40,8 +41,9 @@ internal static class RunCommand
           --lease-name NAME            the Lease (default: derived from the Katalog names)
           --lease-namespace NS         the Lease's namespace (default: the kubeconfig context's namespace)
           --apply auto|always|never    apply crdFile, setup and crFiles first (auto: only outside a cluster)
-          --kube-api-qps N             client-side request rate to the API server (default 100)
-          --kube-api-burst N           requests allowed in a burst above it (default 200)
+          --kube-api-qps N             client-side request rate limit (default 0: none — the API server's Priority
+                                       and Fairness governs, and workers bound the requests in flight)
+          --kube-api-burst N           requests allowed in a burst above that rate (default 200)
           --log-format text|json       (default text)
           --log-level LEVEL            trace|debug|info|warn|error (default $LOG_LEVEL or info)
           --sandbox                    start the embedded API server in this process and run against it
@@ -93,7 +95,7 @@ internal static class RunCommand
         return RunAsync(compiled.Katalogs, settings, stdout, stderr, linked.Token).GetAwaiter().GetResult();
     }
 
-    private sealed record Settings(RuntimeOptions Runtime, string? Kubeconfig, string? Context, double Qps, int Burst, bool Sandbox, int SandboxPort,
+    internal sealed record Settings(RuntimeOptions Runtime, string? Kubeconfig, string? Context, double Qps, int Burst, bool Sandbox, int SandboxPort,
         LogFormat Format, LogLevel Level);
 
     private static async Task<int> RunAsync(IReadOnlyList<CompiledKatalog> katalogs, Settings settings, TextWriter stdout, TextWriter stderr,
@@ -163,6 +165,14 @@ internal static class RunCommand
         }
     }
 
+    /// <summary>The settings <paramref name="args"/> and <paramref name="env"/> resolve to (null with <paramref name="error"/> when invalid).</summary>
+    internal static Settings? Resolve(string[] args, Func<string, string?> env, out string? error)
+    {
+        var line = CommandLine.Parse(args, ValueFlags, ["--sandbox"]);
+        error = line.Error;
+        return error is null && TryOptions(line, env, out var settings, out error) ? settings : null;
+    }
+
     private static bool TryOptions(CommandLine line, Func<string, string?> env, out Settings settings, out string? error)
     {
         settings = null!;
@@ -195,7 +205,7 @@ internal static class RunCommand
             default: error = $"--apply must be auto, always or never, got '{applyText}'"; return false;
         }
 
-        var qpsText = line.One("--kube-api-qps") ?? "100";
+        var qpsText = line.One("--kube-api-qps") ?? "0";
         if (!double.TryParse(qpsText, NumberStyles.Float, CultureInfo.InvariantCulture, out var qps) || qps < 0)
         { error = $"--kube-api-qps must be a non-negative number, got '{qpsText}'"; return false; }
         var burstText = line.One("--kube-api-burst") ?? "200";
@@ -237,6 +247,7 @@ internal static class RunCommand
             LeaseName = line.One("--lease-name"),
             LeaseNamespace = line.One("--lease-namespace"),
             Defaults = defaults,
+            IdleTrim = IdleTrimOptions.Default,
         }, line.One("--kubeconfig"), line.One("--context"), qps, burst, line.Has("--sandbox"), sandboxPort,
             formatText == "json" ? LogFormat.Json : LogFormat.Text, level);
         return true;

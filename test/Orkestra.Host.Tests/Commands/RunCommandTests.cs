@@ -47,6 +47,22 @@ public sealed class RunCommandTests
     }
 
     [Test]
+    public void Defaults_leave_the_request_rate_to_the_API_server_and_trim_memory_after_bursts()
+    {
+        var settings = RunCommand.Resolve(["-k", "katalog.yaml"], _ => null, out var error);
+        error.ShouldBeNull();
+        settings.ShouldNotBeNull();
+        settings.Qps.ShouldBe(0);   // no client-side limit (docs/runtime.md)
+        settings.Burst.ShouldBe(200);
+        settings.Runtime.IdleTrim.ShouldBe(Orkestra.Runtime.Memory.IdleTrimOptions.Default);
+
+        var limited = RunCommand.Resolve(["--kube-api-qps", "50", "--kube-api-burst", "80"], _ => null, out error);
+        error.ShouldBeNull();
+        limited!.Qps.ShouldBe(50);
+        limited.Burst.ShouldBe(80);
+    }
+
+    [Test]
     public void Bad_environment_values_are_usage_errors()
     {
         var (code, _, err) = Run(["-k", Sample("hello-website")], new() { ["DEFAULT_WORKERS"] = "0" });
