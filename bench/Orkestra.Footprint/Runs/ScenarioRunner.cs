@@ -129,7 +129,10 @@ internal static class ScenarioRunner
         throw new TimeoutException($"the operator kept writing for {SettleTimeout.TotalSeconds:0} s after every CR was Ready ({last.Writes - ready.Writes} writes)");
     }
 
-    static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(3);
+    /// <summary>Longer than ork's Event count-update interval (EventRecorder.MinUpdateInterval, 10 s): an Event repeated
+    /// during the ramp has its count written up to 10 s after the repeat, and that write belongs to the ramp, not to
+    /// the idle period or the resync measured after it.</summary>
+    static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(11);
     static readonly TimeSpan SettleTimeout = TimeSpan.FromMinutes(3);
 
     static void SetRampRates(RunResult result, long reconciles, TimeSpan ramp)
