@@ -80,6 +80,29 @@ public class EventRecorderTests
     }
 
     [Test]
+    public async Task Series_are_forgotten_once_their_window_has_passed()
+    {
+        var time = new ManualTimeProvider();
+        var sink = new Sink();
+        var recorder = new EventRecorder(sink, time) { AggregationWindow = TimeSpan.FromMinutes(10) };
+        for (var i = 0; i < 50; i++) recorder.Record(Cr with { Name = $"cr-{i}" }, "u", EventType.Normal, "Created", "created Deployment x");
+        recorder.Record(Cr, "u", EventType.Warning, "Created", "created Deployment x");   // same text, other type: its own series
+        await recorder.FlushAsync(default);
+        recorder.SeriesCount.ShouldBe(51);
+
+        time.Advance(TimeSpan.FromMinutes(5));
+        recorder.Record(Cr, "u", EventType.Normal, "Updated", "updated Service y");
+        await recorder.FlushAsync(default);
+        recorder.SeriesCount.ShouldBe(52, "nothing has expired yet");
+
+        time.Advance(TimeSpan.FromMinutes(6));   // the first 51 are 11 minutes old, the last one 6
+        recorder.Record(Cr, "u", EventType.Normal, "Updated", "updated Service z");
+        await recorder.FlushAsync(default);
+        recorder.SeriesCount.ShouldBe(2);
+        sink.Created.Count.ShouldBe(53);
+    }
+
+    [Test]
     public async Task Recording_never_blocks_and_drops_the_oldest_when_the_pump_falls_behind()
     {
         var sink = new Sink();
