@@ -37,12 +37,7 @@ public class ReconcileBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var root = AppContext.BaseDirectory;
-        for (var dir = new DirectoryInfo(root); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "orkestra-aot.sln"))) { root = dir.FullName; break; }
-        if (!File.Exists(Path.Combine(root, "orkestra-aot.sln")))
-            for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "orkestra-aot.sln"))) { root = dir.FullName; break; }
+        var root = Repository.Root;
         var op = KatalogCompiler.CompileFiles([Path.Combine(root, "samples", "hello-website", "katalog.yaml")]).Katalogs[0].Operators[0];
         _caches.Cr = JsonDocument.Parse("""
             {"apiVersion":"demo.orkestra.io/v1alpha1","kind":"Website",

@@ -16,7 +16,7 @@ namespace Orkestra.Benchmarks.Templating;
 [MemoryDiagnoser]
 public class TemplateBenchmarks
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Repository.Root;
     private string _largestKatalog = "";
     private CompiledTemplate _field = null!;
     private CompiledTemplate _mixed = null!;
@@ -55,13 +55,4 @@ public class TemplateBenchmarks
 
     [Benchmark(Description = "render the hello-website child set + status")]
     public int RenderChildSet() => OperatorRenderer.Render(new RenderRequest(_website, _cr, [])).Children.Count;
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "orkestra-aot.sln"))) return dir.FullName;
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "orkestra-aot.sln"))) return dir.FullName;
-        throw new InvalidOperationException("run the benchmarks from inside the repository");
-    }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Orkestra.Kube.Informers;
@@ -15,15 +14,18 @@ internal enum CacheDeltaType { Added, Updated, Deleted }
 /// label indexes change together with respect to other writers. A reader may observe an index entry a moment before
 /// or after the object it names changed; <see cref="ByLabel"/> therefore re-checks each object's label, so it never
 /// returns an object that does not carry the label value in the state returned.
-/// Memory: an object is kept as its UTF-8 JSON bytes only (exactly sized); readers get a <see cref="JsonElement"/>
-/// parsed on each read. A parsed document costs about twice its text (the token table), so storing text halves
-/// the steady memory per cached object at the price of a short-lived allocation per read.
+/// Memory: an object is kept as a compact entry only (<see cref="EntryCodec"/>: its JSON tokens, with strings that
+/// repeat across objects replaced by ids into this cache's intern table); readers get a <see cref="JsonElement"/>
+/// over the rebuilt, byte-identical text, parsed on each read. A parsed document costs about twice its text (the
+/// token table), so storing entries keeps the steady memory per cached object small at the price of a
+/// short-lived allocation per read.
 /// </summary>
 internal sealed class ObjectCache : IObjectCache
 {
     readonly object _writeGate = new();
     readonly ConcurrentDictionary<string, byte[]> _items = new(StringComparer.Ordinal);              // written under _writeGate
     readonly ConcurrentDictionary<string, LabelIndex> _indexes = new(StringComparer.Ordinal);        // written under _writeGate
+    readonly EntryCodec _codec = new();                                                              // one intern table per cache: a kind's strings repeat within it
 
     /// <summary>label value → keys of the objects carrying it. The key arrays are immutable and replaced whole under
     /// <see cref="_writeGate"/> (copy on write: most values label one to a few objects), so readers never lock and an
@@ -81,11 +83,11 @@ internal sealed class ObjectCache : IObjectCache
         return result;
     }
 
-    /// <summary>A standalone element over stored bytes (the bytes are never changed: entries are replaced whole).</summary>
-    static JsonElement Parse(byte[] utf8) => JsonDocument.Parse(utf8).RootElement;
+    /// <summary>A standalone element over a stored entry (entries are never changed: they are replaced whole).</summary>
+    JsonElement Parse(byte[] entry) => _codec.Parse(entry);
 
-    /// <summary>The exact bytes of <paramref name="obj"/> to keep.</summary>
-    static byte[] Bytes(JsonElement obj) => JsonMarshal.GetRawUtf8Value(obj).ToArray();
+    /// <summary>The entry to keep for <paramref name="obj"/>.</summary>
+    byte[] Bytes(JsonElement obj) => _codec.Encode(obj);
 
     public IReadOnlyList<JsonElement> ByLabel(string labelKey, string value)
     {
