@@ -21,13 +21,14 @@ internal sealed class KubeObjectWriter(IKubeWriter writer, IKubeStatusWriter sta
 
     private static readonly DeleteOptions Background = new() { Propagation = PropagationPolicy.Background };
 
-    public async ValueTask ApplyAsync(JsonObject manifest, bool force, CancellationToken cancellation)
+    public async ValueTask<string?> ApplyAsync(JsonObject manifest, bool force, CancellationToken cancellation)
     {
         var target = ObjectRef.Of(manifest);
         var mapping = await MapAsync(target, cancellation).ConfigureAwait(false);
         var applied = await writer.PatchAsync(mapping.Resource, Scope(mapping, target), target.Name, PatchType.Apply, manifest,
             new WriteOptions { FieldManager = FieldManager, Force = force }, cancellation).ConfigureAwait(false);
         informers.WriteThrough(mapping.Resource, applied);
+        return ObjectMeta.ResourceVersion(applied);
     }
 
     public async ValueTask DeleteAsync(ObjectRef target, CancellationToken cancellation)
