@@ -59,7 +59,7 @@ public class InformerBenchmarks
     public int UpsertIntoCache()
     {
         var replaced = 0;
-        foreach (var o in _objects) replaced += _cache.Upsert(o) is null ? 0 : 1;
+        foreach (var o in _objects) replaced += _cache.Upsert(o)?.Type == CacheDeltaType.Updated ? 1 : 0;
         return replaced;
     }
 

@@ -22,7 +22,7 @@ public class ReconcileBenchmarks
         public int Writes;
         public JsonElement? GetCustomResource(ObjectKey key) => Cr;
         public IReadOnlyList<JsonElement> ListOwnedChildren(string ownerName, string? ownerNamespace) => Children;
-        public ValueTask ApplyAsync(JsonObject manifest, bool force, CancellationToken cancellation) { Writes++; return ValueTask.CompletedTask; }
+        public ValueTask<string?> ApplyAsync(JsonObject manifest, bool force, CancellationToken cancellation) { Writes++; return ValueTask.FromResult<string?>(null); }
         public ValueTask DeleteAsync(ObjectRef target, CancellationToken cancellation) { Writes++; return ValueTask.CompletedTask; }
         public ValueTask PatchAsync(ObjectRef target, JsonObject mergePatch, CancellationToken cancellation) { Writes++; return ValueTask.CompletedTask; }
         public ValueTask PatchStatusAsync(ObjectRef target, JsonObject mergePatch, CancellationToken cancellation) { Writes++; return ValueTask.CompletedTask; }

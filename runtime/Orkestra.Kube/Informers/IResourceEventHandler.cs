@@ -12,7 +12,9 @@ public interface IResourceEventHandler
     /// <summary>A new object; <paramref name="isInitialList"/> while delivering the first list (or the replay to a late subscriber).</summary>
     void OnAdd(JsonElement obj, bool isInitialList);
 
-    /// <summary>A changed object, or the periodic resync (then <paramref name="oldObj"/> and <paramref name="newObj"/> have the same resourceVersion).</summary>
+    /// <summary>A changed object, or one with the same resourceVersion in both: the periodic resync, or the watch event
+    /// of a write already written through to the cache (<see cref="SharedInformerFactory.WriteThrough"/>), even when
+    /// the server reported it as ADDED.</summary>
     void OnUpdate(JsonElement oldObj, JsonElement newObj);
 
     /// <summary>The object is gone: its last known state (after a relist, the state before it disappeared).</summary>

@@ -32,8 +32,9 @@ public interface IInformer
 
 /// <summary>
 /// The informer: a <see cref="Reflector"/> feeding the cache, a dispatcher delivering notifications to handlers, and
-/// an optional resync ticker. Concurrency: the reflector loop is the only cache writer (plus index creation under
-/// the cache's gate). Notifications, subscriptions and resync ticks all go through one unbounded channel read by the
+/// an optional resync ticker. Concurrency: the reflector loop is the only writer of what the server sends (plus index
+/// creation under the cache's gate); <see cref="WriteThrough"/> may store our own writes from any thread, under the
+/// publish gate, and posts nothing. Notifications, subscriptions and resync ticks all go through one unbounded channel read by the
 /// single dispatch loop, so handlers are called sequentially, in cache order; a new subscriber's replay is a cache
 /// snapshot taken under the same gate as the reflector's change-and-post, so it sees each object exactly once (hazard, as in client-go: a stalled handler lets the channel grow without bound).
 /// </summary>
@@ -44,6 +45,7 @@ internal sealed class SharedInformer : IInformer
     readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly InformerOptions _options;
     readonly Reflector _reflector;
+    readonly InformerFilter _filter;
     readonly object _publishGate = new();              // a cache change and its notification are posted as one step under it
     List<IResourceEventHandler> _handlers = new();   // dispatch loop only
 
@@ -51,6 +53,7 @@ internal sealed class SharedInformer : IInformer
     {
         Key = key;
         _options = options;
+        _filter = new InformerFilter(key);
         _reflector = new Reflector(reader, watcher, key, options, _cache,
             (delta, initial) => Post(new Notification(NotificationKind.Delta, delta, initial)), () => _synced.TrySetResult(), _publishGate);
     }
@@ -75,6 +78,20 @@ internal sealed class SharedInformer : IInformer
     }
 
     public void AddLabelIndex(string labelKey) => _cache.AddLabelIndex(labelKey);
+
+    /// <summary>
+    /// Read-your-writes: stores <paramref name="obj"/> (the server's answer to our own write) when this informer would
+    /// list it, has listed, and its watch has not yet reached <paramref name="obj"/>'s resourceVersion — once it has,
+    /// the cache already holds that state or a later one (possibly the object's deletion, which a late write-through
+    /// must not undo). The cache then keeps it only if it is newer than the stored object
+    /// (<see cref="ObjectCache.WriteThrough"/>). Handlers are not called. Thread-safe.
+    /// </summary>
+    internal bool WriteThrough(JsonElement obj)
+    {
+        if (!_filter.Admits(obj)) return false;
+        lock (_publishGate)
+            return ResourceVersions.IsNewer(ObjectMeta.ResourceVersion(obj), _reflector.ResourceVersion) && _cache.WriteThrough(obj);
+    }
 
     /// <summary>Runs the reflector, the dispatcher and the resync ticker until <paramref name="cancellation"/> fires.</summary>
     public Task RunAsync(CancellationToken cancellation) =>

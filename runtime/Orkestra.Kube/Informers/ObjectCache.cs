@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Orkestra.Kube.Client;
 
 namespace Orkestra.Kube.Informers;
 
@@ -10,15 +11,20 @@ internal enum CacheDeltaType { Added, Updated, Deleted }
 
 /// <summary>
 /// The informer's store. Concurrency: readers are lock-free (<see cref="ConcurrentDictionary{TKey,TValue}"/> reads);
-/// every write — upsert, remove, replace, adding an index — takes <c>_writeGate</c>, so the object table and the
-/// label indexes change together with respect to other writers. A reader may observe an index entry a moment before
-/// or after the object it names changed; <see cref="ByLabel"/> therefore re-checks each object's label, so it never
-/// returns an object that does not carry the label value in the state returned.
-/// Memory: an object is kept as a compact entry only (<see cref="EntryCodec"/>: its JSON tokens, with strings that
-/// repeat across objects replaced by ids into this cache's intern table); readers get a <see cref="JsonElement"/>
-/// over the rebuilt, byte-identical text, parsed on each read. A parsed document costs about twice its text (the
-/// token table), so storing entries keeps the steady memory per cached object small at the price of a
-/// short-lived allocation per read.
+/// every write — upsert, remove, replace, write-through, adding an index — takes <c>_writeGate</c>, so the object
+/// table, the label indexes and the write-through marks change together with respect to other writers. A reader may
+/// observe an index entry a moment before or after the object it names changed; <see cref="ByLabel"/> therefore
+/// re-checks each object's label, so it never returns an object that does not carry the label value in the state
+/// returned.
+/// Memory: an object is kept as a compact entry only (<see cref="EntryCodec"/>: its JSON tokens, never with
+/// <c>metadata.managedFields</c>, with strings that repeat across objects replaced by ids into this cache's intern
+/// table); readers get a <see cref="JsonElement"/> over the rebuilt, byte-identical text, parsed on each read. A parsed
+/// document costs about twice its text (the token table), so storing entries keeps the steady memory per cached
+/// object small at the price of a short-lived allocation per read.
+/// Read-your-writes: <see cref="WriteThrough"/> stores the server's answer to our own write before its watch event
+/// arrives, only when its resourceVersion is numerically newer than the stored one. Until the watch (or a list)
+/// confirms it, a watch event older than that entry is ignored, so the cache never goes back in time; a delete always
+/// removes and a replace converges to the list.
 /// </summary>
 internal sealed class ObjectCache : IObjectCache
 {
@@ -26,6 +32,9 @@ internal sealed class ObjectCache : IObjectCache
     readonly ConcurrentDictionary<string, byte[]> _items = new(StringComparer.Ordinal);              // written under _writeGate
     readonly ConcurrentDictionary<string, LabelIndex> _indexes = new(StringComparer.Ordinal);        // written under _writeGate
     readonly EntryCodec _codec = new();                                                              // one intern table per cache: a kind's strings repeat within it
+    // Keys whose entry was stored by WriteThrough and has not been stored by a watch event or list since: their
+    // resourceVersion is numeric, and no handler has been told of that state yet. Read and written under _writeGate.
+    readonly HashSet<string> _unconfirmed = new(StringComparer.Ordinal);
 
     /// <summary>label value → keys of the objects carrying it. The key arrays are immutable and replaced whole under
     /// <see cref="_writeGate"/> (copy on write: most values label one to a few objects), so readers never lock and an
@@ -117,16 +126,47 @@ internal sealed class ObjectCache : IObjectCache
         }
     }
 
-    /// <summary>Stores <paramref name="obj"/>; returns the state it replaced, if any.</summary>
-    public JsonElement? Upsert(JsonElement obj)
+    /// <summary>Stores <paramref name="obj"/>, a watch event's object, and returns the change (<see cref="CacheDeltaType.Added"/>
+    /// or <see cref="CacheDeltaType.Updated"/> with the state it replaced) — or null, changing nothing, when the key
+    /// holds an unconfirmed write-through with a newer resourceVersion (the event of that write is still to come).</summary>
+    public CacheDelta? Upsert(JsonElement obj)
     {
         var key = ObjectMeta.Key(obj);
         lock (_writeGate)
         {
             JsonElement? old = _items.TryGetValue(key, out var previous) ? Parse(previous) : null;
+            if (old is { } stored && _unconfirmed.Contains(key)
+                && ResourceVersions.IsNewer(ObjectMeta.ResourceVersion(stored), ObjectMeta.ResourceVersion(obj))) return null;
+            _unconfirmed.Remove(key);
             _items[key] = Bytes(obj);
             Reindex(key, old, obj);
-            return old;
+            return old is null ? new CacheDelta(CacheDeltaType.Added, null, obj) : new CacheDelta(CacheDeltaType.Updated, old, obj);
+        }
+    }
+
+    /// <summary>
+    /// Read-your-writes: stores <paramref name="obj"/>, the server's answer to our own successful write, when its
+    /// resourceVersion is numerically newer than the stored object's (or nothing is stored under its key). Opaque
+    /// (non-numeric) versions, equal or older ones change nothing. <c>metadata.managedFields</c> is left out. Returns
+    /// whether it was stored. No notification: the watch event of the write follows and is the one handlers see.
+    /// </summary>
+    public bool WriteThrough(JsonElement obj)
+    {
+        if (ObjectMeta.Name(obj) is null || !ResourceVersions.TryParse(ObjectMeta.ResourceVersion(obj), out _)) return false;
+        var key = ObjectMeta.Key(obj);
+        lock (_writeGate)
+        {
+            JsonElement? old = null;
+            if (_items.TryGetValue(key, out var previous))
+            {
+                old = Parse(previous);
+                if (!ResourceVersions.IsNewer(ObjectMeta.ResourceVersion(obj), ObjectMeta.ResourceVersion(old.Value))) return false;
+            }
+            var compact = CompactJson.Copy(obj, stripManagedFields: true);
+            _items[key] = Bytes(compact);
+            Reindex(key, old, compact);
+            _unconfirmed.Add(key);
+            return true;
         }
     }
 
@@ -136,6 +176,7 @@ internal sealed class ObjectCache : IObjectCache
         var key = ObjectMeta.Key(obj);
         lock (_writeGate)
         {
+            _unconfirmed.Remove(key);
             if (!_items.TryRemove(key, out var removed)) return null;
             var old = Parse(removed);
             Reindex(key, old, null);
@@ -144,7 +185,8 @@ internal sealed class ObjectCache : IObjectCache
     }
 
     /// <summary>Makes the cache hold exactly <paramref name="objects"/> (a fresh list) and returns what changed:
-    /// added, updated (resourceVersion differs) and deleted objects.</summary>
+    /// added, updated (resourceVersion differs, or the stored state is an unconfirmed write-through no handler has
+    /// seen) and deleted objects. Afterwards no entry is unconfirmed.</summary>
     public List<CacheDelta> Replace(IReadOnlyList<JsonElement> objects)
     {
         var deltas = new List<CacheDelta>();
@@ -158,7 +200,7 @@ internal sealed class ObjectCache : IObjectCache
                 if (_items.TryGetValue(key, out var stored))
                 {
                     var old = Parse(stored);
-                    if (ObjectMeta.ResourceVersion(old) == ObjectMeta.ResourceVersion(obj)) continue;
+                    if (ObjectMeta.ResourceVersion(old) == ObjectMeta.ResourceVersion(obj) && !_unconfirmed.Contains(key)) continue;
                     _items[key] = Bytes(obj);
                     Reindex(key, old, obj);
                     deltas.Add(new CacheDelta(CacheDeltaType.Updated, old, obj));
@@ -178,6 +220,7 @@ internal sealed class ObjectCache : IObjectCache
                 Reindex(key, old, null);
                 deltas.Add(new CacheDelta(CacheDeltaType.Deleted, old, old));
             }
+            _unconfirmed.Clear();
         }
         return deltas;
     }

@@ -16,15 +16,16 @@ namespace Orkestra.Kube.Informers;
 /// <item>410 Expired (HTTP or ERROR event, on watch or on a continue token) → relist from scratch.</item>
 /// <item>Any other failure → report, back off with jitter on the injected clock, then retry the step that failed.</item>
 /// </list>
-/// Not thread-safe: <see cref="RunAsync"/> is one loop; it alone writes the cache and publishes notifications, each
-/// cache change and its notification together under <c>publishGate</c>.
+/// Not thread-safe: <see cref="RunAsync"/> is one loop; it alone writes the cache from the server and publishes
+/// notifications, each cache change, its notification and the <see cref="ResourceVersion"/> it moves to together under
+/// <c>publishGate</c> (so a write-through taken under the same gate compares with a version the cache is current at).
 /// </summary>
 internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, InformerKey key, InformerOptions options, ObjectCache cache,
     Action<CacheDelta, bool> publish, Action onSynced, object publishGate)
 {
     readonly JitteredBackoff _backoff = new(options.InitialBackoff, options.MaxBackoff, options.Random);
     readonly TimeProvider _time = options.TimeProvider;
-    volatile string? _resourceVersion;   // written by the loop only; read by diagnostics and tests
+    volatile string? _resourceVersion;   // written by the loop only, under publishGate; read by write-throughs, diagnostics and tests
     bool _synced;                        // loop only
 
     /// <summary>The last resourceVersion the cache is known to be current at (null before the first list and after an expiry).</summary>
@@ -39,7 +40,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
             {
                 if (_resourceVersion is null)
                 {
-                    _resourceVersion = await ListAsync(listFrom, cancellation).ConfigureAwait(false);
+                    await ListAsync(listFrom, cancellation).ConfigureAwait(false);
                     _backoff.Reset();
                 }
                 await WatchAsync(cancellation).ConfigureAwait(false);
@@ -51,7 +52,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
             catch (KubeApiException e) when (e.IsExpired)
             {
                 options.Metrics.WatchRestarted(key.Resource, "expired");
-                _resourceVersion = null;
+                lock (publishGate) _resourceVersion = null;
                 listFrom = "";   // a consistent read: the cache must not go back in time
             }
             catch (Exception e)
@@ -63,7 +64,8 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         }
     }
 
-    async Task<string> ListAsync(string resourceVersion, CancellationToken cancellation)
+    /// <summary>Lists every page, then replaces the cache and takes the list's version as one step.</summary>
+    async Task ListAsync(string resourceVersion, CancellationToken cancellation)
     {
         var items = new List<JsonElement>();
         string? listVersion = null, next = null;
@@ -85,13 +87,15 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
 
         var initial = !_synced;
         lock (publishGate)
+        {
             foreach (var delta in cache.Replace(items)) publish(delta, initial);
+            _resourceVersion = listVersion.Length > 0 ? listVersion : "0";
+        }
         if (!_synced)
         {
             _synced = true;
             onSynced();
         }
-        return listVersion.Length > 0 ? listVersion : "0";
     }
 
     async Task WatchAsync(CancellationToken cancellation)
@@ -128,14 +132,17 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
             await DelayAsync(_backoff.Next(), cancellation).ConfigureAwait(false);
     }
 
+    /// <summary>Changes the cache, publishes the change and moves the version as one step under the informer's publish
+    /// gate, so a subscriber's snapshot is taken either before all of it or after.</summary>
     void Apply(WatchEvent evt)
     {
-        lock (publishGate) ApplyToCache(evt);
-        if (evt.ResourceVersion is { Length: > 0 } rv) _resourceVersion = rv;
+        lock (publishGate)
+        {
+            ApplyToCache(evt);
+            if (evt.ResourceVersion is { Length: > 0 } rv) _resourceVersion = rv;
+        }
     }
 
-    /// <summary>Changes the cache and publishes the change as one step under the informer's publish gate, so a
-    /// subscriber's snapshot is taken either before both or after both.</summary>
     void ApplyToCache(WatchEvent evt)
     {
         switch (evt.Type)
@@ -144,10 +151,8 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
                 throw evt.Error!;
             case WatchEventType.Added:
             case WatchEventType.Modified:
-                var old = cache.Upsert(evt.Object);
-                publish(old is { } previous
-                    ? new CacheDelta(CacheDeltaType.Updated, previous, evt.Object)
-                    : new CacheDelta(CacheDeltaType.Added, null, evt.Object), false);
+                // null: older than our own write-through of that object, whose event is still to come and will notify.
+                if (cache.Upsert(evt.Object) is { } delta) publish(delta, false);
                 break;
             case WatchEventType.Deleted:
                 cache.Remove(evt.Object);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Orkestra.Kube.Client;
 
 namespace Orkestra.Kube.Informers;
@@ -51,6 +52,27 @@ public sealed class SharedInformerFactory : IAsyncDisposable
         {
             lock (_gate) return _informers.Values.ToList();
         }
+    }
+
+    /// <summary>
+    /// Read-your-writes for the caller's own writes: puts <paramref name="written"/>, the server's answer to a
+    /// successful write of <paramref name="resource"/>, into the cache of every informer of that resource that would
+    /// list it, when it is newer than what that informer has seen (numeric resourceVersions only; an opaque one waits
+    /// for the watch). No handler is called; the write's watch event follows and notifies as usual. Returns how many
+    /// caches took it. Thread-safe.
+    /// </summary>
+    public int WriteThrough(GroupVersionResource resource, JsonElement written)
+    {
+        var targets = new List<SharedInformer>(1);
+        lock (_gate)
+        {
+            foreach (var (key, informer) in _informers)
+                if (key.Resource == resource) targets.Add(informer);
+        }
+        var taken = 0;
+        foreach (var informer in targets)
+            if (informer.WriteThrough(written)) taken++;
+        return taken;
     }
 
     /// <summary>Starts every informer created so far and every one created later. Idempotent.</summary>

@@ -127,7 +127,7 @@ public sealed class OperatorHost
         try
         {
             var cross = new CrossDirectory();
-            var services = new OperatorServices(informers, mapper, new KubeObjectWriter(client, client, mapper), events, Metrics,
+            var services = new OperatorServices(informers, mapper, new KubeObjectWriter(client, client, mapper, informers), events, Metrics,
                 _options.Logs, time, _options.Defaults, cross, _options.WatchNamespace, new ExternalCalls(externalHttp, time), _options.WrapReconciler);
             var katalogOf = _katalogs.SelectMany(k => k.Operators.Select(o => (o, k.Name))).ToDictionary(p => p.o, p => p.Name);
             foreach (var op in plan.OperatorOrder) operators.Add(new CrdOperator(op, katalogOf[op], services));

@@ -74,7 +74,8 @@ public sealed class EventRecorder : IEventRecorder
 
     /// <summary>
     /// Drains records until cancelled; held-back counts are written when their update interval has passed, and
-    /// all of them on the way out. Sink failures are swallowed per event.
+    /// all of them on the way out. Cancellation ends the waiting, never a write in flight. Sink failures are
+    /// swallowed per event.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellation)
     {
@@ -82,7 +83,9 @@ public sealed class EventRecorder : IEventRecorder
         {
             while (!cancellation.IsCancellationRequested)
             {
-                await DrainAsync(cancellation).ConfigureAwait(false);
+                // Writes are not cancelled: a record already taken from the channel would be lost, not flushed below.
+                // Each write is bounded by the sink (the API client's request timeout); only the waits stop early.
+                await DrainAsync(CancellationToken.None).ConfigureAwait(false);
                 var dirty = _series.Values.Where(s => s.Count != s.WrittenCount).ToArray();
                 if (dirty.Length == 0)
                 {

@@ -115,7 +115,10 @@ public sealed class KatalogReconciler(
                 if (child.Once) Stamp(child.Manifest);
                 if (child.Entry.Source.Sleep is { } pause && pause > TimeSpan.Zero) await Task.Delay(pause, time, cancellation).ConfigureAwait(false);
                 var force = child.Entry.Source.ForceConflict ?? op.Crd.ForceConflict;
-                await writer.ApplyAsync(child.Manifest, force, cancellation).ConfigureAwait(false);
+                var applied = await writer.ApplyAsync(child.Manifest, force, cancellation).ConfigureAwait(false);
+                // The same resourceVersion as observed: the server found nothing to change (the object differed from
+                // the manifest only in form, e.g. a normalised value), so there is no update to announce.
+                if (current is { } before && !rotate && applied is not null && applied == Text(before, "metadata", "resourceVersion")) continue;
                 changes.Add((current is null ? "Created" : rotate ? "Rotated" : "Updated", $"{child.Manifest["kind"]} {child.Name}"));
             }
             // A drift-corrected child whose conditions turned false goes away (create-once children stay).

@@ -36,7 +36,9 @@ public readonly record struct ObjectRef(string ApiVersion, string Kind, string? 
 /// </summary>
 public interface IObjectWriter
 {
-    ValueTask ApplyAsync(JsonObject manifest, bool force, CancellationToken cancellation);
+    /// <summary>Returns the object's resourceVersion after the apply (null when unknown): the one it had before means
+    /// the apply changed nothing.</summary>
+    ValueTask<string?> ApplyAsync(JsonObject manifest, bool force, CancellationToken cancellation);
     ValueTask DeleteAsync(ObjectRef target, CancellationToken cancellation);
     ValueTask PatchAsync(ObjectRef target, JsonObject mergePatch, CancellationToken cancellation);
     ValueTask PatchStatusAsync(ObjectRef target, JsonObject mergePatch, CancellationToken cancellation);

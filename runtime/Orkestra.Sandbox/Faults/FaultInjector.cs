@@ -6,8 +6,8 @@ namespace Orkestra.Sandbox.Faults;
 
 /// <summary>
 /// Fault injection for reliability tests (issue 4): close every open watch, expire watch history, fail the next N
-/// requests matching a verb/resource with 429 (Retry-After), 500 or 409, add latency, pause and resume the whole
-/// server. Reachable from the library (<see cref="SandboxServer.Faults"/>) and from the token-guarded admin
+/// requests matching a verb/resource with 429 (Retry-After), 500 or 409, add latency, hold back the watch events of
+/// one resource (a lagging watch), pause and resume the whole server. Reachable from the library (<see cref="SandboxServer.Faults"/>) and from the token-guarded admin
 /// endpoint. Thread-safe.
 /// </summary>
 public sealed class FaultInjector
@@ -17,6 +17,7 @@ public sealed class FaultInjector
     readonly ObjectStore _store;
     TimeSpan _latency;                                      // guarded by _gate
     TaskCompletionSource? _paused;                          // guarded by _gate; null = serving
+    readonly Dictionary<string, TaskCompletionSource> _heldWatches = new(StringComparer.Ordinal);   // guarded by _gate; completes on release
 
     internal FaultInjector(ObjectStore store) => _store = store;
 
@@ -40,6 +41,39 @@ public sealed class FaultInjector
     public void SetLatency(TimeSpan latency)
     {
         lock (_gate) _latency = latency;
+    }
+
+    /// <summary>
+    /// Holds back every watch event of <paramref name="resource"/> (plural, e.g. "configmaps") on open and new watches
+    /// until <see cref="ReleaseWatchEvents"/>: a lagging watch, while writes, gets and lists are answered at once.
+    /// Held events stay queued and are delivered in order on release; no bookmark passes them.
+    /// </summary>
+    public void HoldWatchEvents(string resource)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resource);
+        lock (_gate)
+        {
+            if (!_heldWatches.ContainsKey(resource))
+                _heldWatches[resource] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Lets every held watch event flow.</summary>
+    public void ReleaseWatchEvents()
+    {
+        TaskCompletionSource[] held;
+        lock (_gate)
+        {
+            held = _heldWatches.Values.ToArray();
+            _heldWatches.Clear();
+        }
+        foreach (var release in held) release.TrySetResult();
+    }
+
+    /// <summary>Completes once the watch events of <paramref name="resource"/> may be sent.</summary>
+    internal Task WatchEventsMayFlow(string resource)
+    {
+        lock (_gate) return _heldWatches.TryGetValue(resource, out var held) ? held.Task : Task.CompletedTask;
     }
 
     /// <summary>Stops answering (requests wait) and closes all watches, as an API server restart would.</summary>
@@ -68,6 +102,7 @@ public sealed class FaultInjector
             _rules.Clear();
             _latency = TimeSpan.Zero;
         }
+        ReleaseWatchEvents();
         Resume();
     }
 
@@ -104,7 +139,8 @@ public sealed class FaultInjector
         return null;
     }
 
-    /// <summary>Handles <c>POST /sandbox/faults/...</c> (token-guarded): closeWatches, expireHistory, fail, latency, pause, resume, reset.</summary>
+    /// <summary>Handles <c>POST /sandbox/faults/...</c> (token-guarded): closeWatches, expireHistory, fail, latency,
+    /// holdWatches, releaseWatches, pause, resume, reset.</summary>
     internal JsonObject Admin(string action, Func<string, string?> query)
     {
         switch (action)
@@ -114,6 +150,10 @@ public sealed class FaultInjector
             case "pause": Pause(); break;
             case "resume": Resume(); break;
             case "reset": Reset(); break;
+            case "holdWatches":
+                HoldWatchEvents(query("resource") is { Length: > 0 } resource ? resource : throw ApiError.BadRequest("query parameter resource is required"));
+                break;
+            case "releaseWatches": ReleaseWatchEvents(); break;
             case "latency":
                 SetLatency(TimeSpan.FromMilliseconds(ParseInt(query("ms"), "ms")));
                 break;
@@ -122,7 +162,7 @@ public sealed class FaultInjector
                     ? c : throw ApiError.BadRequest("code must be 429, 500 or 409"), query("verb"), query("resource"));
                 break;
             default:
-                throw ApiError.BadRequest($"unknown fault action \"{action}\": use closeWatches, expireHistory, fail, latency, pause, resume or reset");
+                throw ApiError.BadRequest($"unknown fault action \"{action}\": use closeWatches, expireHistory, fail, latency, holdWatches, releaseWatches, pause, resume or reset");
         }
         return new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["message"] = action };
     }

@@ -15,7 +15,7 @@ internal sealed partial class HttpApi
     async Task<int> WatchAsync(HttpContext context, ResourceType type, string? ns, string accept)
     {
         var filter = ListFilter.From(type, ns, context.Request.Query);
-        _watches ??= new WatchStream(Store, _time);
+        _watches ??= new WatchStream(Store, _time, _faults);
         await _watches.ServeAsync(context, type, filter, context.Request.Query, Tables.Wanted(accept), IncludeObject(context)).ConfigureAwait(false);
         return 200;
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Orkestra.Sandbox.Api;
+using Orkestra.Sandbox.Faults;
 using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Storage;
@@ -23,11 +24,13 @@ internal sealed class WatchStream
 
     readonly ObjectStore _store;
     readonly TimeProvider _time;
+    readonly FaultInjector _faults;
 
-    public WatchStream(ObjectStore store, TimeProvider time)
+    public WatchStream(ObjectStore store, TimeProvider time, FaultInjector faults)
     {
         _store = store;
         _time = time;
+        _faults = faults;
     }
 
     public async Task ServeAsync(HttpContext context, ResourceType type, ListFilter filter, IQueryCollection query, bool table, string includeObject)
@@ -89,6 +92,8 @@ internal sealed class WatchStream
                     }
                 }
                 if (!await waiting.ConfigureAwait(false)) return; // closed: overflow, fault, shutdown
+                // A held resource: the events wait in the queue (so no bookmark can pass them) until released.
+                await _faults.WatchEventsMayFlow(type.Resource).WaitAsync(linked.Token).ConfigureAwait(false);
                 while (watcher.Events.TryRead(out var e))
                 {
                     if (from is { } f && e.Revision <= f) continue;

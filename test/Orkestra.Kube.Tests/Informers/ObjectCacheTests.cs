@@ -19,8 +19,10 @@ public sealed class ObjectCacheTests
     public void Upsert_and_remove_return_the_previous_state_and_keys_are_namespace_slash_name()
     {
         var cache = new ObjectCache();
-        cache.Upsert(Obj("a", "1")).ShouldBeNull();
-        cache.Upsert(Obj("a", "2"))!.Value.GetProperty("metadata").GetProperty("resourceVersion").GetString().ShouldBe("1");
+        cache.Upsert(Obj("a", "1"))!.Value.Type.ShouldBe(CacheDeltaType.Added);
+        var updated = cache.Upsert(Obj("a", "2"))!.Value;
+        updated.Type.ShouldBe(CacheDeltaType.Updated);
+        ObjectMeta.ResourceVersion(updated.Old!.Value).ShouldBe("1");
         cache.Upsert(Obj("a", "1", ns: "other"));
 
         cache.Count.ShouldBe(2);
@@ -82,6 +84,100 @@ public sealed class ObjectCacheTests
         cache.ByLabel(Owner, "w2").Select(o => ObjectMeta.Name(o)).ShouldBe(["c"]);
         Should.Throw<InvalidOperationException>(() => cache.ByLabel("not-indexed", "x")).Message.ShouldContain("not indexed");
     }
+
+    [Test]
+    public void A_write_through_stores_only_a_numerically_newer_version_without_managed_fields()
+    {
+        var cache = new ObjectCache();
+        cache.WriteThrough(Obj("a", "5")).ShouldBeTrue();   // nothing stored yet
+        cache.WriteThrough(Obj("a", "5")).ShouldBeFalse();  // equal
+        cache.WriteThrough(Obj("a", "4")).ShouldBeFalse();  // older
+        cache.WriteThrough(Obj("a", "x7")).ShouldBeFalse(); // opaque
+        cache.WriteThrough(Obj("a", "10")).ShouldBeTrue();  // newer as a number, though older as text
+        Version(cache, "a").ShouldBe("10");
+
+        cache.Upsert(Obj("opaque", "abc"));
+        cache.WriteThrough(Obj("opaque", "99")).ShouldBeFalse();   // the stored version does not parse
+        Version(cache, "opaque").ShouldBe("abc");
+        cache.WriteThrough(Obj("fresh", "", owner: null)).ShouldBeFalse();
+
+        var withManagedFields = JsonDocument.Parse("""
+            {"metadata":{"name":"m","namespace":"ns","resourceVersion":"3","managedFields":[{"manager":"orkestra"}]},"data":{"k":"v"}}
+            """).RootElement;
+        cache.WriteThrough(withManagedFields).ShouldBeTrue();
+        cache.TryGet("ns", "m", out var stored).ShouldBeTrue();
+        stored.GetRawText().ShouldBe("""{"metadata":{"name":"m","namespace":"ns","resourceVersion":"3"},"data":{"k":"v"}}""");
+    }
+
+    [Test]
+    public void A_watch_event_older_than_an_unconfirmed_write_through_is_ignored_and_its_own_event_confirms_it()
+    {
+        var cache = new ObjectCache();
+        cache.Upsert(Obj("a", "1"));
+        cache.WriteThrough(Obj("a", "3")).ShouldBeTrue();
+
+        cache.Upsert(Obj("a", "2")).ShouldBeNull();
+        Version(cache, "a").ShouldBe("3");
+        var confirmed = cache.Upsert(Obj("a", "3"))!.Value;   // the write's own event: an update with the same version
+        confirmed.Type.ShouldBe(CacheDeltaType.Updated);
+        ObjectMeta.ResourceVersion(confirmed.Old!.Value).ShouldBe("3");
+
+        // Confirmed, the entry follows the watch as every other does.
+        cache.Upsert(Obj("a", "2"))!.Value.Type.ShouldBe(CacheDeltaType.Updated);
+        Version(cache, "a").ShouldBe("2");
+        // An opaque version from the watch is always taken.
+        cache.WriteThrough(Obj("a", "8")).ShouldBeTrue();
+        cache.Upsert(Obj("a", "opaque")).ShouldNotBeNull();
+        Version(cache, "a").ShouldBe("opaque");
+    }
+
+    [Test]
+    public void A_delete_removes_a_write_through_and_a_replace_converges_to_the_list()
+    {
+        var cache = new ObjectCache();
+        cache.WriteThrough(Obj("deleted", "9")).ShouldBeTrue();
+        cache.Remove(Obj("deleted", "10")).ShouldNotBeNull();
+        cache.TryGet("ns", "deleted", out _).ShouldBeFalse();
+        cache.Upsert(Obj("deleted", "8"))!.Value.Type.ShouldBe(CacheDeltaType.Added);   // no write-through mark is left behind
+
+        cache.Upsert(Obj("older", "4"));
+        cache.WriteThrough(Obj("older", "10")).ShouldBeTrue();
+        cache.WriteThrough(Obj("unseen", "11")).ShouldBeTrue();
+        cache.WriteThrough(Obj("vanished", "12")).ShouldBeTrue();
+        cache.Upsert(Obj("kept", "2"));
+
+        var deltas = cache.Replace([Obj("older", "4"), Obj("unseen", "11"), Obj("kept", "2"), Obj("deleted", "8")]);
+
+        // The list is the authority, also over a newer write-through; an entry no handler was told of is announced
+        // even at the same version.
+        deltas.Select(d => (d.Type, ObjectMeta.Name(d.Current), ObjectMeta.ResourceVersion(d.Current))).OrderBy(x => x.Item2).ShouldBe([
+            (CacheDeltaType.Updated, "older", "4"), (CacheDeltaType.Updated, "unseen", "11"), (CacheDeltaType.Deleted, "vanished", "12")]);
+        cache.List().Select(o => ObjectMeta.Name(o)).Order().ShouldBe(["deleted", "kept", "older", "unseen"]);
+        cache.Upsert(Obj("older", "3"))!.Value.Type.ShouldBe(CacheDeltaType.Updated);   // no longer marked: the watch is followed
+    }
+
+    [Test]
+    public void The_label_index_follows_write_throughs_and_ignores_a_stale_event()
+    {
+        var cache = new ObjectCache();
+        cache.AddLabelIndex(Owner);
+        cache.Upsert(Obj("a", "1", owner: "w1"));
+        cache.WriteThrough(Obj("a", "3", owner: "w2")).ShouldBeTrue();
+        cache.WriteThrough(Obj("b", "4", owner: "w2")).ShouldBeTrue();
+        Names(cache.ByLabel(Owner, "w1")).ShouldBeEmpty();
+        Names(cache.ByLabel(Owner, "w2")).ShouldBe(["a", "b"]);
+
+        cache.Upsert(Obj("a", "2", owner: "w1")).ShouldBeNull();
+        Names(cache.ByLabel(Owner, "w1")).ShouldBeEmpty();
+        cache.WriteThrough(Obj("b", "5")).ShouldBeTrue();   // the label was removed
+        Names(cache.ByLabel(Owner, "w2")).ShouldBe(["a"]);
+        cache.Remove(Obj("a", "6"));
+        Names(cache.ByLabel(Owner, "w2")).ShouldBeEmpty();
+    }
+
+    static string? Version(ObjectCache cache, string name) => cache.TryGet("ns", name, out var obj) ? ObjectMeta.ResourceVersion(obj) : null;
+
+    static IEnumerable<string?> Names(IEnumerable<JsonElement> objects) => objects.Select(o => ObjectMeta.Name(o)).Order();
 
     [Test]
     public async Task Readers_run_lock_free_beside_a_writer_and_never_see_a_wrong_label()

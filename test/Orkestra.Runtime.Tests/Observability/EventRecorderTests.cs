@@ -127,4 +127,37 @@ public class EventRecorderTests
         await pump.WaitAsync(Bounded.Default);
         sink.Created.Select(e => (string)e["message"]!).ShouldContain("kept");
     }
+
+    [Test]
+    public async Task Stopping_the_pump_while_it_writes_an_event_still_writes_that_event()
+    {
+        var sink = new SlowSink();
+        var recorder = new EventRecorder(sink, new ManualTimeProvider());
+        using var stop = new CancellationTokenSource();
+        var pump = recorder.RunAsync(stop.Token);
+        recorder.Record(Cr, "u", EventType.Normal, "Created", "in flight at shutdown");
+        await sink.Entered.Task.WaitAsync(Bounded.Default);
+        await stop.CancelAsync();
+        sink.Release.SetResult();
+        await pump.WaitAsync(Bounded.Default);
+        sink.Created.ShouldBe(["in flight at shutdown"]);
+    }
+
+    /// <summary>A sink whose create waits for the test, honouring cancellation like an HTTP request.</summary>
+    private sealed class SlowSink : IEventSink
+    {
+        public readonly TaskCompletionSource Entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public readonly TaskCompletionSource Release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public readonly List<string> Created = [];
+
+        public async ValueTask CreateAsync(JsonObject ev, CancellationToken cancellation)
+        {
+            Entered.TrySetResult();
+            await Release.Task.WaitAsync(cancellation);
+            Created.Add((string)ev["message"]!);
+        }
+
+        public ValueTask UpdateCountAsync(string ns, string name, int count, DateTimeOffset lastTimestamp, CancellationToken cancellation) =>
+            ValueTask.CompletedTask;
+    }
 }

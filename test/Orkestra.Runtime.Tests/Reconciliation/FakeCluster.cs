@@ -18,6 +18,12 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
     /// <summary>When set, applies of this kind fail with it (an API error seen by the reconciler).</summary>
     public (string Kind, Exception Error)? FailApply;
 
+    /// <summary>When set, an apply finds nothing to change — as a server does when the stored object differs from the
+    /// manifest only in form — so it stores nothing and answers with the stored resourceVersion.</summary>
+    public bool NoOpApplies;
+
+    private long _revision = 100;
+
     public void Put(string json)
     {
         var obj = JsonNode.Parse(json)!.AsObject();
@@ -34,15 +40,19 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
                                   && ((string?)o["metadata"]?["namespace"] is null || (string?)o["metadata"]?["namespace"] == ownerNamespace))
             .Select(Element).ToArray();
 
-    public ValueTask ApplyAsync(JsonObject manifest, bool force, CancellationToken cancellation)
+    public ValueTask<string?> ApplyAsync(JsonObject manifest, bool force, CancellationToken cancellation)
     {
         var target = ObjectRef.Of(manifest);
         if (FailApply is { } failure && failure.Kind == target.Kind) throw failure.Error;
         Writes.Add($"apply {target}");
+        Objects.TryGetValue(target, out var existing);
+        if (NoOpApplies && existing is not null) return ValueTask.FromResult((string?)existing["metadata"]?["resourceVersion"]?.GetValue<string>());
         var stored = (JsonObject)manifest.DeepClone();
-        if (Objects.TryGetValue(target, out var existing) && existing["status"] is { } status) stored["status"] = status.DeepClone();
+        if (existing?["status"] is { } status) stored["status"] = status.DeepClone();
+        var resourceVersion = (++_revision).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        stored["metadata"]!["resourceVersion"] = resourceVersion;
         Objects[target] = stored;
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult<string?>(resourceVersion);
     }
 
     public ValueTask DeleteAsync(ObjectRef target, CancellationToken cancellation)

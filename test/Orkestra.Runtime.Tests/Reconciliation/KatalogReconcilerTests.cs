@@ -147,6 +147,20 @@ public class KatalogReconcilerTests
     }
 
     [Test]
+    public async Task An_apply_the_server_finds_nothing_to_change_in_is_not_announced()
+    {
+        var (reconciler, cluster, _) = Setup();
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.Clear();
+        cluster.Events.Clear();
+        cluster.Get("Deployment", "default", "hello")["spec"]!["replicas"] = 9;   // differs from the manifest ...
+        cluster.NoOpApplies = true;                                             // ... but not to the server
+        await reconciler.ReconcileAsync(Key, default);
+        cluster.Writes.ShouldBe(["apply Deployment default/hello"]);
+        cluster.Events.ShouldBeEmpty();
+    }
+
+    [Test]
     public async Task A_deleted_child_is_recreated()
     {
         var (reconciler, cluster, _) = Setup();

@@ -4,7 +4,7 @@ using Orkestra.Sandbox.Tests.Support;
 
 namespace Orkestra.Sandbox.Tests.Features;
 
-/// <summary>Fault injection: pause/resume, latency on the injected clock, and the token-guarded admin endpoint.</summary>
+/// <summary>Fault injection: pause/resume, latency on the injected clock, held watch events, and the token-guarded admin endpoint.</summary>
 [Parallelizable(ParallelScope.All)]
 public sealed class FaultTests
 {
@@ -44,6 +44,28 @@ public sealed class FaultTests
 
         sb.Server.Faults.SetLatency(TimeSpan.Zero);
         (await sb.GetAsync(ConfigMaps)).Code.ShouldBe(200);
+    }
+
+    [Test]
+    public async Task Held_watch_events_of_one_resource_wait_for_release_while_everything_else_flows()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        (await Admin(sb, "holdWatches?resource=configmaps")).Code.ShouldBe(200);
+        await using var configMaps = await WatchReader.OpenAsync(sb, ConfigMaps + "?watch=true&resourceVersion=1");
+        await using var secrets = await WatchReader.OpenAsync(sb, "/api/v1/namespaces/default/secrets?watch=true&resourceVersion=1");
+        var held = configMaps.NextAsync();
+
+        (await sb.PostAsync(ConfigMaps, """{"metadata":{"name":"a"}}""")).Code.ShouldBe(201);
+        (await sb.GetAsync(ConfigMaps + "/a")).Code.ShouldBe(200);   // reads see the write at once
+        (await sb.PostAsync("/api/v1/namespaces/default/secrets", """{"metadata":{"name":"s"}}""")).Code.ShouldBe(201);
+        (await secrets.NextAsync())!.Value.Object["metadata"]!["name"]!.GetValue<string>().ShouldBe("s");   // committed after "a"
+        held.IsCompleted.ShouldBeFalse();
+
+        (await Admin(sb, "releaseWatches")).Code.ShouldBe(200);
+        var released = (await held)!.Value;
+        released.Type.ShouldBe("ADDED");
+        released.Object["metadata"]!["name"]!.GetValue<string>().ShouldBe("a");
+        (await Admin(sb, "holdWatches")).Code.ShouldBe(400);   // which resource?
     }
 
     [Test]
