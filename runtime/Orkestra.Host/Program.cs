@@ -4,6 +4,7 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        Orkestra.Runtime.Memory.SharedPoolLimits.ApplyDefaults();   // before anything rents from the shared array pool
         try
         {
             return Cli.Run(args, Console.Out, Console.Error);
