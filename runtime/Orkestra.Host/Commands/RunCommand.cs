@@ -66,7 +66,7 @@ internal static class RunCommand
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> env, CancellationToken? stop)
     {
         if (args is ["-h" or "--help"]) { stdout.WriteLine(Help); return 0; }
-        var line = CommandLine.Parse(args, ValueFlags, ["--sandbox"]);
+        var line = Parse(args);
         if (line.Error is not null || line.Positional.Count > 0)
             return Usage(stderr, line.Error ?? $"unexpected argument {line.Positional[0]}");
 
@@ -165,10 +165,12 @@ internal static class RunCommand
         }
     }
 
+    private static CommandLine Parse(string[] args) => CommandLine.Parse(args, ValueFlags, ["--sandbox"]);
+
     /// <summary>The settings <paramref name="args"/> and <paramref name="env"/> resolve to (null with <paramref name="error"/> when invalid).</summary>
     internal static Settings? Resolve(string[] args, Func<string, string?> env, out string? error)
     {
-        var line = CommandLine.Parse(args, ValueFlags, ["--sandbox"]);
+        var line = Parse(args);
         error = line.Error;
         return error is null && TryOptions(line, env, out var settings, out error) ? settings : null;
     }
