@@ -48,7 +48,12 @@ internal sealed class Sandbox : IAsyncDisposable
     public static async Task<Sandbox> StartAsync(string ork, string directory, CancellationToken cancellation)
     {
         var kubeconfig = Path.Combine(directory, "sandbox.kubeconfig");
-        var process = ChildProcess.Start("ork sandbox", ork, ["sandbox", "--port", "0", "--kubeconfig", kubeconfig]);
+        // From its own copy of the binary: in a cluster the API server is another program, so the pages of the ork
+        // executable are ork's alone. Sharing the file with the sandbox would make them shared pages, which the
+        // kernel neither charges to ork's PSS in full nor lets ork release after start (ImagePages).
+        var copy = Path.Combine(directory, "ork-sandbox");
+        if (!File.Exists(copy)) File.Copy(ork, copy);
+        var process = ChildProcess.Start("ork sandbox", copy, ["sandbox", "--port", "0", "--kubeconfig", kubeconfig]);
         try
         {
             await process.WaitForLineAsync(l => l.Contains("export KUBECONFIG=", StringComparison.Ordinal), TimeSpan.FromSeconds(30), cancellation).ConfigureAwait(false);

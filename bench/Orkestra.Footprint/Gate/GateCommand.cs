@@ -46,7 +46,8 @@ internal static class GateCommand
             if (r.SteadyRssMiB is { } rss) measured[$"{prefix}.steadyRssMiB"] = Math.Round(rss, 2);
             if (r.ResyncWrites is { } w) measured[$"{prefix}.resyncWrites"] = w;
             if (r.StartToSyncedMs is { } s) measured[$"{prefix}.startToSyncedMs"] = Math.Round(s, 1);
-            if (Report.MarginalBytesPerObject(results, "ork", r.Scenario) is { } perObject) measured[$"{prefix}.marginalBytesPerObject"] = Math.Round(perObject);
+            if (Report.MarginalBytesPerObject(results, "ork", r.Scenario, out _) is { } perObject) measured[$"{prefix}.marginalBytesPerObject"] = Math.Round(perObject);
+            if (Report.BytesPerObjectOverIdle(results, "ork", r.Scenario) is { } overIdle) measured[$"{prefix}.bytesPerObjectOverIdle"] = Math.Round(overIdle);
         }
 
         IReadOnlyList<BenchmarkFigure> micro = [];

@@ -19,22 +19,26 @@ internal sealed record Scenario(int Crds, int CrsPerCrd)
 }
 
 /// <summary>Memory of the measured process(es), summed over processes (kB as /proc reports).</summary>
-internal sealed record MemoryFigures(long RssKb, long PeakRssKb, long PssKb, long PrivateKb, long SharedKb, int Threads)
+/// <remarks>Anonymous (heaps, stacks, the rehydrated type data) and file-backed (the executable's and libraries' pages)
+/// split RSS the other way than private/shared.</remarks>
+internal sealed record MemoryFigures(long RssKb, long PeakRssKb, long PssKb, long PrivateKb, long SharedKb, int Threads, long AnonKb = 0, long FileKb = 0)
 {
     public static MemoryFigures Sum(IEnumerable<(ProcStatus Status, SmapsRollup Smaps)> processes)
     {
-        long rss = 0, hwm = 0, pss = 0, priv = 0, shared = 0;
+        long rss = 0, hwm = 0, pss = 0, priv = 0, shared = 0, anon = 0, file = 0;
         var threads = 0;
         foreach (var (s, m) in processes)
         {
             rss += s.VmRssKb; hwm += s.VmHwmKb; pss += m.PssKb; priv += m.PrivateKb; shared += m.SharedKb; threads += s.Threads;
+            anon += s.RssAnonKb; file += s.RssFileKb;
         }
-        return new MemoryFigures(rss, hwm, pss, priv, shared, threads);
+        return new MemoryFigures(rss, hwm, pss, priv, shared, threads, anon, file);
     }
 
     public JsonObject ToJson() => new()
     {
-        ["rssKb"] = RssKb, ["peakRssKb"] = PeakRssKb, ["pssKb"] = PssKb, ["privateKb"] = PrivateKb, ["sharedKb"] = SharedKb, ["threads"] = Threads,
+        ["rssKb"] = RssKb, ["peakRssKb"] = PeakRssKb, ["pssKb"] = PssKb, ["privateKb"] = PrivateKb, ["sharedKb"] = SharedKb,
+        ["anonKb"] = AnonKb, ["fileKb"] = FileKb, ["threads"] = Threads,
     };
 }
 

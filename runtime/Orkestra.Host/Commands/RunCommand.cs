@@ -250,6 +250,7 @@ internal static class RunCommand
             LeaseNamespace = line.One("--lease-namespace"),
             Defaults = defaults,
             IdleTrim = IdleTrimOptions.Default,
+            ReleaseStartupPages = true,
         }, line.One("--kubeconfig"), line.One("--context"), qps, burst, line.Has("--sandbox"), sandboxPort,
             formatText == "json" ? LogFormat.Json : LogFormat.Text, level);
         return true;

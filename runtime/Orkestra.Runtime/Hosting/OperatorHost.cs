@@ -109,7 +109,8 @@ public sealed class OperatorHost
         var events = new EventRecorder(new KubeEventSink(client), time);
         using var eventsStop = new CancellationTokenSource();
         var eventPump = events.RunAsync(eventsStop.Token);
-        var trimming = _options.IdleTrim is { } trim ? StartTrimmer(trim, eventsStop.Token) : Task.CompletedTask;
+        var trimmer = _options.IdleTrim is { } trim ? CreateTrimmer(trim) : null;
+        var trimming = trimmer?.RunAsync(eventsStop.Token) ?? Task.CompletedTask;
         var informerLog = _options.Logs.CreateLogger("orkestra.informers");
         var informers = new SharedInformerFactory(client, new InformerOptions
         {
@@ -135,6 +136,9 @@ public sealed class OperatorHost
             State.SetOperators(operators.Select(View).ToArray());
             State.MarkStarted();
             _started.TrySetResult();
+            // Start-up allocates a burst anyway; the request makes sure even a small Katalog gets one collection (and
+            // the release of start-up pages that follows it) once the operators are running.
+            trimmer?.Request();
 
             var byName = operators.ToDictionary(o => o.Name, StringComparer.Ordinal);
             var starts = operators.Select(o => StartOperatorAsync(o, o.Op.Crd.DependsOn.Select(d => byName.GetValueOrDefault(d.Target)).OfType<CrdOperator>(), stopping)).ToArray();
@@ -176,13 +180,22 @@ public sealed class OperatorHost
         return 0;
     }
 
-    private Task StartTrimmer(IdleTrimOptions options, CancellationToken stopping) =>
-        new IdleTrimmer(options, _options.Time, collected: () =>
+    private IdleTrimmer CreateTrimmer(IdleTrimOptions options)
+    {
+        var imageReleased = !_options.ReleaseStartupPages; // only the sampling loop (one at a time) runs the callback
+        return new IdleTrimmer(options, _options.Time, collected: () =>
         {
             Metrics.MemoryTrims.Inc();
             var info = GC.GetGCMemoryInfo();
             Log.MemoryTrimmed(_log, info.HeapSizeBytes, info.TotalCommittedBytes);
-        }).RunAsync(stopping);
+            // Once, at the first quiet point after every operator synced: start-up is over by then.
+            if (imageReleased || !State.Ready) return;
+            imageReleased = true;
+            var release = ImagePages.Release();
+            if (release.Error is { } why) Log.StartupPagesKept(_log, why);
+            else Log.StartupPagesReleased(_log, release.ReleasedBytes / 1024, release.Mappings, release.ResidentFileBefore / 1024, release.ResidentFileAfter / 1024);
+        });
+    }
 
     private async Task RunWorkersAsync(IReadOnlyList<CrdOperator> operators, CancellationToken leading)
     {

@@ -46,6 +46,11 @@ public sealed record RuntimeOptions
     /// the GC belongs to the process; <c>ork run</c> sets <see cref="IdleTrimOptions.Default"/>.</summary>
     public IdleTrimOptions? IdleTrim { get; init; }
 
+    /// <summary>At the first idle trim after every operator synced, give the kernel back the pages of the executable
+    /// that only start-up used (<see cref="ImagePages"/>). Needs <see cref="IdleTrim"/>. Off by default, for the same
+    /// reason (the executable is the process's); <c>ork run</c> turns it on.</summary>
+    public bool ReleaseStartupPages { get; init; }
+
     /// <summary>Wraps each operator's reconciler (by CRD name) — tracing, or tests that watch every call. Null: none.</summary>
     public Func<string, IReconciler, IReconciler>? WrapReconciler { get; init; }
 }

@@ -23,13 +23,17 @@ public sealed class IdleTrimPolicy(IdleTrimOptions options)
 
     private int QuietIntervalsNeeded => Math.Max(1, (int)Math.Ceiling(options.QuietFor / options.Interval));
 
-    /// <summary>Takes one sample; true when the process should collect now.</summary>
-    public bool Observe(long allocatedBytes)
+    /// <summary>
+    /// Takes one sample; true when the process should collect now: it has been quiet long enough, and it allocated at
+    /// least <see cref="IdleTrimOptions.BurstBytes"/> since the last collection or a collection was
+    /// <paramref name="requested"/>.
+    /// </summary>
+    public bool Observe(long allocatedBytes, bool requested = false)
     {
         var previous = _previous ?? allocatedBytes;
         _previous = allocatedBytes;
         _quietIntervals = allocatedBytes - previous <= options.QuietBytesPerInterval ? _quietIntervals + 1 : 0;
-        return _quietIntervals >= QuietIntervalsNeeded && allocatedBytes - _atLastCollect >= options.BurstBytes;
+        return _quietIntervals >= QuietIntervalsNeeded && (requested || allocatedBytes - _atLastCollect >= options.BurstBytes);
     }
 
     /// <summary>Records a collection; <paramref name="allocatedBytes"/> is the counter after it.</summary>
@@ -72,6 +76,12 @@ public sealed class IdleTrimmer
 
     private int _collections;
 
+    // 1 from Request() until the collection it asked for starts; written by any thread, read by the sampling loop.
+    private int _requested;
+
+    /// <summary>Collects at the next quiet point even if less than a burst was allocated since the last collection.</summary>
+    public void Request() => Volatile.Write(ref _requested, 1);
+
     /// <summary>Samples until <paramref name="stopping"/> fires.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -80,7 +90,9 @@ public sealed class IdleTrimmer
         {
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
-                if (!_policy.Observe(_allocatedBytes())) continue;
+                if (!_policy.Observe(_allocatedBytes(), Volatile.Read(ref _requested) == 1)) continue;
+                // A Request() that lands between the read above and this reset is served by this very collection.
+                Volatile.Write(ref _requested, 0);
                 _collect();
                 Interlocked.Increment(ref _collections);
                 _policy.Collected(_allocatedBytes());

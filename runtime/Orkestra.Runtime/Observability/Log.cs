@@ -58,4 +58,10 @@ public static partial class Log
 
     [LoggerMessage(EventId = 505, Level = LogLevel.Debug, Message = "memory trimmed after a burst of work: GC heap {HeapBytes} bytes, {CommittedBytes} bytes committed")]
     public static partial void MemoryTrimmed(ILogger logger, long heapBytes, long committedBytes);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "released {ReleasedKiB} KiB of start-up pages of the executable ({Mappings} mappings; resident file-backed memory {BeforeKiB} -> {AfterKiB} KiB)")]
+    public static partial void StartupPagesReleased(ILogger logger, long releasedKiB, int mappings, long beforeKiB, long afterKiB);
+
+    [LoggerMessage(EventId = 507, Level = LogLevel.Debug, Message = "start-up pages of the executable not released: {Reason}")]
+    public static partial void StartupPagesKept(ILogger logger, string reason);
 }

@@ -55,6 +55,7 @@ public sealed class RunCommandTests
         settings.Qps.ShouldBe(0);   // no client-side limit (docs/runtime.md)
         settings.Burst.ShouldBe(200);
         settings.Runtime.IdleTrim.ShouldBe(Orkestra.Runtime.Memory.IdleTrimOptions.Default);
+        settings.Runtime.ReleaseStartupPages.ShouldBeTrue();
 
         var limited = RunCommand.Resolve(["--kube-api-qps", "50", "--kube-api-burst", "80"], _ => null, out error);
         error.ShouldBeNull();

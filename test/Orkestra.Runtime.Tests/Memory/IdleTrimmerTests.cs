@@ -45,6 +45,17 @@ public sealed class IdleTrimPolicyTests
     }
 
     [Test]
+    public void A_requested_collection_needs_quiet_but_no_burst()
+    {
+        var policy = new IdleTrimPolicy(Options);
+        policy.Observe(1 * MiB, requested: true).ShouldBeFalse();   // quiet 1 of 2
+        policy.Observe(3 * MiB, requested: true).ShouldBeFalse();   // busy: 2 MiB in an interval
+        policy.Observe(3 * MiB, requested: true).ShouldBeFalse();   // quiet 1
+        policy.Observe(3 * MiB, requested: false).ShouldBeFalse();  // quiet 2, but 3 MiB is no burst and nothing asked
+        policy.Observe(3 * MiB, requested: true).ShouldBeTrue();    // quiet 3, asked
+    }
+
+    [Test]
     public void A_new_burst_after_a_collection_collects_again_once_quiet()
     {
         var policy = new IdleTrimPolicy(Options);
@@ -98,6 +109,13 @@ public sealed class IdleTrimmerTests
         await Tick(9 * MiB);
         await Tick(9 * MiB);
         trimmer.Collections.ShouldBe(1);   // nothing new to return
+
+        trimmer.Request();        // asked for: the next quiet point collects though nothing was allocated
+        await Tick(9 * MiB, samplesExpected: 2);
+        trimmer.Collections.ShouldBe(2);
+        await Tick(9 * MiB);
+        await Tick(9 * MiB);
+        trimmer.Collections.ShouldBe(2);   // a request is served once
 
         await stop.CancelAsync();
         await run.WaitAsync(testTimeout);   // ends without throwing
