@@ -72,9 +72,19 @@ internal static class ScenarioRunner
                           $"writes settled {settle.TotalMilliseconds:0} ms later ({tailWrites} more); idling {options.Idle.TotalSeconds:0} s");
 
             await Task.Delay(options.Idle, cancellation).ConfigureAwait(false);
-            result.Steady = MemoryFigures.Sum(operators.Pids.Select(pid => (ProcFs.ReadStatus(pid), ProcFs.ReadSmapsRollup(pid))));
             var c2 = await sandbox.OperatorRequestsAsync(cancellation).ConfigureAwait(false);
             result.IdleWrites = (c2 - c1).Writes;
+            if (r1 is null) result.Notes.Add("resync: this system has no periodic resync (a conventional Watch loop only re-lists after 410)");
+            else if (scenario.TotalCrs == 0) result.ResyncWrites = (c2 - c1).Writes;
+            else
+            {
+                await MeasureResyncAsync(sandbox, operators, scenario, options, result, log, cancellation).ConfigureAwait(false);
+                // The steady state includes the periodic work: memory is read after a full resync and another idle
+                // period, so whatever a resync touches (code paged back in after ork's start-up release, buffers) counts.
+                await Task.Delay(options.Idle, cancellation).ConfigureAwait(false);
+            }
+
+            result.Steady = MemoryFigures.Sum(operators.Pids.Select(pid => (ProcFs.ReadStatus(pid), ProcFs.ReadSmapsRollup(pid))));
             var heap = await operators.GcHeapAsync(cancellation).ConfigureAwait(false);
             if (heap is null) result.Notes.Add("GC heap: not exposed by this system's process (no metrics endpoint)");
             else if (heap.Value.Bytes == 0) result.Notes.Add($"GC heap: {heap.Value.Source} is 0 — the heap size after the last GC, and no GC has run yet");
@@ -83,10 +93,6 @@ internal static class ScenarioRunner
                 result.GcHeapBytes = heap.Value.Bytes;
                 result.GcHeapSource = heap.Value.Source;
             }
-
-            if (r1 is null) result.Notes.Add("resync: this system has no periodic resync (a conventional Watch loop only re-lists after 410)");
-            else if (scenario.TotalCrs == 0) result.ResyncWrites = (c2 - c1).Writes;
-            else await MeasureResyncAsync(sandbox, operators, scenario, options, result, log, cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
