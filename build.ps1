@@ -37,6 +37,11 @@ switch ($Command) {
     New-Item -ItemType Directory -Force artifacts, .build | Out-Null
     $log = Join-Path $Root '.build/publish.log'
     dotnet publish runtime/Orkestra.Host/Orkestra.Host.csproj -c Release -r linux-x64 -nologo -o (Join-Path $Root '.build/publish/ork') @Rest 2>&1 | Tee-Object -FilePath $log
+    # A crash of the AOT compiler itself (its stack trace in the log) gets one more try; see build.sh.
+    if ($LASTEXITCODE -ne 0 -and (Select-String -Path $log -Pattern '   at ILCompiler\.' -Quiet)) {
+      Write-Output 'the AOT compiler crashed (see above); publishing once more'
+      dotnet publish runtime/Orkestra.Host/Orkestra.Host.csproj -c Release -r linux-x64 -nologo -o (Join-Path $Root '.build/publish/ork') @Rest 2>&1 | Tee-Object -FilePath $log
+    }
     if ($LASTEXITCODE -ne 0) { Write-Output 'publish failed'; exit $LASTEXITCODE }
     $ours = Select-String -Path $log -Pattern 'warning IL[0-9]+' | Where-Object { $_.Line -match '/(runtime|templating)/' -and $_.Line -notmatch '/.nuget/' }
     if ($ours) { Write-Output 'trim/AOT warnings from our code:'; $ours | ForEach-Object { $_.Line }; exit 1 }
