@@ -42,7 +42,11 @@ smoke_run() {
   kubectl --kubeconfig "$kc" --cache-dir "$run_dir/kcache" wait --for=condition=Ready website/hello --timeout=60s > /dev/null || return 1
   kubectl --kubeconfig "$kc" --cache-dir "$run_dir/kcache" get deployment hello > /dev/null || return 1
   curl -sf "${url}readyz" > /dev/null || { echo "/readyz is not 200"; return 1; }
-  curl -sf "${url}metrics" | grep -q 'controller_reconcile_total{crd="website",result="success"}' || { echo "/metrics lacks the reconcile counter"; return 1; }
+  # Read whole, then searched: with pipefail, `curl | grep -q` fails whenever grep exits at its match before curl has
+  # written the rest (curl: write error) — it did once in CI rehearsal.
+  local metrics
+  metrics=$(curl -sf "${url}metrics") || { echo "/metrics is not 200"; return 1; }
+  grep -q 'controller_reconcile_total{crd="website",result="success"}' <<< "$metrics" || { echo "/metrics lacks the reconcile counter"; return 1; }
   # Once quiet, ork gives the kernel back the executable's start-up pages (Memory/ImagePages); the code it still
   # needs faults back in: drift correction after the release proves the process runs on.
   for _ in $(seq 1 300); do
