@@ -28,8 +28,9 @@ public sealed record ImageRelease(int Mappings, long ResidentFileBefore, long Re
 /// file pages are dropped, pages the process still uses fault back in from the file when next touched, and the
 /// resident image settles at what the steady state needs. The mappings are marked <c>MADV_RANDOM</c> first, so a
 /// page faulted back is read alone rather than with the read-around window of neighbours (which the kernel would
-/// then map too): a few more, smaller reads the first time steady-state code runs after the release. Nothing is lost: the kernel never discards a written page
-/// (relocated data is anonymous memory, which without swap stays), and pages another process maps are skipped.
+/// then map too): a few more, smaller reads the first time steady-state code runs after the release. Nothing is lost:
+/// the kernel never discards a written page (relocated data is anonymous memory, which without swap stays), and pages
+/// another process maps are skipped.
 /// The kernel honours it only for a file the process owns or could open for writing (otherwise other processes'
 /// use of a shared file would become observable), which is why the image's <c>/ork</c> belongs to the runtime user
 /// (docs/deploy.md); elsewhere it is a no-op, reported as such (<see cref="ImageRelease.ReleasedBytes"/> = 0).
