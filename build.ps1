@@ -36,11 +36,11 @@ switch ($Command) {
   'publish' {
     New-Item -ItemType Directory -Force artifacts, .build | Out-Null
     $log = Join-Path $Root '.build/publish.log'
-    dotnet publish runtime/Orkestra.Host/Orkestra.Host.csproj -c Release -r linux-x64 -nologo -o (Join-Path $Root '.build/publish/ork') @Rest 2>&1 | Tee-Object -FilePath $log
     # A crash of the AOT compiler itself (its stack trace in the log) gets one more try; see build.sh.
-    if ($LASTEXITCODE -ne 0 -and (Select-String -Path $log -Pattern '   at ILCompiler\.' -Quiet)) {
-      Write-Output 'the AOT compiler crashed (see above); publishing once more'
+    foreach ($attempt in 1, 2) {
       dotnet publish runtime/Orkestra.Host/Orkestra.Host.csproj -c Release -r linux-x64 -nologo -o (Join-Path $Root '.build/publish/ork') @Rest 2>&1 | Tee-Object -FilePath $log
+      if ($LASTEXITCODE -eq 0 -or $attempt -eq 2 -or -not (Select-String -Path $log -Pattern '   at ILCompiler\.' -Quiet)) { break }
+      Write-Output 'the AOT compiler crashed (see above); publishing once more'
     }
     if ($LASTEXITCODE -ne 0) { Write-Output 'publish failed'; exit $LASTEXITCODE }
     $ours = Select-String -Path $log -Pattern 'warning IL[0-9]+' | Where-Object { $_.Line -match '/(runtime|templating)/' -and $_.Line -notmatch '/.nuget/' }

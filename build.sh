@@ -51,18 +51,16 @@ case "$cmd" in
   publish)
     mkdir -p artifacts
     log="$ROOT/.build/publish.log"; mkdir -p "$ROOT/.build"
-    dotnet publish runtime/Orkestra.Host/Orkestra.Host.csproj -c Release -r linux-x64 -nologo \
-      -o "$ROOT/.build/publish/ork" "$@" 2>&1 | tee "$log"
-    status=${PIPESTATUS[0]}
     # The AOT compiler itself crashed once here (IndexOutOfRangeException inside ILCompiler's scanner, 2026-11-30),
     # and passed on the next run: a crash of the compiler (its own stack trace in the log), not a finding about our
     # code, gets one more try. Errors and warnings about our code never do.
-    if [ "$status" -ne 0 ] && grep -q '   at ILCompiler\.' "$log"; then
-      echo "the AOT compiler crashed (see above); publishing once more"
+    for attempt in 1 2; do
+      status=0   # set -e with pipefail would end the script at a failing publish; the status is kept instead
       dotnet publish runtime/Orkestra.Host/Orkestra.Host.csproj -c Release -r linux-x64 -nologo \
-        -o "$ROOT/.build/publish/ork" "$@" 2>&1 | tee "$log"
-      status=${PIPESTATUS[0]}
-    fi
+        -o "$ROOT/.build/publish/ork" "$@" 2>&1 | tee "$log" || status=$?
+      [ "$status" -ne 0 ] && [ "$attempt" -eq 1 ] && grep -q '   at ILCompiler\.' "$log" || break
+      echo "the AOT compiler crashed (see above); publishing once more"
+    done
     [ "$status" -eq 0 ] || { echo "publish failed"; exit "$status"; }
     # Our own assemblies must produce no trim/AOT warnings; third-party ones are listed in docs/aot.md.
     ours=$(grep -E 'warning IL[0-9]+' "$log" | grep -E '/(runtime|templating)/' | grep -v '/.nuget/' || true)
