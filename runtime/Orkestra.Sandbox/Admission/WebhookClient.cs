@@ -50,7 +50,7 @@ internal sealed class WebhookClient : IDisposable
     {
         var client = ClientFor(endpoint.CaBundlePem)
                      ?? throw new WebhookCallException(WebhookCallStage.Client, "unable to load root certificates: unable to parse bytes as PEM block");
-        var url = WithTimeout(endpoint.Url, timeout);
+        var url = WithTimeout(endpoint.Text, timeout);
         using var deadline = new CancellationTokenSource(timeout, _time);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = JsonType;
@@ -73,10 +73,10 @@ internal sealed class WebhookClient : IDisposable
         }
     }
 
-    static string WithTimeout(Uri url, TimeSpan timeout)
+    static string WithTimeout(string url, TimeSpan timeout)
     {
         var seconds = (long)Math.Ceiling(timeout.TotalSeconds);
-        return $"{url}{(url.Query.Length > 0 ? "&" : "?")}timeout={seconds.ToString(CultureInfo.InvariantCulture)}s";
+        return $"{url}?timeout={seconds.ToString(CultureInfo.InvariantCulture)}s";
     }
 
     static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellation)

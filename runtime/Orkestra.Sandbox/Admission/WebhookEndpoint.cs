@@ -14,13 +14,17 @@ internal sealed class WebhookEndpoint
 {
     const string Form = "; desired format: https://host[/path]";
 
-    WebhookEndpoint(Uri url, string? caBundlePem)
+    WebhookEndpoint(Uri url, string text, string? caBundlePem)
     {
         Url = url;
+        Text = text;
         CaBundlePem = caBundlePem;
     }
 
     public Uri Url { get; }
+
+    /// <summary>The URL as kube prints it in errors (explicit port kept; <c>/</c> when there is no path).</summary>
+    public string Text { get; }
 
     /// <summary>The decoded <c>caBundle</c> (PEM text), or null to trust the system roots.</summary>
     public string? CaBundlePem { get; }
@@ -42,7 +46,10 @@ internal sealed class WebhookEndpoint
         var before = causes.Count;
         var target = url is not null ? ParseUrl(url, $"{path}.url", causes) : ParseService(service!, $"{path}.service", causes);
         var pem = CaBundle(config!, $"{path}.caBundle", causes);
-        return causes.Count == before && target is not null ? new WebhookEndpoint(target, pem) : null;
+        if (causes.Count != before || target is null) return null;
+        var text = url ?? target.OriginalString;
+        if (target.AbsolutePath == "/" && !text.EndsWith('/')) text += "/";
+        return new WebhookEndpoint(target, text, pem);
     }
 
     static Uri? ParseUrl(string text, string path, List<Cause> causes)
@@ -123,5 +130,5 @@ internal sealed class WebhookEndpoint
         return bytes.Length == 0 ? null : Encoding.UTF8.GetString(bytes);
     }
 
-    public override string ToString() => Url.ToString();
+    public override string ToString() => Text;
 }

@@ -38,7 +38,7 @@ internal static class Hooks
         ["apiVersion"] = "admissionregistration.k8s.io/v1",
         ["kind"] = plural == Mutating ? "MutatingWebhookConfiguration" : "ValidatingWebhookConfiguration",
         ["metadata"] = new JsonObject { ["name"] = name },
-        ["webhooks"] = new JsonArray(hooks.Select(h => (JsonNode?)h).ToArray()),
+        ["webhooks"] = new JsonArray(hooks.Select(h => h.DeepClone()).ToArray()),
     };
 
     public static async Task CreateAsync(TestSandbox sb, string plural, string name, params JsonObject[] hooks)
