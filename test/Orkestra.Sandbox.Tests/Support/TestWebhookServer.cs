@@ -169,8 +169,11 @@ internal sealed class TestWebhookServer : IAsyncDisposable
         return (certificate, ca.ExportCertificatePem());
     }
 
+    int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _released.TrySetResult();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(timeout.Token);
