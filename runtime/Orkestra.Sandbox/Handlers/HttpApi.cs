@@ -382,14 +382,14 @@ internal sealed partial class HttpApi
             Operation = operation, CreateIfAbsent = createIfAbsent,
             RequestFieldManager = query["fieldManager"].FirstOrDefault(), RequestFieldValidation = query["fieldValidation"].FirstOrDefault(),
         };
-        context.Items[WarningsKey] = options.Warnings;
+        context.Features.Set(new WriteWarnings(options.Warnings));
         return options;
     }
 
     async Task<DeleteOptions> DeleteOptionsFromAsync(HttpContext context)
     {
         var options = await ParseDeleteOptionsAsync(context).ConfigureAwait(false);
-        context.Items[WarningsKey] = options.Warnings;
+        context.Features.Set(new WriteWarnings(options.Warnings));
         return options;
     }
 
@@ -481,14 +481,15 @@ internal sealed partial class HttpApi
     static async Task<int> WriteJsonAsync(HttpContext context, int code, JsonNode body) =>
         await WriteBytesAsync(context, code, Json.ToBytes(body)).ConfigureAwait(false);
 
-    /// <summary>Where a write's warnings (pruned fields, webhooks) wait until the response — success or error — is written.</summary>
-    const string WarningsKey = "sandbox.warnings";
+    /// <summary>A write's warnings (pruned fields, webhooks), kept as a request feature until the response — success or error — is written.</summary>
+    sealed record WriteWarnings(List<string> List);
 
     static void AppendWarnings(HttpContext context)
     {
-        if (context.Items.TryGetValue(WarningsKey, out var value) && value is List<string> { Count: > 0 } warnings)
+        // Features.Get of a feature nobody set allocates nothing: reads pay no cost here.
+        if (context.Features.Get<WriteWarnings>() is { List.Count: > 0 } warnings)
         {
-            foreach (var warning in warnings.Distinct(StringComparer.Ordinal)) context.Response.Headers.Append("Warning", Warning(warning));
+            foreach (var warning in warnings.List.Distinct(StringComparer.Ordinal)) context.Response.Headers.Append("Warning", Warning(warning));
         }
     }
 
