@@ -37,8 +37,8 @@ public sealed class LabelSelector
     {
         foreach (var r in _requirements)
         {
-            var value = labels is not null && labels.TryGetPropertyValue(r.Key, out var v) && v is JsonValue jv && jv.TryGetValue<string>(out var s)
-                ? s : null;
+            var value = labels is not null && labels.TryGetPropertyValue(r.Key, out var v) && v is JsonValue jv &&
+                        jv.TryGetValue<string>(out var s) ? s : null;
             var ok = r.Op switch
             {
                 Op.In => value is not null && r.Values.Contains(value),

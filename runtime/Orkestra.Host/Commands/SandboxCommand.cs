@@ -79,10 +79,12 @@ internal static class SandboxCommand
     private static bool HasPort(string address)
     {
         var colon = address.LastIndexOf(':');
-        return colon > 0 && int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535;
+        return colon > 0 && int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) &&
+               port is > 0 and <= 65535;
     }
 
-    private static int Serve(int port, string kubeconfig, string? token, Dictionary<string, string> services, TextWriter stdout, TextWriter stderr)
+    private static int Serve(int port, string kubeconfig, string? token, Dictionary<string, string> services, TextWriter stdout,
+        TextWriter stderr)
     {
         using var stop = new CancellationTokenSource();
         void OnSignal(PosixSignalContext context)

@@ -30,7 +30,8 @@ internal sealed class AdmissionRequest
     public bool IsNamespace => Type.Group.Length == 0 && Type.Resource == "namespaces";
 
     /// <summary>The kind of <see cref="Object"/>: the resource's kind, or autoscaling/v1 Scale.</summary>
-    public (string Group, string Version, string Kind) Kind => IsScale ? ("autoscaling", "v1", "Scale") : (Type.Group, Type.Version, Type.Kind);
+    public (string Group, string Version, string Kind) Kind =>
+        IsScale ? ("autoscaling", "v1", "Scale") : (Type.Group, Type.Version, Type.Kind);
 }
 
 /// <summary>A webhook that matched, and the resource version it is called in (differs under matchPolicy Equivalent).</summary>
@@ -56,7 +57,8 @@ internal sealed class AdmissionChain
     readonly ResourceRegistry _types;
     readonly CustomResourceConverter _converter;
 
-    public AdmissionChain(WebhookRegistry webhooks, WebhookClient client, ObjectStore store, ResourceRegistry types, CustomResourceConverter converter)
+    public AdmissionChain(WebhookRegistry webhooks, WebhookClient client, ObjectStore store, ResourceRegistry types,
+        CustomResourceConverter converter)
     {
         _webhooks = webhooks;
         _client = client;
@@ -65,7 +67,7 @@ internal sealed class AdmissionChain
         _converter = converter;
     }
 
-    /// <summary>The webhooks that may apply to writes of <paramref name="type"/>; null on the fast path (none configured, or exempt).</summary>
+    /// <summary>The webhooks that may apply to writes of <paramref name="type"/>; null on the fast path (none, or exempt).</summary>
     public WebhookSnapshot? For(ResourceType type)
     {
         var snapshot = _webhooks.Current;
@@ -106,6 +108,8 @@ internal sealed class AdmissionChain
         return current;
     }
 
+    static readonly System.Text.Json.JsonDocumentOptions PatchOptions = new() { MaxDepth = WebhookClient.MaxResponseDepth };
+
     /// <summary>One mutating call; null when the object stays as it is (no patch, or a failure failing open).</summary>
     async Task<JsonObject?> CallMutatingAsync(Invocation invocation, AdmissionRequest request, JsonObject? obj, JsonObject? old)
     {
@@ -133,8 +137,8 @@ internal sealed class AdmissionChain
         JsonArray operations;
         try
         {
-            operations = JsonNode.Parse(patch, documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = WebhookClient.MaxResponseDepth })
-                as JsonArray ?? throw ApiError.Internal("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+            operations = JsonNode.Parse(patch, documentOptions: PatchOptions) as JsonArray
+                ?? throw ApiError.Internal("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
         }
         catch (System.Text.Json.JsonException e)
         {
@@ -142,7 +146,10 @@ internal sealed class AdmissionChain
         }
         if (operations.Count == 0) return null;
         if (obj is null)
-            throw ApiError.Internal($"admission webhook \"{hook.Name}\" attempted to modify the object, which is not supported for this operation");
+        {
+            throw ApiError.Internal(
+                $"admission webhook \"{hook.Name}\" attempted to modify the object, which is not supported for this operation");
+        }
         JsonNode? patched;
         try
         {
@@ -152,7 +159,8 @@ internal sealed class AdmissionChain
         {
             throw ApiError.Internal(e.Message);
         }
-        if (patched is not JsonObject result) throw ApiError.Internal("json: cannot unmarshal non-object into Go value of type map[string]interface {}");
+        if (patched is not JsonObject result)
+            throw ApiError.Internal("json: cannot unmarshal non-object into Go value of type map[string]interface {}");
         if (!request.IsScale) invocation.Resource.Custom?.Schema?.Default(result);
         return result;
     }
@@ -172,7 +180,10 @@ internal sealed class AdmissionChain
         foreach (var invocation in invocations)
         {
             if (!versioned.ContainsKey(invocation.Resource.Version))
-                versioned[invocation.Resource.Version] = await VersionedAsync(request, invocation, request.Object, request.Type).ConfigureAwait(false);
+            {
+                versioned[invocation.Resource.Version] =
+                    await VersionedAsync(request, invocation, request.Object, request.Type).ConfigureAwait(false);
+            }
         }
         var calls = invocations.Select(i => CallValidatingAsync(i, request, versioned[i.Resource.Version])).ToArray();
         var outcomes = await Task.WhenAll(calls).ConfigureAwait(false);
@@ -183,7 +194,8 @@ internal sealed class AdmissionChain
         }
     }
 
-    async Task<(ApiError? Error, string[] Warnings)> CallValidatingAsync(Invocation invocation, AdmissionRequest request, (JsonObject? Object, JsonObject? Old) objects)
+    async Task<(ApiError? Error, string[] Warnings)> CallValidatingAsync(Invocation invocation, AdmissionRequest request,
+        (JsonObject? Object, JsonObject? Old) objects)
     {
         var hook = invocation.Hook;
         try
@@ -207,16 +219,21 @@ internal sealed class AdmissionChain
 
     // ------------------------------------------------------------------ calling
 
-    /// <summary>Builds the review, posts it and verifies the answer; transport and protocol problems are <see cref="CallFailure"/>.</summary>
-    async Task<AdmissionResponse> CallAsync(Invocation invocation, AdmissionRequest request, JsonObject? obj, JsonObject? old, bool addWarnings = true)
+    /// <summary>Builds the review, posts it and checks the answer; transport and protocol problems are <see cref="CallFailure"/>.</summary>
+    async Task<AdmissionResponse> CallAsync(Invocation invocation, AdmissionRequest request, JsonObject? obj, JsonObject? old,
+        bool addWarnings = true)
     {
         var hook = invocation.Hook;
         if (request.DryRun && hook.SideEffects is not ("None" or "NoneOnDryRun"))
             throw ApiError.BadRequest($"admission webhook \"{hook.Name}\" does not support dry run");
         if (hook.ReviewVersion is not { } version)
-            throw new CallFailure("could not create admission objects: webhook does not accept known AdmissionReview versions (v1, v1beta1)");
+        {
+            throw new CallFailure(
+                "could not create admission objects: webhook does not accept known AdmissionReview versions (v1, v1beta1)");
+        }
         var uid = Guid.NewGuid().ToString();
-        var body = AdmissionReview.Request(version, uid, invocation, request, obj is null ? null : Json.ToBytes(obj), old is null ? null : Json.ToBytes(old));
+        var body = AdmissionReview.Request(version, uid, invocation, request,
+            obj is null ? null : Json.ToBytes(obj), old is null ? null : Json.ToBytes(old));
         JsonObject answer;
         try
         {
@@ -224,7 +241,9 @@ internal sealed class AdmissionChain
         }
         catch (WebhookCallException e)
         {
-            throw new CallFailure(e.Stage == WebhookCallStage.Client ? $"could not get REST client: {e.Message}" : $"failed to call webhook: {e.Message}");
+            throw new CallFailure(e.Stage == WebhookCallStage.Client
+                ? $"could not get REST client: {e.Message}"
+                : $"failed to call webhook: {e.Message}");
         }
         AdmissionResponse response;
         try
@@ -259,7 +278,9 @@ internal sealed class AdmissionChain
         var reason = Json.Str(status, "reason") ?? "";
         var message = Json.Str(status, "message");
         var deniedBy = $"admission webhook \"{webhook}\" denied the request";
-        var text = !string.IsNullOrEmpty(message) ? $"{deniedBy}: {message}" : reason.Length > 0 ? $"{deniedBy}: {reason}" : $"{deniedBy} without explanation";
+        var text = !string.IsNullOrEmpty(message) ? $"{deniedBy}: {message}"
+            : reason.Length > 0 ? $"{deniedBy}: {reason}"
+            : $"{deniedBy} without explanation";
         return new ApiError(code, reason, text, (status?["details"] as JsonObject)?.DeepClone().AsObject());
     }
 
@@ -291,7 +312,8 @@ internal sealed class AdmissionChain
             {
                 var equivalent = equivalents.FirstOrDefault(t => t != request.Type && RuleMatches(rule, request, t));
                 if (equivalent is null) continue;
-                invocation = new Invocation(hook, equivalent, request.IsScale ? request.Kind : (equivalent.Group, equivalent.Version, equivalent.Kind));
+                var kind = request.IsScale ? request.Kind : (equivalent.Group, equivalent.Version, equivalent.Kind);
+                invocation = new Invocation(hook, equivalent, kind);
                 break;
             }
         }
@@ -301,7 +323,8 @@ internal sealed class AdmissionChain
     }
 
     static bool RuleMatches(WebhookRule rule, AdmissionRequest request, ResourceType type) =>
-        rule.Matches(request.Operation, type.Group, type.Version, type.Resource, request.Subresource, request.Namespace, request.IsNamespace);
+        rule.Matches(request.Operation, type.Group, type.Version, type.Resource, request.Subresource, request.Namespace,
+            request.IsNamespace);
 
     /// <summary>MatchNamespaceSelector; a missing namespace is a 404, reported only when the rules match too.</summary>
     bool NamespaceMatches(Webhook hook, AdmissionRequest request, JsonObject? obj, out ApiError? error)
@@ -332,7 +355,8 @@ internal sealed class AdmissionChain
     // ------------------------------------------------------------------ versions
 
     /// <summary>The object and old object in the invocation's version (converted when matched through another version).</summary>
-    async ValueTask<(JsonObject? Object, JsonObject? Old)> VersionedAsync(AdmissionRequest request, Invocation invocation, JsonObject? obj, ResourceType objType)
+    async ValueTask<(JsonObject? Object, JsonObject? Old)> VersionedAsync(AdmissionRequest request, Invocation invocation, JsonObject? obj,
+        ResourceType objType)
     {
         if (request.IsScale) return (obj, request.OldObject);
         var target = invocation.Resource;
@@ -347,7 +371,8 @@ internal sealed class AdmissionChain
         if (to.Custom is null || from == to) return obj;
         try
         {
-            var converted = await _converter.ConvertAsync(to.Custom, to.Kind, [obj], to.GroupVersion, to.Custom.Schema).ConfigureAwait(false);
+            var converted = await _converter.ConvertAsync(to.Custom, to.Kind, [obj], to.GroupVersion, to.Custom.Schema)
+                .ConfigureAwait(false);
             return converted[0];
         }
         catch (ApiError e) when (e.Code == 500 && e.Reason.Length == 0)

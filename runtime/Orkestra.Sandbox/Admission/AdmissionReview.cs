@@ -13,7 +13,8 @@ namespace Orkestra.Sandbox.Admission;
 internal static class AdmissionReview
 {
     /// <summary>The request body for one call of <paramref name="invocation"/>; objects are passed pre-serialised.</summary>
-    public static byte[] Request(string reviewVersion, string uid, Invocation invocation, AdmissionRequest request, byte[]? obj, byte[]? old)
+    public static byte[] Request(string reviewVersion, string uid, Invocation invocation, AdmissionRequest request, byte[]? obj,
+        byte[]? old)
     {
         var buffer = new ArrayBufferWriter<byte>(1024 + (obj?.Length ?? 0) + (old?.Length ?? 0));
         using (var w = Json.CreateWriter(buffer))
@@ -87,10 +88,12 @@ internal static class AdmissionReview
         var responseUid = Field<string>(r, "uid", "string");
         var allowed = Field<bool>(r, "allowed", "bool");
         var patchText = Field<string>(r, "patch", "[]uint8");
-        var patchType = r is not null && r.ContainsKey("patchType") && r["patchType"] is not null ? Field<string>(r, "patchType", "string") : null;
+        var patchType = r?["patchType"] is not null ? Field<string>(r, "patchType", "string") : null;
         if (r?["status"] is not (null or JsonObject)) throw Undecodable("response.status", "v1.Status", r!["status"]);
-        if (r?["warnings"] is not (null or JsonArray) || (r?["warnings"] as JsonArray)?.Any(x => x is not JsonValue v || !v.TryGetValue<string>(out _)) == true)
-            throw Undecodable("response.warnings", "[]string", r!["warnings"]);
+        var warningList = r?["warnings"];
+        var badWarning = (warningList as JsonArray)?.Any(x => x is not JsonValue v || !v.TryGetValue<string>(out _)) == true;
+        if (warningList is not (null or JsonArray) || badWarning)
+            throw Undecodable("response.warnings", "[]string", warningList);
         byte[]? patch = null;
         if (!string.IsNullOrEmpty(patchText))
         {
@@ -110,11 +113,15 @@ internal static class AdmissionReview
             var apiVersion = Json.Str(answer, "apiVersion") ?? "";
             var kind = Json.Str(answer, "kind") ?? "";
             if (apiVersion != "admission.k8s.io/v1" || kind != "AdmissionReview")
-                throw InvalidResponse($"expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got {apiVersion}, Kind={kind}");
+            {
+                throw InvalidResponse(
+                    $"expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got {apiVersion}, Kind={kind}");
+            }
             if (mutating)
             {
-                if (patch is { Length: > 0 } && patchType is null) throw InvalidResponse("webhook returned response.patch but not response.patchType");
-                if (patch is not { Length: > 0 } && patchType is not null) throw InvalidResponse("webhook returned response.patchType but not response.patch");
+                var hasPatch = patch is { Length: > 0 };
+                if (hasPatch && patchType is null) throw InvalidResponse("webhook returned response.patch but not response.patchType");
+                if (!hasPatch && patchType is not null) throw InvalidResponse("webhook returned response.patchType but not response.patch");
                 if (patchType is { Length: 0 }) throw InvalidResponse("webhook returned invalid response.patchType of \"\"");
             }
         }

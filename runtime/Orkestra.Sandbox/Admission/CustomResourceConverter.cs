@@ -54,7 +54,8 @@ internal sealed class CustomResourceConverter
         {
             var original = result[pending[n]];
             var where = listKind is null ? "invalid object" : $"invalid converted object at index {n}";
-            var output = converted[n] as JsonObject ?? throw Failure($"conversion webhook for {gvk} returned {where}: the object is not a JSON object");
+            var output = converted[n] as JsonObject
+                         ?? throw Failure($"conversion webhook for {gvk} returned {where}: the object is not a JSON object");
             var apiVersion = Json.Str(output, "apiVersion") ?? "";
             if (apiVersion != desiredApiVersion)
             {
@@ -64,7 +65,8 @@ internal sealed class CustomResourceConverter
             if (CheckIdentity(original, output) is { } problem) throw Failure($"conversion webhook for {gvk} returned {where}: {problem}");
             if (RestoreMetadata(original, output) is { } bad)
             {
-                throw Failure($"conversion webhook for {gvk} returned invalid metadata{(listKind is null ? "" : $" in object at index {n}")}: {bad}");
+                var at = listKind is null ? "" : $" in object at index {n}";
+                throw Failure($"conversion webhook for {gvk} returned invalid metadata{at}: {bad}");
             }
             result[pending[n]] = Coerce(output, targetSchema);
         }

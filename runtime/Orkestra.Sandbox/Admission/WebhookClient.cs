@@ -48,8 +48,8 @@ internal sealed class WebhookClient : IDisposable
     /// </summary>
     public async Task<JsonObject> PostAsync(WebhookEndpoint endpoint, byte[] body, TimeSpan timeout)
     {
-        var client = ClientFor(endpoint.CaBundlePem)
-                     ?? throw new WebhookCallException(WebhookCallStage.Client, "unable to load root certificates: unable to parse bytes as PEM block");
+        var client = ClientFor(endpoint.CaBundlePem) ?? throw new WebhookCallException(WebhookCallStage.Client,
+            "unable to load root certificates: unable to parse bytes as PEM block");
         var url = WithTimeout(endpoint.Text, timeout);
         using var deadline = new CancellationTokenSource(timeout, _time);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
@@ -58,9 +58,11 @@ internal sealed class WebhookClient : IDisposable
         request.Headers.UserAgent.ParseAdd("kube-apiserver-admission");
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token)
+                .ConfigureAwait(false);
             var bytes = await ReadBoundedAsync(response.Content, deadline.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode) throw new WebhookCallException(WebhookCallStage.Call, StatusText((int)response.StatusCode, bytes));
+            if (!response.IsSuccessStatusCode)
+                throw new WebhookCallException(WebhookCallStage.Call, StatusText((int)response.StatusCode, bytes));
             return Decode(bytes);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -109,7 +111,10 @@ internal sealed class WebhookClient : IDisposable
             throw new WebhookCallException(WebhookCallStage.Call, $"couldn't get version/kind; json parse error: {e.Message}");
         }
         if (node is not JsonObject obj)
-            throw new WebhookCallException(WebhookCallStage.Call, "couldn't get version/kind; json parse error: the response is not a JSON object");
+        {
+            throw new WebhookCallException(WebhookCallStage.Call,
+                "couldn't get version/kind; json parse error: the response is not a JSON object");
+        }
         if (string.IsNullOrEmpty(Json.Str(obj, "kind")))
             throw new WebhookCallException(WebhookCallStage.Call, $"Object 'Kind' is missing in '{Excerpt(bytes)}'");
         return obj;
@@ -258,7 +263,8 @@ internal sealed class WebhookClient : IDisposable
     }
 
     /// <summary>Certificate check: host name first, then the chain to the caBundle (Go's order and texts).</summary>
-    static bool Verify(object sender, X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors, X509Certificate2Collection? roots)
+    static bool Verify(object sender, X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors,
+        X509Certificate2Collection? roots)
     {
         const string Prefix = "tls: failed to verify certificate: ";
         if (certificate is null) throw new WebhookTransportException("tls: server did not provide a certificate");
@@ -267,7 +273,8 @@ internal sealed class WebhookClient : IDisposable
             throw new WebhookTransportException(Prefix + HostnameError(leaf, (sender as SslStream)?.TargetHostName ?? ""));
         if (roots is null)
         {
-            if (errors != SslPolicyErrors.None) throw new WebhookTransportException(Prefix + "x509: certificate signed by unknown authority");
+            if (errors != SslPolicyErrors.None)
+                throw new WebhookTransportException(Prefix + "x509: certificate signed by unknown authority");
             return true;
         }
         using var chain = new X509Chain();
@@ -278,7 +285,8 @@ internal sealed class WebhookClient : IDisposable
         {
             foreach (var element in presented.ChainElements)
             {
-                if (!element.Certificate.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span)) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+                if (!element.Certificate.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span))
+                    chain.ChainPolicy.ExtraStore.Add(element.Certificate);
             }
         }
         if (chain.Build(leaf)) return true;

@@ -41,8 +41,11 @@ internal static class WebhookConfigurationValidation
             Default(hook, mutating);
             Validate(type, hook, path, mutating, causes);
             var hookName = Json.Str(hook, "name") ?? "";
-            if (hookName.Length > 0 && !seen.Add(hookName)) causes.Add(new Cause("FieldValueDuplicate", $"{path}.name", $"Duplicate value: \"{hookName}\"",
-                $"{path}.name: Duplicate value: \"{hookName}\""));
+            if (hookName.Length > 0 && !seen.Add(hookName))
+            {
+                causes.Add(new Cause("FieldValueDuplicate", $"{path}.name", $"Duplicate value: \"{hookName}\"",
+                    $"{path}.name: Duplicate value: \"{hookName}\""));
+            }
         }
         if (causes.Count > 0) throw ApiError.Invalid(type, name, causes.ToArray());
     }
@@ -77,7 +80,10 @@ internal static class WebhookConfigurationValidation
         if (hook["timeoutSeconds"] is not JsonValue || Json.Long(hook, "timeoutSeconds") is not { } timeout)
             throw Undecodable(type, $"{path}.timeoutSeconds", "an integer");
         if (timeout is < 1 or > 30)
-            causes.Add(Cause.InvalidValue($"{path}.timeoutSeconds", Json.Render(hook["timeoutSeconds"]), "the timeout value must be between 1 and 30 seconds"));
+        {
+            causes.Add(Cause.InvalidValue($"{path}.timeoutSeconds", Json.Render(hook["timeoutSeconds"]),
+                "the timeout value must be between 1 and 30 seconds"));
+        }
         var selectorErrors = new List<Orkestra.ApiMachinery.Schema.FieldError>();
         LabelSelector.Parse(hook["namespaceSelector"], $"{path}.namespaceSelector", selectorErrors);
         LabelSelector.Parse(hook["objectSelector"], $"{path}.objectSelector", selectorErrors);
@@ -94,7 +100,10 @@ internal static class WebhookConfigurationValidation
         var operations = StringList(type, rule, "operations", path);
         if (operations.Length == 0) causes.Add(Cause.Required($"{path}.operations"));
         if (operations.Length > 1 && operations.Contains("*"))
-            causes.Add(Cause.InvalidValue($"{path}.operations", GoStrings(operations), "if '*' is present, must not specify other operations"));
+        {
+            causes.Add(Cause.InvalidValue($"{path}.operations", GoStrings(operations),
+                "if '*' is present, must not specify other operations"));
+        }
         for (var i = 0; i < operations.Length; i++)
         {
             if (!Operations.Contains(operations[i]))
@@ -107,7 +116,10 @@ internal static class WebhookConfigurationValidation
         var versions = StringList(type, rule, "apiVersions", path);
         if (versions.Length == 0) causes.Add(Cause.Required($"{path}.apiVersions"));
         if (versions.Length > 1 && versions.Contains("*"))
-            causes.Add(Cause.InvalidValue($"{path}.apiVersions", GoStrings(versions), "if '*' is present, must not specify other API versions"));
+        {
+            causes.Add(Cause.InvalidValue($"{path}.apiVersions", GoStrings(versions),
+                "if '*' is present, must not specify other API versions"));
+        }
         for (var i = 0; i < versions.Length; i++)
         {
             if (versions[i].Length == 0) causes.Add(Cause.Required($"{path}.apiVersions[{i}]"));
@@ -153,7 +165,10 @@ internal static class WebhookConfigurationValidation
         if (resources.Length > 1 && doubleWildcard)
             causes.Add(Cause.InvalidValue(path, GoStrings(resources), "if '*/*' is present, must not specify other resources"));
         if (singleWildcard && withoutSub)
-            causes.Add(Cause.InvalidValue(path, GoStrings(resources), "if '*' is present, must not specify other resources without subresources"));
+        {
+            causes.Add(Cause.InvalidValue(path, GoStrings(resources),
+                "if '*' is present, must not specify other resources without subresources"));
+        }
     }
 
     static void ReviewVersions(ResourceType type, JsonNode? node, string path, List<Cause> causes)

@@ -59,11 +59,12 @@ internal sealed class WebhookEndpoint
             causes.Add(Cause.Required(path, $"url must be a valid URL: parse \"{text}\": invalid URI{Form}"));
             return null;
         }
-        if (uri.Scheme != "https") causes.Add(Cause.InvalidValue(path, $"\"{uri.Scheme}\"", "'https' is the only allowed URL scheme" + Form));
-        if (uri.Host.Length == 0) causes.Add(Cause.InvalidValue(path, "\"\"", "host must be specified" + Form));
-        if (uri.UserInfo.Length > 0) causes.Add(Cause.InvalidValue(path, $"\"{uri.UserInfo}\"", "user information is not permitted in the URL"));
-        if (uri.Fragment.Length > 1) causes.Add(Cause.InvalidValue(path, $"\"{uri.Fragment[1..]}\"", "fragments are not permitted in the URL"));
-        if (uri.Query.Length > 1) causes.Add(Cause.InvalidValue(path, $"\"{uri.Query[1..]}\"", "query parameters are not permitted in the URL"));
+        void Invalid(string value, string detail) => causes.Add(Cause.InvalidValue(path, $"\"{value}\"", detail));
+        if (uri.Scheme != "https") Invalid(uri.Scheme, "'https' is the only allowed URL scheme" + Form);
+        if (uri.Host.Length == 0) Invalid("", "host must be specified" + Form);
+        if (uri.UserInfo.Length > 0) Invalid(uri.UserInfo, "user information is not permitted in the URL");
+        if (uri.Fragment.Length > 1) Invalid(uri.Fragment[1..], "fragments are not permitted in the URL");
+        if (uri.Query.Length > 1) Invalid(uri.Query[1..], "query parameters are not permitted in the URL");
         return uri;
     }
 

@@ -48,7 +48,8 @@ internal sealed class WebhookRegistry
             var list = configuration.Object["webhooks"] as JsonArray ?? [];
             for (var i = 0; i < list.Count; i++)
             {
-                if (list[i] is JsonObject hook && Webhook.Compile(configuration.Name, i, hook, mutating) is { } compiled) webhooks.Add(compiled);
+                if (list[i] is JsonObject hook && Webhook.Compile(configuration.Name, i, hook, mutating) is { } compiled)
+                    webhooks.Add(compiled);
             }
         }
         return webhooks.ToArray();
@@ -121,14 +122,18 @@ internal sealed class Webhook
 }
 
 /// <summary>One <c>rules[]</c> entry: operations, groups, versions, resources (<c>res</c>, <c>res/sub</c>, wildcards), scope.</summary>
-internal sealed record WebhookRule(string[] Operations, string[] Groups, string[] Versions, (string Resource, string Sub)[] Resources, string Scope)
+internal sealed record WebhookRule(string[] Operations, string[] Groups, string[] Versions, (string Resource, string Sub)[] Resources,
+    string Scope)
 {
     public static WebhookRule Compile(JsonObject rule) => new(
         Webhook.Strings(rule["operations"]),
         Webhook.Strings(rule["apiGroups"]),
         Webhook.Strings(rule["apiVersions"]),
-        Webhook.Strings(rule["resources"]).Select(r => r.IndexOf('/') is var slash and >= 0 ? (r[..slash], r[(slash + 1)..]) : (r, "")).ToArray(),
+        Webhook.Strings(rule["resources"]).Select(Split).ToArray(),
         Json.Str(rule, "scope") ?? "*");
+
+    static (string, string) Split(string resource) =>
+        resource.IndexOf('/') is var slash and >= 0 ? (resource[..slash], resource[(slash + 1)..]) : (resource, "");
 
     /// <summary>kube's rules.Matcher: scope, operation, group, version and resource/subresource.</summary>
     public bool Matches(string operation, string group, string version, string resource, string subresource, string ns, bool isNamespace)

@@ -52,8 +52,8 @@ internal sealed partial class HttpApi
         }
         if (sub == Subresource.Scale)
         {
-            var scaled = await Scales.UpdateAsync(_objects, type, path.Namespace, path.Name!, current => Patches.Apply(patch, current, path.Name!), options)
-                .ConfigureAwait(false);
+            var scaled = await Scales.UpdateAsync(_objects, type, path.Namespace, path.Name!,
+                current => Patches.Apply(patch, current, path.Name!), options).ConfigureAwait(false);
             return await WriteJsonAsync(context, 200, scaled).ConfigureAwait(false);
         }
         var (result, created) = await _objects.UpdateAsync(type, path.Namespace, path.Name!, current => current is null

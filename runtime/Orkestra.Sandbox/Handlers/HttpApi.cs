@@ -226,10 +226,12 @@ internal sealed partial class HttpApi
                     var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false), "error decoding request body");
                     if (sub == Subresource.Scale)
                     {
-                        var scaled = await Scales.UpdateAsync(_objects, type, path.Namespace, path.Name!, _ => body, options).ConfigureAwait(false);
+                        var scaled = await Scales.UpdateAsync(_objects, type, path.Namespace, path.Name!, _ => body, options)
+                            .ConfigureAwait(false);
                         return await WriteJsonAsync(context, 200, scaled).ConfigureAwait(false);
                     }
-                    var (result, created) = await _objects.UpdateAsync(type, path.Namespace, path.Name!, _ => body, options).ConfigureAwait(false);
+                    var (result, created) = await _objects.UpdateAsync(type, path.Namespace, path.Name!, _ => body, options)
+                        .ConfigureAwait(false);
                     return await WriteObjectAsync(context, created ? 201 : 200, type, result, options).ConfigureAwait(false);
                 }
             case "patch":
@@ -254,7 +256,8 @@ internal sealed partial class HttpApi
         var stored = _objects.Get(type, path.Namespace, path.Name!);
         if (Tables.Wanted(accept))
         {
-            var table = Tables.Build(type, await PresentAllAsync(type, [stored], list: false).ConfigureAwait(false), IncludeObject(context), _time.GetUtcNow(),
+            var presented = await PresentAllAsync(type, [stored], list: false).ConfigureAwait(false);
+            var table = Tables.Build(type, presented, IncludeObject(context), _time.GetUtcNow(),
                 new JsonObject { ["resourceVersion"] = Format(stored.ResourceVersion) });
             return await WriteJsonAsync(context, 200, table).ConfigureAwait(false);
         }
@@ -295,7 +298,8 @@ internal sealed partial class HttpApi
         var converted = NeedsConversion(type, selected) ? await PresentAllAsync(type, selected, list: true).ConfigureAwait(false) : null;
         if (Tables.Wanted(accept))
         {
-            var table = Tables.Build(type, converted ?? selected.Select(s => Present(type, s)), IncludeObject(context), _time.GetUtcNow(), metadata);
+            var rows = converted ?? selected.Select(s => Present(type, s));
+            var table = Tables.Build(type, rows, IncludeObject(context), _time.GetUtcNow(), metadata);
             return await WriteJsonAsync(context, 200, table).ConfigureAwait(false);
         }
         var buffer = new ArrayBufferWriter<byte>(1024 + selected.Sum(s => s.Bytes.Length + 1));
@@ -380,7 +384,8 @@ internal sealed partial class HttpApi
         {
             FieldManager = manager, DryRun = dryRun.Length > 0, Validation = validation, Subresource = sub, IsPatch = isPatch,
             Operation = operation, CreateIfAbsent = createIfAbsent,
-            RequestFieldManager = query["fieldManager"].FirstOrDefault(), RequestFieldValidation = query["fieldValidation"].FirstOrDefault(),
+            RequestFieldManager = query["fieldManager"].FirstOrDefault(),
+            RequestFieldValidation = query["fieldValidation"].FirstOrDefault(),
         };
         context.Features.Set(new WriteWarnings(options.Warnings));
         return options;
@@ -459,14 +464,16 @@ internal sealed partial class HttpApi
 
     /// <summary>True when presenting <paramref name="items"/> as <paramref name="type"/> takes a conversion webhook call.</summary>
     bool NeedsConversion(ResourceType type, IEnumerable<StoredObject> items) =>
-        _objects.Converter is not null && type.Custom?.Conversion is not null && items.Any(i => CustomResourceConverter.NeedsCall(type, i.Object));
+        _objects.Converter is not null && type.Custom?.Conversion is not null &&
+        items.Any(i => CustomResourceConverter.NeedsCall(type, i.Object));
 
     /// <summary>Objects as the requested version; those stored in another one go to the CRD's conversion webhook in one review.</summary>
     async ValueTask<JsonObject[]> PresentAllAsync(ResourceType type, IReadOnlyList<StoredObject> items, bool list)
     {
         if (!NeedsConversion(type, items)) return items.Select(i => Present(type, i)).ToArray();
-        var converted = await _objects.Converter!.ConvertAsync(type.Custom!, type.Kind, items.Select(i => i.Object).ToList(), type.GroupVersion,
-            type.Custom!.Schema, list ? type.ListKind : null).ConfigureAwait(false);
+        var objects = items.Select(i => i.Object).ToList();
+        var converted = await _objects.Converter!.ConvertAsync(type.Custom!, type.Kind, objects, type.GroupVersion, type.Custom!.Schema,
+            list ? type.ListKind : null).ConfigureAwait(false);
         return converted.Select((o, i) => ReferenceEquals(o, items[i].Object) ? Present(type, items[i]) : o).ToArray();
     }
 
@@ -481,7 +488,7 @@ internal sealed partial class HttpApi
     static async Task<int> WriteJsonAsync(HttpContext context, int code, JsonNode body) =>
         await WriteBytesAsync(context, code, Json.ToBytes(body)).ConfigureAwait(false);
 
-    /// <summary>A write's warnings (pruned fields, webhooks), kept as a request feature until the response — success or error — is written.</summary>
+    /// <summary>A write's warnings (pruned fields, webhooks): a request feature until the response (success or error) is written.</summary>
     sealed record WriteWarnings(List<string> List);
 
     static void AppendWarnings(HttpContext context)
@@ -489,7 +496,8 @@ internal sealed partial class HttpApi
         // Features.Get of a feature nobody set allocates nothing: reads pay no cost here.
         if (context.Features.Get<WriteWarnings>() is { List.Count: > 0 } warnings)
         {
-            foreach (var warning in warnings.List.Distinct(StringComparer.Ordinal)) context.Response.Headers.Append("Warning", Warning(warning));
+            foreach (var warning in warnings.List.Distinct(StringComparer.Ordinal))
+                context.Response.Headers.Append("Warning", Warning(warning));
         }
     }
 

@@ -51,7 +51,8 @@ internal sealed class ObjectService
     // ---------------------------------------------------------------- create
 
     /// <summary>Create for in-process callers (controllers): admission, if any, is awaited on this thread.</summary>
-    public StoredObject Create(ResourceType type, string? ns, JsonObject obj, WriteOptions options) => Wait(CreateAsync(type, ns, obj, options));
+    public StoredObject Create(ResourceType type, string? ns, JsonObject obj, WriteOptions options) =>
+        Wait(CreateAsync(type, ns, obj, options));
 
     public async ValueTask<StoredObject> CreateAsync(ResourceType type, string? ns, JsonObject obj, WriteOptions options)
     {
@@ -194,8 +195,8 @@ internal sealed class ObjectService
     /// and apply transform it). Null current state means the object is absent (only apply may then create).
     /// Returns the stored result and whether it was created. For in-process callers; see <see cref="UpdateAsync"/>.
     /// </summary>
-    public (StoredObject Result, bool Created) Update(ResourceType type, string? ns, string name, Func<StoredObject?, JsonObject> produce, WriteOptions options) =>
-        Wait(UpdateAsync(type, ns, name, produce, options));
+    public (StoredObject Result, bool Created) Update(ResourceType type, string? ns, string name, Func<StoredObject?, JsonObject> produce,
+        WriteOptions options) => Wait(UpdateAsync(type, ns, name, produce, options));
 
     /// <summary>
     /// <see cref="Update"/> with admission: <paramref name="produce"/> sees the stored object in the request's version;
@@ -220,7 +221,8 @@ internal sealed class ObjectService
             }
             PrepareBody(type, ns, desired, name);
             var webhooks = Admission?.For(type);
-            if (webhooks is { Mutating.Length: > 0 }) desired = await MutateUpdateAsync(webhooks, type, ns, view!, desired, options).ConfigureAwait(false);
+            if (webhooks is { Mutating.Length: > 0 })
+                desired = await MutateUpdateAsync(webhooks, type, ns, view!, desired, options).ConfigureAwait(false);
             var prepared = PrepareUpdate(type, view!, desired, options);
             if (webhooks is { Validating.Length: > 0 })
                 await Admission!.ValidateAsync(webhooks, UpdateRequest(type, ns, view!, prepared, options)).ConfigureAwait(false);
@@ -238,8 +240,8 @@ internal sealed class ObjectService
     }
 
     /// <summary>Mutating admission of an update: decode, webhooks (a Scale for /scale), decode again.</summary>
-    async ValueTask<JsonObject> MutateUpdateAsync(WebhookSnapshot webhooks, ResourceType type, string? ns, StoredObject view, JsonObject desired,
-        WriteOptions options)
+    async ValueTask<JsonObject> MutateUpdateAsync(WebhookSnapshot webhooks, ResourceType type, string? ns, StoredObject view,
+        JsonObject desired, WriteOptions options)
     {
         if (options.Subresource == Subresource.Scale)
         {
@@ -249,7 +251,8 @@ internal sealed class ObjectService
             return desired;
         }
         _custom.Decode(type, desired, options);
-        var mutated = await Admission!.MutateAsync(webhooks, UpdateRequest(type, ns, view, desired, options)).ConfigureAwait(false) ?? desired;
+        var mutated = await Admission!.MutateAsync(webhooks, UpdateRequest(type, ns, view, desired, options)).ConfigureAwait(false)
+                      ?? desired;
         PrepareBody(type, ns, mutated, view.Name);
         CustomResourcePipeline.Redecode(type, mutated);
         return mutated;
@@ -412,7 +415,8 @@ internal sealed class ObjectService
         Wait(DeleteAsync(type, ns, name, options));
 
     /// <summary><see cref="Delete"/> with admission: webhooks see the stored object as oldObject; a change meanwhile re-admits.</summary>
-    public async ValueTask<(StoredObject Object, bool Removed)> DeleteAsync(ResourceType type, string? ns, string name, DeleteOptions options)
+    public async ValueTask<(StoredObject Object, bool Removed)> DeleteAsync(ResourceType type, string? ns, string name,
+        DeleteOptions options)
     {
         var key = new ObjectKey(type.Namespaced ? ns ?? "" : "", name);
         if (type.Resource == "namespaces" && type.Group.Length == 0 && name is "default" or "kube-system" or "kube-public")
@@ -437,8 +441,8 @@ internal sealed class ObjectService
     }
 
     /// <summary>The delete itself, one transaction; <paramref name="onStale"/> when the object changed since admission.</summary>
-    (StoredObject Object, bool Removed) DeleteNow(ResourceType type, ObjectKey key, string name, DeleteOptions options, StoredObject? admitted,
-        Action onStale)
+    (StoredObject Object, bool Removed) DeleteNow(ResourceType type, ObjectKey key, string name, DeleteOptions options,
+        StoredObject? admitted, Action onStale)
     {
         return _store.Write(tx =>
         {
@@ -519,7 +523,8 @@ internal sealed class ObjectService
     async ValueTask<StoredObject> InRequestVersionAsync(ResourceType type, StoredObject stored)
     {
         if (Converter is null || !CustomResourceConverter.NeedsCall(type, stored.Object)) return stored;
-        var converted = await Converter.ConvertAsync(type.Custom!, type.Kind, [stored.Object], type.GroupVersion, type.Custom!.Schema).ConfigureAwait(false);
+        var converted = await Converter.ConvertAsync(type.Custom!, type.Kind, [stored.Object], type.GroupVersion, type.Custom!.Schema)
+            .ConfigureAwait(false);
         return new StoredObject(converted[0], stored.ResourceVersion);
     }
 

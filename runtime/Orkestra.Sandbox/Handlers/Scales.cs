@@ -15,7 +15,8 @@ internal static class Scales
     {
         var scale = type.Scale!;
         var metadata = obj["metadata"] as JsonObject ?? new JsonObject();
-        var status = new JsonObject { ["replicas"] = Json.Long(Parent(obj, scale.StatusReplicasPath), Leaf(scale.StatusReplicasPath)) ?? 0 };
+        var replicas = Json.Long(Parent(obj, scale.StatusReplicasPath), Leaf(scale.StatusReplicasPath)) ?? 0;
+        var status = new JsonObject { ["replicas"] = replicas };
         if (scale.LabelSelectorPath is { } selectorPath)
         {
             var selector = Json.Path(obj, selectorPath);
@@ -67,8 +68,9 @@ internal static class Scales
             return updated;
         }, new WriteOptions
         {
-            FieldManager = options.FieldManager, DryRun = options.DryRun, IsPatch = true, Validation = options.Validation, Subresource = Subresource.Scale,
-            Warnings = options.Warnings, RequestFieldManager = options.RequestFieldManager, RequestFieldValidation = options.RequestFieldValidation,
+            FieldManager = options.FieldManager, DryRun = options.DryRun, IsPatch = true, Validation = options.Validation,
+            Subresource = Subresource.Scale, Warnings = options.Warnings,
+            RequestFieldManager = options.RequestFieldManager, RequestFieldValidation = options.RequestFieldValidation,
         }).ConfigureAwait(false);
         return ToScale(type, result);
     }

@@ -80,7 +80,8 @@ internal sealed class CustomResourceDefinitions
         if (spec["conversion"] is not JsonObject conversion) return;
         var strategy = Json.Str(conversion, "strategy");
         if (strategy is null) causes.Add(Cause.Required("spec.conversion.strategy"));
-        else if (strategy is not ("None" or "Webhook")) causes.Add(Cause.NotSupported("spec.conversion.strategy", $"\"{strategy}\"", ["None", "Webhook"]));
+        else if (strategy is not ("None" or "Webhook"))
+            causes.Add(Cause.NotSupported("spec.conversion.strategy", $"\"{strategy}\"", ["None", "Webhook"]));
         var webhook = conversion["webhook"] as JsonObject;
         if (strategy == "Webhook")
         {
@@ -92,10 +93,14 @@ internal sealed class CustomResourceDefinitions
             if (reviewVersions.Length == 0)
                 causes.Add(Cause.Required("spec.conversion.conversionReviewVersions", "must specify one of v1, v1beta1"));
             else if (!reviewVersions.Any(v => v is "v1" or "v1beta1"))
-                causes.Add(Cause.InvalidValue("spec.conversion.conversionReviewVersions",
-                    "[]string{" + string.Join(", ", reviewVersions.Select(v => $"\"{v}\"")) + "}", "must include at least one of v1, v1beta1"));
+            {
+                var listed = "[]string{" + string.Join(", ", reviewVersions.Select(v => $"\"{v}\"")) + "}";
+                causes.Add(Cause.InvalidValue("spec.conversion.conversionReviewVersions", listed,
+                    "must include at least one of v1, v1beta1"));
+            }
             if (Json.Bool(spec, "preserveUnknownFields") == true)
-                causes.Add(Cause.InvalidValue("spec.conversion.strategy", "\"Webhook\"", "must be None if spec.preserveUnknownFields is true"));
+                causes.Add(Cause.InvalidValue("spec.conversion.strategy", "\"Webhook\"",
+                    "must be None if spec.preserveUnknownFields is true"));
         }
         else if (webhook?["clientConfig"] is not null)
         {

@@ -50,8 +50,8 @@ internal sealed class CustomResourcePipeline
         var unknown = schema.Prune(obj).Where(path => FromRequest(type, options, path)).ToList();
         if (unknown.Count > 0 && options.Validation == FieldValidation.Strict)
         {
-            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: " +
-                                      string.Join(", ", unknown.Select(p => $"unknown field \"{p}\"")));
+            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: " +
+                                      "strict decoding error: " + string.Join(", ", unknown.Select(p => $"unknown field \"{p}\"")));
         }
         if (options.Validation == FieldValidation.Warn) options.Warnings.AddRange(unknown.Select(p => $"unknown field \"{p}\""));
         schema.Default(obj);

@@ -160,7 +160,11 @@ internal sealed class WatchStream
         public async Task WriteAsync(string eventType, JsonObject obj, CancellationToken cancellation)
         {
             if (converter is not null && eventType is not ("ERROR" or "BOOKMARK") && CustomResourceConverter.NeedsCall(type, obj))
-                obj = (await converter.ConvertAsync(type.Custom!, type.Kind, [obj], type.GroupVersion, type.Custom!.Schema).ConfigureAwait(false))[0];
+            {
+                var converted = await converter.ConvertAsync(type.Custom!, type.Kind, [obj], type.GroupVersion, type.Custom!.Schema)
+                    .ConfigureAwait(false);
+                obj = converted[0];
+            }
             JsonNode payload;
             if (eventType == "ERROR" || eventType == "BOOKMARK") payload = obj;
             else if (table)

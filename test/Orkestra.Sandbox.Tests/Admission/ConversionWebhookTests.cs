@@ -40,13 +40,16 @@ public sealed class ConversionWebhookTests
         return Answer(call, new JsonObject { ["status"] = "Success" }, converted);
     }
 
-    static WebhookReply Answer(WebhookCall call, JsonObject result, JsonArray? converted = null, string? uid = null) => WebhookReply.Json(new JsonObject
+    static WebhookReply Answer(WebhookCall call, JsonObject result, JsonArray? converted = null, string? uid = null) =>
+        WebhookReply.Json(new JsonObject
     {
         ["apiVersion"] = "apiextensions.k8s.io/v1",
         ["kind"] = "ConversionReview",
         ["response"] = new JsonObject
         {
-            ["uid"] = uid ?? call.Body["request"]!["uid"]!.GetValue<string>(), ["convertedObjects"] = converted ?? new JsonArray(), ["result"] = result,
+            ["uid"] = uid ?? call.Body["request"]!["uid"]!.GetValue<string>(),
+            ["convertedObjects"] = converted ?? new JsonArray(),
+            ["result"] = result,
         },
     });
 
@@ -96,8 +99,10 @@ public sealed class ConversionWebhookTests
         toStorage["request"]!["desiredAPIVersion"]!.GetValue<string>().ShouldBe("example.com/v1");
         toStorage["request"]!["objects"]![0]!["spec"]!["sizeInGi"]!.GetValue<long>().ShouldBe(100);
 
-        (await sb.KubectlAsync("get widgets.v1.example.com w1 -o jsonpath={.apiVersion}/{.spec.size}")).Stdout.ShouldBe("example.com/v1/large");
-        (await sb.KubectlAsync("get widgets.v2.example.com w1 -o jsonpath={.apiVersion}/{.spec.sizeInGi}")).Stdout.ShouldBe("example.com/v2/100");
+        (await sb.KubectlAsync("get widgets.v1.example.com w1 -o jsonpath={.apiVersion}/{.spec.size}")).Stdout
+            .ShouldBe("example.com/v1/large");
+        (await sb.KubectlAsync("get widgets.v2.example.com w1 -o jsonpath={.apiVersion}/{.spec.sizeInGi}")).Stdout
+            .ShouldBe("example.com/v2/100");
         var table = await sb.KubectlAsync("get widgets.v2.example.com");
         table.ExitCode.ShouldBe(0, table.ToString());
         table.Stdout.ShouldContain("w1");
@@ -158,11 +163,13 @@ public sealed class ConversionWebhookTests
 
         var get = await sb.KubectlAsync("get widgets.v2.example.com w1 -o yaml");
         get.ExitCode.ShouldBe(1);
-        get.Stderr.Trim().ShouldBe("Error from server: conversion webhook for example.com/v1, Kind=Widget failed: cannot convert this widget");
+        get.Stderr.Trim().ShouldBe("Error from server: conversion webhook for example.com/v1, Kind=Widget failed: cannot convert this " +
+            "widget");
 
         var create = await sb.PostAsync(V2, Widget("v2", "w2", """{"sizeInGi":10}"""));
         create.Code.ShouldBe(500);
-        create.Body!["message"]!.GetValue<string>().ShouldBe("conversion webhook for example.com/v2, Kind=Widget failed: cannot convert this widget");
+        create.Body!["message"]!.GetValue<string>().ShouldBe("conversion webhook for example.com/v2, Kind=Widget failed: cannot convert " +
+            "this widget");
         (await sb.GetAsync(V1 + "/w2")).Code.ShouldBe(404);
 
         server.On("/convert", call => Answer(call, new JsonObject { ["status"] = "Success" }, new JsonArray(), uid: "other"));
@@ -239,11 +246,13 @@ public sealed class ConversionWebhookTests
         var (code, body, _) = await sb.PostAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd.ToJsonString());
 
         code.ShouldBe(422);
-        body!["message"]!.GetValue<string>().ShouldBe("CustomResourceDefinition.apiextensions.k8s.io \"widgets.example.com\" is invalid: [" +
+        body!["message"]!.GetValue<string>().ShouldBe("CustomResourceDefinition.apiextensions.k8s.io \"widgets.example.com\" is " +
+            "invalid: [" +
             "spec.conversion.webhookClientConfig: Required value: required when strategy is set to Webhook, " +
             "spec.conversion.conversionReviewVersions: Required value: must specify one of v1, v1beta1]");
         var unknown = Hooks.WidgetCrd(new JsonObject { ["strategy"] = "Magic" });
-        (await sb.PostAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", unknown.ToJsonString())).Body!["message"]!.GetValue<string>()
+        (await sb.PostAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", unknown.ToJsonString()))
+            .Body!["message"]!.GetValue<string>()
             .ShouldBe("CustomResourceDefinition.apiextensions.k8s.io \"widgets.example.com\" is invalid: " +
                       "spec.conversion.strategy: Unsupported value: \"Magic\": supported values: \"None\", \"Webhook\"");
     }

@@ -14,7 +14,8 @@ internal static class Hooks
     {
         var rule = new JsonObject
         {
-            ["operations"] = List(operations), ["apiGroups"] = List(groups), ["apiVersions"] = List(versions), ["resources"] = List(resources),
+            ["operations"] = List(operations), ["apiGroups"] = List(groups),
+            ["apiVersions"] = List(versions), ["resources"] = List(resources),
         };
         if (scope is not null) rule["scope"] = scope;
         return rule;
@@ -43,9 +44,20 @@ internal static class Hooks
 
     public static async Task CreateAsync(TestSandbox sb, string plural, string name, params JsonObject[] hooks)
     {
-        var (code, body, _) = await sb.PostAsync($"/apis/admissionregistration.k8s.io/v1/{plural}", Configuration(plural, name, hooks).ToJsonString());
+        var (code, body, _) = await sb.PostAsync($"/apis/admissionregistration.k8s.io/v1/{plural}",
+            Configuration(plural, name, hooks).ToJsonString());
         code.ShouldBe(201, body?.ToJsonString());
     }
+
+    public static async Task DeleteAsync(TestSandbox sb, string plural, string name)
+    {
+        var (code, body, _) = await sb.SendAsync(HttpMethod.Delete, $"/apis/admissionregistration.k8s.io/v1/{plural}/{name}");
+        code.ShouldBe(200, body?.ToJsonString());
+    }
+
+    public static Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> MergePatchAsync(TestSandbox sb, string path,
+        string patch) =>
+        sb.SendAsync(HttpMethod.Patch, path, patch, "application/merge-patch+json");
 
     public static JsonArray List(string csv) => new(csv.Split(',').Select(s => (JsonNode?)s.Trim()).ToArray());
 
@@ -53,11 +65,11 @@ internal static class Hooks
     {
         var metadata = new JsonObject { ["name"] = name };
         if (labels is not null) metadata["labels"] = JsonNode.Parse(labels);
-        return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = metadata, ["data"] = new JsonObject { ["a"] = "1" } }
-            .ToJsonString();
+        var data = new JsonObject { ["a"] = "1" };
+        return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = metadata, ["data"] = data }.ToJsonString();
     }
 
-    /// <summary>widgets.example.com with v1 (storage, spec.size) and v2 (spec.sizeInGi), both served, status and scale subresources.</summary>
+    /// <summary>widgets.example.com: v1 (storage, spec.size) and v2 (spec.sizeInGi), both served, with status and scale.</summary>
     public static JsonObject WidgetCrd(JsonObject? conversion = null)
     {
         static JsonObject Version(string name, bool storage, string field, string type) => new()

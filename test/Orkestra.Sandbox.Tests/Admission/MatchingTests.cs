@@ -10,7 +10,7 @@ public sealed class MatchingTests
     const string Widgets = "/apis/example.com/v1/namespaces/default/widgets";
 
     static WebhookReply DenyAll(WebhookCall call) =>
-        WebhookReply.Deny(call, new JsonObject { ["code"] = 403, ["reason"] = "Forbidden", ["message"] = "caught" });
+        WebhookReply.Deny(call, 403, "Forbidden", "caught");
 
     static async Task<int> CreateNamespaceAsync(TestSandbox sb, string name, string? labels = null)
     {
@@ -49,7 +49,8 @@ public sealed class MatchingTests
         var hook = Hooks.Hook("ns.example.com", hooks, "/v", Hooks.ConfigMapRule());
         hook["namespaceSelector"] = new JsonObject
         {
-            ["matchExpressions"] = new JsonArray(new JsonObject { ["key"] = "env", ["operator"] = "NotIn", ["values"] = new JsonArray("dev") }),
+            ["matchExpressions"] = new JsonArray(
+                new JsonObject { ["key"] = "env", ["operator"] = "NotIn", ["values"] = new JsonArray("dev") }),
         };
         await Hooks.CreateAsync(sb, Hooks.Validating, "ns", hook);
 
@@ -76,7 +77,7 @@ public sealed class MatchingTests
         (await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("plain"))).Code.ShouldBe(201);
         (await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("labelled", """{"guarded":"yes"}"""))).Code.ShouldBe(403);
         // removing the label is still caught through the old object
-        var unlabel = await sb.SendAsync(HttpMethod.Patch, Hooks.ConfigMaps + "/guarded", """{"metadata":{"labels":null}}""", "application/merge-patch+json");
+        var unlabel = await Hooks.MergePatchAsync(sb, Hooks.ConfigMaps + "/guarded", """{"metadata":{"labels":null}}""");
         unlabel.Code.ShouldBe(403);
         hooks.Calls.Count.ShouldBe(2);
         hooks.Calls[1].Request["oldObject"]!["metadata"]!["labels"]!["guarded"]!.GetValue<string>().ShouldBe("yes");
@@ -88,12 +89,13 @@ public sealed class MatchingTests
         await using var hooks = await TestWebhookServer.StartAsync();
         hooks.On("/v", DenyAll);
         await using var sb = await TestSandbox.StartAsync();
-        await Hooks.CreateAsync(sb, Hooks.Validating, "updates", Hooks.Hook("updates.example.com", hooks, "/v", Hooks.Rule("UPDATE", "", "v1", "configmaps")));
+        await Hooks.CreateAsync(sb, Hooks.Validating, "updates",
+            Hooks.Hook("updates.example.com", hooks, "/v", Hooks.Rule("UPDATE", "", "v1", "configmaps")));
 
         (await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm"))).Code.ShouldBe(201);
         (await sb.PostAsync("/api/v1/namespaces/default/secrets", """{"metadata":{"name":"s"}}""")).Code.ShouldBe(201);
-        (await sb.SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/secrets/s", """{"data":{}}""", "application/merge-patch+json")).Code.ShouldBe(200);
-        (await sb.SendAsync(HttpMethod.Patch, Hooks.ConfigMaps + "/cm", """{"data":{"b":"2"}}""", "application/merge-patch+json")).Code.ShouldBe(403);
+        (await Hooks.MergePatchAsync(sb, "/api/v1/namespaces/default/secrets/s", """{"data":{}}""")).Code.ShouldBe(200);
+        (await Hooks.MergePatchAsync(sb, Hooks.ConfigMaps + "/cm", """{"data":{"b":"2"}}""")).Code.ShouldBe(403);
         (await sb.SendAsync(HttpMethod.Delete, Hooks.ConfigMaps + "/cm")).Code.ShouldBe(200);
         hooks.Calls.Single().Request["operation"]!.GetValue<string>().ShouldBe("UPDATE");
     }
@@ -109,13 +111,15 @@ public sealed class MatchingTests
         hooks.On("/v", call => WebhookReply.Allow(call));
         await using var sb = await TestSandbox.StartAsync();
         await Hooks.CreateCrdAsync(sb, Hooks.WidgetCrd());
-        (await sb.PostAsync(Widgets, """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w1"},"spec":{"size":"s"}}""")).Code.ShouldBe(201);
-        await Hooks.CreateAsync(sb, Hooks.Validating, "sub", Hooks.Hook("sub.example.com", hooks, "/v", Hooks.Rule("UPDATE", "example.com", "v1", resource)));
+        var widget = """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w1"},"spec":{"size":"s"}}""";
+        (await sb.PostAsync(Widgets, widget)).Code.ShouldBe(201);
+        await Hooks.CreateAsync(sb, Hooks.Validating, "sub",
+            Hooks.Hook("sub.example.com", hooks, "/v", Hooks.Rule("UPDATE", "example.com", "v1", resource)));
 
-        var status = await sb.SendAsync(HttpMethod.Patch, Widgets + "/w1/status", """{"status":{"ready":true}}""", "application/merge-patch+json");
+        var status = await Hooks.MergePatchAsync(sb, Widgets + "/w1/status", """{"status":{"ready":true}}""");
         status.Code.ShouldBe(200);
         var afterStatus = hooks.Calls.Count;
-        (await sb.SendAsync(HttpMethod.Patch, Widgets + "/w1", """{"spec":{"size":"m"}}""", "application/merge-patch+json")).Code.ShouldBe(200);
+        (await Hooks.MergePatchAsync(sb, Widgets + "/w1", """{"spec":{"size":"m"}}""")).Code.ShouldBe(200);
 
         (afterStatus == 1).ShouldBe(statusCalled);
         (hooks.Calls.Count - afterStatus == 1).ShouldBe(mainCalled);
@@ -138,7 +142,8 @@ public sealed class MatchingTests
         await using var sb = await TestSandbox.StartAsync(new SandboxOptions { Simulation = new SimulationOptions { Enabled = false } });
         var file = sb.WriteFile("d.yaml", Manifests.Deployment);
         (await sb.KubectlAsync($"create -f {file}")).ExitCode.ShouldBe(0);
-        await Hooks.CreateAsync(sb, Hooks.Mutating, "scale", Hooks.Hook("scale.example.com", hooks, "/m", Hooks.Rule("UPDATE", "apps", "v1", "deployments/scale")));
+        await Hooks.CreateAsync(sb, Hooks.Mutating, "scale",
+            Hooks.Hook("scale.example.com", hooks, "/m", Hooks.Rule("UPDATE", "apps", "v1", "deployments/scale")));
 
         var scale = await sb.KubectlAsync("scale deployment web --replicas=3");
 
@@ -159,7 +164,8 @@ public sealed class MatchingTests
         hooks.On("/cluster", DenyAll);
         hooks.On("/namespaced", DenyAll);
         await using var sb = await TestSandbox.StartAsync();
-        await Hooks.CreateAsync(sb, Hooks.Validating, "cluster", Hooks.Hook("cluster.example.com", hooks, "/cluster", Hooks.Rule("CREATE", "", "v1", "*", "Cluster")));
+        await Hooks.CreateAsync(sb, Hooks.Validating, "cluster",
+            Hooks.Hook("cluster.example.com", hooks, "/cluster", Hooks.Rule("CREATE", "", "v1", "*", "Cluster")));
         await Hooks.CreateAsync(sb, Hooks.Validating, "namespaced",
             Hooks.Hook("namespaced.example.com", hooks, "/namespaced", Hooks.Rule("CREATE", "", "v1", "*", "Namespaced")));
 
@@ -175,12 +181,13 @@ public sealed class MatchingTests
         await using var hooks = await TestWebhookServer.StartAsync();
         hooks.On("/v", DenyAll);
         await using var sb = await TestSandbox.StartAsync();
-        await Hooks.CreateAsync(sb, Hooks.Validating, "everything", Hooks.Hook("everything.example.com", hooks, "/v", Hooks.Rule("*", "*", "*", "*/*")));
+        await Hooks.CreateAsync(sb, Hooks.Validating, "everything",
+            Hooks.Hook("everything.example.com", hooks, "/v", Hooks.Rule("*", "*", "*", "*/*")));
 
         (await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm"))).Code.ShouldBe(403);
         await Hooks.CreateAsync(sb, Hooks.Mutating, "another", Hooks.Hook("another.example.com", hooks, "/v", Hooks.ConfigMapRule()));
-        (await sb.SendAsync(HttpMethod.Delete, "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/another")).Code.ShouldBe(200);
-        (await sb.SendAsync(HttpMethod.Delete, "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/everything")).Code.ShouldBe(200);
+        await Hooks.DeleteAsync(sb, Hooks.Mutating, "another");
+        await Hooks.DeleteAsync(sb, Hooks.Validating, "everything");
         (await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm"))).Code.ShouldBe(201);   // the deletion took effect at once
         hooks.Calls.Count.ShouldBe(1);
     }

@@ -28,7 +28,8 @@ public sealed class MutatingWebhookTests
         // created out of order on purpose: the call order is by configuration name, not creation
         await Hooks.CreateAsync(sb, Hooks.Mutating, "b-config", Hooks.Hook("one.b.example.com", hooks, "/b1", Hooks.ConfigMapRule()));
         await Hooks.CreateAsync(sb, Hooks.Mutating, "a-config",
-            Hooks.Hook("one.a.example.com", hooks, "/a1", Hooks.ConfigMapRule()), Hooks.Hook("two.a.example.com", hooks, "/a2", Hooks.ConfigMapRule()));
+            Hooks.Hook("one.a.example.com", hooks, "/a1", Hooks.ConfigMapRule()),
+            Hooks.Hook("two.a.example.com", hooks, "/a2", Hooks.ConfigMapRule()));
 
         var (code, body, _) = await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm1"));
 
@@ -86,7 +87,8 @@ public sealed class MutatingWebhookTests
         delete["operation"]!.GetValue<string>().ShouldBe("DELETE");
         delete["object"].ShouldBeNull();
         delete["oldObject"]!["metadata"]!["name"]!.GetValue<string>().ShouldBe("cm1");
-        delete["options"]!.ToJsonString().ShouldBe("""{"kind":"DeleteOptions","apiVersion":"meta.k8s.io/v1","propagationPolicy":"Background"}""");
+        delete["options"]!.ToJsonString().ShouldBe(
+            """{"kind":"DeleteOptions","apiVersion":"meta.k8s.io/v1","propagationPolicy":"Background"}""");
     }
 
     [Test]
@@ -102,7 +104,9 @@ public sealed class MutatingWebhookTests
         var first = Hooks.Hook("first.example.com", hooks, "/first", Hooks.ConfigMapRule());
         first["reinvocationPolicy"] = "IfNeeded";
         await Hooks.CreateAsync(sb, Hooks.Mutating, "reinvoke",
-            first, Hooks.Hook("never.example.com", hooks, "/never", Hooks.ConfigMapRule()), Hooks.Hook("second.example.com", hooks, "/second", Hooks.ConfigMapRule()));
+            first,
+            Hooks.Hook("never.example.com", hooks, "/never", Hooks.ConfigMapRule()),
+            Hooks.Hook("second.example.com", hooks, "/second", Hooks.ConfigMapRule()));
 
         (await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm1"))).Code.ShouldBe(201);
 
@@ -120,7 +124,8 @@ public sealed class MutatingWebhookTests
         await using var sb = await TestSandbox.StartAsync();
         var first = Hooks.Hook("first.example.com", hooks, "/first", Hooks.ConfigMapRule());
         first["reinvocationPolicy"] = "IfNeeded";
-        await Hooks.CreateAsync(sb, Hooks.Mutating, "reinvoke", first, Hooks.Hook("second.example.com", hooks, "/second", Hooks.ConfigMapRule()));
+        await Hooks.CreateAsync(sb, Hooks.Mutating, "reinvoke",
+            first, Hooks.Hook("second.example.com", hooks, "/second", Hooks.ConfigMapRule()));
 
         (await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm1"))).Code.ShouldBe(201);
 
@@ -163,9 +168,10 @@ public sealed class MutatingWebhookTests
         delete.Code.ShouldBe(500);
         delete.Body!["reason"]!.GetValue<string>().ShouldBe("InternalError");
         delete.Body!["message"]!.GetValue<string>().ShouldBe(
-            "Internal error occurred: admission webhook \"bad.example.com\" attempted to modify the object, which is not supported for this operation");
+            "Internal error occurred: admission webhook \"bad.example.com\" attempted to modify the object, which is not supported for " +
+                "this operation");
 
-        var patch = await sb.SendAsync(HttpMethod.Patch, Hooks.ConfigMaps + "/cm1", """{"data":{"b":"2"}}""", "application/merge-patch+json");
+        var patch = await Hooks.MergePatchAsync(sb, Hooks.ConfigMaps + "/cm1", """{"data":{"b":"2"}}""");
         patch.Code.ShouldBe(500);
         patch.Body!["message"]!.GetValue<string>().ShouldStartWith("Internal error occurred: replace operation does not apply");
         (await sb.GetAsync(Hooks.ConfigMaps + "/cm1")).Body!["data"]!.AsObject().ContainsKey("b").ShouldBeFalse();
@@ -180,17 +186,21 @@ public sealed class MutatingWebhookTests
             : WebhookReply.Allow(call, """[{"op":"remove","path":"/spec/color"},{"op":"add","path":"/spec/unknown","value":1}]"""));
         await using var sb = await TestSandbox.StartAsync();
         await Hooks.CreateCrdAsync(sb, Hooks.WidgetCrd());
-        await Hooks.CreateAsync(sb, Hooks.Mutating, "widgets", Hooks.Hook("widgets.example.com", hooks, "/m", Hooks.Rule("*", "example.com", "*", "widgets")));
+        await Hooks.CreateAsync(sb, Hooks.Mutating, "widgets",
+            Hooks.Hook("widgets.example.com", hooks, "/m", Hooks.Rule("*", "example.com", "*", "widgets")));
         const string Widgets = "/apis/example.com/v1/namespaces/default/widgets";
 
-        var good = await sb.PostAsync(Widgets, """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w1"},"spec":{"size":"large"}}""");
+        var good = await sb.PostAsync(Widgets,
+            """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w1"},"spec":{"size":"large"}}""");
         good.Code.ShouldBe(201, good.Body?.ToJsonString());
         (await hooks.NextCallAsync()).Object!["spec"]!["color"]!.GetValue<string>().ShouldBe("blue");  // the webhook sees defaults
         good.Body!["spec"]!.ToJsonString().ShouldBe("""{"size":"large","color":"blue"}""");           // defaulted again, unknown pruned
 
-        var bad = await sb.PostAsync(Widgets, """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w2"},"spec":{"size":"bad"}}""");
+        var bad = await sb.PostAsync(Widgets,
+            """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w2"},"spec":{"size":"bad"}}""");
         bad.Code.ShouldBe(422);
         bad.Body!["message"]!.GetValue<string>().ShouldBe(
-            "Widget.example.com \"w2\" is invalid: spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"");
+            "Widget.example.com \"w2\" is invalid: spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type " +
+                "integer: \"string\"");
     }
 }

@@ -13,7 +13,7 @@ public sealed class ValidatingWebhookTests
     public async Task A_denial_reaches_kubectl_apply_with_kubes_exact_text()
     {
         await using var hooks = await TestWebhookServer.StartAsync();
-        hooks.On("/v", call => WebhookReply.Deny(call, new JsonObject { ["code"] = 403, ["reason"] = "Forbidden", ["message"] = "size must be small" }));
+        hooks.On("/v", call => WebhookReply.Deny(call, 403, "Forbidden", "size must be small"));
         await using var sb = await TestSandbox.StartAsync();
         await Hooks.CreateAsync(sb, Hooks.Validating, "sizes", Hooks.Hook("vwidget.example.com", hooks, "/v", Hooks.ConfigMapRule()));
         var file = sb.WriteFile("w.yaml", Manifest);
@@ -22,7 +22,8 @@ public sealed class ValidatingWebhookTests
 
         apply.ExitCode.ShouldBe(1);
         apply.Stderr.Trim().ShouldBe(
-            $"Error from server (Forbidden): error when creating \"{file}\": admission webhook \"vwidget.example.com\" denied the request: size must be small");
+            $"Error from server (Forbidden): error when creating \"{file}\": admission webhook \"vwidget.example.com\" denied the " +
+                "request: size must be small");
         (await sb.GetAsync(Hooks.ConfigMaps + "/checked")).Code.ShouldBe(404);
     }
 
@@ -38,10 +39,12 @@ public sealed class ValidatingWebhookTests
 
         var create = await sb.KubectlAsync($"create -f {file}");
         create.ExitCode.ShouldBe(1);
-        create.Stderr.Trim().ShouldBe($"Error from server: error when creating \"{file}\": admission webhook \"quiet.example.com\" denied the request without explanation");
+        create.Stderr.Trim().ShouldBe($"Error from server: error when creating \"{file}\": admission webhook \"quiet.example.com\" " +
+            "denied the request without explanation");
 
-        await Hooks.CreateAsync(sb, Hooks.Validating, "reasoned", Hooks.Hook("reason.example.com", hooks, "/reason", Hooks.ConfigMapRule()));
-        (await sb.SendAsync(HttpMethod.Delete, "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/quiet")).Code.ShouldBe(200);
+        await Hooks.CreateAsync(sb, Hooks.Validating, "reasoned",
+            Hooks.Hook("reason.example.com", hooks, "/reason", Hooks.ConfigMapRule()));
+        await Hooks.DeleteAsync(sb, Hooks.Validating, "quiet");
         var (code, body, _) = await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm1"));
         code.ShouldBe(400);
         body!["reason"]!.GetValue<string>().ShouldBe("NotWelcome");
@@ -70,7 +73,7 @@ public sealed class ValidatingWebhookTests
     public async Task Warnings_come_with_a_denial_too()
     {
         await using var hooks = await TestWebhookServer.StartAsync();
-        hooks.On("/v", call => WebhookReply.Deny(call, new JsonObject { ["code"] = 422, ["reason"] = "Invalid", ["message"] = "no" }, "think again"));
+        hooks.On("/v", call => WebhookReply.Deny(call, 422, "Invalid", "no", "think again"));
         await using var sb = await TestSandbox.StartAsync();
         await Hooks.CreateAsync(sb, Hooks.Validating, "deny", Hooks.Hook("deny.example.com", hooks, "/v", Hooks.ConfigMapRule()));
 

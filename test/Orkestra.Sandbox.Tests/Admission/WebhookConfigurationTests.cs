@@ -31,7 +31,8 @@ public sealed class WebhookConfigurationTests
         await using var sb = await TestSandbox.StartAsync();
         var file = sb.WriteFile("m.yaml", Minimal);
 
-        (await sb.KubectlAsync($"apply -f {file}")).Stdout.Trim().ShouldBe("mutatingwebhookconfiguration.admissionregistration.k8s.io/minimal created");
+        (await sb.KubectlAsync($"apply -f {file}")).Stdout.Trim()
+            .ShouldBe("mutatingwebhookconfiguration.admissionregistration.k8s.io/minimal created");
 
         var hook = (await sb.GetAsync(Mutating + "/minimal")).Body!["webhooks"]![0]!.AsObject();
         hook["failurePolicy"]!.GetValue<string>().ShouldBe("Fail");
@@ -92,26 +93,33 @@ public sealed class WebhookConfigurationTests
         (await InvalidAsync(sb, Config(h => h["name"] = "check"))).ShouldBe(
             "webhooks[0].name: Invalid value: \"check\": should be a domain with at least three segments separated by dots");
         (await InvalidAsync(sb, Config(h => h["clientConfig"]!["url"] = "http://127.0.0.1/validate"))).ShouldBe(
-            "webhooks[0].clientConfig.url: Invalid value: \"http\": 'https' is the only allowed URL scheme; desired format: https://host[/path]");
-        (await InvalidAsync(sb, Config(h => h["clientConfig"]!["service"] = new JsonObject { ["namespace"] = "a", ["name"] = "b" }))).ShouldBe(
+            "webhooks[0].clientConfig.url: Invalid value: \"http\": 'https' is the only allowed URL scheme; desired format: " +
+                "https://host[/path]");
+        var both = new JsonObject { ["namespace"] = "a", ["name"] = "b" };
+        (await InvalidAsync(sb, Config(h => h["clientConfig"]!["service"] = both))).ShouldBe(
             "webhooks[0].clientConfig: Required value: exactly one of url or service is required");
         (await InvalidAsync(sb, Config(h => h["rules"] = new JsonArray(Hooks.Rule("*,CREATE", "", "v1", "*,configmaps"))))).ShouldBe(
-            "[webhooks[0].rules[0].operations: Invalid value: []string{\"*\", \"CREATE\"}: if '*' is present, must not specify other operations, " +
-            "webhooks[0].rules[0].resources: Invalid value: []string{\"*\", \"configmaps\"}: if '*' is present, must not specify other resources without subresources]");
+            "[webhooks[0].rules[0].operations: Invalid value: []string{\"*\", \"CREATE\"}: if '*' is present, must not specify other " +
+                "operations, " +
+            "webhooks[0].rules[0].resources: Invalid value: []string{\"*\", \"configmaps\"}: if '*' is present, must not specify other " +
+                "resources without subresources]");
         (await InvalidAsync(sb, Config(h => h["failurePolicy"] = "Sometimes"))).ShouldBe(
             "webhooks[0].failurePolicy: Unsupported value: \"Sometimes\": supported values: \"Fail\", \"Ignore\"");
         (await InvalidAsync(sb, Config(h => h["objectSelector"] = new JsonObject
         {
             ["matchExpressions"] = new JsonArray(new JsonObject { ["key"] = "a", ["operator"] = "In" }),
-        }))).ShouldBe("webhooks[0].objectSelector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'");
+        }))).ShouldBe("webhooks[0].objectSelector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' " +
+            "or 'NotIn'");
         (await InvalidAsync(sb, Config(h => h["reinvocationPolicy"] = "Always", "MutatingWebhookConfiguration"), Mutating)).ShouldBe(
             "webhooks[0].reinvocationPolicy: Unsupported value: \"Always\": supported values: \"IfNeeded\", \"Never\"");
-        (await InvalidAsync(sb, Config(h => h["matchConditions"] = new JsonArray(new JsonObject { ["name"] = "c", ["expression"] = "true" })))).ShouldBe(
+        var condition = new JsonObject { ["name"] = "c", ["expression"] = "true" };
+        (await InvalidAsync(sb, Config(h => h["matchConditions"] = new JsonArray(condition)))).ShouldBe(
             "webhooks[0].matchConditions: Forbidden: matchConditions (CEL) are not supported by the sandbox");
         var (code, body, _) = await sb.PostAsync(Validating, Config(h => h["rules"] = "everything").ToJsonString());
         code.ShouldBe(400);
         body!["message"]!.GetValue<string>().ShouldBe(
-            "ValidatingWebhookConfiguration in version \"v1\" cannot be handled as a ValidatingWebhookConfiguration: webhooks[0].rules must be an array");
+            "ValidatingWebhookConfiguration in version \"v1\" cannot be handled as a ValidatingWebhookConfiguration: webhooks[0].rules " +
+                "must be an array");
     }
 
     [Test]
@@ -127,7 +135,8 @@ public sealed class WebhookConfigurationTests
 
         code.ShouldBe(422);
         body!["message"]!.GetValue<string>().ShouldBe(
-            "ValidatingWebhookConfiguration.admissionregistration.k8s.io \"check\" is invalid: webhooks[1].name: Duplicate value: \"check.example.com\"");
+            "ValidatingWebhookConfiguration.admissionregistration.k8s.io \"check\" is invalid: webhooks[1].name: Duplicate value: " +
+                "\"check.example.com\"");
     }
 
     [Test]

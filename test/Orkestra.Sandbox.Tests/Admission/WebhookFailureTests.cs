@@ -19,7 +19,8 @@ public sealed class WebhookFailureTests
     }
 
     /// <summary>Creates a ConfigMap under a validating webhook answering <paramref name="reply"/>; returns code and message.</summary>
-    static async Task<(int Code, string? Message)> CallAsync(Func<WebhookCall, WebhookReply> reply, string policy = "Fail", bool mutating = false)
+    static async Task<(int Code, string? Message)> CallAsync(Func<WebhookCall, WebhookReply> reply, string policy = "Fail",
+        bool mutating = false)
     {
         await using var server = await TestWebhookServer.StartAsync();
         server.On("/v", reply);
@@ -52,12 +53,14 @@ public sealed class WebhookFailureTests
         var create = await sb.KubectlAsync($"create -f {file}");
 
         create.ExitCode.ShouldBe(1);
-        create.Stderr.Trim().ShouldBe($"Error from server (InternalError): error when creating \"{file}\": Internal error occurred: failed calling webhook " +
-            $"\"flaky.example.com\": failed to call webhook: Post \"https://127.0.0.1:{port}/v?timeout=10s\": dial tcp 127.0.0.1:{port}: connect: connection refused");
+        create.Stderr.Trim().ShouldBe($"Error from server (InternalError): error when creating \"{file}\": Internal error occurred: " +
+            "failed calling webhook " +
+            $"\"flaky.example.com\": failed to call webhook: Post \"https://127.0.0.1:{port}/v?timeout=10s\": dial tcp " +
+                $"127.0.0.1:{port}: connect: connection refused");
 
         hook["failurePolicy"] = "Ignore";
         await Hooks.CreateAsync(sb, Hooks.Validating, "down-ignored", hook);
-        (await sb.SendAsync(HttpMethod.Delete, "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/down")).Code.ShouldBe(200);
+        await Hooks.DeleteAsync(sb, Hooks.Validating, "down");
         (await sb.KubectlAsync($"create -f {file}")).ExitCode.ShouldBe(0);
     }
 
@@ -83,7 +86,8 @@ public sealed class WebhookFailureTests
         code.ShouldBe(expected);
         if (expected == 500)
         {
-            body!["message"]!.GetValue<string>().ShouldBe("Internal error occurred: failed calling webhook \"flaky.example.com\": failed to call webhook: " +
+            body!["message"]!.GetValue<string>().ShouldBe("Internal error occurred: failed calling webhook \"flaky.example.com\": " +
+                "failed to call webhook: " +
                 $"Post \"https://127.0.0.1:{server.Port}/v?timeout=3s\": context deadline exceeded");
         }
     }
@@ -102,8 +106,10 @@ public sealed class WebhookFailureTests
         var (code, body, _) = await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm"));
 
         code.ShouldBe(500);
-        body!["message"]!.GetValue<string>().ShouldBe("Internal error occurred: failed calling webhook \"flaky.example.com\": failed to call webhook: " +
-            $"Post \"https://127.0.0.1:{server.Port}/v?timeout=10s\": tls: failed to verify certificate: x509: certificate signed by unknown authority");
+        body!["message"]!.GetValue<string>().ShouldBe("Internal error occurred: failed calling webhook \"flaky.example.com\": failed to " +
+            "call webhook: " +
+            $"Post \"https://127.0.0.1:{server.Port}/v?timeout=10s\": tls: failed to verify certificate: x509: certificate signed by " +
+                "unknown authority");
         server.Calls.ShouldBeEmpty();
     }
 
@@ -125,10 +131,12 @@ public sealed class WebhookFailureTests
 
         var (code, body, _) = await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm"));
         code.ShouldBe(500);
-        body!["message"]!.GetValue<string>().ShouldBe("Internal error occurred: failed calling webhook \"flaky.example.com\": failed to call webhook: " +
-            "Post \"https://hook.hooks.svc:443/v?timeout=10s\": tls: failed to verify certificate: x509: certificate is valid for other.hooks.svc, not hook.hooks.svc");
+        body!["message"]!.GetValue<string>().ShouldBe("Internal error occurred: failed calling webhook \"flaky.example.com\": failed to " +
+            "call webhook: " +
+            "Post \"https://hook.hooks.svc:443/v?timeout=10s\": tls: failed to verify certificate: x509: certificate is valid for " +
+                "other.hooks.svc, not hook.hooks.svc");
 
-        (await sb.SendAsync(HttpMethod.Delete, "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/by-service")).Code.ShouldBe(200);
+        await Hooks.DeleteAsync(sb, Hooks.Validating, "by-service");
         await Hooks.CreateAsync(sb, Hooks.Validating, "by-ip", Hook(server, "Fail"));
         (await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm"))).Body!["message"]!.GetValue<string>().ShouldEndWith(
             "tls: failed to verify certificate: x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs");
@@ -139,7 +147,7 @@ public sealed class WebhookFailureTests
     public async Task A_service_reference_reaches_the_mapped_loopback_address_and_verifies_the_service_name()
     {
         await using var server = await TestWebhookServer.StartAsync(dnsNames: ["hook.hooks.svc"], ips: []);
-        server.On("/validate", call => WebhookReply.Deny(call, new JsonObject { ["code"] = 403, ["reason"] = "Forbidden", ["message"] = "via service" }));
+        server.On("/validate", call => WebhookReply.Deny(call, 403, "Forbidden", "via service"));
         await using var sb = await TestSandbox.StartAsync(new SandboxOptions
         {
             WebhookServices = new Dictionary<string, string> { ["hook.hooks.svc:8443"] = $"127.0.0.1:{server.Port}" },
@@ -164,8 +172,10 @@ public sealed class WebhookFailureTests
 
         var secret = await sb.PostAsync("/api/v1/namespaces/default/secrets", """{"metadata":{"name":"s"}}""");
         secret.Code.ShouldBe(500);
-        secret.Body!["message"]!.GetValue<string>().ShouldStartWith("Internal error occurred: failed calling webhook \"unmapped.example.com\": " +
-            "failed to call webhook: Post \"https://nowhere.hooks.svc:443/?timeout=10s\": dial tcp: lookup nowhere.hooks.svc: no such host");
+        secret.Body!["message"]!.GetValue<string>().ShouldStartWith("Internal error occurred: failed calling webhook " +
+            "\"unmapped.example.com\": " +
+            "failed to call webhook: Post \"https://nowhere.hooks.svc:443/?timeout=10s\": dial tcp: lookup nowhere.hooks.svc: no such " +
+                "host");
     }
 
     [Test]
@@ -173,7 +183,8 @@ public sealed class WebhookFailureTests
     {
         (await CallAsync(_ => WebhookReply.Text("this is not json"))).ShouldSatisfyAllConditions(
             r => r.Code.ShouldBe(500),
-            r => r.Message!.ShouldStartWith("Internal error occurred: failed calling webhook \"flaky.example.com\": failed to call webhook: " +
+            r => r.Message!.ShouldStartWith("Internal error occurred: failed calling webhook \"flaky.example.com\": failed to call " +
+                "webhook: " +
                                             "couldn't get version/kind; json parse error: "));
         (await CallAsync(_ => WebhookReply.Text("this is not json"), "Ignore")).Code.ShouldBe(201);
     }
@@ -183,7 +194,8 @@ public sealed class WebhookFailureTests
     {
         var big = "{\"kind\":\"AdmissionReview\",\"pad\":\"" + new string('x', 3 * 1024 * 1024) + "\"}";
         (await CallAsync(_ => WebhookReply.Text(big))).Message.ShouldBe(
-            "Internal error occurred: failed calling webhook \"flaky.example.com\": failed to call webhook: the webhook response is larger than 3145728 bytes");
+            "Internal error occurred: failed calling webhook \"flaky.example.com\": failed to call webhook: the webhook response is " +
+                "larger than 3145728 bytes");
         var deep = new StringBuilder("{\"kind\":\"AdmissionReview\",\"x\":");
         for (var i = 0; i < 200; i++) deep.Append('[');
         for (var i = 0; i < 200; i++) deep.Append(']');
@@ -202,15 +214,18 @@ public sealed class WebhookFailureTests
             .ShouldStartWith(Prefix + "received invalid webhook response: expected response.uid=\"");
         (await CallAsync(call => WebhookReply.Json(new JsonObject
             {
-                ["apiVersion"] = "admission.k8s.io/v1beta1", ["kind"] = "AdmissionReview", ["response"] = new JsonObject { ["uid"] = call.Uid, ["allowed"] = true },
-            }))).Message.ShouldBe(Prefix + "received invalid webhook response: expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, " +
+                ["apiVersion"] = "admission.k8s.io/v1beta1", ["kind"] = "AdmissionReview",
+                ["response"] = new JsonObject { ["uid"] = call.Uid, ["allowed"] = true },
+            }))).Message.ShouldBe(Prefix + "received invalid webhook response: expected webhook response of admission.k8s.io/v1, " +
+                "Kind=AdmissionReview, " +
                                   "got admission.k8s.io/v1beta1, Kind=AdmissionReview");
         (await CallAsync(call => WebhookReply.Allow(call, "[]"))).Message.ShouldBe(
             Prefix + "received invalid webhook response: validating webhook may not return response.patch");
-        (await CallAsync(call => WebhookReply.Json(new JsonObject { ["apiVersion"] = "admission.k8s.io/v1", ["kind"] = "AdmissionReview" })))
+        (await CallAsync(_ => WebhookReply.Json(new JsonObject { ["apiVersion"] = "admission.k8s.io/v1", ["kind"] = "AdmissionReview" })))
             .Message.ShouldBe(Prefix + "received invalid webhook response: webhook response was absent");
         (await CallAsync(call => WebhookReply.Review(new JsonObject { ["uid"] = call.Uid, ["allowed"] = "yes" }))).Message.ShouldBe(
-            Prefix + "failed to call webhook: json: cannot unmarshal string into Go struct field AdmissionReview.response.allowed of type bool");
+            Prefix + "failed to call webhook: json: cannot unmarshal string into Go struct field AdmissionReview.response.allowed of " +
+                "type bool");
         (await CallAsync(_ => WebhookReply.Text("boom", 500))).Message.ShouldBe(
             Prefix + "failed to call webhook: an error on the server (\"boom\") has prevented the request from succeeding");
         (await CallAsync(call => WebhookReply.Review(new JsonObject
@@ -220,7 +235,8 @@ public sealed class WebhookFailureTests
         (await CallAsync(call => WebhookReply.Review(new JsonObject
             {
                 ["uid"] = call.Uid, ["allowed"] = true, ["patch"] = Convert.ToBase64String("[]"u8.ToArray()),
-            }), mutating: true)).Message.ShouldBe(Prefix + "received invalid webhook response: webhook returned response.patch but not response.patchType");
+            }), mutating: true)).Message.ShouldBe(Prefix + "received invalid webhook response: webhook returned response.patch but not " +
+                "response.patchType");
     }
 
     [Test]

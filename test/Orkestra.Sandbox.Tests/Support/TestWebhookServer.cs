@@ -29,7 +29,7 @@ internal sealed record WebhookReply(int Code, byte[] Body)
 
     public static WebhookReply Text(string body, int code = 200) => new(code, Encoding.UTF8.GetBytes(body));
 
-    /// <summary>An AdmissionReview v1 answer to <paramref name="call"/>; <paramref name="patch"/> is sent base64 with patchType JSONPatch.</summary>
+    /// <summary>An AdmissionReview v1 answer to <paramref name="call"/>; a patch goes base64 with patchType JSONPatch.</summary>
     public static WebhookReply Allow(WebhookCall call, string? patch = null, params string[] warnings)
     {
         var response = new JsonObject { ["uid"] = call.Uid, ["allowed"] = true };
@@ -50,6 +50,10 @@ internal sealed record WebhookReply(int Code, byte[] Body)
         if (warnings.Length > 0) response["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)w).ToArray());
         return Review(response);
     }
+
+    /// <summary>A denial with a Status of <paramref name="code"/>, <paramref name="reason"/> and <paramref name="message"/>.</summary>
+    public static WebhookReply Deny(WebhookCall call, int code, string reason, string message, params string[] warnings) =>
+        Deny(call, new JsonObject { ["code"] = code, ["reason"] = reason, ["message"] = message }, warnings);
 
     public static WebhookReply Review(JsonObject response) =>
         Json(new JsonObject { ["apiVersion"] = "admission.k8s.io/v1", ["kind"] = "AdmissionReview", ["response"] = response });
@@ -85,7 +89,7 @@ internal sealed class TestWebhookServer : IAsyncDisposable
 
     public IReadOnlyList<WebhookCall> Calls => _calls.ToList();
 
-    /// <summary>Starts a server whose certificate names 127.0.0.1 (unless <paramref name="ips"/> says otherwise) and <paramref name="dnsNames"/>.</summary>
+    /// <summary>Starts a server whose certificate names the given DNS names and IPs (default: 127.0.0.1 only).</summary>
     public static async Task<TestWebhookServer> StartAsync(string[]? dnsNames = null, IPAddress[]? ips = null)
     {
         var (certificate, caPem) = IssueCertificate(dnsNames ?? [], ips ?? [IPAddress.Loopback]);
