@@ -25,8 +25,8 @@ internal sealed class WebhookClient : IDisposable
     /// <summary>Largest response body read (kube's request limit, 3 MiB); larger answers are a call failure.</summary>
     public const int MaxResponseBytes = 3 * 1024 * 1024;
 
-    /// <summary>Deepest JSON nesting accepted in a response.</summary>
-    public const int MaxResponseDepth = 100;
+    /// <summary>Deepest JSON nesting accepted in a response (room for any object the sandbox stores, inside a review).</summary>
+    public const int MaxResponseDepth = 512;
 
     const int MaxClients = 64;
     static readonly JsonDocumentOptions ResponseOptions = new() { MaxDepth = MaxResponseDepth, AllowDuplicateProperties = false };

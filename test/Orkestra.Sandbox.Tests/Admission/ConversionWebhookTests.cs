@@ -153,6 +153,23 @@ public sealed class ConversionWebhookTests
     }
 
     [Test]
+    public async Task A_watch_ends_with_the_error_when_an_event_cannot_be_converted()
+    {
+        var (server, sb) = await StartAsync(call => Answer(call, new JsonObject { ["status"] = "Failure", ["message"] = "no" }));
+        await using var _ = server;
+        await using var __ = sb;
+        await using var watch = await WatchReader.OpenAsync(sb, V2 + "?watch=true");
+
+        (await sb.PostAsync(V1, Widget("v1", "w1", """{"size":"small"}"""))).Code.ShouldBe(201);
+        var error = await watch.NextAsync();
+
+        error!.Value.Type.ShouldBe("ERROR");
+        error.Value.Object["code"]!.GetValue<int>().ShouldBe(500);
+        error.Value.Object["message"]!.GetValue<string>().ShouldBe("conversion webhook for example.com/v1, Kind=Widget failed: no");
+        (await watch.NextAsync()).ShouldBeNull();
+    }
+
+    [Test]
     public async Task A_failing_conversion_is_kubes_error_for_reads_and_writes()
     {
         var (server, sb) = await StartAsync();

@@ -197,8 +197,8 @@ public sealed class WebhookFailureTests
             "Internal error occurred: failed calling webhook \"flaky.example.com\": failed to call webhook: the webhook response is " +
                 "larger than 3145728 bytes");
         var deep = new StringBuilder("{\"kind\":\"AdmissionReview\",\"x\":");
-        for (var i = 0; i < 200; i++) deep.Append('[');
-        for (var i = 0; i < 200; i++) deep.Append(']');
+        for (var i = 0; i < 600; i++) deep.Append('[');
+        for (var i = 0; i < 600; i++) deep.Append(']');
         deep.Append('}');
         var tooDeep = await CallAsync(_ => WebhookReply.Text(deep.ToString()));
         tooDeep.Code.ShouldBe(500);
