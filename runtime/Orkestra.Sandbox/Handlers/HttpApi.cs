@@ -479,7 +479,7 @@ internal sealed partial class HttpApi
 
     async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, StoredObject stored, WriteOptions? options)
     {
-        var bytes = NeedsConversion(type, [stored])
+        var bytes = type.Custom?.Conversion is not null && NeedsConversion(type, [stored])
             ? Json.ToBytes((await PresentAllAsync(type, [stored], list: false).ConfigureAwait(false))[0])
             : PresentBytes(type, stored);
         return await WriteBytesAsync(context, code, bytes).ConfigureAwait(false);

@@ -164,4 +164,25 @@ public sealed class WebhookConfigurationTests
         }
         (await sb.GetAsync(Hooks.ConfigMaps + "/dry")).Code.ShouldBe(404);
     }
+
+    [Test]
+    public async Task A_webhook_with_side_effects_refuses_dry_run_requests()
+    {
+        await using var hooks = await TestWebhookServer.StartAsync();
+        hooks.On("/v", call => WebhookReply.Allow(call));
+        await using var sb = await TestSandbox.StartAsync();
+        // v1 refuses sideEffects Some/Unknown; configurations from v1beta1 days can still hold them: stored directly here
+        var legacy = Hooks.Configuration(Hooks.Validating, "legacy", Hooks.Hook("legacy.example.com", hooks, "/v", Hooks.ConfigMapRule()));
+        legacy["webhooks"]![0]!["sideEffects"] = "Unknown";
+        legacy["metadata"]!["uid"] = Guid.NewGuid().ToString();
+        sb.Server.Objects.Store.Write(tx => tx.Put("validatingwebhookconfigurations.admissionregistration.k8s.io", legacy));
+
+        var dryRun = await sb.PostAsync(Hooks.ConfigMaps + "?dryRun=All", Hooks.ConfigMap("cm"));
+        dryRun.Code.ShouldBe(400);
+        dryRun.Body!["message"]!.GetValue<string>().ShouldBe("admission webhook \"legacy.example.com\" does not support dry run");
+        hooks.Calls.ShouldBeEmpty();
+
+        (await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm"))).Code.ShouldBe(201);
+        hooks.Calls.Count.ShouldBe(1);
+    }
 }
