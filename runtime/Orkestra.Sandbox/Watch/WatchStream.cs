@@ -154,6 +154,9 @@ internal sealed class WatchStream
         {
             if (!table && Json.Str(obj.Object, "apiVersion") == type.GroupVersion && CustomResourcePipeline.IsCurrent(type, obj))
                 return WriteRawAsync(eventType, obj.Bytes, cancellation);
+            // stored in another version: the conversion prunes by the target schema (ForRead would use the wrong one)
+            if (converter is not null && CustomResourceConverter.NeedsCall(type, obj.Object))
+                return WriteAsync(eventType, obj.Object, cancellation);
             return WriteAsync(eventType, CustomResourcePipeline.ForRead(type, obj) ?? obj.Object, cancellation);
         }
 
