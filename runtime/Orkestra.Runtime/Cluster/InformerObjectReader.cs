@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Children;
 using Orkestra.Kube.Informers;
 using Orkestra.Runtime.Reconciliation;
@@ -14,7 +15,7 @@ namespace Orkestra.Runtime.Cluster;
 internal sealed class InformerObjectReader(IInformer customResources, IReadOnlyList<IInformer> children, string apiVersion, string kind) : IObjectReader
 {
     public JsonElement? GetCustomResource(ObjectKey key) =>
-        customResources.Cache.TryGet(key.Namespace, key.Name, out var cr) ? cr : null;
+        customResources.Cache.TryGet(key, out var cr) ? cr : null;
 
     public IReadOnlyList<JsonElement> ListOwnedChildren(string ownerName, string? ownerNamespace)
     {

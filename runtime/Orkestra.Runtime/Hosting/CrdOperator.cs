@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Children;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Rendering;
@@ -92,7 +93,7 @@ internal sealed class CrdOperator : IDisposable
     public void EnqueueAll(string? @namespace = null)
     {
         if (_customResources is not { } informer) return;
-        foreach (var key in informer.Cache.Keys(@namespace)) _queue.Add(ObjectKey.Parse(key));
+        foreach (var key in informer.Cache.Keys(@namespace)) _queue.Add(key);
     }
 
     public async Task StartAsync(IEnumerable<CrdOperator> dependencies, CancellationToken stopping)
@@ -186,7 +187,7 @@ internal sealed class CrdOperator : IDisposable
 
     private void CustomResourceChanged(JsonElement cr)
     {
-        _queue.Add(KeyOf(cr));
+        _queue.Add(ObjectMeta.KeyOf(cr));
         if (_customResources is { } informer) _metrics.ResourceCount(informer.Cache.Count);
         foreach (var dependent in _dependents) dependent(cr);
     }
@@ -206,14 +207,11 @@ internal sealed class CrdOperator : IDisposable
         }
         // Tracked by label only (cluster-scoped children, or children in another namespace): every CR of that name.
         if (ns is not null && informer.Cache.TryGet(ns, owner, out _)) { _queue.Add(new ObjectKey(ns, owner)); return; }
-        foreach (var key in informer.Cache.Keys())
+        foreach (var cr in informer.Cache.Keys())
         {
-            var cr = ObjectKey.Parse(key);
             if (cr.Name == owner) _queue.Add(cr);
         }
     }
-
-    private static ObjectKey KeyOf(JsonElement obj) => new(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj)!);
 
     private static string? Selector(IReadOnlyDictionary<string, string> pairs) =>
         pairs.Count == 0 ? null : string.Join(",", pairs.Select(p => $"{p.Key}={p.Value}"));

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Diagnostics;
 using Orkestra.Sandbox.Faults;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Apply;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Storage;

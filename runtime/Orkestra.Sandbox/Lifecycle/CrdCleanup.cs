@@ -1,3 +1,4 @@
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Resources;

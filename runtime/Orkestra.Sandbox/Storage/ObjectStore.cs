@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Watch;
 
 namespace Orkestra.Sandbox.Storage;
