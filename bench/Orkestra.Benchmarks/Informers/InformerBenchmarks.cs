@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube;
 using Orkestra.Kube.Client;
 using Orkestra.Kube.Informers;

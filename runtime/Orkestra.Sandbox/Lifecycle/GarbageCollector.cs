@@ -4,7 +4,6 @@ using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Storage;
-using Orkestra.Sandbox.Watch;
 
 namespace Orkestra.Sandbox.Lifecycle;
 
@@ -20,7 +19,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
     const string Foreground = "foregroundDeletion";
     const string Orphan = "orphan";
 
-    public void Handle(string table, WatchEvent e)
+    public void Handle(string table, StoreChange e)
     {
         var obj = e.Object;
         if (e.Type == WatchEventType.Deleted)

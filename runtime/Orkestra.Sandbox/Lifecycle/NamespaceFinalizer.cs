@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Storage;
-using Orkestra.Sandbox.Watch;
 
 namespace Orkestra.Sandbox.Lifecycle;
 
@@ -13,7 +12,7 @@ namespace Orkestra.Sandbox.Lifecycle;
 /// </summary>
 internal sealed class NamespaceFinalizer(ObjectService objects) : IController
 {
-    public void Handle(string table, WatchEvent e)
+    public void Handle(string table, StoreChange e)
     {
         if (table == "namespaces")
         {

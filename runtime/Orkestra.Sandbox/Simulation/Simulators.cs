@@ -5,7 +5,6 @@ using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Lifecycle;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Storage;
-using Orkestra.Sandbox.Watch;
 
 namespace Orkestra.Sandbox.Simulation;
 
@@ -31,7 +30,7 @@ internal sealed class Simulators : IController, IDisposable
         _options = options;
     }
 
-    public void Handle(string table, WatchEvent e)
+    public void Handle(string table, StoreChange e)
     {
         if (e.Type == WatchEventType.Deleted) return;
         Action<ResourceType, StoredObject>? step = table switch
