@@ -72,31 +72,3 @@ public sealed record WriteOptions
     /// <summary>Validate and default without persisting (<c>dryRun=All</c>).</summary>
     public bool DryRun { get; init; }
 }
-
-/// <summary>How dependents are handled when an owner is deleted.</summary>
-public enum PropagationPolicy
-{
-    /// <summary>Let the resource's default decide (no policy sent).</summary>
-    Default,
-    Background,
-    Foreground,
-    Orphan,
-}
-
-/// <summary>The body of a DELETE (<c>meta.k8s.io/v1 DeleteOptions</c>).</summary>
-public sealed record DeleteOptions
-{
-    public static readonly DeleteOptions None = new();
-
-    public PropagationPolicy Propagation { get; init; }
-
-    public long? GracePeriodSeconds { get; init; }
-
-    /// <summary>Only delete if the object still has this UID.</summary>
-    public string? PreconditionUid { get; init; }
-
-    /// <summary>Only delete if the object still has this resourceVersion.</summary>
-    public string? PreconditionResourceVersion { get; init; }
-
-    public bool DryRun { get; init; }
-}

@@ -377,32 +377,33 @@ internal sealed partial class HttpApi
         if (body.Length > 0 && Json.Parse(body, "error decoding DeleteOptions") is JsonObject o)
         {
             var preconditions = o["preconditions"] as JsonObject;
-            var policy = Json.Str(o, "propagationPolicy");
             var orphan = Json.Bool(o, "orphanDependents");
             var dryRun = o["dryRun"] is JsonArray d && d.Count > 0;
-            return Validate(new DeleteOptions
+            return new DeleteOptions
             {
-                PropagationPolicy = policy, OrphanDependents = orphan, GracePeriodSeconds = Json.Long(o, "gracePeriodSeconds"),
-                PreconditionUid = Json.Str(preconditions, "uid"), PreconditionResourceVersion = Json.Str(preconditions, "resourceVersion"), DryRun = dryRun,
-            });
+                Propagation = Propagation(Json.Str(o, "propagationPolicy"), orphan), OrphanDependents = orphan,
+                GracePeriodSeconds = Json.Long(o, "gracePeriodSeconds"), PreconditionUid = Json.Str(preconditions, "uid"),
+                PreconditionResourceVersion = Json.Str(preconditions, "resourceVersion"), DryRun = dryRun,
+            };
         }
         var query = context.Request.Query;
-        return Validate(new DeleteOptions
+        var orphanQuery = query["orphanDependents"].FirstOrDefault() is { } od ? od == "true" : (bool?)null;
+        return new DeleteOptions
         {
-            PropagationPolicy = query["propagationPolicy"].FirstOrDefault(),
-            OrphanDependents = query["orphanDependents"].FirstOrDefault() is { } od ? od == "true" : null,
+            Propagation = Propagation(query["propagationPolicy"].FirstOrDefault(), orphanQuery), OrphanDependents = orphanQuery,
             GracePeriodSeconds = ParseLong(query["gracePeriodSeconds"].FirstOrDefault(), "gracePeriodSeconds"),
             DryRun = query["dryRun"].Count > 0,
-        });
+        };
     }
 
-    static DeleteOptions Validate(DeleteOptions options)
+    /// <summary>The propagation policy of a DELETE, refused with kube's texts when unknown or given with orphanDependents.</summary>
+    static PropagationPolicy Propagation(string? text, bool? orphanDependents)
     {
-        if (options.PropagationPolicy is not (null or "Orphan" or "Background" or "Foreground"))
-            throw ApiError.Invalid("DeleteOptions", "meta.k8s.io", "", [Cause.NotSupported("propagationPolicy", $"\"{options.PropagationPolicy}\"", ["Foreground", "Background", "Orphan", "nil"])]);
-        if (options.PropagationPolicy is not null && options.OrphanDependents is not null)
+        if (!PropagationPolicies.TryParse(text, out var policy))
+            throw ApiError.Invalid("DeleteOptions", "meta.k8s.io", "", [Cause.NotSupported("propagationPolicy", $"\"{text}\"", [.. PropagationPolicies.Known, "nil"])]);
+        if (text is not null && orphanDependents is not null)
             throw ApiError.Invalid("DeleteOptions", "meta.k8s.io", "", [Cause.Forbidden("propagationPolicy", "orphanDependents and deletionPropagation cannot be both set")]);
-        return options;
+        return policy;
     }
 
     static string IncludeObject(HttpContext context) => context.Request.Query["includeObject"].FirstOrDefault() ?? "Metadata";

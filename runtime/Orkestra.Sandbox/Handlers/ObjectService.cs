@@ -350,14 +350,13 @@ internal sealed class ObjectService
             var updated = current.Clone();
             var metadata = (JsonObject)updated["metadata"]!;
             var finalizers = Finalizers(metadata);
-            var policy = options.PropagationPolicy;
-            if (policy is null && options.OrphanDependents is { } orphan) policy = orphan ? "Orphan" : "Background";
-            if (policy is not null)
+            var policy = options.EffectivePropagation;
+            if (policy != PropagationPolicy.Default)
             {
                 finalizers.Remove("orphan");
                 finalizers.Remove("foregroundDeletion");
-                if (policy == "Orphan") finalizers.Add("orphan");
-                if (policy == "Foreground") finalizers.Add("foregroundDeletion");
+                if (policy == PropagationPolicy.Orphan) finalizers.Add("orphan");
+                if (policy == PropagationPolicy.Foreground) finalizers.Add("foregroundDeletion");
             }
             if (type.Resource == "namespaces" && type.Group.Length == 0)
             {
@@ -403,17 +402,4 @@ internal sealed class ObjectService
 
     /// <summary>Removes an object at once regardless of finalizers (the pod "kubelet" final delete, GC of emptied objects).</summary>
     public StoredObject? ForceRemove(ResourceType type, ObjectKey key) => _store.Write(tx => RemoveNow(tx, type, key));
-}
-
-/// <summary>DeleteOptions from the body or (only when there is no body) the query.</summary>
-internal sealed class DeleteOptions
-{
-    public string? PropagationPolicy { get; init; }
-    public bool? OrphanDependents { get; init; }
-    public long? GracePeriodSeconds { get; init; }
-    public string? PreconditionUid { get; init; }
-    public string? PreconditionResourceVersion { get; init; }
-    public bool DryRun { get; init; }
-
-    public static DeleteOptions Background => new() { PropagationPolicy = "Background" };
 }

@@ -98,7 +98,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
     {
         foreach (var (dependentType, dependent) in Dependents(owner.Uid).ToList())
         {
-            if (!dependent.IsDeleting) objects.Delete(dependentType, dependent.Namespace, dependent.Name, new DeleteOptions { PropagationPolicy = "Foreground" });
+            if (!dependent.IsDeleting) objects.Delete(dependentType, dependent.Namespace, dependent.Name, new DeleteOptions { Propagation = PropagationPolicy.Foreground });
         }
         FinishForeground(type, objects.Store.Get(type.StorageKey, owner.Key) ?? owner);
     }

@@ -18,4 +18,17 @@ public sealed class BodyTests
         status["message"]!.GetValue<string>().ShouldStartWith("error decoding request body: ");
         (await sb.GetAsync("/api/v1/namespaces/default/configmaps/a")).Code.ShouldBe(404);
     }
+
+    [TestCase("""{"propagationPolicy":"Sideways"}""", "Unsupported value: \"Sideways\"")]
+    [TestCase("""{"propagationPolicy":""}""", "Unsupported value: \"\"")]
+    [TestCase("""{"propagationPolicy":"Orphan","orphanDependents":true}""", "orphanDependents and deletionPropagation cannot be both set")]
+    public async Task Bad_delete_options_are_refused_and_delete_nothing(string body, string message)
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        (await sb.PostAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"a"}}""")).Code.ShouldBe(201);
+        var (code, status, _) = await sb.SendAsync(HttpMethod.Delete, "/api/v1/namespaces/default/configmaps/a", body);
+        code.ShouldBe(422, status?.ToJsonString());
+        status!["message"]!.GetValue<string>().ShouldContain(message);
+        (await sb.GetAsync("/api/v1/namespaces/default/configmaps/a")).Code.ShouldBe(200);
+    }
 }
