@@ -151,6 +151,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         url.Query("fieldManager", options?.FieldManager)
             .Query("force", force)
             .Query("dryRun", options?.DryRun == true ? "All" : null)
+            .Query("fieldValidation", options?.Validation?.ToString())
             .ToString();
 
     static ByteArrayContent Body(JsonNode node, MediaTypeHeaderValue media)

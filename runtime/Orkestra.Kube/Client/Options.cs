@@ -57,18 +57,3 @@ public enum PatchType
     /// <summary>Server-side apply of a full intent (<c>application/apply-patch+yaml</c>, JSON body); needs a field manager.</summary>
     Apply,
 }
-
-/// <summary>Parameters of create, update and patch.</summary>
-public sealed record WriteOptions
-{
-    public static readonly WriteOptions None = new();
-
-    /// <summary>The field manager; required for <see cref="PatchType.Apply"/>.</summary>
-    public string? FieldManager { get; init; }
-
-    /// <summary>Server-side apply only: take ownership of fields another manager owns.</summary>
-    public bool Force { get; init; }
-
-    /// <summary>Validate and default without persisting (<c>dryRun=All</c>).</summary>
-    public bool DryRun { get; init; }
-}

@@ -215,14 +215,14 @@ internal sealed partial class HttpApi
             case "create":
                 if (path.Name is not null) throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
                 {
-                    var options = WriteOptionsFrom(context, Subresource.None, isPatch: false, operation: "Update");
+                    var options = WriteRequestFrom(context, Subresource.None, isPatch: false, operation: "Update");
                     var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false), "error decoding request body");
                     var created = _objects.Create(type, path.Namespace, body, options);
                     return await WriteObjectAsync(context, options.DryRun ? 201 : 201, type, created, options).ConfigureAwait(false);
                 }
             case "update":
                 {
-                    var options = WriteOptionsFrom(context, sub, isPatch: false, operation: "Update");
+                    var options = WriteRequestFrom(context, sub, isPatch: false, operation: "Update");
                     var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false), "error decoding request body");
                     if (sub == Subresource.Scale) return await WriteJsonAsync(context, 200, Scales.Update(_objects, type, path.Namespace, path.Name!, _ => body, options)).ConfigureAwait(false);
                     var (result, created) = _objects.Update(type, path.Namespace, path.Name!, _ => body, options);
@@ -338,7 +338,7 @@ internal sealed partial class HttpApi
 
     // ------------------------------------------------------------------ options
 
-    WriteOptions WriteOptionsFrom(HttpContext context, Subresource sub, bool isPatch, string operation, bool createIfAbsent = false)
+    WriteRequest WriteRequestFrom(HttpContext context, Subresource sub, bool isPatch, string operation, bool createIfAbsent = false)
     {
         var query = context.Request.Query;
         var dryRun = query["dryRun"].ToArray();
@@ -364,10 +364,14 @@ internal sealed partial class HttpApi
         {
             throw ApiError.Invalid("PatchOptions", "meta.k8s.io", "", [Cause.InvalidValue("fieldManager", $"\"{manager}\"", "must be no more than 128 characters")]);
         }
-        return new WriteOptions
+        return new WriteRequest
         {
-            FieldManager = manager, DryRun = dryRun.Length > 0, Validation = validation, Subresource = sub, IsPatch = isPatch,
-            Operation = operation, CreateIfAbsent = createIfAbsent,
+            Options = new WriteOptions
+            {
+                FieldManager = manager, DryRun = dryRun.Length > 0, Validation = validation,
+                Force = query["force"].FirstOrDefault() is "true" or "1",
+            },
+            Subresource = sub, IsPatch = isPatch, Operation = operation, CreateIfAbsent = createIfAbsent,
         };
     }
 
@@ -436,7 +440,7 @@ internal sealed partial class HttpApi
         Json.Str(stored.Object, "apiVersion") == type.GroupVersion && CustomResourcePipeline.IsCurrent(type, stored)
             ? stored.Bytes : Json.ToBytes(Present(type, stored));
 
-    async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, StoredObject stored, WriteOptions? options)
+    async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, StoredObject stored, WriteRequest? options)
     {
         if (options is not null)
         {

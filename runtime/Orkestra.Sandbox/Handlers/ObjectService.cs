@@ -44,7 +44,7 @@ internal sealed class ObjectService
 
     // ---------------------------------------------------------------- create
 
-    public StoredObject Create(ResourceType type, string? ns, JsonObject obj, WriteOptions options)
+    public StoredObject Create(ResourceType type, string? ns, JsonObject obj, WriteRequest options)
     {
         PrepareBody(type, ns, obj, urlName: null);
         var metadata = (JsonObject)obj["metadata"]!;
@@ -66,7 +66,7 @@ internal sealed class ObjectService
         return _store.Write(tx => CommitCreate(tx, type, obj, options, generateName));
     }
 
-    StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteOptions options, string? generateName)
+    StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteRequest options, string? generateName)
     {
         var metadata = (JsonObject)obj["metadata"]!;
         var ns = Json.Str(metadata, "namespace") ?? "";
@@ -157,7 +157,7 @@ internal sealed class ObjectService
     /// and apply transform it). Null current state means the object is absent (only apply may then create).
     /// Returns the stored result and whether it was created.
     /// </summary>
-    public (StoredObject Result, bool Created) Update(ResourceType type, string? ns, string name, Func<StoredObject?, JsonObject> produce, WriteOptions options)
+    public (StoredObject Result, bool Created) Update(ResourceType type, string? ns, string name, Func<StoredObject?, JsonObject> produce, WriteRequest options)
     {
         var key = new ObjectKey(type.Namespaced ? ns ?? "" : "", name);
         // Patches and transforms run outside the lock against a snapshot; the commit re-checks the snapshot's RV and retries on races.
@@ -185,7 +185,7 @@ internal sealed class ObjectService
         }
     }
 
-    JsonObject PrepareUpdate(ResourceType type, StoredObject current, JsonObject desired, WriteOptions options)
+    JsonObject PrepareUpdate(ResourceType type, StoredObject current, JsonObject desired, WriteRequest options)
     {
         var metadata = (JsonObject)desired["metadata"]!;
         var old = current.Object;
@@ -255,7 +255,7 @@ internal sealed class ObjectService
         return result;
     }
 
-    StoredObject CommitUpdate(ObjectStore.WriteScope tx, ResourceType type, StoredObject current, JsonObject result, WriteOptions options)
+    StoredObject CommitUpdate(ObjectStore.WriteScope tx, ResourceType type, StoredObject current, JsonObject result, WriteRequest options)
     {
         // Managed fields count: a change of ownership alone (a second applier sharing a value) is a write.
         if (Json.DeepEquals(current.Object, result)) return current;
@@ -318,7 +318,7 @@ internal sealed class ObjectService
     /// Records what a non-apply write changed in <paramref name="result"/>'s managedFields. Like kube's UpdateNoErrors, an
     /// object that does not fit its shape is still written, without managed fields.
     /// </summary>
-    void TrackUpdate(ResourceType type, JsonObject? old, JsonObject result, WriteOptions options)
+    void TrackUpdate(ResourceType type, JsonObject? old, JsonObject result, WriteRequest options)
     {
         try
         {

@@ -38,7 +38,7 @@ internal static class Scales
     }
 
     /// <summary>Writes spec.replicas from a Scale derived by <paramref name="produce"/> from the current Scale.</summary>
-    public static JsonObject Update(ObjectService objects, ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> produce, WriteOptions options)
+    public static JsonObject Update(ObjectService objects, ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> produce, WriteRequest options)
     {
         var scale = type.Scale!;
         var (result, _) = objects.Update(type, ns, name, current =>
@@ -55,7 +55,7 @@ internal static class Scales
             foreach (var part in parts[..^1]) parent = Json.Obj(parent, part);
             parent[parts[^1]] = replicas.Value;
             return updated;
-        }, new WriteOptions { FieldManager = options.FieldManager, DryRun = options.DryRun, IsPatch = true, Validation = options.Validation, Subresource = Subresource.Scale });
+        }, new WriteRequest { Options = options.Options, IsPatch = true, Subresource = Subresource.Scale });
         return ToScale(type, result);
     }
 

@@ -118,7 +118,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
             if (refs.Count == 0) metadata.Remove("ownerReferences");
             else metadata["ownerReferences"] = refs;
             return copy;
-        }, WriteOptions.Internal("garbage-collector"));
+        }, WriteRequest.Internal("garbage-collector"));
 
     void RemoveFinalizer(ResourceType type, StoredObject owner, string finalizer) => Finalizers.Remove(objects, type, owner, finalizer, "garbage-collector");
 }
@@ -135,5 +135,5 @@ internal static class Finalizers
             if (remaining.Count == 0) metadata.Remove("finalizers");
             else metadata["finalizers"] = new JsonArray(remaining.Select(f => (JsonNode?)f).ToArray());
             return copy;
-        }, WriteOptions.Internal(manager));
+        }, WriteRequest.Internal(manager));
 }

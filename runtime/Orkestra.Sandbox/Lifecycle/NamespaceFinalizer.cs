@@ -46,6 +46,6 @@ internal sealed class NamespaceFinalizer(ObjectService objects) : IController
             var copy = current!.Clone();
             ((JsonObject)copy["spec"]!)["finalizers"] = new JsonArray();
             return copy;
-        }, WriteOptions.Internal("namespace-controller", Subresource.Finalize));
+        }, WriteRequest.Internal("namespace-controller", Subresource.Finalize));
     }
 }

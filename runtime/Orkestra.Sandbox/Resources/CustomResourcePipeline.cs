@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Storage;
@@ -14,7 +15,7 @@ namespace Orkestra.Sandbox.Resources;
 /// </summary>
 internal sealed class CustomResourcePipeline
 {
-    public void Prepare(ResourceType type, JsonObject obj, WriteOptions options, JsonObject? old)
+    public void Prepare(ResourceType type, JsonObject obj, WriteRequest options, JsonObject? old)
     {
         if (CustomResourceDefinitions.Is(type))
         {
@@ -46,7 +47,7 @@ internal sealed class CustomResourcePipeline
     /// Whether a pruned path came from the request: with a status subresource the main endpoint keeps the stored
     /// status and /status keeps everything but status, so those parts are not the client's unknown fields.
     /// </summary>
-    static bool FromRequest(ResourceType type, WriteOptions options, string path)
+    static bool FromRequest(ResourceType type, WriteRequest options, string path)
     {
         if (!type.HasStatus) return true;
         var underStatus = path == "status" || path.StartsWith("status.", StringComparison.Ordinal) || path.StartsWith("status[", StringComparison.Ordinal);

@@ -83,7 +83,7 @@ internal sealed class Simulators : IController, IDisposable
             var copy = current!.Clone();
             mutate(copy, Json.Obj(copy, "status"));
             return copy;
-        }, WriteOptions.Internal(Manager, Subresource.Status));
+        }, WriteRequest.Internal(Manager, Subresource.Status));
     }
 
     static JsonObject Condition(string type, string status, string reason, string message, string now, bool withUpdateTime = false)
@@ -261,7 +261,7 @@ internal sealed class Simulators : IController, IDisposable
                 var copy = current!.Clone();
                 Json.Obj(copy, "spec")["nodeName"] = "sandbox-node";
                 return copy;
-            }, WriteOptions.Internal("default-scheduler"));
+            }, WriteRequest.Internal("default-scheduler"));
             return;
         }
         var phase = Json.Str(pod.Object["status"], "phase");
@@ -321,7 +321,7 @@ internal sealed class Simulators : IController, IDisposable
                 var copy = current!.Clone();
                 Json.Obj(copy, "spec")["volumeName"] = $"pvc-{current.Uid}";
                 return copy;
-            }, WriteOptions.Internal("persistentvolume-controller"));
+            }, WriteRequest.Internal("persistentvolume-controller"));
             return;
         }
         WriteStatus(type, pvc, (obj, s) =>
