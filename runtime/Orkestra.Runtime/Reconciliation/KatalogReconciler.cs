@@ -217,7 +217,7 @@ public sealed class KatalogReconciler(
     {
         var metadata = (JsonObject)manifest["metadata"]!;
         var annotations = metadata["annotations"] as JsonObject ?? new JsonObject();
-        annotations[GeneratedAtAnnotation] = time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        annotations[GeneratedAtAnnotation] = KubeTime.Format(time.GetUtcNow());
         metadata["annotations"] = annotations;
     }
 
@@ -227,7 +227,7 @@ public sealed class KatalogReconciler(
         if (child.Entry.Source.RotateAfter is not { } rotateAfter) return false;
         var stamp = Text(existing, "metadata", "annotations", GeneratedAtAnnotation) ?? Text(existing, "metadata", "creationTimestamp");
         return stamp is not null
-               && DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var generated)
+               && KubeTime.TryParse(stamp, out var generated)
                && time.GetUtcNow() - generated >= rotateAfter;
     }
 
@@ -260,7 +260,7 @@ public sealed class KatalogReconciler(
             patch["annotations"] = new JsonObject
             {
                 [ManagedByAnnotation] = katalogName,
-                [ManagedSinceAnnotation] = time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                [ManagedSinceAnnotation] = KubeTime.Format(time.GetUtcNow()),
             };
         }
         await writer.PatchAsync(self, new JsonObject { ["metadata"] = patch }, cancellation).ConfigureAwait(false);
@@ -333,7 +333,7 @@ public sealed class KatalogReconciler(
                 var updated = (JsonObject)ready.DeepClone();
                 updated["lastTransitionTime"] = existing is not null && (string?)existing["status"] == (string?)ready["status"]
                     ? existing["lastTransitionTime"]?.DeepClone()
-                    : time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                    : KubeTime.Format(time.GetUtcNow());
                 var merged = new JsonArray(conditions.OfType<JsonObject>().Where(c => (string?)c["type"] != "Ready").Select(c => (JsonNode?)c.DeepClone()).Append(updated).ToArray());
                 patch["conditions"] = merged;
             }

@@ -58,7 +58,7 @@ internal sealed class ObjectService
         metadata.Remove("deletionTimestamp");
         metadata.Remove("deletionGracePeriodSeconds");
         metadata["uid"] = Guid.NewGuid().ToString();
-        metadata["creationTimestamp"] = Json.Time(_time.GetUtcNow());
+        metadata["creationTimestamp"] = KubeTime.Format(_time.GetUtcNow());
         if (type.TracksGeneration) metadata["generation"] = 1;
         else metadata.Remove("generation");
         _defaults.OnCreate(type, obj);
@@ -384,13 +384,13 @@ internal sealed class ObjectService
             var deadline = now.AddSeconds(grace);
             if (current.Metadata["deletionTimestamp"] is null)
             {
-                metadata["deletionTimestamp"] = Json.Time(deadline);
+                metadata["deletionTimestamp"] = KubeTime.Format(deadline);
                 metadata["deletionGracePeriodSeconds"] = grace;
                 if (Json.Long(metadata, "generation") is > 0 and var g) metadata["generation"] = g + 1;
             }
             else if (grace < (Json.Long(metadata, "deletionGracePeriodSeconds") ?? 0))
             {
-                metadata["deletionTimestamp"] = Json.Time(deadline);
+                metadata["deletionTimestamp"] = KubeTime.Format(deadline);
                 metadata["deletionGracePeriodSeconds"] = grace;
             }
             if (Json.DeepEquals(current.Object, updated) || options.DryRun) return (current, false);

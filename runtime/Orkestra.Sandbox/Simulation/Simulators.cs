@@ -74,7 +74,7 @@ internal sealed class Simulators : IController, IDisposable
 
     static bool Annotation(StoredObject obj, string key) => Json.Str(obj.Metadata["annotations"], key) is { } v && v != "false";
 
-    string Now => Json.Time(_objects.Time.GetUtcNow());
+    string Now => KubeTime.Format(_objects.Time.GetUtcNow());
 
     void WriteStatus(ResourceType type, StoredObject obj, Action<JsonObject, JsonObject> mutate)
     {
