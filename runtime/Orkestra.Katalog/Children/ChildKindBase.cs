@@ -9,15 +9,6 @@ internal static class JsonArrayExtensions
     public static void AddNode(this JsonArray array, JsonNode? node) => array.Add(node);
 }
 
-/// <summary>Labels Orkestra stamps on what it builds (orkestra-schema.md §9.4).</summary>
-public static class ManagedLabels
-{
-    public const string Managed = "orkestra.orkspace.io/managed";
-    public const string Owner = "orkestra-owner";
-    /// <summary>Pod selector label of workloads built from a Katalog: the workload's name.</summary>
-    public const string App = "app";
-}
-
 /// <summary>
 /// Shared machinery of every child kind: the field table, the default name and metadata (name, namespace,
 /// managed labels, owner reference). Coercion of rendered values lives in <see cref="Coerce"/>.

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Orkestra.ApiMachinery.Meta;
-using Orkestra.Katalog.Children;
 using Orkestra.Kube.Informers;
 using Orkestra.Runtime.Reconciliation;
 
@@ -22,7 +21,7 @@ internal sealed class InformerObjectReader(IInformer customResources, IReadOnlyL
         var owned = new List<JsonElement>();
         foreach (var informer in children)
         {
-            foreach (var child in informer.Cache.ByLabel(ManagedLabels.Owner, ownerName))
+            foreach (var child in informer.Cache.ByLabel(WellKnownLabels.Owner, ownerName))
             {
                 var ns = Kube.ObjectMeta.Namespace(child);
                 if (ns is not null && ns != ownerNamespace) continue;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orkestra.ApiMachinery.Meta;
-using Orkestra.Katalog.Children;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Kube;
@@ -111,8 +110,8 @@ internal sealed class CrdOperator : IDisposable
         {
             var childMapping = await ResolveAsync(GroupVersionKind.From(childKind.ApiVersion, childKind.Kind),
                 $"child kind {childKind.Kind} ({childKind.ApiVersion}) is not served", stopping).ConfigureAwait(false);
-            var informer = _services.Informers.GetInformer(childMapping.Resource, null, ManagedLabels.Managed + "=true");
-            informer.AddLabelIndex(ManagedLabels.Owner);
+            var informer = _services.Informers.GetInformer(childMapping.Resource, null, WellKnownLabels.Managed + "=true");
+            informer.AddLabelIndex(WellKnownLabels.Owner);
             children.Add(informer);
         }
         var crs = _services.Informers.GetInformer(new InformerKey(mapping.Resource,
@@ -195,7 +194,7 @@ internal sealed class CrdOperator : IDisposable
     /// <summary>A child changed: enqueue the CR(s) of this operator that own it (owner label, narrowed by owner references).</summary>
     private void ChildChanged(JsonElement child)
     {
-        if (ObjectMeta.Label(child, ManagedLabels.Owner) is not { } owner || _customResources is not { } informer) return;
+        if (ObjectMeta.Label(child, WellKnownLabels.Owner) is not { } owner || _customResources is not { } informer) return;
         var ns = ObjectMeta.Namespace(child);
         if (OwnerReferences.Of(child) is { } refs)
         {

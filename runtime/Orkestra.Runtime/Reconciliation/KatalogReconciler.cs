@@ -37,7 +37,6 @@ public sealed class KatalogReconciler(
     ExternalCalls? external = null) : IReconciler, IReconcileFailureReporter
 {
     public const string Finalizer = "orkestra.orkspace.io/finalizer";
-    public const string ManagedLabel = "orkestra.orkspace.io/managed";
     public const string ManagedByAnnotation = "orkestra.orkspace.io/managed-by";
     public const string ManagedSinceAnnotation = "orkestra.orkspace.io/managed-since";
 
@@ -269,7 +268,7 @@ public sealed class KatalogReconciler(
     /// <summary>The managed label plus the box's <c>labels</c> (templates rendered against the CR).</summary>
     private List<KeyValuePair<string, string>> DesiredLabels(JsonElement cr)
     {
-        var labels = new List<KeyValuePair<string, string>> { new(ManagedLabel, "true") };
+        var labels = new List<KeyValuePair<string, string>> { new(WellKnownLabels.Managed, "true") };
         if (op.Labels.Count == 0) return labels;
         var scope = new Orkestra.Templating.RenderScope(TemplateData.ForObject(cr), time);
         foreach (var label in op.Labels) labels.Add(new(label.Name, label.Value.Render(scope)));

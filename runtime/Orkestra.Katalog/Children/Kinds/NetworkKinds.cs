@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
@@ -29,7 +30,7 @@ internal sealed class ServiceKind() : ChildKindBase("services", "v1", "Service",
         var spec = new JsonObject
         {
             ["type"] = type,
-            ["selector"] = StringMap(entry, "selector") ?? new JsonObject { [ManagedLabels.Owner] = context.Owner.Name },
+            ["selector"] = StringMap(entry, "selector") ?? new JsonObject { [WellKnownLabels.Owner] = context.Owner.Name },
             ["ports"] = new JsonArray(servicePort),
         };
         if (Bool(entry, "headless") == true)

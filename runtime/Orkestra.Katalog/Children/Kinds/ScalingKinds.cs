@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
@@ -67,7 +68,7 @@ internal sealed class PdbKind() : ChildKindBase("pdb", "policy/v1", "PodDisrupti
         if (min is not null && max is not null) throw new ChildBuildException("maxUnavailable", "minAvailable and maxUnavailable are mutually exclusive");
         var spec = new JsonObject
         {
-            ["selector"] = new JsonObject { ["matchLabels"] = StringMap(entry, "selector") ?? new JsonObject { [ManagedLabels.Owner] = context.Owner.Name } },
+            ["selector"] = new JsonObject { ["matchLabels"] = StringMap(entry, "selector") ?? new JsonObject { [WellKnownLabels.Owner] = context.Owner.Name } },
         };
         if (min is not null) spec["minAvailable"] = min;
         else spec["maxUnavailable"] = max ?? JsonValue.Create(1);
