@@ -42,12 +42,14 @@ public sealed record DeleteOptions
 
     /// <summary>The policy in effect: <see cref="Propagation"/>, else what <see cref="OrphanDependents"/> means, else
     /// <see cref="PropagationPolicy.Default"/>.</summary>
-    public PropagationPolicy EffectivePropagation => Propagation != PropagationPolicy.Default ? Propagation : OrphanDependents switch
-    {
-        true => PropagationPolicy.Orphan,
-        false => PropagationPolicy.Background,
-        null => PropagationPolicy.Default,
-    };
+    public PropagationPolicy EffectivePropagation => Propagation != PropagationPolicy.Default
+        ? Propagation
+        : OrphanDependents switch
+        {
+            true => PropagationPolicy.Orphan,
+            false => PropagationPolicy.Background,
+            null => PropagationPolicy.Default,
+        };
 
     /// <summary>The request body (<c>kind: DeleteOptions</c>, <c>apiVersion: v1</c>); fields left at their defaults are not written.</summary>
     public JsonObject ToJson()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Kinds;
 using Orkestra.ApiMachinery.Meta;
 using static Orkestra.Katalog.Children.Coerce;
 
@@ -35,9 +36,8 @@ internal abstract class PodKindBase : ChildKindBase
         new("annotations", FieldType.StringMap),
     ];
 
-    protected PodKindBase(string yamlKey, string apiVersion, string kind, string resource, string singular, string plural,
-        string defaultSuffix, params ChildField[] extra)
-        : base(yamlKey, apiVersion, kind, resource, true, singular, plural, defaultSuffix, PodFields.Concat(extra).ToArray())
+    protected PodKindBase(string yamlKey, BuiltInKind kind, string singular, string plural, string defaultSuffix, params ChildField[] extra)
+        : base(yamlKey, kind, singular, plural, defaultSuffix, PodFields.Concat(extra).ToArray())
     {
     }
 

@@ -92,7 +92,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         // Clients check the certificate against their own wall clock, never the injected one (a test clock may be years off).
         var certificates = Certificates.Create(TimeProvider.System.GetUtcNow());
-        var registry = new ResourceRegistry(BuiltInKinds.Create());
+        var registry = new ResourceRegistry(BuiltInResources.Create());
         var controllers = new Controllers(options);
         var store = new ObjectStore(options.WatchHistory, controllers.OnCommit);
         var objects = new ObjectService(store, registry, time, new CustomResourcePipeline());
