@@ -51,7 +51,8 @@ public sealed record DeleteOptions
             null => PropagationPolicy.Default,
         };
 
-    /// <summary>The request body (<c>kind: DeleteOptions</c>, <c>apiVersion: v1</c>); fields left at their defaults are not written.</summary>
+    /// <summary>The request body (<c>kind: DeleteOptions</c>, <c>apiVersion: v1</c>); fields left at their defaults are
+    /// not written.</summary>
     public JsonObject ToJson()
     {
         var body = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "v1" };
