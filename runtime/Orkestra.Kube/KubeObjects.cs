@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orkestra.ApiMachinery.Meta;
 
 namespace Orkestra.Kube;
 
@@ -61,12 +62,9 @@ public static class ObjectMeta
             ? value.GetString()
             : null;
 
-    /// <summary>The cache key client-go uses: <c>namespace/name</c>, or <c>name</c> for cluster-scoped objects.</summary>
-    public static string Key(string? @namespace, string name) => string.IsNullOrEmpty(@namespace) ? name : $"{@namespace}/{name}";
-
-    /// <summary>The key of <paramref name="obj"/>; throws when it has no metadata.name.</summary>
-    public static string Key(JsonElement obj) =>
-        Key(Namespace(obj), Name(obj) ?? throw new ArgumentException("object has no metadata.name", nameof(obj)));
+    /// <summary>The key of <paramref name="obj"/> (namespace <c>""</c> when it has none); throws when it has no metadata.name.</summary>
+    public static ObjectKey KeyOf(JsonElement obj) =>
+        new(Namespace(obj), Name(obj) ?? throw new ArgumentException("object has no metadata.name", nameof(obj)));
 
     static string? MetadataString(JsonElement obj, string field) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Operators.Tests.Support;
 using Orkestra.Runtime;
 using Orkestra.Runtime.Controllers;

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube;
 using Orkestra.Kube.Client;
 using Orkestra.Kube.Informers;
@@ -20,7 +21,6 @@ namespace Orkestra.Benchmarks.Informers;
 public class InformerBenchmarks
 {
     public const int Events = 1_000;
-    const string ManagedLabel = "orkestra.orkspace.io/managed";
     static readonly GroupVersionResource Deployments = new("apps", "v1", "deployments");
 
     byte[] _stream = [];
@@ -40,7 +40,7 @@ public class InformerBenchmarks
         }
         _stream = Encoding.UTF8.GetBytes(lines.ToString());
         _cache = new ObjectCache();
-        _cache.AddLabelIndex(ManagedLabel);
+        _cache.AddLabelIndex(WellKnownLabels.Managed);
         foreach (var o in _objects) _cache.Upsert(o);
     }
 
@@ -70,7 +70,7 @@ public class InformerBenchmarks
         using var stop = new CancellationTokenSource();
         var source = new ScriptedSource(_objects);
         var informer = new SharedInformer(new InformerKey(Deployments), source, source, new InformerOptions());
-        informer.AddLabelIndex(ManagedLabel);
+        informer.AddLabelIndex(WellKnownLabels.Managed);
         var handler = new CountingHandler(Events);
         using var subscription = informer.AddEventHandler(handler);
         var run = informer.RunAsync(stop.Token);
@@ -90,7 +90,7 @@ public class InformerBenchmarks
         "status":{"observedGeneration":1,"replicas":2,"readyReplicas":2,"availableReplicas":2}}
         """.Replace("\n", "", StringComparison.Ordinal)
         .Replace("@NAME", i.ToString("0000", CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("@I", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-        .Replace("@RV", resourceVersion.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("@LABEL", ManagedLabel, StringComparison.Ordinal);
+        .Replace("@RV", resourceVersion.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("@LABEL", WellKnownLabels.Managed, StringComparison.Ordinal);
 
     /// <summary>Lists nothing, then streams the prepared objects as MODIFIED events, then waits for cancellation.</summary>
     sealed class ScriptedSource(JsonElement[] objects) : IKubeReader, IKubeWatcher

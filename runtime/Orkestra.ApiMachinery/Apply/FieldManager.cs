@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.FieldSets;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.ApiMachinery.Shapes;
 
 namespace Orkestra.ApiMachinery.Apply;
@@ -135,7 +135,7 @@ public static class FieldManager
         var removed = Scoped(comparison.Removed, context.Scope);
         var result = others.Select(e => e with { Fields = e.Fields.Difference(changed).Difference(removed) }).Where(e => !e.Fields.IsEmpty).ToList();
         var unchanged = previous is not null && previous.Fields.SetEquals(appliedSet) && comparison.IsSame;
-        if (!appliedSet.IsEmpty) result.Add(mine with { Time = unchanged ? previous!.Time : Time(context.Now) });
+        if (!appliedSet.IsEmpty) result.Add(mine with { Time = unchanged ? previous!.Time : KubeTime.Format(context.Now) });
         SetManagedFields(merged, result);
         return merged;
     }
@@ -162,11 +162,9 @@ public static class FieldManager
             .Select(e => e with { Fields = e.Fields.Difference(changed).Difference(removed) }).Where(e => !e.Fields.IsEmpty).ToList();
         var mine = (previous?.Fields ?? FieldSet.Empty).Difference(removed).Union(changed);
         var same = changed.IsEmpty && removed.IsEmpty;
-        if (!mine.IsEmpty) result.Add(key with { Fields = mine, Time = same && previous is not null ? previous.Time : Time(context.Now) });
+        if (!mine.IsEmpty) result.Add(key with { Fields = mine, Time = same && previous is not null ? previous.Time : KubeTime.Format(context.Now) });
         SetManagedFields(updated, result);
     }
-
-    static string Time(DateTimeOffset now) => now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     static JsonObject? Metadata(JsonObject? obj) => obj?["metadata"] as JsonObject;
 

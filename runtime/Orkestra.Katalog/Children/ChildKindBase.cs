@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Kinds;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children;
@@ -9,15 +10,6 @@ internal static class JsonArrayExtensions
     public static void AddNode(this JsonArray array, JsonNode? node) => array.Add(node);
 }
 
-/// <summary>Labels Orkestra stamps on what it builds (orkestra-schema.md §9.4).</summary>
-public static class ManagedLabels
-{
-    public const string Managed = "orkestra.orkspace.io/managed";
-    public const string Owner = "orkestra-owner";
-    /// <summary>Pod selector label of workloads built from a Katalog: the workload's name.</summary>
-    public const string App = "app";
-}
-
 /// <summary>
 /// Shared machinery of every child kind: the field table, the default name and metadata (name, namespace,
 /// managed labels, owner reference). Coercion of rendered values lives in <see cref="Coerce"/>.
@@ -26,14 +18,15 @@ internal abstract class ChildKindBase : IChildKind
 {
     private readonly Dictionary<string, ChildField> _fields;
 
-    protected ChildKindBase(string yamlKey, string apiVersion, string kind, string resource, bool namespaced,
-        string singular, string plural, string defaultSuffix, params ChildField[] fields)
+    /// <param name="kind">The object built, from the one built-in kind table (apiVersion, kind, resource, scope).</param>
+    protected ChildKindBase(string yamlKey, BuiltInKind kind, string singular, string plural, string defaultSuffix,
+        params ChildField[] fields)
     {
         YamlKey = yamlKey;
-        ApiVersion = apiVersion;
-        Kind = kind;
-        Resource = resource;
-        Namespaced = namespaced;
+        ApiVersion = kind.ApiVersion;
+        Kind = kind.Kind;
+        Resource = kind.Plural;
+        Namespaced = kind.Namespaced;
         SingularChildKey = singular;
         PluralChildKey = plural;
         DefaultSuffix = defaultSuffix;
@@ -42,7 +35,7 @@ internal abstract class ChildKindBase : IChildKind
             ["name"] = new("name", FieldType.String),
             ["labels"] = new("labels", FieldType.StringMap),
         };
-        if (namespaced) _fields["namespace"] = new("namespace", FieldType.String);
+        if (kind.Namespaced) _fields["namespace"] = new("namespace", FieldType.String);
         foreach (var f in fields) _fields[f.Name] = f;
     }
 

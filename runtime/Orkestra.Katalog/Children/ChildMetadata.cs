@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 
 namespace Orkestra.Katalog.Children;
 
@@ -15,8 +16,8 @@ internal static class ChildMetadata
         var metadata = new JsonObject { ["name"] = name };
         if (ns is not null) metadata["namespace"] = ns;
         labels ??= new JsonObject();
-        labels[ManagedLabels.Managed] = "true";
-        labels[ManagedLabels.Owner] = owner.Name;
+        labels[WellKnownLabels.Managed] = "true";
+        labels[WellKnownLabels.Owner] = owner.Name;
         metadata["labels"] = labels;
         if (annotations is { Count: > 0 }) metadata["annotations"] = annotations;
         if (ns is not null && owner.Namespace is { Length: > 0 } && ns == owner.Namespace)

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Kinds;
+using Orkestra.ApiMachinery.Meta;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children;
@@ -34,17 +36,16 @@ internal abstract class PodKindBase : ChildKindBase
         new("annotations", FieldType.StringMap),
     ];
 
-    protected PodKindBase(string yamlKey, string apiVersion, string kind, string resource, string singular, string plural,
-        string defaultSuffix, params ChildField[] extra)
-        : base(yamlKey, apiVersion, kind, resource, true, singular, plural, defaultSuffix, PodFields.Concat(extra).ToArray())
+    protected PodKindBase(string yamlKey, BuiltInKind kind, string singular, string plural, string defaultSuffix, params ChildField[] extra)
+        : base(yamlKey, kind, singular, plural, defaultSuffix, PodFields.Concat(extra).ToArray())
     {
     }
 
     /// <summary>The pod template labels (and workload selector): app=&lt;workload&gt;, orkestra-owner=&lt;cr&gt;.</summary>
     protected static JsonObject PodLabels(string workload, ChildBuildContext context) => new()
     {
-        [ManagedLabels.App] = workload,
-        [ManagedLabels.Owner] = context.Owner.Name,
+        [WellKnownLabels.App] = workload,
+        [WellKnownLabels.Owner] = context.Owner.Name,
     };
 
     /// <summary>replicas (default 1), the selector and the pod template of a Deployment or ReplicaSet.</summary>
@@ -60,7 +61,7 @@ internal abstract class PodKindBase : ChildKindBase
 
     /// <summary>A job's pod template: no workload selector, so only the owner label and the entry's labels.</summary>
     internal JsonObject JobPodTemplate(JsonObject entry, ChildBuildContext context, string name, string restartPolicy) =>
-        Template(new JsonObject { [ManagedLabels.Owner] = context.Owner.Name }, entry, name, restartPolicy);
+        Template(new JsonObject { [WellKnownLabels.Owner] = context.Owner.Name }, entry, name, restartPolicy);
 
     private JsonObject Template(JsonObject labels, JsonObject entry, string name, string? restartPolicy)
     {

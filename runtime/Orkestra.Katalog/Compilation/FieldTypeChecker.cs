@@ -1,3 +1,4 @@
+using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Children;
 using Orkestra.Katalog.Loading;
 using Orkestra.Katalog.Model;
@@ -49,10 +50,11 @@ internal static class FieldTypeChecker
             };
         }
         var text = scalar.Value.Trim();
+        var isBool = scalar.Kind == YamlScalarKind.Bool || text is "true" or "false" or "True" or "False" or "TRUE" or "FALSE";
         return type switch
         {
-            FieldType.Int when !CoreSchema.TryInt(text, out _) => $"must be a whole number, not '{scalar.Value}'",
-            FieldType.Bool when text is not ("true" or "false" or "True" or "False" or "TRUE" or "FALSE") => $"must be true or false, not '{scalar.Value}'",
+            FieldType.Int when !YamlScalars.TryInt(text, out _) => $"must be a whole number, not '{scalar.Value}'",
+            FieldType.Bool when !isBool => $"must be true or false, not '{scalar.Value}'",
             FieldType.StringMap or FieldType.Object => $"must be a map, not {scalar.Describe()}",
             FieldType.StringList or FieldType.List => $"must be a list, not {scalar.Describe()}",
             _ => null,

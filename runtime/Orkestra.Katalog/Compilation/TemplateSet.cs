@@ -1,7 +1,9 @@
+using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Loading;
 using Orkestra.Katalog.Model;
 using Orkestra.Templating;
+using System.Text.Json.Nodes;
 
 namespace Orkestra.Katalog.Compilation;
 
@@ -49,7 +51,7 @@ internal sealed class TemplateSet(TemplateCompiler compiler, DiagnosticBag diagn
                 var template = Compile(s, what);
                 return template is null ? new CompiledLiteral(s.Location, null) : new CompiledTemplateNode(s, template);
             case YamlScalar s:
-                return new CompiledLiteral(s.Location, CoreSchema.ToJson(s));
+                return new CompiledLiteral(s.Location, Literal(s, what));
             case YamlMap map:
                 return new CompiledMap(map.Location, map.Entries.Select(e => (Text(e.Key, $"{what} key"), Node(e.Value, $"{what}.{e.Key.Value}"))).ToArray());
             case YamlList list:
@@ -57,5 +59,14 @@ internal sealed class TemplateSet(TemplateCompiler compiler, DiagnosticBag diagn
             default:
                 throw new InvalidOperationException($"unexpected node {node.GetType().Name}");
         }
+    }
+
+    /// <summary>The JSON of a literal scalar, typed as Kubernetes types YAML; a float JSON cannot hold is reported.</summary>
+    private JsonNode? Literal(YamlScalar scalar, string what)
+    {
+        if (!scalar.IsPlain) return JsonValue.Create(scalar.Value);
+        if (YamlScalars.TryToJson(scalar.Value, out var value, out var error)) return value;
+        Diagnostics.Error(scalar.Location, $"{what}: {error}");
+        return JsonValue.Create(scalar.Value);
     }
 }

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Manifests;
 using Orkestra.Katalog.Model;
 
 namespace Orkestra.Katalog.Loading;
@@ -7,9 +10,9 @@ namespace Orkestra.Katalog.Loading;
 internal sealed record CrdFileInfo(string Group, string Kind, string Plural, string Version, IReadOnlyList<string> Versions, bool Namespaced);
 
 /// <summary>
-/// Reads a CustomResourceDefinition YAML (the first document with <c>kind: CustomResourceDefinition</c>).
-/// Problems inside the file are reported at their place in that file; a file that is not a CRD is reported
-/// at the <c>crdFile</c> key. Stateless.
+/// Reads a CustomResourceDefinition YAML (the first document with <c>kind: CustomResourceDefinition</c>) with the
+/// manifest reader, so the file means here what it means to <c>ork run</c> and kubectl. Problems inside the file are
+/// reported at their place in that file; a file that is not a CRD is reported at the <c>crdFile</c> key. Stateless.
 /// </summary>
 internal static class CrdFileReader
 {
@@ -22,28 +25,28 @@ internal static class CrdFileReader
             ctx.Error(at, $"crdFile '{at.Value}' cannot be read: {e.Message}");
             return null;
         }
-        var source = new SourceText(Path.Combine(Path.GetDirectoryName(at.Source.File) ?? "", at.Value.Trim()), text);
+        var file = Path.Combine(Path.GetDirectoryName(at.Source.File) ?? "", at.Value.Trim());
         var bag = new DiagnosticBag();
-        var documents = YamlTreeReader.ReadAll(source, bag);
+        var documents = ManifestYaml.Parse(text, file, bag);
         ctx.Diagnostics.AddRange(bag.Items);
         if (bag.HasErrors) return null;
         foreach (var doc in documents)
         {
-            if (doc is not YamlMap map || Text(map, "kind") != "CustomResourceDefinition") continue;
-            var spec = map.Find("spec")?.Value as YamlMap;
-            var names = spec?.Find("names")?.Value as YamlMap;
+            if (doc.Content is not JsonObject map || Text(map, "kind") != "CustomResourceDefinition") continue;
+            var spec = map["spec"] as JsonObject;
+            var names = spec?["names"] as JsonObject;
             var group = spec is null ? null : Text(spec, "group");
             var kind = names is null ? null : Text(names, "kind");
             var plural = names is null ? null : Text(names, "plural");
             var versions = new List<string>();
             string? storage = null;
-            if (spec?.Find("versions")?.Value is YamlList list)
+            if (spec?["versions"] is JsonArray list)
             {
-                foreach (var item in list.Items.OfType<YamlMap>())
+                foreach (var item in list.OfType<JsonObject>())
                 {
                     if (Text(item, "name") is not { } name) continue;
                     versions.Add(name);
-                    if (Text(item, "storage") == "true") storage = name;
+                    if (item["storage"]?.GetValueKind() == JsonValueKind.True) storage = name;
                 }
             }
             if (group is null || kind is null || plural is null || versions.Count == 0)
@@ -58,5 +61,6 @@ internal static class CrdFileReader
         return null;
     }
 
-    private static string? Text(YamlMap map, string key) => map.Find(key)?.Value is YamlScalar { IsNull: false } s ? s.Value : null;
+    private static string? Text(JsonObject obj, string key) =>
+        obj[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 }

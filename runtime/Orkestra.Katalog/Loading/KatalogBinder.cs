@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Orkestra.ApiMachinery.Kinds;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
 
@@ -136,7 +137,7 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         var namespacedNode = r.Node("namespaced");
         bool? namespacedExplicit = namespacedNode is null ? null : ctx.AsBool(namespacedNode, $"{path}.namespaced");
         var apiTypes = BindApiTypes(r, name, crdFile, crdFileNode, ref namespacedExplicit);
-        var namespaced = namespacedExplicit ?? (apiTypes.BuiltIn && BuiltinKinds.TryGet(apiTypes.Kind, out var b) ? b.Namespaced : true);
+        var namespaced = namespacedExplicit ?? (apiTypes.BuiltIn && BuiltInKinds.TryGet(apiTypes.Kind, out var b) ? b.Namespaced : true);
         var ns = r.String("namespace");
         var dependsOn = BindDependsOn(r);
         var labels = r.StringMap("labels").Select(kv => new NamedValue(kv.Key, kv.Value)).ToArray();
@@ -221,7 +222,7 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         a.Finish();
         var kind = kindNode?.Value ?? "";
         if (kindNode is null) ctx.Error(node, $"{path}.kind is required");
-        var builtIn = group is null && BuiltinKinds.TryGet(kind, out var builtin) ? builtin : null;
+        var builtIn = group is null && BuiltInKinds.TryGet(kind, out var builtin) ? builtin : null;
         if (builtIn is not null)
         {
             group = builtIn.Group;
@@ -233,7 +234,7 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
             var missing = new[] { ("group", group), ("version", version), ("plural", plural) }.Where(p => p.Item2 is null).Select(p => p.Item1).ToArray();
             if (missing.Length > 0 && fromFile is null)
             {
-                var builtinNote = BuiltinKinds.TryGet(kind, out _) ? "" : $" ({kind} is not a built-in kind)";
+                var builtinNote = BuiltInKinds.TryGet(kind, out _) ? "" : $" ({kind} is not a built-in kind)";
                 ctx.Error(node, $"{path} needs {string.Join(", ", missing)}{builtinNote}");
             }
         }
@@ -248,7 +249,7 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
             else if (!fromFile.Versions.Contains(version ?? ""))
                 ctx.Error(node, $"{path}.version '{version}' is not served by crdFile (versions: {string.Join(", ", fromFile.Versions)})");
         }
-        if (group is not null && group.Length > 0 && !group.Contains('.') && builtIn is null && !BuiltinKinds.All.Any(k => k.Group == group))
+        if (group is not null && group.Length > 0 && !group.Contains('.') && builtIn is null && !BuiltInKinds.All.Any(k => k.Group == group))
             ctx.Error(node, $"{path}.group '{group}' must be a DNS name with a dot (e.g. demo.example.com)");
         if (apiPath is not null && apiPath.Value != ((group ?? "").Length == 0 ? "/api" : "/apis"))
             ctx.Error(apiPath, $"{path}.apiPath '{apiPath.Value}' does not match the group ('/api' is for the core group only)");

@@ -1,3 +1,4 @@
+using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
 
@@ -42,6 +43,7 @@ internal sealed class LoadContext(DiagnosticBag diagnostics, string directory)
     {
         if (node is YamlScalar s)
         {
+            if (s.IsPlain && YamlScalars.TryBool(s.Value, out var plain)) return plain;
             switch (s.Value)
             {
                 case "true" or "True" or "TRUE": return true;
@@ -54,7 +56,7 @@ internal sealed class LoadContext(DiagnosticBag diagnostics, string directory)
 
     public int? AsInt(YamlNode node, string what, int min, int max)
     {
-        if (node is YamlScalar s && CoreSchema.TryInt(s.Value.Trim(), out var l))
+        if (node is YamlScalar s && YamlScalars.TryInt(s.Value.Trim(), out var l))
         {
             if (l >= min && l <= max) return (int)l;
             Error(node, $"{what} must be between {min} and {max}, not {l}");
@@ -66,7 +68,7 @@ internal sealed class LoadContext(DiagnosticBag diagnostics, string directory)
 
     public double? AsNumber(YamlNode node, string what)
     {
-        if (node is YamlScalar s && (CoreSchema.TryInt(s.Value.Trim(), out var l) ? (double?)l : CoreSchema.TryFloat(s.Value.Trim(), out var d) ? d : null) is { } n) return n;
+        if (node is YamlScalar s && YamlScalars.TryNumber(s.Value.Trim(), out var n)) return n;
         Error(node, $"{what} must be a number, not {Show(node)}");
         return null;
     }

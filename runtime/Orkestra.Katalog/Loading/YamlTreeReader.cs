@@ -8,16 +8,15 @@ namespace Orkestra.Katalog.Loading;
 /// <summary>
 /// Reads YAML text into the located tree with YamlDotNet's event parser (no reflection, AOT-safe).
 /// One document per file: a second document is an error at its start. Anchors and aliases are resolved
-/// (an alias shares its anchor's node); merge keys (<c>&lt;&lt;</c>), complex keys and duplicate keys are errors.
+/// (an alias shares its anchor's node); merge keys (<c>&lt;&lt;</c>), complex keys, duplicate keys and tags other than
+/// <c>!!str</c> are errors. Scalars keep their text and style: what a plain one means is <see cref="YamlScalar.Kind"/>,
+/// the shared resolution of <c>Orkestra.ApiMachinery.Yaml</c>.
 /// A syntax error stops the file (YamlDotNet cannot resume) and is reported at its position.
 /// Stateless; safe on any thread.
 /// </summary>
 internal static class YamlTreeReader
 {
     public static YamlNode? Read(SourceText source, DiagnosticBag diagnostics) => Read(source, diagnostics, single: true).FirstOrDefault();
-
-    /// <summary>Every document of a file (kubectl-style files such as a crdFile may hold several).</summary>
-    public static IReadOnlyList<YamlNode> ReadAll(SourceText source, DiagnosticBag diagnostics) => Read(source, diagnostics, single: false);
 
     private static IReadOnlyList<YamlNode> Read(SourceText source, DiagnosticBag diagnostics, bool single)
     {
@@ -88,9 +87,20 @@ internal static class YamlTreeReader
                     ScalarStyle.Folded => YamlScalarStyle.Folded,
                     _ => YamlScalarStyle.Plain,
                 };
-                // An explicit !!str tag makes a plain scalar a string, like quoting it.
-                if (style == YamlScalarStyle.Plain && !scalar.Tag.IsEmpty && scalar.Tag.Value == "tag:yaml.org,2002:str")
-                    style = YamlScalarStyle.DoubleQuoted;
+                // An explicit !!str (or the non-specific '!') makes a plain scalar a string, like quoting it. Other tags
+                // would type the value another way than its text says; a Katalog writes the value itself instead.
+                if (!scalar.Tag.IsEmpty)
+                {
+                    if (scalar.Tag.IsNonSpecific || scalar.Tag.Value == "tag:yaml.org,2002:str")
+                    {
+                        if (style == YamlScalarStyle.Plain) style = YamlScalarStyle.DoubleQuoted;
+                    }
+                    else
+                    {
+                        diagnostics.Error(Loc(source, scalar.Start), $"YAML tag '{scalar.Tag.Value}' is not supported in a Katalog; "
+                            + "write the value plainly, or quote it for a string");
+                    }
+                }
                 var node = new YamlScalar(source, (int)scalar.Start.Index, (int)scalar.End.Index, scalar.Value, style);
                 Remember(scalar, node, anchors);
                 return node;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -8,8 +9,8 @@ namespace Orkestra.Katalog.Manifests;
 
 /// <summary>
 /// Writes JSON nodes as block YAML documents (keys in their JSON order). A string that would read back as
-/// another type (<c>"true"</c>, <c>"8080"</c>, <c>""</c>) is quoted, so writing and re-reading with
-/// <see cref="ManifestYaml"/> gives the same JSON. Stateless and thread-safe.
+/// another type under kube's rules (<see cref="YamlScalars"/>: <c>"true"</c>, <c>"yes"</c>, <c>"8080"</c>, <c>""</c>)
+/// is quoted, so writing and re-reading with <see cref="ManifestYaml"/> gives the same JSON. Stateless and thread-safe.
 /// </summary>
 public static class ManifestYamlWriter
 {
@@ -81,7 +82,7 @@ public static class ManifestYamlWriter
     {
         var style = ScalarStyle.Plain;
         if (value.Contains('\n')) style = ScalarStyle.Literal;
-        else if (ManifestYaml.TypePlain(value) is not JsonValue typed || typed.GetValueKind() != JsonValueKind.String) style = ScalarStyle.DoubleQuoted;
+        else if (YamlScalars.Classify(value) != YamlScalarKind.String || value == "<<") style = ScalarStyle.DoubleQuoted;
         emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, value, style, true, true));
     }
 }

@@ -1,3 +1,4 @@
+using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Diagnostics;
 
 namespace Orkestra.Katalog.Model;
@@ -66,11 +67,14 @@ public sealed class YamlScalar(SourceText source, int start, int end, string val
     public string Value { get; } = value;
     public YamlScalarStyle Style { get; } = style;
 
-    /// <summary>Plain scalars are typed by the YAML 1.2 core schema; every other style is a string.</summary>
+    /// <summary>Plain scalars are typed as Kubernetes types YAML (<see cref="YamlScalars"/>); every other style is a string.</summary>
     public bool IsPlain => Style == YamlScalarStyle.Plain;
 
+    /// <summary>What the scalar is: <see cref="YamlScalars.Classify"/> of a plain one, a string otherwise.</summary>
+    public YamlScalarKind Kind => IsPlain ? YamlScalars.Classify(Value) : YamlScalarKind.String;
+
     /// <summary>Plain <c>null</c>, <c>~</c> or nothing at all.</summary>
-    public bool IsNull => IsPlain && Value is "" or "~" or "null" or "Null" or "NULL";
+    public bool IsNull => IsPlain && YamlScalars.IsNull(Value);
 
     /// <summary>Text containing <c>{{</c> is a template (Orkestra's rule), whatever the style.</summary>
     public bool IsTemplate => Value.Contains("{{", StringComparison.Ordinal);
@@ -79,10 +83,10 @@ public sealed class YamlScalar(SourceText source, int start, int end, string val
     public SourceLocation LocationOf(int valueOffset) =>
         Source.Location(Loading.ScalarPositions.RawIndex(this, valueOffset));
 
-    public override string Describe() => IsNull ? "null" : Loading.CoreSchema.Classify(this) switch
+    public override string Describe() => IsNull ? "null" : Kind switch
     {
-        Loading.ScalarType.Int or Loading.ScalarType.Float => "a number",
-        Loading.ScalarType.Bool => "a boolean",
+        YamlScalarKind.Int or YamlScalarKind.Float => "a number",
+        YamlScalarKind.Bool => "a boolean",
         _ => "a string",
     };
 }

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube.Connection;
 
 namespace Orkestra.Kube.Client;
@@ -113,7 +114,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         CancellationToken cancellation)
     {
         var url = ResourcePaths.For(resource, @namespace, name).ToString();
-        var result = await SendAsync(HttpMethod.Delete, "delete", url, Body(DeleteBody(options ?? DeleteOptions.None), JsonMedia), cancellation)
+        var result = await SendAsync(HttpMethod.Delete, "delete", url, Body((options ?? DeleteOptions.None).ToJson(), JsonMedia), cancellation)
             .ConfigureAwait(false);
         var isStatus = result.ValueKind == JsonValueKind.Object && result.TryGetProperty("kind", out var kind)
             && kind.ValueKind == JsonValueKind.String && kind.ValueEquals("Status");
@@ -150,23 +151,8 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         url.Query("fieldManager", options?.FieldManager)
             .Query("force", force)
             .Query("dryRun", options?.DryRun == true ? "All" : null)
+            .Query("fieldValidation", options?.Validation?.ToString())
             .ToString();
-
-    static JsonObject DeleteBody(DeleteOptions options)
-    {
-        var body = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "v1" };
-        if (options.Propagation != PropagationPolicy.Default) body["propagationPolicy"] = options.Propagation.ToString();
-        if (options.GracePeriodSeconds is { } grace) body["gracePeriodSeconds"] = grace;
-        if (options.PreconditionUid is not null || options.PreconditionResourceVersion is not null)
-        {
-            var preconditions = new JsonObject();
-            if (options.PreconditionUid is not null) preconditions["uid"] = options.PreconditionUid;
-            if (options.PreconditionResourceVersion is not null) preconditions["resourceVersion"] = options.PreconditionResourceVersion;
-            body["preconditions"] = preconditions;
-        }
-        if (options.DryRun) body["dryRun"] = new JsonArray("All");
-        return body;
-    }
 
     static ByteArrayContent Body(JsonNode node, MediaTypeHeaderValue media)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 
 namespace Orkestra.Kube.Client;
 
@@ -59,8 +60,6 @@ public interface IKubeClient : IKubeReader, IKubeWatcher, IKubeWriter, IKubeStat
 
 /// <summary>One page of a list: the items, the list's resourceVersion (a consistent point to watch from) and the continue token.</summary>
 public sealed record KubeList(IReadOnlyList<JsonElement> Items, string ResourceVersion, string? Continue);
-
-public enum WatchEventType { Added, Modified, Deleted, Bookmark, Error }
 
 /// <summary>One watch event. For <see cref="WatchEventType.Error"/>, <see cref="Error"/> holds the Status and <see cref="Object"/> the raw Status object.</summary>
 public sealed record WatchEvent(WatchEventType Type, JsonElement Object, KubeApiException? Error = null)

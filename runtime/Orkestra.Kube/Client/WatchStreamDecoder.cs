@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Orkestra.ApiMachinery.Meta;
 
 namespace Orkestra.Kube.Client;
 
@@ -111,15 +112,8 @@ internal static class WatchStreamDecoder
             throw new InvalidDataException("watch stream: an event without a string \"type\"");
         if (!root.TryGetProperty("object", out var obj) || obj.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"watch stream: {typeElement.GetString()} event without an \"object\"");
-        var type = typeElement.GetString() switch
-        {
-            "ADDED" => WatchEventType.Added,
-            "MODIFIED" => WatchEventType.Modified,
-            "DELETED" => WatchEventType.Deleted,
-            "BOOKMARK" => WatchEventType.Bookmark,
-            "ERROR" => WatchEventType.Error,
-            var other => throw new InvalidDataException($"watch stream: unknown event type \"{other}\""),
-        };
+        if (!WatchEventTypes.TryParse(typeElement.GetString(), out var type))
+            throw new InvalidDataException($"watch stream: unknown event type \"{typeElement.GetString()}\"");
         if (type == WatchEventType.Error)
         {
             var status = obj.Clone();

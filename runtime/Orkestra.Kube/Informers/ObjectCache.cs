@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube.Client;
 
 namespace Orkestra.Kube.Informers;
@@ -29,29 +30,32 @@ internal enum CacheDeltaType { Added, Updated, Deleted }
 internal sealed class ObjectCache : IObjectCache
 {
     readonly object _writeGate = new();
-    readonly ConcurrentDictionary<string, byte[]> _items = new(StringComparer.Ordinal);              // written under _writeGate
+    readonly ConcurrentDictionary<ObjectKey, byte[]> _items = new();                                 // written under _writeGate
     readonly ConcurrentDictionary<string, LabelIndex> _indexes = new(StringComparer.Ordinal);        // written under _writeGate
     readonly EntryCodec _codec = new();                                                              // one intern table per cache: a kind's strings repeat within it
     // Keys whose entry was stored by WriteThrough and has not been stored by a watch event or list since: their
     // resourceVersion is numeric, and no handler has been told of that state yet. Read and written under _writeGate.
-    readonly HashSet<string> _unconfirmed = new(StringComparer.Ordinal);
+    readonly HashSet<ObjectKey> _unconfirmed = new();
+    // One string per namespace, shared by every key in it (the name is the only per-object string of a key). Read and
+    // written under _writeGate; namespaces are few, and one that empties keeps its entry (bounded by the namespaces seen).
+    readonly Dictionary<string, string> _namespaces = new(StringComparer.Ordinal);
 
     /// <summary>label value → keys of the objects carrying it. The key arrays are immutable and replaced whole under
     /// <see cref="_writeGate"/> (copy on write: most values label one to a few objects), so readers never lock and an
     /// index entry costs a small array instead of a dictionary per label value.</summary>
-    sealed class LabelIndex : ConcurrentDictionary<string, string[]>
+    sealed class LabelIndex : ConcurrentDictionary<string, ObjectKey[]>
     {
         public LabelIndex() : base(StringComparer.Ordinal) { }
 
         /// <summary>Adds <paramref name="key"/> under <paramref name="value"/>. Caller holds the write gate.</summary>
-        public void Add(string value, string key)
+        public void Add(string value, ObjectKey key)
         {
             if (!TryGetValue(value, out var keys)) this[value] = [key];
             else if (Array.IndexOf(keys, key) < 0) this[value] = [.. keys, key];
         }
 
         /// <summary>Removes <paramref name="key"/> from <paramref name="value"/>. Caller holds the write gate.</summary>
-        public void Remove(string value, string key)
+        public void Remove(string value, ObjectKey key)
         {
             if (!TryGetValue(value, out var keys)) return;
             var at = Array.IndexOf(keys, key);
@@ -63,9 +67,9 @@ internal sealed class ObjectCache : IObjectCache
 
     public int Count => _items.Count;
 
-    public bool TryGet(string? @namespace, string name, out JsonElement obj)
+    public bool TryGet(ObjectKey key, out JsonElement obj)
     {
-        if (_items.TryGetValue(ObjectMeta.Key(@namespace, name), out var utf8))
+        if (_items.TryGetValue(key, out var utf8))
         {
             obj = Parse(utf8);
             return true;
@@ -74,22 +78,32 @@ internal sealed class ObjectCache : IObjectCache
         return false;
     }
 
+    public bool TryGet(string? @namespace, string name, out JsonElement obj) => TryGet(new ObjectKey(@namespace, name), out obj);
+
     public IReadOnlyList<JsonElement> List(string? @namespace = null)
     {
         var result = new List<JsonElement>(@namespace is null ? _items.Count : 0);
-        var prefix = @namespace is null ? null : @namespace + "/";
         foreach (var (key, value) in _items)
-            if (prefix is null || key.StartsWith(prefix, StringComparison.Ordinal)) result.Add(Parse(value));
+            if (@namespace is null || key.Namespace == @namespace) result.Add(Parse(value));
         return result;
     }
 
-    public IReadOnlyList<string> Keys(string? @namespace = null)
+    public IReadOnlyList<ObjectKey> Keys(string? @namespace = null)
     {
-        var prefix = @namespace is null ? null : @namespace + "/";
-        var result = new List<string>(@namespace is null ? _items.Count : 0);
-        foreach (var key in _items.Keys)
-            if (prefix is null || key.StartsWith(prefix, StringComparison.Ordinal)) result.Add(key);
+        var result = new List<ObjectKey>(@namespace is null ? _items.Count : 0);
+        foreach (var (key, _) in _items)
+            if (@namespace is null || key.Namespace == @namespace) result.Add(key);
         return result;
+    }
+
+    /// <summary>The key of <paramref name="obj"/>, its namespace string shared with the keys already stored. Caller holds
+    /// the write gate.</summary>
+    ObjectKey KeyOf(JsonElement obj)
+    {
+        var key = ObjectMeta.KeyOf(obj);
+        if (key.Namespace.Length == 0) return key;
+        if (!_namespaces.TryGetValue(key.Namespace, out var shared)) _namespaces[key.Namespace] = shared = key.Namespace;
+        return new ObjectKey(shared, key.Name);
     }
 
     /// <summary>A standalone element over a stored entry (entries are never changed: they are replaced whole).</summary>
@@ -131,9 +145,9 @@ internal sealed class ObjectCache : IObjectCache
     /// holds an unconfirmed write-through with a newer resourceVersion (the event of that write is still to come).</summary>
     public CacheDelta? Upsert(JsonElement obj)
     {
-        var key = ObjectMeta.Key(obj);
         lock (_writeGate)
         {
+            var key = KeyOf(obj);
             JsonElement? old = _items.TryGetValue(key, out var previous) ? Parse(previous) : null;
             if (old is { } stored && _unconfirmed.Contains(key)
                 && ResourceVersions.IsNewer(ObjectMeta.ResourceVersion(stored), ObjectMeta.ResourceVersion(obj))) return null;
@@ -153,9 +167,9 @@ internal sealed class ObjectCache : IObjectCache
     public bool WriteThrough(JsonElement obj)
     {
         if (ObjectMeta.Name(obj) is null || !ResourceVersions.TryParse(ObjectMeta.ResourceVersion(obj), out _)) return false;
-        var key = ObjectMeta.Key(obj);
         lock (_writeGate)
         {
+            var key = KeyOf(obj);
             JsonElement? old = null;
             if (_items.TryGetValue(key, out var previous))
             {
@@ -173,7 +187,7 @@ internal sealed class ObjectCache : IObjectCache
     /// <summary>Removes the object with <paramref name="obj"/>'s key; returns the state it had, if it was stored.</summary>
     public JsonElement? Remove(JsonElement obj)
     {
-        var key = ObjectMeta.Key(obj);
+        var key = ObjectMeta.KeyOf(obj);
         lock (_writeGate)
         {
             _unconfirmed.Remove(key);
@@ -192,10 +206,10 @@ internal sealed class ObjectCache : IObjectCache
         var deltas = new List<CacheDelta>();
         lock (_writeGate)
         {
-            var seen = new HashSet<string>(objects.Count, StringComparer.Ordinal);
+            var seen = new HashSet<ObjectKey>(objects.Count);
             foreach (var obj in objects)
             {
-                var key = ObjectMeta.Key(obj);
+                var key = KeyOf(obj);
                 if (!seen.Add(key)) continue;
                 if (_items.TryGetValue(key, out var stored))
                 {
@@ -225,7 +239,7 @@ internal sealed class ObjectCache : IObjectCache
         return deltas;
     }
 
-    void Reindex(string key, JsonElement? old, JsonElement? current)
+    void Reindex(ObjectKey key, JsonElement? old, JsonElement? current)
     {
         foreach (var (labelKey, index) in _indexes)
         {
@@ -237,7 +251,7 @@ internal sealed class ObjectCache : IObjectCache
         }
     }
 
-    static void IndexOne(LabelIndex index, string labelKey, string key, JsonElement obj)
+    static void IndexOne(LabelIndex index, string labelKey, ObjectKey key, JsonElement obj)
     {
         if (ObjectMeta.Label(obj, labelKey) is { } value) index.Add(value, key);
     }

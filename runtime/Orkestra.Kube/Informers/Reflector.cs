@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube.Client;
 
 namespace Orkestra.Kube.Informers;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Orkestra.Katalog.Children;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube.Informers;
 using Orkestra.Runtime.Reconciliation;
 
@@ -14,14 +14,14 @@ namespace Orkestra.Runtime.Cluster;
 internal sealed class InformerObjectReader(IInformer customResources, IReadOnlyList<IInformer> children, string apiVersion, string kind) : IObjectReader
 {
     public JsonElement? GetCustomResource(ObjectKey key) =>
-        customResources.Cache.TryGet(key.Namespace, key.Name, out var cr) ? cr : null;
+        customResources.Cache.TryGet(key, out var cr) ? cr : null;
 
     public IReadOnlyList<JsonElement> ListOwnedChildren(string ownerName, string? ownerNamespace)
     {
         var owned = new List<JsonElement>();
         foreach (var informer in children)
         {
-            foreach (var child in informer.Cache.ByLabel(ManagedLabels.Owner, ownerName))
+            foreach (var child in informer.Cache.ByLabel(WellKnownLabels.Owner, ownerName))
             {
                 var ns = Kube.ObjectMeta.Namespace(child);
                 if (ns is not null && ns != ownerNamespace) continue;

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube;
 using Orkestra.Kube.Client;
 using Orkestra.Runtime.Observability;
@@ -23,7 +23,7 @@ internal sealed class KubeEventSink(IKubeWriter writer) : IEventSink
         var patch = new JsonObject
         {
             ["count"] = count,
-            ["lastTimestamp"] = lastTimestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["lastTimestamp"] = KubeTime.Format(lastTimestamp),
         };
         await writer.PatchAsync(Events, ns, name, PatchType.Merge, patch, null, cancellation).ConfigureAwait(false);
     }

@@ -1,3 +1,4 @@
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube;
 using Orkestra.Kube.Client;
 using Orkestra.Runtime.Leadership;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube;
 using Orkestra.Kube.Client;
 using Orkestra.Kube.Informers;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Manifests;
 using Orkestra.Kube;

@@ -1,3 +1,4 @@
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Runtime.Queues;
 
 namespace Orkestra.Runtime.Controllers;

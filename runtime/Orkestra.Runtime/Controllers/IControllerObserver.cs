@@ -1,3 +1,5 @@
+using Orkestra.ApiMachinery.Meta;
+
 namespace Orkestra.Runtime.Controllers;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Orkestra.ApiMachinery.Meta;
+
 namespace Orkestra.Runtime.Controllers;
 
 /// <summary>What a reconcile asks of the controller afterwards. No booleans: either done, or come back later.</summary>

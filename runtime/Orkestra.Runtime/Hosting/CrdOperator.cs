@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Orkestra.Katalog.Children;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Kube;
@@ -92,7 +92,7 @@ internal sealed class CrdOperator : IDisposable
     public void EnqueueAll(string? @namespace = null)
     {
         if (_customResources is not { } informer) return;
-        foreach (var key in informer.Cache.Keys(@namespace)) _queue.Add(ObjectKey.Parse(key));
+        foreach (var key in informer.Cache.Keys(@namespace)) _queue.Add(key);
     }
 
     public async Task StartAsync(IEnumerable<CrdOperator> dependencies, CancellationToken stopping)
@@ -110,8 +110,8 @@ internal sealed class CrdOperator : IDisposable
         {
             var childMapping = await ResolveAsync(GroupVersionKind.From(childKind.ApiVersion, childKind.Kind),
                 $"child kind {childKind.Kind} ({childKind.ApiVersion}) is not served", stopping).ConfigureAwait(false);
-            var informer = _services.Informers.GetInformer(childMapping.Resource, null, ManagedLabels.Managed + "=true");
-            informer.AddLabelIndex(ManagedLabels.Owner);
+            var informer = _services.Informers.GetInformer(childMapping.Resource, null, WellKnownLabels.Managed + "=true");
+            informer.AddLabelIndex(WellKnownLabels.Owner);
             children.Add(informer);
         }
         var crs = _services.Informers.GetInformer(new InformerKey(mapping.Resource,
@@ -186,7 +186,7 @@ internal sealed class CrdOperator : IDisposable
 
     private void CustomResourceChanged(JsonElement cr)
     {
-        _queue.Add(KeyOf(cr));
+        _queue.Add(ObjectMeta.KeyOf(cr));
         if (_customResources is { } informer) _metrics.ResourceCount(informer.Cache.Count);
         foreach (var dependent in _dependents) dependent(cr);
     }
@@ -194,7 +194,7 @@ internal sealed class CrdOperator : IDisposable
     /// <summary>A child changed: enqueue the CR(s) of this operator that own it (owner label, narrowed by owner references).</summary>
     private void ChildChanged(JsonElement child)
     {
-        if (ObjectMeta.Label(child, ManagedLabels.Owner) is not { } owner || _customResources is not { } informer) return;
+        if (ObjectMeta.Label(child, WellKnownLabels.Owner) is not { } owner || _customResources is not { } informer) return;
         var ns = ObjectMeta.Namespace(child);
         if (OwnerReferences.Of(child) is { } refs)
         {
@@ -206,14 +206,11 @@ internal sealed class CrdOperator : IDisposable
         }
         // Tracked by label only (cluster-scoped children, or children in another namespace): every CR of that name.
         if (ns is not null && informer.Cache.TryGet(ns, owner, out _)) { _queue.Add(new ObjectKey(ns, owner)); return; }
-        foreach (var key in informer.Cache.Keys())
+        foreach (var cr in informer.Cache.Keys())
         {
-            var cr = ObjectKey.Parse(key);
             if (cr.Name == owner) _queue.Add(cr);
         }
     }
-
-    private static ObjectKey KeyOf(JsonElement obj) => new(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj)!);
 
     private static string? Selector(IReadOnlyDictionary<string, string> pairs) =>
         pairs.Count == 0 ? null : string.Join(",", pairs.Select(p => $"{p.Key}={p.Value}"));

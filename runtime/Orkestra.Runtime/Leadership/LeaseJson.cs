@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 
 namespace Orkestra.Runtime.Leadership;
 
@@ -10,8 +10,6 @@ namespace Orkestra.Runtime.Leadership;
 /// </summary>
 public static class LeaseJson
 {
-    private const string MicroTime = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
-
     public static JsonObject ToLease(string ns, string name, LeaseRecord record)
     {
         var metadata = new JsonObject { ["name"] = name, ["namespace"] = ns };
@@ -32,10 +30,10 @@ public static class LeaseJson
         var spec = lease.TryGetProperty("spec", out var s) ? s : default;
         string? Str(JsonElement e, string p) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(p, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         int Int(JsonElement e, string p) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(p, out var v) && v.TryGetInt32(out var i) ? i : 0;
-        DateTimeOffset? Time(string p) => Str(spec, p) is { } t && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d) ? d : null;
+        DateTimeOffset? Time(string p) => KubeTime.TryParse(Str(spec, p), out var d) ? d : null;
         return new LeaseRecord(Str(spec, "holderIdentity"), Int(spec, "leaseDurationSeconds"), Time("acquireTime"), Time("renewTime"),
             Int(spec, "leaseTransitions"), lease.TryGetProperty("metadata", out var md) ? Str(md, "resourceVersion") : null);
     }
 
-    public static string Format(DateTimeOffset time) => time.UtcDateTime.ToString(MicroTime, CultureInfo.InvariantCulture);
+    public static string Format(DateTimeOffset time) => KubeTime.FormatMicro(time);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Runtime.Controllers;
 
 namespace Orkestra.Runtime.Observability;

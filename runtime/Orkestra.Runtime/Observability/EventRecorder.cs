@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Runtime.Reconciliation;
 
 namespace Orkestra.Runtime.Observability;
@@ -148,7 +148,7 @@ public sealed class EventRecorder : IEventRecorder
         };
         _series[key] = series;
         Prune(r.At);
-        var stamp = r.At.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var stamp = KubeTime.Format(r.At);
         var involved = new JsonObject
         {
             ["apiVersion"] = r.Involved.ApiVersion,

@@ -1,3 +1,4 @@
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Queues;
 using Prometheus;

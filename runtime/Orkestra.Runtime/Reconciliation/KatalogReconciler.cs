@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fluid.Values;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Loading;
 using Orkestra.Katalog.Model;
@@ -36,7 +37,6 @@ public sealed class KatalogReconciler(
     ExternalCalls? external = null) : IReconciler, IReconcileFailureReporter
 {
     public const string Finalizer = "orkestra.orkspace.io/finalizer";
-    public const string ManagedLabel = "orkestra.orkspace.io/managed";
     public const string ManagedByAnnotation = "orkestra.orkspace.io/managed-by";
     public const string ManagedSinceAnnotation = "orkestra.orkspace.io/managed-since";
 
@@ -216,7 +216,7 @@ public sealed class KatalogReconciler(
     {
         var metadata = (JsonObject)manifest["metadata"]!;
         var annotations = metadata["annotations"] as JsonObject ?? new JsonObject();
-        annotations[GeneratedAtAnnotation] = time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        annotations[GeneratedAtAnnotation] = KubeTime.Format(time.GetUtcNow());
         metadata["annotations"] = annotations;
     }
 
@@ -226,7 +226,7 @@ public sealed class KatalogReconciler(
         if (child.Entry.Source.RotateAfter is not { } rotateAfter) return false;
         var stamp = Text(existing, "metadata", "annotations", GeneratedAtAnnotation) ?? Text(existing, "metadata", "creationTimestamp");
         return stamp is not null
-               && DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var generated)
+               && KubeTime.TryParse(stamp, out var generated)
                && time.GetUtcNow() - generated >= rotateAfter;
     }
 
@@ -259,7 +259,7 @@ public sealed class KatalogReconciler(
             patch["annotations"] = new JsonObject
             {
                 [ManagedByAnnotation] = katalogName,
-                [ManagedSinceAnnotation] = time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                [ManagedSinceAnnotation] = KubeTime.Format(time.GetUtcNow()),
             };
         }
         await writer.PatchAsync(self, new JsonObject { ["metadata"] = patch }, cancellation).ConfigureAwait(false);
@@ -268,7 +268,7 @@ public sealed class KatalogReconciler(
     /// <summary>The managed label plus the box's <c>labels</c> (templates rendered against the CR).</summary>
     private List<KeyValuePair<string, string>> DesiredLabels(JsonElement cr)
     {
-        var labels = new List<KeyValuePair<string, string>> { new(ManagedLabel, "true") };
+        var labels = new List<KeyValuePair<string, string>> { new(WellKnownLabels.Managed, "true") };
         if (op.Labels.Count == 0) return labels;
         var scope = new Orkestra.Templating.RenderScope(TemplateData.ForObject(cr), time);
         foreach (var label in op.Labels) labels.Add(new(label.Name, label.Value.Render(scope)));
@@ -332,7 +332,7 @@ public sealed class KatalogReconciler(
                 var updated = (JsonObject)ready.DeepClone();
                 updated["lastTransitionTime"] = existing is not null && (string?)existing["status"] == (string?)ready["status"]
                     ? existing["lastTransitionTime"]?.DeepClone()
-                    : time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                    : KubeTime.Format(time.GetUtcNow());
                 var merged = new JsonArray(conditions.OfType<JsonObject>().Where(c => (string?)c["type"] != "Ready").Select(c => (JsonNode?)c.DeepClone()).Append(updated).ToArray());
                 patch["conditions"] = merged;
             }

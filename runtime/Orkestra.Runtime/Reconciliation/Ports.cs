@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 
 namespace Orkestra.Runtime.Reconciliation;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.ApiMachinery.Patches;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Resources;

@@ -30,7 +30,7 @@ internal sealed class WebhookRegistry
     public WebhookSnapshot Current => _current;
 
     /// <summary>Store commit hook (called under the store lock, must not block).</summary>
-    public void OnCommit(ResourceTable table, WatchEvent e)
+    public void OnCommit(ResourceTable table, StoreChange e)
     {
         if (!ReferenceEquals(table, _mutating) && !ReferenceEquals(table, _validating)) return;
         var old = _current;

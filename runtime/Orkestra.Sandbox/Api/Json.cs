@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -51,12 +50,6 @@ internal static class Json
 
     public static JsonObject ParseObject(ReadOnlySpan<byte> body, string what) =>
         Parse(body, what) as JsonObject ?? throw ApiError.BadRequest($"{what}: the body must be a JSON object");
-
-    /// <summary>RFC 3339 whole seconds, UTC (metadata.creationTimestamp, conditions).</summary>
-    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>RFC 3339 with exactly six fractional digits (MicroTime).</summary>
-    public static string MicroTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
     public static JsonObject Obj(JsonObject parent, string key)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Storage;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Orkestra.ApiMachinery.Apply;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Routing;
@@ -40,8 +41,8 @@ internal sealed partial class HttpApi
         if (isApply && string.IsNullOrEmpty(query["fieldManager"].FirstOrDefault()))
             throw ApiError.Invalid("PatchOptions", "meta.k8s.io", "", [Cause.Required("fieldManager", "is required for apply patch")]);
         var body = await ReadBodyAsync(context).ConfigureAwait(false);
-        var options = WriteOptionsFrom(context, sub, isPatch: true, operation: isApply ? "Apply" : "Update", createIfAbsent: isApply && sub == Subresource.None);
-        var patch = new PatchRequest(contentType, body, query["force"].FirstOrDefault() is "true" or "1", options, type);
+        var options = WriteRequestFrom(context, sub, isPatch: true, operation: isApply ? "Apply" : "Update", createIfAbsent: isApply && sub == Subresource.None);
+        var patch = new PatchRequest(contentType, body, options.Options.Force, options, type);
         if (isApply && sub != Subresource.Scale)
         {
             var applied = ApplyBody(type, body, path.Name!);
@@ -106,4 +107,4 @@ internal sealed partial class HttpApi
 }
 
 /// <summary>One PATCH request: the media type (parameters stripped), the raw body and its options.</summary>
-internal sealed record PatchRequest(string ContentType, byte[] Body, bool Force, WriteOptions Options, ResourceType Type);
+internal sealed record PatchRequest(string ContentType, byte[] Body, bool Force, WriteRequest Options, ResourceType Type);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Orkestra.Sandbox.Admission;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Diagnostics;
 using Orkestra.Sandbox.Faults;
@@ -215,14 +216,14 @@ internal sealed partial class HttpApi
             case "create":
                 if (path.Name is not null) throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
                 {
-                    var options = WriteOptionsFrom(context, Subresource.None, isPatch: false, operation: "Update");
+                    var options = WriteRequestFrom(context, Subresource.None, isPatch: false, operation: "Update");
                     var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false), "error decoding request body");
                     var created = await _objects.CreateAsync(type, path.Namespace, body, options).ConfigureAwait(false);
                     return await WriteObjectAsync(context, options.DryRun ? 201 : 201, type, created, options).ConfigureAwait(false);
                 }
             case "update":
                 {
-                    var options = WriteOptionsFrom(context, sub, isPatch: false, operation: "Update");
+                    var options = WriteRequestFrom(context, sub, isPatch: false, operation: "Update");
                     var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false), "error decoding request body");
                     if (sub == Subresource.Scale)
                     {
@@ -239,8 +240,9 @@ internal sealed partial class HttpApi
             case "delete":
                 {
                     if (sub != Subresource.None) throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
-                    var options = await DeleteOptionsFromAsync(context).ConfigureAwait(false);
-                    var (obj, removed) = await _objects.DeleteAsync(type, path.Namespace, path.Name!, options).ConfigureAwait(false);
+                    var (options, warnings) = await DeleteOptionsFromAsync(context).ConfigureAwait(false);
+                    var (obj, removed) = await _objects.DeleteAsync(type, path.Namespace, path.Name!, options, warnings)
+                        .ConfigureAwait(false);
                     if (removed && !type.ReturnsDeletedObject)
                         return await WriteJsonAsync(context, 200, Status.Success(type, obj.Name, obj.Uid)).ConfigureAwait(false);
                     return await WriteObjectAsync(context, 200, type, obj, null).ConfigureAwait(false);
@@ -328,14 +330,14 @@ internal sealed partial class HttpApi
     async Task<int> DeleteCollectionAsync(HttpContext context, ResourceType type, string? ns)
     {
         var filter = ListFilter.From(type, ns, context.Request.Query);
-        var options = await DeleteOptionsFromAsync(context).ConfigureAwait(false);
+        var (options, warnings) = await DeleteOptionsFromAsync(context).ConfigureAwait(false);
         var (items, revision) = Store.Snapshot(type.StorageKey, ns);
         var affected = new JsonArray();
         foreach (var item in items.Where(filter.Matches))
         {
             try
             {
-                var (obj, _) = await _objects.DeleteAsync(type, item.Namespace, item.Name, options).ConfigureAwait(false);
+                var (obj, _) = await _objects.DeleteAsync(type, item.Namespace, item.Name, options, warnings).ConfigureAwait(false);
                 affected.Push((await PresentAllAsync(type, [obj], list: false).ConfigureAwait(false))[0]);
             }
             catch (ApiError e) when (e.Code == 404)
@@ -354,7 +356,7 @@ internal sealed partial class HttpApi
 
     // ------------------------------------------------------------------ options
 
-    WriteOptions WriteOptionsFrom(HttpContext context, Subresource sub, bool isPatch, string operation, bool createIfAbsent = false)
+    WriteRequest WriteRequestFrom(HttpContext context, Subresource sub, bool isPatch, string operation, bool createIfAbsent = false)
     {
         var query = context.Request.Query;
         var dryRun = query["dryRun"].ToArray();
@@ -380,10 +382,14 @@ internal sealed partial class HttpApi
         {
             throw ApiError.Invalid("PatchOptions", "meta.k8s.io", "", [Cause.InvalidValue("fieldManager", $"\"{manager}\"", "must be no more than 128 characters")]);
         }
-        var options = new WriteOptions
+        var options = new WriteRequest
         {
-            FieldManager = manager, DryRun = dryRun.Length > 0, Validation = validation, Subresource = sub, IsPatch = isPatch,
-            Operation = operation, CreateIfAbsent = createIfAbsent,
+            Options = new WriteOptions
+            {
+                FieldManager = manager, DryRun = dryRun.Length > 0, Validation = validation,
+                Force = query["force"].FirstOrDefault() is "true" or "1",
+            },
+            Subresource = sub, IsPatch = isPatch, Operation = operation, CreateIfAbsent = createIfAbsent,
             RequestFieldManager = query["fieldManager"].FirstOrDefault(),
             RequestFieldValidation = query["fieldValidation"].FirstOrDefault(),
         };
@@ -391,11 +397,13 @@ internal sealed partial class HttpApi
         return options;
     }
 
-    async Task<DeleteOptions> DeleteOptionsFromAsync(HttpContext context)
+    /// <summary>The DELETE's options, and the list its admission warnings are collected in (sent as Warning headers).</summary>
+    async Task<(DeleteOptions Options, List<string> Warnings)> DeleteOptionsFromAsync(HttpContext context)
     {
         var options = await ParseDeleteOptionsAsync(context).ConfigureAwait(false);
-        context.Features.Set(new WriteWarnings(options.Warnings));
-        return options;
+        var warnings = new List<string>();
+        context.Features.Set(new WriteWarnings(warnings));
+        return (options, warnings);
     }
 
     async Task<DeleteOptions> ParseDeleteOptionsAsync(HttpContext context)
@@ -404,32 +412,33 @@ internal sealed partial class HttpApi
         if (body.Length > 0 && Json.Parse(body, "error decoding DeleteOptions") is JsonObject o)
         {
             var preconditions = o["preconditions"] as JsonObject;
-            var policy = Json.Str(o, "propagationPolicy");
             var orphan = Json.Bool(o, "orphanDependents");
             var dryRun = o["dryRun"] is JsonArray d && d.Count > 0;
-            return Validate(new DeleteOptions
+            return new DeleteOptions
             {
-                PropagationPolicy = policy, OrphanDependents = orphan, GracePeriodSeconds = Json.Long(o, "gracePeriodSeconds"),
-                PreconditionUid = Json.Str(preconditions, "uid"), PreconditionResourceVersion = Json.Str(preconditions, "resourceVersion"), DryRun = dryRun,
-            });
+                Propagation = Propagation(Json.Str(o, "propagationPolicy"), orphan), OrphanDependents = orphan,
+                GracePeriodSeconds = Json.Long(o, "gracePeriodSeconds"), PreconditionUid = Json.Str(preconditions, "uid"),
+                PreconditionResourceVersion = Json.Str(preconditions, "resourceVersion"), DryRun = dryRun,
+            };
         }
         var query = context.Request.Query;
-        return Validate(new DeleteOptions
+        var orphanQuery = query["orphanDependents"].FirstOrDefault() is { } od ? od == "true" : (bool?)null;
+        return new DeleteOptions
         {
-            PropagationPolicy = query["propagationPolicy"].FirstOrDefault(),
-            OrphanDependents = query["orphanDependents"].FirstOrDefault() is { } od ? od == "true" : null,
+            Propagation = Propagation(query["propagationPolicy"].FirstOrDefault(), orphanQuery), OrphanDependents = orphanQuery,
             GracePeriodSeconds = ParseLong(query["gracePeriodSeconds"].FirstOrDefault(), "gracePeriodSeconds"),
             DryRun = query["dryRun"].Count > 0,
-        });
+        };
     }
 
-    static DeleteOptions Validate(DeleteOptions options)
+    /// <summary>The propagation policy of a DELETE, refused with kube's texts when unknown or given with orphanDependents.</summary>
+    static PropagationPolicy Propagation(string? text, bool? orphanDependents)
     {
-        if (options.PropagationPolicy is not (null or "Orphan" or "Background" or "Foreground"))
-            throw ApiError.Invalid("DeleteOptions", "meta.k8s.io", "", [Cause.NotSupported("propagationPolicy", $"\"{options.PropagationPolicy}\"", ["Foreground", "Background", "Orphan", "nil"])]);
-        if (options.PropagationPolicy is not null && options.OrphanDependents is not null)
+        if (!PropagationPolicies.TryParse(text, out var policy))
+            throw ApiError.Invalid("DeleteOptions", "meta.k8s.io", "", [Cause.NotSupported("propagationPolicy", $"\"{text}\"", [.. PropagationPolicies.Known, "nil"])]);
+        if (text is not null && orphanDependents is not null)
             throw ApiError.Invalid("DeleteOptions", "meta.k8s.io", "", [Cause.Forbidden("propagationPolicy", "orphanDependents and deletionPropagation cannot be both set")]);
-        return options;
+        return policy;
     }
 
     static string IncludeObject(HttpContext context) => context.Request.Query["includeObject"].FirstOrDefault() ?? "Metadata";
@@ -477,7 +486,7 @@ internal sealed partial class HttpApi
         return converted.Select((o, i) => ReferenceEquals(o, items[i].Object) ? Present(type, items[i]) : o).ToArray();
     }
 
-    async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, StoredObject stored, WriteOptions? options)
+    async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, StoredObject stored, WriteRequest? options)
     {
         var bytes = type.Custom?.Conversion is not null && NeedsConversion(type, [stored])
             ? Json.ToBytes((await PresentAllAsync(type, [stored], list: false).ConfigureAwait(false))[0])

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Apply;
 using Orkestra.Sandbox.Admission;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Storage;
@@ -51,10 +52,10 @@ internal sealed class ObjectService
     // ---------------------------------------------------------------- create
 
     /// <summary>Create for in-process callers (controllers): admission, if any, is awaited on this thread.</summary>
-    public StoredObject Create(ResourceType type, string? ns, JsonObject obj, WriteOptions options) =>
+    public StoredObject Create(ResourceType type, string? ns, JsonObject obj, WriteRequest options) =>
         Wait(CreateAsync(type, ns, obj, options));
 
-    public async ValueTask<StoredObject> CreateAsync(ResourceType type, string? ns, JsonObject obj, WriteOptions options)
+    public async ValueTask<StoredObject> CreateAsync(ResourceType type, string? ns, JsonObject obj, WriteRequest options)
     {
         PrepareBody(type, ns, obj, urlName: null);
         var metadata = (JsonObject)obj["metadata"]!;
@@ -79,7 +80,7 @@ internal sealed class ObjectService
         metadata.Remove("deletionTimestamp");
         metadata.Remove("deletionGracePeriodSeconds");
         metadata["uid"] = Guid.NewGuid().ToString();
-        metadata["creationTimestamp"] = Json.Time(_time.GetUtcNow());
+        metadata["creationTimestamp"] = KubeTime.Format(_time.GetUtcNow());
         if (type.TracksGeneration) metadata["generation"] = 1;
         else metadata.Remove("generation");
         _defaults.OnCreate(type, obj);
@@ -99,7 +100,7 @@ internal sealed class ObjectService
         return _store.Write(tx => CommitCreate(tx, type, obj, options, generateName, generatedEarly));
     }
 
-    StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteOptions options, string? generateName,
+    StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteRequest options, string? generateName,
         bool generatedEarly)
     {
         var metadata = (JsonObject)obj["metadata"]!;
@@ -196,7 +197,7 @@ internal sealed class ObjectService
     /// Returns the stored result and whether it was created. For in-process callers; see <see cref="UpdateAsync"/>.
     /// </summary>
     public (StoredObject Result, bool Created) Update(ResourceType type, string? ns, string name, Func<StoredObject?, JsonObject> produce,
-        WriteOptions options) => Wait(UpdateAsync(type, ns, name, produce, options));
+        WriteRequest options) => Wait(UpdateAsync(type, ns, name, produce, options));
 
     /// <summary>
     /// <see cref="Update"/> with admission: <paramref name="produce"/> sees the stored object in the request's version;
@@ -204,7 +205,7 @@ internal sealed class ObjectService
     /// conversion webhook is stored in its storage version.
     /// </summary>
     public async ValueTask<(StoredObject Result, bool Created)> UpdateAsync(ResourceType type, string? ns, string name,
-        Func<StoredObject?, JsonObject> produce, WriteOptions options)
+        Func<StoredObject?, JsonObject> produce, WriteRequest options)
     {
         var key = new ObjectKey(type.Namespaced ? ns ?? "" : "", name);
         // Patches and transforms run outside the lock against a snapshot; the commit re-checks the snapshot's RV and retries on races.
@@ -241,7 +242,7 @@ internal sealed class ObjectService
 
     /// <summary>Mutating admission of an update: decode, webhooks (a Scale for /scale), decode again.</summary>
     async ValueTask<JsonObject> MutateUpdateAsync(WebhookSnapshot webhooks, ResourceType type, string? ns, StoredObject view,
-        JsonObject desired, WriteOptions options)
+        JsonObject desired, WriteRequest options)
     {
         if (options.Subresource == Subresource.Scale)
         {
@@ -258,12 +259,12 @@ internal sealed class ObjectService
         return mutated;
     }
 
-    AdmissionRequest UpdateRequest(ResourceType type, string? ns, StoredObject view, JsonObject obj, WriteOptions options) =>
+    AdmissionRequest UpdateRequest(ResourceType type, string? ns, StoredObject view, JsonObject obj, WriteRequest options) =>
         options.Subresource == Subresource.Scale
             ? Request("UPDATE", type, ns, Scales.ToScale(type, obj), Scales.ToScale(type, view.Object), options)
             : Request("UPDATE", type, ns, obj, view.Object, options);
 
-    JsonObject PrepareUpdate(ResourceType type, StoredObject current, JsonObject desired, WriteOptions options)
+    JsonObject PrepareUpdate(ResourceType type, StoredObject current, JsonObject desired, WriteRequest options)
     {
         var metadata = (JsonObject)desired["metadata"]!;
         var old = current.Object;
@@ -333,7 +334,7 @@ internal sealed class ObjectService
         return result;
     }
 
-    StoredObject CommitUpdate(ObjectStore.WriteScope tx, ResourceType type, StoredObject current, JsonObject result, WriteOptions options)
+    StoredObject CommitUpdate(ObjectStore.WriteScope tx, ResourceType type, StoredObject current, JsonObject result, WriteRequest options)
     {
         // Managed fields count: a change of ownership alone (a second applier sharing a value) is a write.
         if (Json.DeepEquals(current.Object, result)) return current;
@@ -396,7 +397,7 @@ internal sealed class ObjectService
     /// Records what a non-apply write changed in <paramref name="result"/>'s managedFields. Like kube's UpdateNoErrors, an
     /// object that does not fit its shape is still written, without managed fields.
     /// </summary>
-    void TrackUpdate(ResourceType type, JsonObject? old, JsonObject result, WriteOptions options)
+    void TrackUpdate(ResourceType type, JsonObject? old, JsonObject result, WriteRequest options)
     {
         try
         {
@@ -414,9 +415,12 @@ internal sealed class ObjectService
     public (StoredObject Object, bool Removed) Delete(ResourceType type, string? ns, string name, DeleteOptions options) =>
         Wait(DeleteAsync(type, ns, name, options));
 
-    /// <summary><see cref="Delete"/> with admission: webhooks see the stored object as oldObject; a change meanwhile re-admits.</summary>
+    /// <summary>
+    /// <see cref="Delete"/> with admission: webhooks see the stored object as oldObject; a change meanwhile re-admits.
+    /// Their warnings go to <paramref name="warnings"/> (null: dropped).
+    /// </summary>
     public async ValueTask<(StoredObject Object, bool Removed)> DeleteAsync(ResourceType type, string? ns, string name,
-        DeleteOptions options)
+        DeleteOptions options, List<string>? warnings = null)
     {
         var key = new ObjectKey(type.Namespaced ? ns ?? "" : "", name);
         if (type.Resource == "namespaces" && type.Group.Length == 0 && name is "default" or "kube-system" or "kube-public")
@@ -429,7 +433,7 @@ internal sealed class ObjectService
             {
                 admitted = _store.Get(type.StorageKey, key) ?? throw ApiError.NotFound(type, name);
                 var view = await InRequestVersionAsync(type, admitted).ConfigureAwait(false);
-                var request = DeleteRequest(type, ns, view, options);
+                var request = DeleteRequest(type, ns, view, options, warnings ?? []);
                 if (webhooks.Mutating.Length > 0) await Admission.MutateAsync(webhooks, request).ConfigureAwait(false);
                 if (webhooks.Validating.Length > 0) await Admission.ValidateAsync(webhooks, request).ConfigureAwait(false);
             }
@@ -460,14 +464,13 @@ internal sealed class ObjectService
             var updated = current.Clone();
             var metadata = (JsonObject)updated["metadata"]!;
             var finalizers = Finalizers(metadata);
-            var policy = options.PropagationPolicy;
-            if (policy is null && options.OrphanDependents is { } orphan) policy = orphan ? "Orphan" : "Background";
-            if (policy is not null)
+            var policy = options.EffectivePropagation;
+            if (policy != PropagationPolicy.Default)
             {
                 finalizers.Remove("orphan");
                 finalizers.Remove("foregroundDeletion");
-                if (policy == "Orphan") finalizers.Add("orphan");
-                if (policy == "Foreground") finalizers.Add("foregroundDeletion");
+                if (policy == PropagationPolicy.Orphan) finalizers.Add("orphan");
+                if (policy == PropagationPolicy.Foreground) finalizers.Add("foregroundDeletion");
             }
             if (type.Resource == "namespaces" && type.Group.Length == 0)
             {
@@ -495,13 +498,13 @@ internal sealed class ObjectService
             var deadline = now.AddSeconds(grace);
             if (current.Metadata["deletionTimestamp"] is null)
             {
-                metadata["deletionTimestamp"] = Json.Time(deadline);
+                metadata["deletionTimestamp"] = KubeTime.Format(deadline);
                 metadata["deletionGracePeriodSeconds"] = grace;
                 if (Json.Long(metadata, "generation") is > 0 and var g) metadata["generation"] = g + 1;
             }
             else if (grace < (Json.Long(metadata, "deletionGracePeriodSeconds") ?? 0))
             {
-                metadata["deletionTimestamp"] = Json.Time(deadline);
+                metadata["deletionTimestamp"] = KubeTime.Format(deadline);
                 metadata["deletionGracePeriodSeconds"] = grace;
             }
             if (Json.DeepEquals(current.Object, updated) || options.DryRun) return (current, false);
@@ -538,7 +541,7 @@ internal sealed class ObjectService
         return converted[0];
     }
 
-    AdmissionRequest Request(string operation, ResourceType type, string? ns, JsonObject? obj, JsonObject? old, WriteOptions writeOptions)
+    AdmissionRequest Request(string operation, ResourceType type, string? ns, JsonObject? obj, JsonObject? old, WriteRequest writeOptions)
     {
         var name = Json.Str((obj ?? old)?["metadata"], "name") ?? "";
         var options = new JsonObject
@@ -564,7 +567,7 @@ internal sealed class ObjectService
         };
     }
 
-    AdmissionRequest DeleteRequest(ResourceType type, string? ns, StoredObject view, DeleteOptions delete)
+    AdmissionRequest DeleteRequest(ResourceType type, string? ns, StoredObject view, DeleteOptions delete, List<string> warnings)
     {
         var options = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "meta.k8s.io/v1" };
         if (delete.GracePeriodSeconds is { } grace) options["gracePeriodSeconds"] = grace;
@@ -576,7 +579,7 @@ internal sealed class ObjectService
             options["preconditions"] = preconditions;
         }
         if (delete.OrphanDependents is { } orphan) options["orphanDependents"] = orphan;
-        if (delete.PropagationPolicy is { } policy) options["propagationPolicy"] = policy;
+        if (delete.Propagation != PropagationPolicy.Default) options["propagationPolicy"] = delete.Propagation.ToString();
         if (delete.DryRun) options["dryRun"] = new JsonArray("All");
         return new AdmissionRequest
         {
@@ -587,7 +590,7 @@ internal sealed class ObjectService
             OldObject = view.Object,
             Options = options,
             DryRun = delete.DryRun,
-            Warnings = delete.Warnings,
+            Warnings = warnings,
         };
     }
 
@@ -602,19 +605,4 @@ internal sealed class ObjectService
         Subresource.Finalize => "finalize",
         _ => "",
     };
-}
-
-/// <summary>DeleteOptions from the body or (only when there is no body) the query.</summary>
-internal sealed class DeleteOptions
-{
-    public string? PropagationPolicy { get; init; }
-    public bool? OrphanDependents { get; init; }
-    public long? GracePeriodSeconds { get; init; }
-    public string? PreconditionUid { get; init; }
-    public string? PreconditionResourceVersion { get; init; }
-    public bool DryRun { get; init; }
-    /// <summary>Warning headers collected during the call (admission webhooks' warnings).</summary>
-    public List<string> Warnings { get; } = new();
-
-    public static DeleteOptions Background => new() { PropagationPolicy = "Background" };
 }

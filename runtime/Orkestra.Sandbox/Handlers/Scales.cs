@@ -53,7 +53,7 @@ internal static class Scales
 
     /// <summary>Writes spec.replicas from a Scale derived by <paramref name="produce"/> from the current Scale.</summary>
     public static async Task<JsonObject> UpdateAsync(ObjectService objects, ResourceType type, string? ns, string name,
-        Func<JsonObject, JsonObject> produce, WriteOptions options)
+        Func<JsonObject, JsonObject> produce, WriteRequest options)
     {
         var (result, _) = await objects.UpdateAsync(type, ns, name, current =>
         {
@@ -66,10 +66,9 @@ internal static class Scales
             if (!string.IsNullOrEmpty(rv)) ((JsonObject)updated["metadata"]!)["resourceVersion"] = rv;
             SetReplicas(type, updated, replicas.Value);
             return updated;
-        }, new WriteOptions
+        }, new WriteRequest
         {
-            FieldManager = options.FieldManager, DryRun = options.DryRun, IsPatch = true, Validation = options.Validation,
-            Subresource = Subresource.Scale, Warnings = options.Warnings,
+            Options = options.Options, IsPatch = true, Subresource = Subresource.Scale, Warnings = options.Warnings,
             RequestFieldManager = options.RequestFieldManager, RequestFieldValidation = options.RequestFieldValidation,
         }).ConfigureAwait(false);
         return ToScale(type, result);

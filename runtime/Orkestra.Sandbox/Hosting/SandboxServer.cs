@@ -96,7 +96,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         // Clients check the certificate against their own wall clock, never the injected one (a test clock may be years off).
         var certificates = Certificates.Create(TimeProvider.System.GetUtcNow());
-        var registry = new ResourceRegistry(BuiltInKinds.Create());
+        var registry = new ResourceRegistry(BuiltInResources.Create());
         var controllers = new Controllers(options);
         WebhookRegistry? webhookRegistry = null;
         var store = new ObjectStore(options.WatchHistory, (table, e) =>

@@ -17,7 +17,7 @@ internal static class Bootstrap
                 ["kind"] = "Namespace",
                 ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["kubernetes.io/metadata.name"] = name } },
             };
-            objects.Create(type, null, ns, WriteOptions.Internal("kube-apiserver"));
+            objects.Create(type, null, ns, WriteRequest.Internal("kube-apiserver"));
         }
     }
 }

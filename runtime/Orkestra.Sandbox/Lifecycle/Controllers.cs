@@ -4,7 +4,6 @@ using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Simulation;
 using Orkestra.Sandbox.Storage;
-using Orkestra.Sandbox.Watch;
 
 namespace Orkestra.Sandbox.Lifecycle;
 
@@ -17,7 +16,7 @@ namespace Orkestra.Sandbox.Lifecycle;
 /// </summary>
 internal sealed class Controllers
 {
-    readonly Channel<(string Table, WatchEvent Event)> _queue = Channel.CreateUnbounded<(string, WatchEvent)>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Channel<(string Table, StoreChange Event)> _queue = Channel.CreateUnbounded<(string, StoreChange)>(new UnboundedChannelOptions { SingleReader = true });
     readonly SandboxOptions _options;
     readonly CancellationTokenSource _stop = new();
     readonly List<IController> _controllers = new();
@@ -27,7 +26,7 @@ internal sealed class Controllers
 
     public Controllers(SandboxOptions options) => _options = options;
 
-    public void OnCommit(ResourceTable table, WatchEvent e)
+    public void OnCommit(ResourceTable table, StoreChange e)
     {
         _enqueued++;
         _queue.Writer.TryWrite((table.Key, e));
@@ -89,5 +88,5 @@ internal sealed class Controllers
 /// <summary>One in-process controller: reacts to one committed event; may write through the object service.</summary>
 internal interface IController
 {
-    void Handle(string table, WatchEvent e);
+    void Handle(string table, StoreChange e);
 }

@@ -1,8 +1,8 @@
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Storage;
-using Orkestra.Sandbox.Watch;
 
 namespace Orkestra.Sandbox.Lifecycle;
 
@@ -15,7 +15,7 @@ internal sealed class CrdCleanup(ObjectService objects) : IController
 {
     const string Finalizer = "customresourcecleanup.apiextensions.k8s.io";
 
-    public void Handle(string table, WatchEvent e)
+    public void Handle(string table, StoreChange e)
     {
         if (table == CustomResourceDefinitions.StorageKey)
         {

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Storage;
-using Orkestra.Sandbox.Watch;
 
 namespace Orkestra.Sandbox.Lifecycle;
 
@@ -19,7 +19,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
     const string Foreground = "foregroundDeletion";
     const string Orphan = "orphan";
 
-    public void Handle(string table, WatchEvent e)
+    public void Handle(string table, StoreChange e)
     {
         var obj = e.Object;
         if (e.Type == WatchEventType.Deleted)
@@ -98,7 +98,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
     {
         foreach (var (dependentType, dependent) in Dependents(owner.Uid).ToList())
         {
-            if (!dependent.IsDeleting) objects.Delete(dependentType, dependent.Namespace, dependent.Name, new DeleteOptions { PropagationPolicy = "Foreground" });
+            if (!dependent.IsDeleting) objects.Delete(dependentType, dependent.Namespace, dependent.Name, new DeleteOptions { Propagation = PropagationPolicy.Foreground });
         }
         FinishForeground(type, objects.Store.Get(type.StorageKey, owner.Key) ?? owner);
     }
@@ -118,7 +118,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
             if (refs.Count == 0) metadata.Remove("ownerReferences");
             else metadata["ownerReferences"] = refs;
             return copy;
-        }, WriteOptions.Internal("garbage-collector"));
+        }, WriteRequest.Internal("garbage-collector"));
 
     void RemoveFinalizer(ResourceType type, StoredObject owner, string finalizer) => Finalizers.Remove(objects, type, owner, finalizer, "garbage-collector");
 }
@@ -135,5 +135,5 @@ internal static class Finalizers
             if (remaining.Count == 0) metadata.Remove("finalizers");
             else metadata["finalizers"] = new JsonArray(remaining.Select(f => (JsonNode?)f).ToArray());
             return copy;
-        }, WriteOptions.Internal(manager));
+        }, WriteRequest.Internal(manager));
 }

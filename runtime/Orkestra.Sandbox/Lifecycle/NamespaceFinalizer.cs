@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Storage;
-using Orkestra.Sandbox.Watch;
 
 namespace Orkestra.Sandbox.Lifecycle;
 
@@ -12,7 +12,7 @@ namespace Orkestra.Sandbox.Lifecycle;
 /// </summary>
 internal sealed class NamespaceFinalizer(ObjectService objects) : IController
 {
-    public void Handle(string table, WatchEvent e)
+    public void Handle(string table, StoreChange e)
     {
         if (table == "namespaces")
         {
@@ -46,6 +46,6 @@ internal sealed class NamespaceFinalizer(ObjectService objects) : IController
             var copy = current!.Clone();
             ((JsonObject)copy["spec"]!)["finalizers"] = new JsonArray();
             return copy;
-        }, WriteOptions.Internal("namespace-controller", Subresource.Finalize));
+        }, WriteRequest.Internal("namespace-controller", Subresource.Finalize));
     }
 }

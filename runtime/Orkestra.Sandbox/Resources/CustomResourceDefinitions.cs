@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.ApiMachinery.Schema;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Storage;
@@ -167,7 +168,7 @@ internal sealed class CustomResourceDefinitions
         names["listKind"] ??= Json.Str(names, "kind") + "List";
         var status = Json.Obj(copy, "status");
         var conditions = status["conditions"] as JsonArray ?? new JsonArray();
-        var now = Json.Time(_time.GetUtcNow());
+        var now = KubeTime.Format(_time.GetUtcNow());
         SetCondition(conditions, "NamesAccepted", "True", "NoConflicts", "no conflicts found", now);
         SetCondition(conditions, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
         if (Json.Path(copy, "metadata.deletionTimestamp") is not null)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Storage;
@@ -15,7 +16,7 @@ namespace Orkestra.Sandbox.Resources;
 /// </summary>
 internal sealed class CustomResourcePipeline
 {
-    public void Prepare(ResourceType type, JsonObject obj, WriteOptions options, JsonObject? old)
+    public void Prepare(ResourceType type, JsonObject obj, WriteRequest options, JsonObject? old)
     {
         if (CustomResourceDefinitions.Is(type))
         {
@@ -44,7 +45,7 @@ internal sealed class CustomResourcePipeline
     /// The decoding half of <see cref="Prepare"/> for custom resources: prune (unknown fields reported per
     /// <c>fieldValidation</c>) and default. Runs on the request body before mutating admission.
     /// </summary>
-    public void Decode(ResourceType type, JsonObject obj, WriteOptions options)
+    public void Decode(ResourceType type, JsonObject obj, WriteRequest options)
     {
         if (type.Custom?.Schema is not { } schema) return;
         var unknown = schema.Prune(obj).Where(path => FromRequest(type, options, path)).ToList();
@@ -69,7 +70,7 @@ internal sealed class CustomResourcePipeline
     /// Whether a pruned path came from the request: with a status subresource the main endpoint keeps the stored
     /// status and /status keeps everything but status, so those parts are not the client's unknown fields.
     /// </summary>
-    static bool FromRequest(ResourceType type, WriteOptions options, string path)
+    static bool FromRequest(ResourceType type, WriteRequest options, string path)
     {
         if (!type.HasStatus) return true;
         var underStatus = path == "status" || path.StartsWith("status.", StringComparison.Ordinal) || path.StartsWith("status[", StringComparison.Ordinal);

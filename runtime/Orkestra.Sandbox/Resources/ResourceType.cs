@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Kinds;
 using Orkestra.ApiMachinery.Shapes;
 
 namespace Orkestra.Sandbox.Resources;
@@ -9,6 +11,24 @@ namespace Orkestra.Sandbox.Resources;
 /// </summary>
 internal sealed class ResourceType
 {
+    public ResourceType()
+    {
+    }
+
+    /// <summary>A built-in kind's identity from the one kind table; the server-side rules follow in an initializer.</summary>
+    [SetsRequiredMembers]
+    public ResourceType(BuiltInKind kind)
+    {
+        Group = kind.Group;
+        Version = kind.Version;
+        Resource = kind.Plural;
+        Kind = kind.Kind;
+        Namespaced = kind.Namespaced;
+        ShortNames = [.. kind.ShortNames];
+        Categories = [.. kind.Categories];
+        HasStatus = kind.HasStatus;
+    }
+
     public required string Group { get; init; }
     public required string Version { get; init; }
     public required string Resource { get; init; }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Storage;
 
@@ -57,7 +58,7 @@ internal static class Tables
     {
         var value = column.Cell(obj);
         if (column.Type == "date" && value is JsonValue v && v.TryGetValue<string>(out var text) &&
-            DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+            KubeTime.TryParse(text, out var at))
         {
             return HumanDuration(now - at);
         }

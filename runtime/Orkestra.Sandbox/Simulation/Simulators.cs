@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Handlers;
 using Orkestra.Sandbox.Lifecycle;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Storage;
-using Orkestra.Sandbox.Watch;
 
 namespace Orkestra.Sandbox.Simulation;
 
@@ -30,7 +30,7 @@ internal sealed class Simulators : IController, IDisposable
         _options = options;
     }
 
-    public void Handle(string table, WatchEvent e)
+    public void Handle(string table, StoreChange e)
     {
         if (e.Type == WatchEventType.Deleted) return;
         Action<ResourceType, StoredObject>? step = table switch
@@ -74,7 +74,7 @@ internal sealed class Simulators : IController, IDisposable
 
     static bool Annotation(StoredObject obj, string key) => Json.Str(obj.Metadata["annotations"], key) is { } v && v != "false";
 
-    string Now => Json.Time(_objects.Time.GetUtcNow());
+    string Now => KubeTime.Format(_objects.Time.GetUtcNow());
 
     void WriteStatus(ResourceType type, StoredObject obj, Action<JsonObject, JsonObject> mutate)
     {
@@ -83,7 +83,7 @@ internal sealed class Simulators : IController, IDisposable
             var copy = current!.Clone();
             mutate(copy, Json.Obj(copy, "status"));
             return copy;
-        }, WriteOptions.Internal(Manager, Subresource.Status));
+        }, WriteRequest.Internal(Manager, Subresource.Status));
     }
 
     static JsonObject Condition(string type, string status, string reason, string message, string now, bool withUpdateTime = false)
@@ -261,7 +261,7 @@ internal sealed class Simulators : IController, IDisposable
                 var copy = current!.Clone();
                 Json.Obj(copy, "spec")["nodeName"] = "sandbox-node";
                 return copy;
-            }, WriteOptions.Internal("default-scheduler"));
+            }, WriteRequest.Internal("default-scheduler"));
             return;
         }
         var phase = Json.Str(pod.Object["status"], "phase");
@@ -321,7 +321,7 @@ internal sealed class Simulators : IController, IDisposable
                 var copy = current!.Clone();
                 Json.Obj(copy, "spec")["volumeName"] = $"pvc-{current.Uid}";
                 return copy;
-            }, WriteOptions.Internal("persistentvolume-controller"));
+            }, WriteRequest.Internal("persistentvolume-controller"));
             return;
         }
         WriteStatus(type, pvc, (obj, s) =>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Watch;
 
 namespace Orkestra.Sandbox.Storage;
@@ -23,9 +24,9 @@ internal sealed class ObjectStore
     long _revision;                                         // guarded by _gate for writes; read with Volatile
     readonly ConcurrentDictionary<string, ResourceTable> _tables = new(StringComparer.Ordinal);
     readonly int _historyLimit;
-    readonly Action<ResourceTable, WatchEvent>? _onCommit;  // called under _gate; must not block
+    readonly Action<ResourceTable, StoreChange>? _onCommit;  // called under _gate; must not block
 
-    public ObjectStore(int historyLimit, Action<ResourceTable, WatchEvent>? onCommit)
+    public ObjectStore(int historyLimit, Action<ResourceTable, StoreChange>? onCommit)
     {
         _historyLimit = historyLimit;
         _onCommit = onCommit;
@@ -80,12 +81,12 @@ internal sealed class ObjectStore
             oldestAvailable = table.CompactedRevision + 1;
             startRevision = _revision;
             if (fromRevision is { } n && n < table.CompactedRevision) return null;
-            IReadOnlyList<WatchEvent> initial;
+            IReadOnlyList<StoreChange> initial;
             if (fromRevision is null)
             {
                 var current = table.Items.Values.ToList();
                 current.Sort((a, b) => a.Key.CompareTo(b.Key));
-                initial = current.Select(o => new WatchEvent(WatchEventType.Added, o, null, o.ResourceVersion)).ToList();
+                initial = current.Select(o => new StoreChange(WatchEventType.Added, o, null, o.ResourceVersion)).ToList();
             }
             else
             {
@@ -174,7 +175,7 @@ internal sealed class ObjectStore
             var stored = new StoredObject(obj, revision);
             table.Items.TryGetValue(stored.Key, out var previous);
             table.Items[stored.Key] = stored;
-            _store.Publish(table, new WatchEvent(previous is null ? WatchEventType.Added : WatchEventType.Modified, stored, previous, revision));
+            _store.Publish(table, new StoreChange(previous is null ? WatchEventType.Added : WatchEventType.Modified, stored, previous, revision));
             return stored;
         }
 
@@ -188,12 +189,12 @@ internal sealed class ObjectStore
             var last = previous.Clone();
             ((JsonObject)last["metadata"]!)["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var final = new StoredObject(last, revision);
-            _store.Publish(table, new WatchEvent(WatchEventType.Deleted, final, previous, revision));
+            _store.Publish(table, new StoreChange(WatchEventType.Deleted, final, previous, revision));
             return final;
         }
     }
 
-    void Publish(ResourceTable table, WatchEvent e)
+    void Publish(ResourceTable table, StoreChange e)
     {
         table.History.Enqueue(e);
         while (table.History.Count > _historyLimit) table.CompactedRevision = table.History.Dequeue().Revision;
@@ -212,7 +213,7 @@ internal sealed class ResourceTable
 
     public string Key { get; }
     public ConcurrentDictionary<ObjectKey, StoredObject> Items { get; } = new();
-    public Queue<WatchEvent> History { get; } = new();
+    public Queue<StoreChange> History { get; } = new();
     /// <summary>Events with RV ≤ this are no longer in <see cref="History"/>.</summary>
     public long CompactedRevision { get; set; }
     public List<Watcher> Watchers { get; } = new();

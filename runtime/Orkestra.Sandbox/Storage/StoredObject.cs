@@ -1,19 +1,8 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 
 namespace Orkestra.Sandbox.Storage;
-
-/// <summary>(namespace, name) inside one resource table; namespace is "" for cluster-scoped objects.</summary>
-internal readonly record struct ObjectKey(string Namespace, string Name) : IComparable<ObjectKey>
-{
-    public int CompareTo(ObjectKey other)
-    {
-        var byNamespace = string.CompareOrdinal(Namespace, other.Namespace);
-        return byNamespace != 0 ? byNamespace : string.CompareOrdinal(Name, other.Name);
-    }
-
-    public override string ToString() => Namespace.Length == 0 ? Name : $"{Namespace}/{Name}";
-}
 
 /// <summary>
 /// One committed version of an object: the node (fully materialised, never mutated again, so any thread may read

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Orkestra.Sandbox.Admission;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Faults;
 using Orkestra.Sandbox.Handlers;
@@ -71,7 +72,7 @@ internal sealed class WatchStream
         if (watcher is null)
         {
             var status = ApiError.Expired($"too old resource version: {from} ({oldest})").ToStatus();
-            await writer.WriteAsync("ERROR", status, context.RequestAborted).ConfigureAwait(false);
+            await writer.WriteAsync(WatchEventType.Error, status, context.RequestAborted).ConfigureAwait(false);
             return;
         }
         using var _ = watcher;
@@ -115,30 +116,30 @@ internal sealed class WatchStream
         catch (ApiError e) when (e.Code == 500)
         {
             // a conversion webhook failed: the event cannot be shown in this version, so the watch ends with the error
-            await writer.WriteAsync("ERROR", e.ToStatus(), context.RequestAborted).ConfigureAwait(false);
+            await writer.WriteAsync(WatchEventType.Error, e.ToStatus(), context.RequestAborted).ConfigureAwait(false);
         }
     }
 
-    static async Task SendAsync(EventWriter writer, ListFilter filter, WatchEvent e, CancellationToken cancellation)
+    static async Task SendAsync(EventWriter writer, ListFilter filter, StoreChange e, CancellationToken cancellation)
     {
         switch (e.Type)
         {
             case WatchEventType.Added:
-                if (filter.Matches(e.Object)) await writer.WriteAsync("ADDED", e.Object, cancellation).ConfigureAwait(false);
+                if (filter.Matches(e.Object)) await writer.WriteAsync(WatchEventType.Added, e.Object, cancellation).ConfigureAwait(false);
                 break;
             case WatchEventType.Deleted:
-                if (filter.Matches(e.Object)) await writer.WriteAsync("DELETED", e.Object, cancellation).ConfigureAwait(false);
+                if (filter.Matches(e.Object)) await writer.WriteAsync(WatchEventType.Deleted, e.Object, cancellation).ConfigureAwait(false);
                 break;
             default:
                 var now = filter.Matches(e.Object);
                 var before = e.Previous is not null && filter.Matches(e.Previous);
-                if (now && before) await writer.WriteAsync("MODIFIED", e.Object, cancellation).ConfigureAwait(false);
-                else if (now) await writer.WriteAsync("ADDED", e.Object, cancellation).ConfigureAwait(false);
+                if (now && before) await writer.WriteAsync(WatchEventType.Modified, e.Object, cancellation).ConfigureAwait(false);
+                else if (now) await writer.WriteAsync(WatchEventType.Added, e.Object, cancellation).ConfigureAwait(false);
                 else if (before)
                 {
                     var last = e.Previous!.Clone();
                     ((JsonObject)last["metadata"]!)["resourceVersion"] = e.Revision.ToString(CultureInfo.InvariantCulture);
-                    await writer.WriteAsync("DELETED", last, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(WatchEventType.Deleted, last, cancellation).ConfigureAwait(false);
                 }
                 break;
         }
@@ -150,7 +151,7 @@ internal sealed class WatchStream
     {
         bool _columnsSent;
 
-        public Task WriteAsync(string eventType, StoredObject obj, CancellationToken cancellation)
+        public Task WriteAsync(WatchEventType eventType, StoredObject obj, CancellationToken cancellation)
         {
             if (!table && Json.Str(obj.Object, "apiVersion") == type.GroupVersion && CustomResourcePipeline.IsCurrent(type, obj))
                 return WriteRawAsync(eventType, obj.Bytes, cancellation);
@@ -160,16 +161,16 @@ internal sealed class WatchStream
             return WriteAsync(eventType, CustomResourcePipeline.ForRead(type, obj) ?? obj.Object, cancellation);
         }
 
-        public async Task WriteAsync(string eventType, JsonObject obj, CancellationToken cancellation)
+        public async Task WriteAsync(WatchEventType eventType, JsonObject obj, CancellationToken cancellation)
         {
-            if (converter is not null && eventType is not ("ERROR" or "BOOKMARK") && CustomResourceConverter.NeedsCall(type, obj))
+            if (converter is not null && eventType is not (WatchEventType.Error or WatchEventType.Bookmark) && CustomResourceConverter.NeedsCall(type, obj))
             {
                 var converted = await converter.ConvertAsync(type.Custom!, type.Kind, [obj], type.GroupVersion, type.Custom!.Schema)
                     .ConfigureAwait(false);
                 obj = converted[0];
             }
             JsonNode payload;
-            if (eventType == "ERROR" || eventType == "BOOKMARK") payload = obj;
+            if (eventType is WatchEventType.Error or WatchEventType.Bookmark) payload = obj;
             else if (table)
             {
                 var versioned = obj;
@@ -197,14 +198,14 @@ internal sealed class WatchStream
             var metadata = new JsonObject { ["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture) };
             if (initialEnd) metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
             var bookmark = new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.GroupVersion, ["metadata"] = metadata };
-            return WriteRawAsync("BOOKMARK", Json.ToBytes(bookmark), cancellation);
+            return WriteRawAsync(WatchEventType.Bookmark, Json.ToBytes(bookmark), cancellation);
         }
 
-        async Task WriteRawAsync(string eventType, byte[] obj, CancellationToken cancellation)
+        async Task WriteRawAsync(WatchEventType eventType, byte[] obj, CancellationToken cancellation)
         {
             var buffer = new ArrayBufferWriter<byte>(obj.Length + 40);
             buffer.Write("{\"type\":\""u8);
-            buffer.Write(System.Text.Encoding.ASCII.GetBytes(eventType));
+            buffer.Write(System.Text.Encoding.ASCII.GetBytes(eventType.WireName()));
             buffer.Write("\",\"object\":"u8);
             buffer.Write(obj);
             buffer.Write("}\n"u8);

@@ -3,11 +3,6 @@ using Orkestra.Sandbox.Storage;
 
 namespace Orkestra.Sandbox.Watch;
 
-public enum WatchEventType { Added, Modified, Deleted }
-
-/// <summary>One committed change: the new state (for DELETED: the last state with the deletion's RV) and the previous one.</summary>
-internal sealed record WatchEvent(WatchEventType Type, StoredObject Object, StoredObject? Previous, long Revision);
-
 /// <summary>
 /// One open watch on one resource table: a bounded queue filled by the store's writers (under the store lock,
 /// never blocking) and drained by the HTTP stream. When the queue is full the watcher is closed with
@@ -16,7 +11,7 @@ internal sealed record WatchEvent(WatchEventType Type, StoredObject Object, Stor
 /// </summary>
 internal sealed class Watcher : IDisposable
 {
-    readonly Channel<WatchEvent> _queue;
+    readonly Channel<StoreChange> _queue;
     readonly ObjectStore _store;
     int _closed;
 
@@ -24,7 +19,7 @@ internal sealed class Watcher : IDisposable
     {
         Table = table;
         _store = store;
-        _queue = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(capacity)
+        _queue = Channel.CreateBounded<StoreChange>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             SingleWriter = false,
@@ -35,10 +30,10 @@ internal sealed class Watcher : IDisposable
     public ResourceTable Table { get; }
     public bool Overflowed { get; private set; }
     public int PendingCount => _queue.Reader.Count;
-    public ChannelReader<WatchEvent> Events => _queue.Reader;
+    public ChannelReader<StoreChange> Events => _queue.Reader;
 
     /// <summary>Called by the store under its lock. False = this watcher is closed and should be dropped.</summary>
-    internal bool Offer(WatchEvent e)
+    internal bool Offer(StoreChange e)
     {
         if (Volatile.Read(ref _closed) != 0) return false;
         if (_queue.Writer.TryWrite(e)) return true;

@@ -17,6 +17,7 @@ public class ManifestYamlTests
     [TestCase("a: 1.5", """{"a":1.5}""")]
     [TestCase("a: 0x1f", """{"a":31}""")]
     [TestCase("a: true\nb: yes\nc: off", """{"a":true,"b":true,"c":false}""")]
+    [TestCase("a: y\nb: N\nc: 007\nd: 010\ne: 1_000", """{"a":true,"b":false,"c":7,"d":8,"e":1000}""")]
     [TestCase("a: ~\nb:\nc: null", """{"a":null,"b":null,"c":null}""")]
     [TestCase("a: '1'\nb: \"true\"\nc: !!str 5", """{"a":"1","b":"true","c":"5"}""")]
     [TestCase("a: 1.2.3\nb: 12abc\nc: v1", """{"a":"1.2.3","b":"12abc","c":"v1"}""")]

@@ -35,6 +35,49 @@ public class OperatorRendererTests
         """);
 
     [Test]
+    public void Literal_scalars_mean_what_they_mean_to_kubectl()
+    {
+        var op = Compile("""
+            onReconcile:
+              custom:
+                - apiVersion: demo.io/v1
+                  kind: Thing
+                  metadata: {name: t}
+                  spec: {a: yes, b: n, c: 007, d: 0x1F, e: 1_000, f: 'yes', g: "007", h: 1.5}
+            """);
+        var result = OperatorRenderer.Render(new RenderRequest(op, Cr, []));
+        result.Errors.ShouldBeEmpty();
+        result.Children.Single().Manifest["spec"]!.ToJsonString()
+            .ShouldBe("""{"a":true,"b":false,"c":7,"d":31,"e":1000,"f":"yes","g":"007","h":1.5}""");
+    }
+
+    [TestCase("{limit: .inf}", ".inf is a YAML float JSON cannot hold")]
+    [TestCase("{limit: !!int 5}", "YAML tag 'tag:yaml.org,2002:int' is not supported in a Katalog")]
+    public void A_literal_kube_would_type_otherwise_or_refuse_is_a_located_error(string spec, string message)
+    {
+        var result = KatalogCompiler.CompileText($$"""
+            apiVersion: orkestra.orkspace.io/v1
+            kind: Katalog
+            metadata:
+              name: t
+            spec:
+              crds:
+                app:
+                  apiTypes: {group: demo.io, version: v1, kind: App, plural: apps}
+                  operatorBox:
+                    onReconcile:
+                      custom:
+                        - apiVersion: demo.io/v1
+                          kind: Thing
+                          metadata: {name: t}
+                          spec: {{spec}}
+            """, "k.yaml");
+        var error = result.Diagnostics.Where(d => d.Severity == Diagnostics.DiagnosticSeverity.Error).ShouldHaveSingleItem();
+        error.Location.Line.ShouldBe(15);
+        error.Message.ShouldContain(message);
+    }
+
+    [Test]
     public void ForEach_expands_one_entry_per_list_item_and_per_map_key()
     {
         var op = Compile("""
@@ -131,7 +174,7 @@ public class OperatorRendererTests
                 - path: always
                   value: x
                 - path: conditional
-                  value: y
+                  value: z
                   when: [{field: spec.env, equals: prod}]
             """);
         var result = OperatorRenderer.Render(new RenderRequest(op, Cr, []));
@@ -143,7 +186,7 @@ public class OperatorRendererTests
         ((string)condition["reason"]!).ShouldBe("ReconcileError");
         ((string)condition["message"]!).ShouldContain("replicas");
         result.Status.Status["always"].ShouldBeNull();
-        ((string)result.Status.Status["conditional"]!).ShouldBe("y");
+        ((string)result.Status.Status["conditional"]!).ShouldBe("z");
     }
 
     [Test]

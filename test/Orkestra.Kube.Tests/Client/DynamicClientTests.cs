@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube.Client;
 using Orkestra.Kube.Tests.Support;
 
@@ -23,7 +24,7 @@ public sealed class DynamicClientTests
         await client.GetAsync(Deployments, "ns", "web", ct);
         await client.GetAsync(Namespaces, null, "kube-system", ct);
         await client.CreateAsync(Deployments, "ns", body, new WriteOptions { FieldManager = "orkestra", DryRun = true }, ct);
-        await client.UpdateAsync(Deployments, "ns", "web", body, null, ct);
+        await client.UpdateAsync(Deployments, "ns", "web", body, new WriteOptions { Validation = FieldValidation.Strict }, ct);
         await client.PatchAsync(Deployments, "ns", "web", PatchType.Merge, new JsonObject { ["spec"] = new JsonObject() }, null, ct);
         await client.PatchAsync(Deployments, "ns", "web", PatchType.Json, new JsonArray(new JsonObject { ["op"] = "remove", ["path"] = "/spec/x" }), null, ct);
         await client.PatchAsync(Deployments, "ns", "web", PatchType.Apply, body, new WriteOptions { FieldManager = "orkestra", Force = true }, ct);
@@ -34,7 +35,7 @@ public sealed class DynamicClientTests
             "GET /apis/apps/v1/namespaces/ns/deployments/web ",
             "GET /api/v1/namespaces/kube-system ",
             "POST /apis/apps/v1/namespaces/ns/deployments?fieldManager=orkestra&dryRun=All application/json",
-            "PUT /apis/apps/v1/namespaces/ns/deployments/web application/json",
+            "PUT /apis/apps/v1/namespaces/ns/deployments/web?fieldValidation=Strict application/json",
             "PATCH /apis/apps/v1/namespaces/ns/deployments/web application/merge-patch+json",
             "PATCH /apis/apps/v1/namespaces/ns/deployments/web application/json-patch+json",
             "PATCH /apis/apps/v1/namespaces/ns/deployments/web?fieldManager=orkestra&force=true application/apply-patch+yaml",

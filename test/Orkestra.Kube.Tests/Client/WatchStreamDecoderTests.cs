@@ -1,4 +1,5 @@
 using System.Text;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube.Client;
 using Orkestra.Kube.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube.Informers;
 
 namespace Orkestra.Kube.Tests.Informers;
@@ -8,9 +9,10 @@ public sealed class ObjectCacheTests
 {
     const string Owner = "orkestra.orkspace.io/owner";
 
-    static JsonElement Obj(string name, string rv, string? owner = null, string ns = "ns")
+    static JsonElement Obj(string name, string rv, string? owner = null, string? ns = "ns")
     {
-        var metadata = new JsonObject { ["name"] = name, ["namespace"] = ns, ["resourceVersion"] = rv };
+        var metadata = new JsonObject { ["name"] = name, ["resourceVersion"] = rv };
+        if (ns is not null) metadata["namespace"] = ns;
         if (owner is not null) metadata["labels"] = new JsonObject { [Owner] = owner };
         return JsonDocument.Parse(new JsonObject { ["metadata"] = metadata }.ToJsonString()).RootElement.Clone();
     }
@@ -41,13 +43,15 @@ public sealed class ObjectCacheTests
         var stored = Obj("a", "7", owner: "web");
         cache.Upsert(stored);
         cache.Upsert(Obj("b", "1", ns: "other"));
-        cache.Upsert(Obj("cluster-wide", "1", ns: ""));
+        cache.Upsert(Obj("cluster-wide", "1", ns: null));
         cache.TryGet("ns", "a", out var read).ShouldBeTrue();
         read.GetRawText().ShouldBe(stored.GetRawText());
         cache.AddLabelIndex(Owner);
         cache.ByLabel(Owner, "web").Single().GetRawText().ShouldBe(stored.GetRawText());
-        cache.Keys("other").ShouldBe(["other/b"]);
-        cache.Keys().OrderBy(k => k, StringComparer.Ordinal).ShouldBe(["cluster-wide", "ns/a", "other/b"]);
+        cache.Keys("other").ShouldBe([new ObjectKey("other", "b")]);
+        cache.Keys().Order().ShouldBe([new ObjectKey("", "cluster-wide"), new ObjectKey("ns", "a"), new ObjectKey("other", "b")]);
+        cache.Keys("").ShouldBe([new ObjectKey(null, "cluster-wide")]);
+        cache.TryGet(null, "cluster-wide", out _).ShouldBeTrue();
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube.Client;
 using Orkestra.Kube.Informers;
 using Orkestra.Kube.Tests.Support;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Kube.Client;
 using Orkestra.Kube.Informers;
 using Orkestra.Kube.Tests.Support;
@@ -129,7 +130,7 @@ public sealed class WriteThroughTests
         await using var byName = await StartAsync(ns: null, labels: null, fields: "metadata.name=x");
         byName.Factory.WriteThrough(ConfigMaps, Obj("y", "11")).ShouldBe(0);
         byName.Factory.WriteThrough(ConfigMaps, Obj("x", "11")).ShouldBe(1);
-        byName.Informer.Cache.Keys().ShouldBe(["ns/x"]);
+        byName.Informer.Cache.Keys().ShouldBe([new ObjectKey("ns", "x")]);
 
         // A field the client cannot judge: nothing is written through.
         await using var byPhase = await StartAsync(labels: null, fields: "status.phase=Running");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Queues;
 using Orkestra.Runtime.Tests.Support;

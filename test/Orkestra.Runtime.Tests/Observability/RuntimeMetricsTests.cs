@@ -1,4 +1,5 @@
 using System.Text;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Observability;
 using Orkestra.Runtime.Queues;

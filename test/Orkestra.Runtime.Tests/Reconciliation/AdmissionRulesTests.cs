@@ -1,3 +1,4 @@
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Runtime.Reconciliation;
 using Orkestra.Runtime.Tests.Support;

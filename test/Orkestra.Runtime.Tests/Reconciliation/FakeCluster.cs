@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Runtime.Reconciliation;
 
 namespace Orkestra.Runtime.Tests.Reconciliation;
@@ -33,7 +34,7 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
     public JsonObject Get(string kind, string? ns, string name) => Objects.Single(o => o.Key.Kind == kind && o.Key.Namespace == ns && o.Key.Name == name).Value;
 
     public JsonElement? GetCustomResource(ObjectKey key) =>
-        Objects.Where(o => o.Key.Kind == "Website" && o.Key.Namespace == key.Namespace && o.Key.Name == key.Name).Select(o => (JsonElement?)Element(o.Value)).FirstOrDefault();
+        Objects.Where(o => o.Key.Kind == "Website" && o.Key.Namespace == key.NamespaceOrNull && o.Key.Name == key.Name).Select(o => (JsonElement?)Element(o.Value)).FirstOrDefault();
 
     public IReadOnlyList<JsonElement> ListOwnedChildren(string ownerName, string? ownerNamespace) =>
         Objects.Values.Where(o => (string?)o["metadata"]?["labels"]?["orkestra-owner"] == ownerName

@@ -1,3 +1,4 @@
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Reconciliation;
@@ -69,7 +70,7 @@ public class KatalogReconcilerTests
         ]);
         var cr = cluster.Get("Website", "default", "hello");
         cr["metadata"]!["finalizers"]![0]!.GetValue<string>().ShouldBe(KatalogReconciler.Finalizer);
-        ((string)cr["metadata"]!["labels"]![KatalogReconciler.ManagedLabel]!).ShouldBe("true");
+        ((string)cr["metadata"]!["labels"]![WellKnownLabels.Managed]!).ShouldBe("true");
         ((string)cr["metadata"]!["annotations"]![KatalogReconciler.ManagedByAnnotation]!).ShouldBe("website-operator");
         ((string)cr["status"]!["conditions"]![0]!["status"]!).ShouldBe("True");
         ((long)cr["status"]!["observedGeneration"]!).ShouldBe(2);

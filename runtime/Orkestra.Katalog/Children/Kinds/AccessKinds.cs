@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Kinds;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
 
 /// <summary>roles / clusterRoles → rbac.authorization.k8s.io/v1; at least one rule with verbs.</summary>
-internal sealed class RoleKind(bool cluster) : ChildKindBase(cluster ? "clusterRoles" : "roles", "rbac.authorization.k8s.io/v1",
-    cluster ? "ClusterRole" : "Role", cluster ? "clusterroles" : "roles", !cluster, cluster ? "clusterrole" : "role", cluster ? "clusterroles" : "roles",
+internal sealed class RoleKind(bool cluster) : ChildKindBase(cluster ? "clusterRoles" : "roles",
+    BuiltInKinds.Get("rbac.authorization.k8s.io", cluster ? "ClusterRole" : "Role"),
+    cluster ? "clusterrole" : "role", cluster ? "clusterroles" : "roles",
     cluster ? "cluster-role" : "role", new ChildField("rules", FieldType.List, Required: true))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
@@ -31,8 +33,8 @@ internal sealed class RoleKind(bool cluster) : ChildKindBase(cluster ? "clusterR
 }
 
 /// <summary>roleBindings / clusterRoleBindings → rbac.authorization.k8s.io/v1; roleRef.kind defaults to Role / ClusterRole.</summary>
-internal sealed class RoleBindingKind(bool cluster) : ChildKindBase(cluster ? "clusterRoleBindings" : "roleBindings", "rbac.authorization.k8s.io/v1",
-    cluster ? "ClusterRoleBinding" : "RoleBinding", cluster ? "clusterrolebindings" : "rolebindings", !cluster,
+internal sealed class RoleBindingKind(bool cluster) : ChildKindBase(cluster ? "clusterRoleBindings" : "roleBindings",
+    BuiltInKinds.Get("rbac.authorization.k8s.io", cluster ? "ClusterRoleBinding" : "RoleBinding"),
     cluster ? "clusterrolebinding" : "rolebinding", cluster ? "clusterrolebindings" : "rolebindings", cluster ? "crb" : "rolebinding",
     new ChildField("roleRef", FieldType.Object, Required: true), new ChildField("subjects", FieldType.List, Required: true))
 {

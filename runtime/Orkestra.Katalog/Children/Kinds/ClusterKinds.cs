@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Kinds;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
@@ -7,7 +8,7 @@ namespace Orkestra.Katalog.Children.Kinds;
 /// namespaces → v1 Namespace (cluster-scoped: owner label, no owner reference). Default name &lt;cr&gt;-ns;
 /// <c>finalizers</c> become <c>spec.finalizers</c>.
 /// </summary>
-internal sealed class NamespaceKind() : ChildKindBase("namespaces", "v1", "Namespace", "namespaces", false, "namespace", "namespaces", "ns",
+internal sealed class NamespaceKind() : ChildKindBase("namespaces", BuiltInKinds.Get("", "Namespace"), "namespace", "namespaces", "ns",
     new ChildField("finalizers", FieldType.StringList), new ChildField("annotations", FieldType.StringMap))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
@@ -20,7 +21,8 @@ internal sealed class NamespaceKind() : ChildKindBase("namespaces", "v1", "Names
 /// persistentVolumes → v1 PersistentVolume (cluster-scoped). <c>capacity</c> required; accessModes default
 /// [ReadWriteOnce]; reclaimPolicy Retain; the source is <c>hostPath</c> or <c>csiDriver</c> + <c>csiVolumeHandle</c>.
 /// </summary>
-internal sealed class PersistentVolumeKind() : ChildKindBase("persistentVolumes", "v1", "PersistentVolume", "persistentvolumes", false, "pv", "persistentvolumes", "pv",
+internal sealed class PersistentVolumeKind() : ChildKindBase("persistentVolumes", BuiltInKinds.Get("", "PersistentVolume"),
+    "pv", "persistentvolumes", "pv",
     new ChildField("storageClassName", FieldType.String), new ChildField("capacity", FieldType.String, Required: true),
     new ChildField("accessModes", FieldType.StringList), new ChildField("reclaimPolicy", FieldType.String),
     new ChildField("hostPath", FieldType.String), new ChildField("csiDriver", FieldType.String), new ChildField("csiVolumeHandle", FieldType.String),
@@ -64,7 +66,8 @@ internal sealed class PersistentVolumeKind() : ChildKindBase("persistentVolumes"
 }
 
 /// <summary>resourceQuotas → v1 ResourceQuota. <c>hard</c> (resource → quantity) required.</summary>
-internal sealed class ResourceQuotaKind() : ChildKindBase("resourceQuotas", "v1", "ResourceQuota", "resourcequotas", true, "resourcequota", "resourcequotas", "quota",
+internal sealed class ResourceQuotaKind() : ChildKindBase("resourceQuotas", BuiltInKinds.Get("", "ResourceQuota"),
+    "resourcequota", "resourcequotas", "quota",
     new ChildField("hard", FieldType.StringMap, Required: true))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
@@ -79,7 +82,8 @@ internal sealed class ResourceQuotaKind() : ChildKindBase("resourceQuotas", "v1"
 /// PersistentVolumeClaim) and quantity maps <c>default</c>, <c>defaultRequest</c>, <c>max</c>, <c>min</c>,
 /// <c>maxLimitRequestRatio</c>.
 /// </summary>
-internal sealed class LimitRangeKind() : ChildKindBase("limitRanges", "v1", "LimitRange", "limitranges", true, "limitrange", "limitranges", "limits",
+internal sealed class LimitRangeKind() : ChildKindBase("limitRanges", BuiltInKinds.Get("", "LimitRange"),
+    "limitrange", "limitranges", "limits",
     new ChildField("limits", FieldType.List, Required: true))
 {
     private static readonly string[] s_quantityMaps = ["default", "defaultRequest", "max", "min", "maxLimitRequestRatio"];

@@ -2,12 +2,13 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Kinds;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
 
 /// <summary>configMaps → v1 ConfigMap. Default name &lt;cr&gt;-config; data values are text.</summary>
-internal sealed class ConfigMapKind() : ChildKindBase("configMaps", "v1", "ConfigMap", "configmaps", true, "configmap", "configmaps", "config",
+internal sealed class ConfigMapKind() : ChildKindBase("configMaps", BuiltInKinds.Get("", "ConfigMap"), "configmap", "configmaps", "config",
     new ChildField("data", FieldType.StringMap), new ChildField("annotations", FieldType.StringMap))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name) =>
@@ -19,7 +20,7 @@ internal sealed class ConfigMapKind() : ChildKindBase("configMaps", "v1", "Confi
 /// base64-encoded. <c>tls</c> generates a self-signed CA and server certificate (type kubernetes.io/tls with
 /// tls.crt, tls.key, ca.crt). <c>once</c>/<c>rotateAfter</c> are honoured by the reconciler.
 /// </summary>
-internal sealed class SecretKind() : ChildKindBase("secrets", "v1", "Secret", "secrets", true, "secret", "secrets", "secret",
+internal sealed class SecretKind() : ChildKindBase("secrets", BuiltInKinds.Get("", "Secret"), "secret", "secrets", "secret",
     new ChildField("type", FieldType.String), new ChildField("data", FieldType.StringMap), new ChildField("annotations", FieldType.StringMap),
     new ChildField("tls", FieldType.Object))
 {
@@ -82,13 +83,15 @@ internal sealed class SecretKind() : ChildKindBase("secrets", "v1", "Secret", "s
 }
 
 /// <summary>serviceAccounts → v1 ServiceAccount. Default name &lt;cr&gt;-sa.</summary>
-internal sealed class ServiceAccountKind() : ChildKindBase("serviceAccounts", "v1", "ServiceAccount", "serviceaccounts", true, "serviceaccount", "serviceaccounts", "sa")
+internal sealed class ServiceAccountKind() : ChildKindBase("serviceAccounts", BuiltInKinds.Get("", "ServiceAccount"),
+    "serviceaccount", "serviceaccounts", "sa")
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name) { }
 }
 
 /// <summary>persistentVolumeClaims → v1 PersistentVolumeClaim. name and storage required; accessModes default [ReadWriteOnce].</summary>
-internal sealed class PersistentVolumeClaimKind() : ChildKindBase("persistentVolumeClaims", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, "pvc", "persistentvolumeclaims", "pvc",
+internal sealed class PersistentVolumeClaimKind() : ChildKindBase("persistentVolumeClaims", BuiltInKinds.Get("", "PersistentVolumeClaim"),
+    "pvc", "persistentvolumeclaims", "pvc",
     new ChildField("storageClassName", FieldType.String), new ChildField("accessModes", FieldType.StringList),
     new ChildField("storage", FieldType.String, Required: true), new ChildField("volumeMode", FieldType.String), new ChildField("volumeName", FieldType.String))
 {

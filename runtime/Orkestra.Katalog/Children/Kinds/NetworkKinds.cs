@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Kinds;
+using Orkestra.ApiMachinery.Meta;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
 
 /// <summary>services → v1 Service. Defaults: name &lt;cr&gt;-svc, ClusterIP, targetPort = port, selector = the CR's pods.</summary>
-internal sealed class ServiceKind() : ChildKindBase("services", "v1", "Service", "services", true, "service", "services", "svc",
+internal sealed class ServiceKind() : ChildKindBase("services", BuiltInKinds.Get("", "Service"), "service", "services", "svc",
     new ChildField("type", FieldType.String), new ChildField("headless", FieldType.Bool), new ChildField("protocol", FieldType.String),
     new ChildField("port", FieldType.Int, Required: true), new ChildField("targetPort", FieldType.IntOrString),
     new ChildField("nodePort", FieldType.Int), new ChildField("portName", FieldType.String),
@@ -29,7 +31,7 @@ internal sealed class ServiceKind() : ChildKindBase("services", "v1", "Service",
         var spec = new JsonObject
         {
             ["type"] = type,
-            ["selector"] = StringMap(entry, "selector") ?? new JsonObject { [ManagedLabels.Owner] = context.Owner.Name },
+            ["selector"] = StringMap(entry, "selector") ?? new JsonObject { [WellKnownLabels.Owner] = context.Owner.Name },
             ["ports"] = new JsonArray(servicePort),
         };
         if (Bool(entry, "headless") == true)
@@ -42,7 +44,8 @@ internal sealed class ServiceKind() : ChildKindBase("services", "v1", "Service",
 }
 
 /// <summary>ingresses → networking.k8s.io/v1 Ingress, one rule and backend per entry. Defaults: path "/", pathType Prefix.</summary>
-internal sealed class IngressKind() : ChildKindBase("ingresses", "networking.k8s.io/v1", "Ingress", "ingresses", true, "ingress", "ingresses", "ingress",
+internal sealed class IngressKind() : ChildKindBase("ingresses", BuiltInKinds.Get("networking.k8s.io", "Ingress"),
+    "ingress", "ingresses", "ingress",
     new ChildField("host", FieldType.String), new ChildField("serviceName", FieldType.String), new ChildField("servicePort", FieldType.IntOrString, Required: true),
     new ChildField("path", FieldType.String), new ChildField("pathType", FieldType.String), new ChildField("className", FieldType.String),
     new ChildField("annotations", FieldType.StringMap), new ChildField("tls", FieldType.Object))
@@ -87,7 +90,8 @@ internal sealed class IngressKind() : ChildKindBase("ingresses", "networking.k8s
 }
 
 /// <summary>networkPolicies → networking.k8s.io/v1 NetworkPolicy. podSelector {} = all pods; policyTypes derived from the rules given.</summary>
-internal sealed class NetworkPolicyKind() : ChildKindBase("networkPolicies", "networking.k8s.io/v1", "NetworkPolicy", "networkpolicies", true, "networkpolicy", "networkpolicies", "netpol",
+internal sealed class NetworkPolicyKind() : ChildKindBase("networkPolicies", BuiltInKinds.Get("networking.k8s.io", "NetworkPolicy"),
+    "networkpolicy", "networkpolicies", "netpol",
     new ChildField("podSelector", FieldType.StringMap), new ChildField("ingress", FieldType.List), new ChildField("egress", FieldType.List),
     new ChildField("policyTypes", FieldType.StringList))
 {

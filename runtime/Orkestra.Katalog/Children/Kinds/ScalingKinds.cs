@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Kinds;
+using Orkestra.ApiMachinery.Meta;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
 
 /// <summary>hpa → autoscaling/v2 HorizontalPodAutoscaler. scaleTargetRef (or the docs' deploymentRef) defaults to the CR's Deployment.</summary>
-internal sealed class HpaKind() : ChildKindBase("hpa", "autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, "hpa", "hpas", "hpa",
+internal sealed class HpaKind() : ChildKindBase("hpa", BuiltInKinds.Get("autoscaling", "HorizontalPodAutoscaler"), "hpa", "hpas", "hpa",
     new ChildField("scaleTargetRef", FieldType.Object), new ChildField("deploymentRef", FieldType.Any),
     new ChildField("minReplicas", FieldType.Int), new ChildField("maxReplicas", FieldType.Int, Required: true),
     new ChildField("targetCPUUtilizationPercentage", FieldType.Int), new ChildField("targetMemoryUtilizationPercentage", FieldType.Int),
@@ -57,7 +59,7 @@ internal sealed class HpaKind() : ChildKindBase("hpa", "autoscaling/v2", "Horizo
 }
 
 /// <summary>pdb → policy/v1 PodDisruptionBudget. selector defaults to the CR's pods; minAvailable XOR maxUnavailable.</summary>
-internal sealed class PdbKind() : ChildKindBase("pdb", "policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", true, "pdb", "pdbs", "pdb",
+internal sealed class PdbKind() : ChildKindBase("pdb", BuiltInKinds.Get("policy", "PodDisruptionBudget"), "pdb", "pdbs", "pdb",
     new ChildField("selector", FieldType.StringMap), new ChildField("minAvailable", FieldType.IntOrString), new ChildField("maxUnavailable", FieldType.IntOrString))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
@@ -67,7 +69,7 @@ internal sealed class PdbKind() : ChildKindBase("pdb", "policy/v1", "PodDisrupti
         if (min is not null && max is not null) throw new ChildBuildException("maxUnavailable", "minAvailable and maxUnavailable are mutually exclusive");
         var spec = new JsonObject
         {
-            ["selector"] = new JsonObject { ["matchLabels"] = StringMap(entry, "selector") ?? new JsonObject { [ManagedLabels.Owner] = context.Owner.Name } },
+            ["selector"] = new JsonObject { ["matchLabels"] = StringMap(entry, "selector") ?? new JsonObject { [WellKnownLabels.Owner] = context.Owner.Name } },
         };
         if (min is not null) spec["minAvailable"] = min;
         else spec["maxUnavailable"] = max ?? JsonValue.Create(1);

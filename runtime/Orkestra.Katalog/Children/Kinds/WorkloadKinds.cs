@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Kinds;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
 
 /// <summary>deployments → apps/v1 Deployment. Defaults: name &lt;cr&gt;-deployment, replicas 1.</summary>
-internal sealed class DeploymentKind() : PodKindBase("deployments", "apps/v1", "Deployment", "deployments", "deployment", "deployments", "deployment",
+internal sealed class DeploymentKind() : PodKindBase("deployments", BuiltInKinds.Get("apps", "Deployment"),
+    "deployment", "deployments", "deployment",
     new ChildField("replicas", FieldType.Int), new ChildField("rollingUpdate", FieldType.Object))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
@@ -24,7 +26,8 @@ internal sealed class DeploymentKind() : PodKindBase("deployments", "apps/v1", "
 /// replicaSets → apps/v1 ReplicaSet. Same pod fields as deployments; default name &lt;cr&gt;-replicaset, replicas 1.
 /// A ReplicaSet has no update strategy, so <c>rollingUpdate</c> is not accepted.
 /// </summary>
-internal sealed class ReplicaSetKind() : PodKindBase("replicaSets", "apps/v1", "ReplicaSet", "replicasets", "replicaset", "replicasets", "replicaset",
+internal sealed class ReplicaSetKind() : PodKindBase("replicaSets", BuiltInKinds.Get("apps", "ReplicaSet"),
+    "replicaset", "replicasets", "replicaset",
     new ChildField("replicas", FieldType.Int))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name) =>
@@ -32,7 +35,8 @@ internal sealed class ReplicaSetKind() : PodKindBase("replicaSets", "apps/v1", "
 }
 
 /// <summary>statefulSets → apps/v1 StatefulSet. Defaults: name &lt;cr&gt;, replicas 1, serviceName = name, image tag "latest".</summary>
-internal sealed class StatefulSetKind() : PodKindBase("statefulSets", "apps/v1", "StatefulSet", "statefulsets", "statefulset", "statefulsets", "",
+internal sealed class StatefulSetKind() : PodKindBase("statefulSets", BuiltInKinds.Get("apps", "StatefulSet"),
+    "statefulset", "statefulsets", "",
     new ChildField("replicas", FieldType.Int), new ChildField("serviceName", FieldType.String), new ChildField("tag", FieldType.String),
     new ChildField("volumeClaimTemplates", FieldType.List))
 {
@@ -76,7 +80,7 @@ internal sealed class StatefulSetKind() : PodKindBase("statefulSets", "apps/v1",
 }
 
 /// <summary>jobs → batch/v1 Job (create-once). Defaults: name &lt;cr&gt;-job, backoffLimit 3, restartPolicy Never.</summary>
-internal sealed class JobKind() : PodKindBase("jobs", "batch/v1", "Job", "jobs", "job", "jobs", "job",
+internal sealed class JobKind() : PodKindBase("jobs", BuiltInKinds.Get("batch", "Job"), "job", "jobs", "job",
     new ChildField("backoffLimit", FieldType.Int), new ChildField("restartPolicy", FieldType.String))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name) =>
@@ -92,7 +96,7 @@ internal sealed class JobKind() : PodKindBase("jobs", "batch/v1", "Job", "jobs",
 }
 
 /// <summary>cronJobs → batch/v1 CronJob. Defaults: name &lt;cr&gt;-cronjob, suspend false, history 3/1, concurrencyPolicy Allow.</summary>
-internal sealed class CronJobKind() : PodKindBase("cronJobs", "batch/v1", "CronJob", "cronjobs", "cronjob", "cronjobs", "cronjob",
+internal sealed class CronJobKind() : PodKindBase("cronJobs", BuiltInKinds.Get("batch", "CronJob"), "cronjob", "cronjobs", "cronjob",
     new ChildField("schedule", FieldType.String, Required: true), new ChildField("suspend", FieldType.Bool),
     new ChildField("successfulJobsHistoryLimit", FieldType.Int), new ChildField("failedJobsHistoryLimit", FieldType.Int),
     new ChildField("concurrencyPolicy", FieldType.String), new ChildField("startingDeadlineSeconds", FieldType.Int),

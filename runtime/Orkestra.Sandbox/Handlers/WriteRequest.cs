@@ -1,17 +1,22 @@
-namespace Orkestra.Sandbox.Handlers;
+using Orkestra.ApiMachinery.Meta;
 
-/// <summary>How unknown fields in a write are treated (query parameter <c>fieldValidation</c>).</summary>
-internal enum FieldValidation { Ignore, Warn, Strict }
+namespace Orkestra.Sandbox.Handlers;
 
 /// <summary>Which part of an object a write addresses.</summary>
 internal enum Subresource { None, Status, Scale, Finalize }
 
-/// <summary>Per-call options of one write (query parameters of create/update/patch/delete). Per call, not shared.</summary>
-internal sealed class WriteOptions
+/// <summary>
+/// One write as the sandbox carries it through its handlers: the client's <see cref="WriteOptions"/> (query
+/// parameters) and what the server decided about the call (subresource, patch or not, managedFields operation) plus
+/// the Warning headers collected on the way. Per call, not shared.
+/// </summary>
+internal sealed class WriteRequest
 {
-    public string FieldManager { get; init; } = "sandbox";
-    public bool DryRun { get; init; }
-    public FieldValidation Validation { get; init; } = FieldValidation.Warn;
+    public WriteOptions Options { get; init; } = WriteOptions.None;
+    /// <summary>The manager recorded in managedFields (the query's, else the User-Agent's prefix; "sandbox" internally).</summary>
+    public string FieldManager => Options.FieldManager ?? "sandbox";
+    public bool DryRun => Options.DryRun;
+    public FieldValidation Validation => Options.Validation ?? FieldValidation.Warn;
     public Subresource Subresource { get; init; }
     /// <summary>Set for PATCH: the body was derived from the stored object, so a missing RV is no precondition.</summary>
     public bool IsPatch { get; init; }
@@ -28,6 +33,9 @@ internal sealed class WriteOptions
     /// <summary>The <c>fieldValidation</c> query parameter as sent (null: absent).</summary>
     public string? RequestFieldValidation { get; init; }
 
-    public static WriteOptions Internal(string manager, Subresource subresource = Subresource.None) =>
-        new() { FieldManager = manager, Subresource = subresource, IsPatch = true, Validation = FieldValidation.Ignore };
+    public static WriteRequest Internal(string manager, Subresource subresource = Subresource.None) =>
+        new()
+        {
+            Options = new WriteOptions { FieldManager = manager, Validation = FieldValidation.Ignore }, Subresource = subresource, IsPatch = true,
+        };
 }
