@@ -7,7 +7,7 @@ namespace Orkestra.Sandbox.Handlers;
 /// <summary>
 /// Applies a PATCH body to the current object by media type (spec §5): RFC 7386 merge patch and RFC 6902 JSON
 /// patch for every kind, strategic merge patch for built-in kinds (custom resources are refused with 415 before this).
-/// Server-side apply is handled by <c>HttpApi.ServerSideApply</c>.
+/// Server-side apply is handled by <c>PatchHandler</c>.
 /// </summary>
 internal static class Patches
 {

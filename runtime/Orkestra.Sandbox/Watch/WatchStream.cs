@@ -58,7 +58,7 @@ internal sealed class WatchStream
             from = n;
         }
         if (sendInitial == true) from = null;
-        var timeoutSeconds = HttpApi.ParseLong(query["timeoutSeconds"].FirstOrDefault(), "timeoutSeconds");
+        var timeoutSeconds = RequestOptions.ParseLong(query["timeoutSeconds"].FirstOrDefault(), "timeoutSeconds");
         var timeout = timeoutSeconds is { } ts && ts > 0 ? TimeSpan.FromSeconds(ts) : TimeSpan.FromSeconds(1800 + Random.Shared.Next(1800));
 
         var watcher = _store.Subscribe(type.StorageKey, from, Capacity, out var oldest, out var startRevision);

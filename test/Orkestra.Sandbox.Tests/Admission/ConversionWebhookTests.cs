@@ -76,7 +76,7 @@ public sealed class ConversionWebhookTests
         $$"""{"apiVersion":"example.com/{{version}}","kind":"Widget","metadata":{"name":"{{name}}"},"spec":{{spec}}}""";
 
     static JsonObject Stored(TestSandbox sb, string name) =>
-        sb.Server.Objects.Store.Get("widgets.example.com", new Orkestra.Sandbox.Storage.ObjectKey("default", name))!.Object;
+        sb.Server.Objects.Store.Get("widgets.example.com", new Orkestra.ApiMachinery.Meta.ObjectKey("default", name))!.Object;
 
     [Test]
     public async Task Writes_in_either_version_are_stored_in_the_storage_version_and_kubectl_reads_both()
