@@ -244,9 +244,9 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
         if (JsonNode.DeepEquals(node["spec"]?["conversion"], desired) && (string?)annotations?[ConversionKatalogAnnotation] == owner
             && annotations?[PreviousConversionAnnotation] is not null) return true;
         var ops = new JsonArray((JsonNode)new JsonObject { ["op"] = "add", ["path"] = "/spec/conversion", ["value"] = desired });
-        // The block before ork's first patch: kept when already recorded (a killed process's patch is not "previous").
-        var previous = (string?)annotations?[PreviousConversionAnnotation]
-                       ?? (node["spec"]?["conversion"] ?? new JsonObject { ["strategy"] = "None" }).ToJsonString();
+        // The block before ork's first patch ("null" when there was none): kept when already recorded (a killed
+        // process's patch is not "previous").
+        var previous = (string?)annotations?[PreviousConversionAnnotation] ?? node["spec"]?["conversion"]?.ToJsonString() ?? "null";
         if (annotations is null)
         {
             ops.Add((JsonNode)new JsonObject
@@ -278,17 +278,19 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
         }
         var annotations = JsonNode.Parse(current.GetRawText())!["metadata"]?["annotations"] as JsonObject;
         if ((string?)annotations?[PreviousConversionAnnotation] is not { } text) return false;
-        JsonNode previous;
+        JsonNode? previous;
         try
         {
-            previous = JsonNode.Parse(text) ?? new JsonObject { ["strategy"] = "None" };
+            previous = JsonNode.Parse(text);
         }
         catch (JsonException)
         {
             previous = new JsonObject { ["strategy"] = "None" };
         }
         var ops = new JsonArray(
-            new JsonObject { ["op"] = "add", ["path"] = "/spec/conversion", ["value"] = previous },
+            previous is null
+                ? new JsonObject { ["op"] = "remove", ["path"] = "/spec/conversion" }
+                : new JsonObject { ["op"] = "add", ["path"] = "/spec/conversion", ["value"] = previous },
             new JsonObject { ["op"] = "remove", ["path"] = Pointer(PreviousConversionAnnotation) });
         if (annotations!.ContainsKey(ConversionKatalogAnnotation)) ops.Add((JsonNode)new JsonObject { ["op"] = "remove", ["path"] = Pointer(ConversionKatalogAnnotation) });
         await client.PatchAsync(Crds, null, crd, PatchType.Json, ops, null, cancellation).ConfigureAwait(false);
