@@ -56,7 +56,8 @@ internal static class RunCommand
 
         Environment: DEFAULT_WORKERS (3), DEFAULT_RESYNC (15s), FAILURE_THRESHOLD (5), LEASE_DURATION (15, seconds),
         ENABLE_ADMISSION_WEBHOOK, ENABLE_CONVERSION (true|false), TLS_CERT/TLS_KEY (PEM files; generated in memory
-        when absent), ORK_SERVICE_NAME (orkestra), ORK_NAMESPACE/NAMESPACE (the runtime's namespace).
+        when absent), ORK_SERVICE_NAME (orkestra), ORK_NAMESPACE/NAMESPACE (the runtime's namespace),
+        ORK_GATEWAY_ENDPOINT (advertised on /katalog).
         Exit codes: 0 after a clean stop, 1 when a Katalog or manifest is invalid or the cluster is unreachable, 2 usage.
         """;
 
@@ -277,6 +278,7 @@ internal static class RunCommand
             IdleTrim = IdleTrimOptions.Default,
             ReleaseStartupPages = true,
             Webhooks = webhooks,
+            GatewayEndpoint = env("ORK_GATEWAY_ENDPOINT") is { Length: > 0 } gateway ? gateway : null,
         }, line.One("--kubeconfig"), line.One("--context"), qps, burst, line.Has("--sandbox"), sandboxPort,
             formatText == "json" ? LogFormat.Json : LogFormat.Text, level);
         return true;

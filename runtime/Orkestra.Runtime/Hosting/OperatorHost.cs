@@ -149,6 +149,8 @@ public sealed class OperatorHost
                 Metrics, _options.Logs.CreateLogger("orkestra.webhooks"), time, stopping).ConfigureAwait(false);
             WebhookAddress = webhooks?.Address;
             WebhookCaBundle = webhooks?.CaBundlePem;
+            State.GatewayEndpoint = _katalogs.Select(k => k.Source.Security?.GatewayEndpoint).FirstOrDefault(g => g is { Length: > 0 })
+                                    ?? _options.GatewayEndpoint;
             State.SetOperators(operators.Select(View).ToArray());
             State.MarkStarted();
             _started.TrySetResult();
