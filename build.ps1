@@ -8,6 +8,13 @@ $Root = (Get-Location).Path
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'
 $Config = if ($env:CONFIG) { $env:CONFIG } else { 'Release' }
 
+# The one place that counts test results (.ci/TestReport, as in build.sh): prints "N passed, N failed[, N skipped]".
+function Invoke-Report([string]$Dir, [string[]]$Extra) {
+  $expected = (Get-ChildItem -Recurse test -Filter *.Tests.csproj).Count
+  dotnet run --project .ci/TestReport -c $Config -v:q -- $Dir $expected @Extra
+  exit $LASTEXITCODE
+}
+
 switch ($Command) {
   'build' { dotnet build orkestra-aot.sln -c $Config -nologo -v:q @Rest; exit $LASTEXITCODE }
   'test' {
@@ -18,21 +25,9 @@ switch ($Command) {
     dotnet build orkestra-aot.sln -c $Config -nologo -v:q
     if ($LASTEXITCODE -ne 0) { Write-Output 'build failed'; Write-Output '0 passed, 1 failed'; exit 1 }
     dotnet test orkestra-aot.sln -c $Config --no-build -nologo --logger trx --logger 'console;verbosity=minimal' --results-directory $results @filter
-    $rc = $LASTEXITCODE
-    $passed = 0; $failed = 0; $skipped = 0; $files = 0
-    foreach ($trx in Get-ChildItem $results -Filter *.trx) {
-      $files++
-      $c = ([xml](Get-Content $trx.FullName)).TestRun.ResultSummary.Counters
-      $passed += [int]$c.passed
-      $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
-      $skipped += [int]$c.total - [int]$c.executed
-    }
-    $expected = (Get-ChildItem -Recurse test -Filter *.Tests.csproj).Count
-    if ($files -lt $expected) { Write-Output "only $files of $expected test projects reported results"; $failed += $expected - $files }
-    if ($rc -ne 0 -and $failed -eq 0) { $failed = 1 }
-    if ($skipped -gt 0) { Write-Output "$passed passed, $failed failed, $skipped skipped" } else { Write-Output "$passed passed, $failed failed" }
-    if ($failed -ne 0) { exit 1 }
+    Invoke-Report $results @('--exit-code', "$LASTEXITCODE")
   }
+  'report' { Invoke-Report (Join-Path $Root '.build/test-results') $Rest }
   'publish' {
     New-Item -ItemType Directory -Force artifacts, .build | Out-Null
     $log = Join-Path $Root '.build/publish.log'
@@ -72,5 +67,5 @@ switch ($Command) {
     dotnet run -c $Config --project runtime/Orkestra.Host -- run -k "$sample/katalog.yaml" --sandbox @more
     exit $LASTEXITCODE
   }
-  default { Write-Output "unknown command: $Command (build|test|publish|bench|render|run)"; exit 2 }
+  default { Write-Output "unknown command: $Command (build|test|report|publish|bench|render|run)"; exit 2 }
 }

@@ -2,6 +2,7 @@
 # orkestra-aot build entry point. Usage: ./build.sh [build|test|publish|bench|render|run] [args...]
 #   build            compile the solution (Release)
 #   test [filter]    run every test project; prints "N passed, N failed[, N skipped]"; non-zero on failure
+#   report [--exit-code N] [--check NAME=passed|failed ...]   that line again for the last test run, with extra results
 #   publish          Native AOT `ork` for linux-x64 at artifacts/ork (trim/AOT warnings from our code are errors)
 #   bench [suite]    benchmarks: micro | footprint | gate | capacity (see bench/README.md, docs/benchmarks.md)
 #   render SAMPLE    print what a sample operator would create for the sample's CR (ork render)
@@ -12,6 +13,13 @@ ROOT=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 CONFIG=${CONFIG:-Release}
 cmd=${1:-build}; shift || true
+
+# The one place that counts test results (.ci/TestReport): prints "N passed, N failed[, N skipped]", exits non-zero
+# on any failure. Arguments: RESULTS_DIR, then --exit-code N / --check NAME=passed|failed.
+report() {
+  local dir=$1; shift
+  dotnet run --project .ci/TestReport -c "$CONFIG" -v:q -- "$dir" "$(find test -name '*.Tests.csproj' | wc -l)" "$@"
+}
 
 case "$cmd" in
   build)
@@ -28,25 +36,11 @@ case "$cmd" in
       --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "${filter[@]}" "$@"
     rc=$?
     set -e
-    passed=0; failed=0; skipped=0; files=0
-    for trx in "$results"/*.trx; do
-      [ -f "$trx" ] || continue
-      files=$((files+1))
-      line=$(grep -o '<Counters [^>]*' "$trx" | head -1)
-      get() { echo "$line" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
-      p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted); x=$(get executed); tot=$(get total)
-      passed=$((passed + ${p:-0}))
-      failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
-      skipped=$((skipped + ${tot:-0} - ${x:-0}))
-    done
-    expected=$(find test -name '*.Tests.csproj' | wc -l)
-    if [ "$files" -lt "$expected" ]; then
-      echo "only $files of $expected test projects reported results"
-      failed=$((failed + expected - files))
-    fi
-    if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
-    if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
-    [ "$failed" -eq 0 ]
+    report "$results" --exit-code "$rc"
+    ;;
+  report)
+    # The summary line of the last `test` run again, with extra results (CI: --check gate=passed).
+    report "$ROOT/.build/test-results" "$@"
     ;;
   publish)
     mkdir -p artifacts
@@ -88,5 +82,5 @@ case "$cmd" in
     dotnet run -c "$CONFIG" --project runtime/Orkestra.Host -v:q -- run -k "$sample/katalog.yaml" --sandbox "$@"
     ;;
   *)
-    echo "unknown command: $cmd (build|test|publish|bench|render|run)"; exit 2 ;;
+    echo "unknown command: $cmd (build|test|report|publish|bench|render|run)"; exit 2 ;;
 esac
