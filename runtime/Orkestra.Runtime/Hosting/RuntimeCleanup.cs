@@ -34,7 +34,7 @@ public static class RuntimeCleanup
             }
             else
             {
-                log.LogWarning("Lease {Namespace}/{Name} is held by {Holder} and not expired: left alone", lease.Namespace, lease.Name, record.HolderIdentity);
+                Observability.Log.LeaseLeftAlone(log, lease.Namespace, lease.Name, record.HolderIdentity ?? "");
             }
         }
         return removed;

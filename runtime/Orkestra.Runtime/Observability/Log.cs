@@ -92,6 +92,9 @@ public static partial class Log
     [LoggerMessage(EventId = 609, Level = LogLevel.Information, Message = "webhooks: {Note}")]
     public static partial void WebhookNote(ILogger logger, string note);
 
+    [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Lease {Namespace}/{Name} is held by {Holder} and not expired: left alone")]
+    public static partial void LeaseLeftAlone(ILogger logger, string @namespace, string name, string holder);
+
     [LoggerMessage(EventId = 507, Level = LogLevel.Debug, Message = "start-up pages of the executable not released: {Reason}")]
     public static partial void StartupPagesKept(ILogger logger, string reason);
 }
