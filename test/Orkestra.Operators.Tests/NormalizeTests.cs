@@ -27,7 +27,8 @@ public sealed class NormalizeTests
         var stored = (await ork.GetAsync("item", "shop"))!["spec"]!;
         ((string?)stored["image"]).ShouldBe("MyOrg/Shop:1", "normalize never writes the CR");
         ((string?)stored["size"]).ShouldBe("3");
-        var events = await ork.OkAsync("get events --field-selector involvedObject.name=shop,reason=Normalized -o jsonpath={.items[*].message}");
+        var events = await ork.OkAsync(
+            "get events --field-selector involvedObject.name=shop,reason=Normalized -o jsonpath={.items[*].message}");
         events.ShouldContain("spec.image: \"MyOrg/Shop:1\" -> \"myorg/shop:1\"");
 
         await ork.OkAsync("apply -f -", """
@@ -66,10 +67,12 @@ public sealed class NormalizeTests
             spec: {image: "a", size: "1"}
             """);
         await ork.OkAsync("wait --for=condition=Ready item/fine -n team-a --timeout=60s");
-        await ork.EventuallyAsync(async () => (string?)(await ork.ReadyAsync("item", "stray", "sandbox-x"))?["reason"] == "NamespaceNotAllowed",
+        await ork.EventuallyAsync(
+            async () => (string?)(await ork.ReadyAsync("item", "stray", "sandbox-x"))?["reason"] == "NamespaceNotAllowed",
             "the CR in a namespace outside the allow list to be refused");
         ((string?)(await ork.ReadyAsync("item", "stray", "sandbox-x"))!["message"])
-            .ShouldBe("namespace \"sandbox-x\" is not in the allowed namespaces of item (default, team-*); nothing is created for this Item");
+            .ShouldBe("namespace \"sandbox-x\" is not in the allowed namespaces of item (default, team-*); " +
+                      "nothing is created for this Item");
         (await ork.GetAsync("configmap", "stray", "sandbox-x")).ShouldBeNull();
         (await ork.GetAsync("item", "stray", "sandbox-x"))!["metadata"]!["finalizers"].ShouldBeNull("a refused CR is not adopted");
         (await ork.MetricsAsync()).ShouldMatch(@"orkestra_namespace_protection_blocked_total\{resource=""items""\} [1-9]");

@@ -17,21 +17,26 @@ namespace Orkestra.Operators.Tests;
 public sealed class WebhookTests
 {
     private const string Katalog = "test/Orkestra.Operators.Tests/Katalogs/webhooks/katalog.yaml";
+    private const string Crd = "test/Orkestra.Operators.Tests/Katalogs/webhooks/crd.yaml";
+    private const string Validating = "validatingwebhookconfiguration orkestra-webhooks";
+    private const string Mutating = "mutatingwebhookconfiguration orkestra-webhooks";
+    private const string GetCrd = "get crd gadgets.hooks.orkestra.io";
+    private const string Previous = "orkestra.io/previous-conversion";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     [Test]
     public async Task Registration_points_at_the_running_listener_and_a_stop_removes_it_and_restores_the_CRD()
     {
         await using var sandbox = await TestSandbox.StartAsync();
-        (await sandbox.KubectlAsync($"apply -f {Repo.Path("test/Orkestra.Operators.Tests/Katalogs/webhooks/crd.yaml")}", null, Bound)).ExitCode.ShouldBe(0);
-        var before = (await Json(sandbox, "get crd gadgets.hooks.orkestra.io"))!;
+        await ApplyCrdAsync(sandbox);
+        var before = (await Json(sandbox, GetCrd))!;
 
         await using var ork = await RunningOperators.StartAsync([Katalog]);
         await ork.WaitReadyAsync();
         var listener = ork.Host.WebhookAddress!;
         var ca = ork.Host.WebhookCaBundle!;
 
-        var validating = (await Json(ork.Sandbox, "get validatingwebhookconfiguration orkestra-webhooks"))!;
+        var validating = (await Json(ork.Sandbox, "get " + Validating))!;
         ((string?)validating["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]).ShouldBe("orkestra-aot");
         ((string?)validating["metadata"]!["labels"]!["orkestra.io/katalog"]).ShouldBe("webhooks");
         var hooks = validating["webhooks"]!.AsArray();
@@ -46,28 +51,29 @@ public sealed class WebhookTests
         ((string?)validate["failurePolicy"]).ShouldBe("Fail");
         ((string?)validate["sideEffects"]).ShouldBe("None");
 
-        var mutating = (await Json(ork.Sandbox, "get mutatingwebhookconfiguration orkestra-webhooks"))!;
+        var mutating = (await Json(ork.Sandbox, "get " + Mutating))!;
         mutating["webhooks"]!.AsArray().Select(h => (string?)h!["name"]).ShouldBe(["gadget.mutate.orkestra.io"]);
 
-        var crd = (await Json(ork.Sandbox, "get crd gadgets.hooks.orkestra.io"))!;
+        var crd = (await Json(ork.Sandbox, GetCrd))!;
         ((string?)crd["spec"]!["conversion"]!["strategy"]).ShouldBe("Webhook");
         ((string?)crd["spec"]!["conversion"]!["webhook"]!["clientConfig"]!["url"]).ShouldBe(new Uri(listener, "convert/gadget").ToString());
-        ((string?)crd["metadata"]!["annotations"]!["orkestra.io/previous-conversion"]).ShouldBe(before["spec"]!["conversion"]?.ToJsonString() ?? "null");
+        ((string?)crd["metadata"]!["annotations"]![Previous]).ShouldBe(before["spec"]!["conversion"]?.ToJsonString() ?? "null");
 
         // What the API server does with the registration: call the URL, trusting only the registered caBundle.
         using var client = TrustingOnly((string)validate["clientConfig"]!["caBundle"]!);
-        using var answer = await client.PostAsync((string)validate["clientConfig"]!["url"]!, new StringContent(Review("CREATE", """{"image":"docker.io/x"}"""),
-            Encoding.UTF8, "application/json"));
+        using var review = new StringContent(Review("CREATE", """{"image":"docker.io/x"}"""), Encoding.UTF8, "application/json");
+        using var answer = await client.PostAsync((string)validate["clientConfig"]!["url"]!, review);
         var response = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["response"]!;
         ((bool)response["allowed"]!).ShouldBeFalse();
         ((string?)response["status"]!["message"]).ShouldBe("images must come from myorg/, not docker.io/x");
 
         (await ork.StopAsync()).ShouldBe(0);
-        (await Json(ork.Sandbox, "get validatingwebhookconfiguration orkestra-webhooks")).ShouldBeNull();
-        (await Json(ork.Sandbox, "get mutatingwebhookconfiguration orkestra-webhooks")).ShouldBeNull();
-        var after = (await Json(ork.Sandbox, "get crd gadgets.hooks.orkestra.io"))!;
-        JsonNode.DeepEquals(after["spec"]!["conversion"], before["spec"]!["conversion"]).ShouldBeTrue("the previous conversion block is back");
-        after["metadata"]!["annotations"]?["orkestra.io/previous-conversion"].ShouldBeNull();
+        (await Json(ork.Sandbox, "get " + Validating)).ShouldBeNull();
+        (await Json(ork.Sandbox, "get " + Mutating)).ShouldBeNull();
+        var after = (await Json(ork.Sandbox, GetCrd))!;
+        JsonNode.DeepEquals(after["spec"]!["conversion"], before["spec"]!["conversion"])
+            .ShouldBeTrue("the previous conversion block is back");
+        after["metadata"]!["annotations"]?[Previous].ShouldBeNull();
         after["metadata"]!["annotations"]?["orkestra.io/conversion-katalog"].ShouldBeNull();
     }
 
@@ -75,11 +81,11 @@ public sealed class WebhookTests
     public async Task A_SIGTERM_leaves_nothing_of_ork_and_everything_the_operators_built()
     {
         await using var sandbox = await TestSandbox.StartAsync();
-        (await sandbox.KubectlAsync($"apply -f {Repo.Path("test/Orkestra.Operators.Tests/Katalogs/webhooks/crd.yaml")}", null, Bound)).ExitCode.ShouldBe(0);
+        await ApplyCrdAsync(sandbox);
         var before = await Everything(sandbox);
 
         using var ork = OrkProcess.Start(Args(sandbox, "--leader-elect=true", "--lease-name", "webhooks-residue"));
-        await Until(async () => await Json(sandbox, "get validatingwebhookconfiguration orkestra-webhooks") is not null, "registration", ork);
+        await Until(async () => await Json(sandbox, "get " + Validating) is not null, "registration", ork);
         await Until(async () => await Json(sandbox, "get lease webhooks-residue") is not null, "the Lease", ork);
         (await sandbox.KubectlAsync("apply -f -", """
             apiVersion: hooks.orkestra.io/v1
@@ -99,15 +105,16 @@ public sealed class WebhookTests
         var crdBefore = before["CustomResourceDefinition gadgets.hooks.orkestra.io"];
         var crdAfter = after["CustomResourceDefinition gadgets.hooks.orkestra.io"];
         JsonNode.DeepEquals(crdAfter["spec"], crdBefore["spec"]).ShouldBeTrue(crdAfter.ToJsonString());
-        JsonNode.DeepEquals(crdAfter["metadata"]!["annotations"], crdBefore["metadata"]!["annotations"]).ShouldBeTrue(crdAfter.ToJsonString());
+        JsonNode.DeepEquals(crdAfter["metadata"]!["annotations"], crdBefore["metadata"]!["annotations"])
+            .ShouldBeTrue(crdAfter.ToJsonString());
     }
 
     [Test]
     public async Task After_a_kill_the_next_start_replaces_stale_registrations_and_cleanup_removes_them()
     {
         await using var sandbox = await TestSandbox.StartAsync();
-        (await sandbox.KubectlAsync($"apply -f {Repo.Path("test/Orkestra.Operators.Tests/Katalogs/webhooks/crd.yaml")}", null, Bound)).ExitCode.ShouldBe(0);
-        var original = (await Json(sandbox, "get crd gadgets.hooks.orkestra.io"))!["spec"]!["conversion"]?.ToJsonString() ?? "null";
+        await ApplyCrdAsync(sandbox);
+        var original = (await Json(sandbox, GetCrd))!["spec"]!["conversion"]?.ToJsonString() ?? "null";
         // A configuration an older run left under another name, with ork's labels.
         (await sandbox.KubectlAsync("apply -f -", """
             apiVersion: admissionregistration.k8s.io/v1
@@ -119,7 +126,7 @@ public sealed class WebhookTests
             """, Bound)).ExitCode.ShouldBe(0);
 
         using var first = OrkProcess.Start(Args(sandbox, "--leader-elect=false"));
-        await Until(async () => await Json(sandbox, "get validatingwebhookconfiguration orkestra-webhooks-old") is null, "the stale configuration to go", first);
+        await Until(async () => await Json(sandbox, "get " + Validating + "-old") is null, "the stale configuration to go", first);
         var firstCa = await CaBundle(sandbox);
         firstCa.ShouldNotBeNull(first.Output);
         first.KillHard();
@@ -127,8 +134,8 @@ public sealed class WebhookTests
 
         using var second = OrkProcess.Start(Args(sandbox, "--leader-elect=false"));
         await Until(async () => await CaBundle(sandbox) is { } ca && ca != firstCa, "the next start to replace the registration", second);
-        var annotations = (await Json(sandbox, "get crd gadgets.hooks.orkestra.io"))!["metadata"]!["annotations"]!;
-        ((string?)annotations["orkestra.io/previous-conversion"]).ShouldBe(original, "the block from before the first run, not the killed run's");
+        var annotations = (await Json(sandbox, GetCrd))!["metadata"]!["annotations"]!;
+        ((string?)annotations[Previous]).ShouldBe(original, "the block from before the first run, not the killed one's");
         second.KillHard();
 
         string[] cleanup = ["cleanup", "-k", Repo.Path(Katalog), "--kubeconfig", sandbox.KubeconfigPath];
@@ -139,11 +146,11 @@ public sealed class WebhookTests
             run.Output.ShouldContain("removed MutatingWebhookConfiguration orkestra-webhooks");
             run.Output.ShouldContain("removed the conversion webhook of CustomResourceDefinition gadgets.hooks.orkestra.io");
         }
-        (await Json(sandbox, "get validatingwebhookconfiguration orkestra-webhooks")).ShouldBeNull();
-        (await Json(sandbox, "get mutatingwebhookconfiguration orkestra-webhooks")).ShouldBeNull();
-        var restored = (await Json(sandbox, "get crd gadgets.hooks.orkestra.io"))!;
+        (await Json(sandbox, "get " + Validating)).ShouldBeNull();
+        (await Json(sandbox, "get " + Mutating)).ShouldBeNull();
+        var restored = (await Json(sandbox, GetCrd))!;
         (restored["spec"]!["conversion"]?.ToJsonString() ?? "null").ShouldBe(original);
-        restored["metadata"]!["annotations"]?["orkestra.io/previous-conversion"].ShouldBeNull();
+        restored["metadata"]!["annotations"]?[Previous].ShouldBeNull();
 
         using (var again = OrkProcess.Start(cleanup))
         {
@@ -156,41 +163,49 @@ public sealed class WebhookTests
     public async Task Registration_is_idempotent_and_a_Katalog_that_declares_less_loses_the_rest()
     {
         await using var sandbox = await TestSandbox.StartAsync();
-        (await sandbox.KubectlAsync($"apply -f {Repo.Path("test/Orkestra.Operators.Tests/Katalogs/webhooks/crd.yaml")}", null, Bound)).ExitCode.ShouldBe(0);
-        using var connection = Kube.Connection.KubeConnection.Create(new Kube.Connection.KubeConnectionOptions { KubeconfigPath = sandbox.KubeconfigPath });
-        var registrar = new Runtime.Webhooks.WebhookRegistrar(connection.CreateClient(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await ApplyCrdAsync(sandbox);
+        var options = new Kube.Connection.KubeConnectionOptions { KubeconfigPath = sandbox.KubeconfigPath };
+        using var connection = Kube.Connection.KubeConnection.Create(options);
+        var registrar = new Runtime.Webhooks.WebhookRegistrar(connection.CreateClient(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var compiled = Orkestra.Katalog.Compilation.KatalogCompiler.CompileFiles([Repo.Path(Katalog)]).Katalogs;
         var plan = Runtime.Webhooks.WebhookPlan.For(compiled, new Runtime.Webhooks.WebhookOptions()).Katalogs.Single();
         var target = Runtime.Webhooks.WebhookTarget.Url(new Uri("https://127.0.0.1:9/"));
         using var certificate = Runtime.Webhooks.WebhookCertificate.Generate([], DateTimeOffset.UtcNow);
 
         await registrar.RegisterAsync(plan, target, certificate, default);
-        var first = (await Json(sandbox, "get validatingwebhookconfiguration orkestra-webhooks"))!;
-        var crd = (await Json(sandbox, "get crd gadgets.hooks.orkestra.io"))!;
+        var first = (await Json(sandbox, "get " + Validating))!;
+        var crd = (await Json(sandbox, GetCrd))!;
         await registrar.RegisterAsync(plan, target, certificate, default);
-        ((string?)(await Json(sandbox, "get validatingwebhookconfiguration orkestra-webhooks"))!["metadata"]!["resourceVersion"])
+        ((string?)(await Json(sandbox, "get " + Validating))!["metadata"]!["resourceVersion"])
             .ShouldBe((string?)first["metadata"]!["resourceVersion"], "an unchanged registration is not written again");
-        ((string?)(await Json(sandbox, "get crd gadgets.hooks.orkestra.io"))!["metadata"]!["resourceVersion"])
+        ((string?)(await Json(sandbox, GetCrd))!["metadata"]!["resourceVersion"])
             .ShouldBe((string?)crd["metadata"]!["resourceVersion"]);
 
         // The same Katalog without mutation and conversion: its MutatingWebhookConfiguration goes, the CRD is restored.
         var text = File.ReadAllText(Repo.Path(Katalog));
-        var lessText = text[..text.IndexOf("      mutation:", StringComparison.Ordinal)] + text[text.IndexOf("      operatorBox:", StringComparison.Ordinal)..];
-        var less = Orkestra.Katalog.Compilation.KatalogCompiler.CompileText(lessText, Repo.Path(Katalog), Path.GetDirectoryName(Repo.Path(Katalog)));
+        var lessText = text[..text.IndexOf("      mutation:", StringComparison.Ordinal)]
+                       + text[text.IndexOf("      operatorBox:", StringComparison.Ordinal)..];
+        var file = Repo.Path(Katalog);
+        var less = Orkestra.Katalog.Compilation.KatalogCompiler.CompileText(lessText, file, Path.GetDirectoryName(file));
         less.HasErrors.ShouldBeFalse(string.Join("\n", less.Diagnostics));
-        await registrar.RegisterAsync(Runtime.Webhooks.WebhookPlan.For(less.Katalogs, new Runtime.Webhooks.WebhookOptions()).Katalogs.Single(), target,
-            certificate, default);
-        (await Json(sandbox, "get mutatingwebhookconfiguration orkestra-webhooks")).ShouldBeNull();
-        (await Json(sandbox, "get validatingwebhookconfiguration orkestra-webhooks")).ShouldNotBeNull();
-        (await Json(sandbox, "get crd gadgets.hooks.orkestra.io"))!["metadata"]!["annotations"]?["orkestra.io/previous-conversion"].ShouldBeNull();
+        var lessPlan = Runtime.Webhooks.WebhookPlan.For(less.Katalogs, new Runtime.Webhooks.WebhookOptions()).Katalogs.Single();
+        await registrar.RegisterAsync(lessPlan, target, certificate, default);
+        (await Json(sandbox, "get " + Mutating)).ShouldBeNull();
+        (await Json(sandbox, "get " + Validating)).ShouldNotBeNull();
+        var restoredCrd = (await Json(sandbox, GetCrd))!;
+        restoredCrd["metadata"]!["annotations"]?[Previous].ShouldBeNull();
     }
 
     private static string[] Args(TestSandbox sandbox, params string[] more) =>
-        ["run", "-k", Repo.Path(Katalog), "--kubeconfig", sandbox.KubeconfigPath, "--port", "0", "--webhook-port", "0", "--bind", "127.0.0.1",
-         "--apply", "always", .. more];
+        ["run", "-k", Repo.Path(Katalog), "--kubeconfig", sandbox.KubeconfigPath, "--port", "0", "--webhook-port", "0",
+         "--bind", "127.0.0.1", "--apply", "always", .. more];
+
+    private static async Task ApplyCrdAsync(TestSandbox sandbox) =>
+        (await sandbox.KubectlAsync($"apply -f {Repo.Path(Crd)}", null, Bound)).ExitCode.ShouldBe(0);
 
     private static async Task<string?> CaBundle(TestSandbox sandbox) =>
-        (string?)(await Json(sandbox, "get validatingwebhookconfiguration orkestra-webhooks"))?["webhooks"]?[0]?["clientConfig"]?["caBundle"];
+        (string?)(await Json(sandbox, "get " + Validating))?["webhooks"]?[0]?["clientConfig"]?["caBundle"];
 
     private static async Task<JsonNode?> Json(TestSandbox sandbox, string get)
     {
@@ -220,7 +235,8 @@ public sealed class WebhookTests
 
     private static string Review(string operation, string spec) => $$"""
         {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"r-1",
-         "kind":{"group":"hooks.orkestra.io","version":"v1","kind":"Gadget"},"resource":{"group":"hooks.orkestra.io","version":"v1","resource":"gadgets"},
+         "kind":{"group":"hooks.orkestra.io","version":"v1","kind":"Gadget"},
+         "resource":{"group":"hooks.orkestra.io","version":"v1","resource":"gadgets"},
          "name":"g","namespace":"default","operation":"{{operation}}",
          "object":{"apiVersion":"hooks.orkestra.io/v1","kind":"Gadget","metadata":{"name":"g","namespace":"default"},"spec":{{spec}}
          }

@@ -73,13 +73,16 @@ internal static class CleanupCommand
             return 1;
         }
         using (connection)
-        using (var logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddProvider(new LineLoggerProvider(stderr, LogFormat.Text, LogLevel.Warning))))
+        using (var logs = LoggerFactory.Create(b =>
+                   b.SetMinimumLevel(LogLevel.Warning).AddProvider(new LineLoggerProvider(stderr, LogFormat.Text, LogLevel.Warning))))
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
             try
             {
-                var removed = RuntimeCleanup.RunAsync(connection.CreateClient(), compiled.Katalogs, line.One("--lease-namespace") ?? connection.Namespace,
-                    line.One("--lease-name"), TimeProvider.System, logs.CreateLogger("orkestra.cleanup"), timeout.Token).GetAwaiter().GetResult();
+                var leaseNamespace = line.One("--lease-namespace") ?? connection.Namespace;
+                var client = connection.CreateClient();
+                var removed = RuntimeCleanup.RunAsync(client, compiled.Katalogs, leaseNamespace, line.One("--lease-name"),
+                    TimeProvider.System, logs.CreateLogger("orkestra.cleanup"), timeout.Token).GetAwaiter().GetResult();
                 foreach (var what in removed) stdout.WriteLine($"removed {what}");
                 if (removed.Count == 0) stdout.WriteLine("nothing to remove");
                 return 0;

@@ -214,7 +214,8 @@ internal static class RunCommand
         {
             if (!Uri.TryCreate(webhookUrl, UriKind.Absolute, out var advertised) || advertised.Scheme != "https")
             { error = $"--webhook-url must be an https:// URL, got '{webhookUrl}'"; return false; }
-            webhooks = webhooks with { AdvertisedUrl = advertised.AbsoluteUri.EndsWith('/') ? advertised : new Uri(advertised.AbsoluteUri + "/") };
+            var withSlash = advertised.AbsoluteUri.EndsWith('/') ? advertised : new Uri(advertised.AbsoluteUri + "/");
+            webhooks = webhooks with { AdvertisedUrl = withSlash };
         }
 
         var bind = IPAddress.Any;

@@ -237,7 +237,8 @@ internal sealed partial class KatalogBinder
         if (r.MapNode("deletionProtection") is { } dp)
         {
             var d = new MapReader(ctx, dp, "security.deletionProtection");
-            deletion = new DeletionProtectionConfig(d.Bool("enabled") ?? true, Policy(d), d.Bool("cleanupOnShutdown") ?? true, d.Bool("strictMode") ?? false);
+            deletion = new DeletionProtectionConfig(d.Bool("enabled") ?? true, Policy(d), d.Bool("cleanupOnShutdown") ?? true,
+                d.Bool("strictMode") ?? false);
             d.Finish();
         }
         NamespaceProtectionConfig? nsProtection = null;
@@ -247,7 +248,8 @@ internal sealed partial class KatalogBinder
             var restricted = n.StringList("restrictedNamespaces").Select(s => s.Value).ToArray();
             var allowed = n.StringList("allowedNamespaces").Select(s => s.Value).ToArray();
             if (restricted.Length > 0 && allowed.Length > 0) ctx.Error(np, "security.namespaceProtection: declare restrictedNamespaces or allowedNamespaces, not both");
-            nsProtection = new NamespaceProtectionConfig(n.Bool("enabled") ?? true, restricted, allowed, Policy(n), n.Bool("cleanupOnShutdown") ?? true);
+            nsProtection = new NamespaceProtectionConfig(n.Bool("enabled") ?? true, restricted, allowed, Policy(n),
+                n.Bool("cleanupOnShutdown") ?? true);
             n.Finish();
         }
         var webhooks = new SecurityWebhooksConfig(false, FailurePolicy.Fail, null, true);
@@ -263,7 +265,9 @@ internal sealed partial class KatalogBinder
                 admission = a.Bool("enabled") ?? false;
                 if (a.Scalar("failurePolicy") is { } nested)
                 {
-                    if (w.Has("failurePolicy")) ctx.Error(nested, "security.webhooks.admission.failurePolicy and security.webhooks.failurePolicy mean the same; use one of them");
+                    if (w.Has("failurePolicy"))
+                        ctx.Error(nested, "security.webhooks.admission.failurePolicy and security.webhooks.failurePolicy " +
+                                          "mean the same; use one of them");
                     else policy = Policy(a);
                 }
                 a.Finish();

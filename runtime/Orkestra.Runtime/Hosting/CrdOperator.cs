@@ -123,8 +123,8 @@ internal sealed class CrdOperator : IDisposable
         _customResources = crs;
         var reader = new InformerObjectReader(crs, children, api.ApiVersion, api.Kind);
         var plural = Op.ApiTypes.Plural;
-        var reconciler = new KatalogReconciler(Op, KatalogName, reader, _services.Writer, _services.Events, _services.Time, _services.Cross, _services.External,
-            _namespaces, () => _services.Metrics.NamespaceProtectionBlocked.WithLabels(plural).Inc());
+        var reconciler = new KatalogReconciler(Op, KatalogName, reader, _services.Writer, _services.Events, _services.Time, _services.Cross,
+            _services.External, _namespaces, () => _services.Metrics.NamespaceProtectionBlocked.WithLabels(plural).Inc());
         _controller = new Controller(Op.Name, _services.WrapReconciler?.Invoke(Op.Name, reconciler) ?? reconciler, _queue, Options,
             new ControllerObservers(_metrics, new ControllerLog(Op.Name, _log)), _services.Time);
 

@@ -13,8 +13,8 @@ namespace Orkestra.Runtime.Hosting;
 /// </summary>
 public static class RuntimeCleanup
 {
-    public static async Task<IReadOnlyList<string>> RunAsync(IKubeClient client, IReadOnlyList<CompiledKatalog> katalogs, string leaseNamespace,
-        string? leaseName, TimeProvider time, ILogger log, CancellationToken cancellation)
+    public static async Task<IReadOnlyList<string>> RunAsync(IKubeClient client, IReadOnlyList<CompiledKatalog> katalogs,
+        string leaseNamespace, string? leaseName, TimeProvider time, ILogger log, CancellationToken cancellation)
     {
         var removed = new List<string>();
         var registrar = new WebhookRegistrar(client, log);

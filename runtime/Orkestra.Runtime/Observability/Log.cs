@@ -71,7 +71,8 @@ public static partial class Log
     [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "webhooks are served but not registered: {Reason}")]
     public static partial void WebhooksNotRegistered(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "admission webhook {Webhook} denied {Operation} {Object}: {Message}")]
+    [LoggerMessage(EventId = 603, Level = LogLevel.Information,
+        Message = "admission webhook {Webhook} denied {Operation} {Object}: {Message}")]
     public static partial void AdmissionDenied(ILogger logger, string webhook, string operation, string @object, string message);
 
     [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "conversion of {Kind} from {From} to {To} failed: {Message}")]
@@ -92,7 +93,8 @@ public static partial class Log
     [LoggerMessage(EventId = 609, Level = LogLevel.Information, Message = "webhooks: {Note}")]
     public static partial void WebhookNote(ILogger logger, string note);
 
-    [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Lease {Namespace}/{Name} is held by {Holder} and not expired: left alone")]
+    [LoggerMessage(EventId = 610, Level = LogLevel.Warning,
+        Message = "Lease {Namespace}/{Name} is held by {Holder} and not expired: left alone")]
     public static partial void LeaseLeftAlone(ILogger logger, string @namespace, string name, string holder);
 
     [LoggerMessage(EventId = 507, Level = LogLevel.Debug, Message = "start-up pages of the executable not released: {Reason}")]

@@ -14,7 +14,8 @@ public sealed record ValidationVerdict(IReadOnlyList<string> Denials, IReadOnlyL
 
 /// <summary>
 /// The one evaluation of a CRD's <c>mutation</c> and <c>validation</c> rules (orkestra-schema.md §5.1–5.2), shared by
-/// reconcile (every reconcile, with or without admission webhooks) and the admission webhooks (Webhooks/). Pure: rules are evaluated against the
+/// reconcile (every reconcile, with or without admission webhooks) and the admission webhooks (Webhooks/).
+/// Pure: rules are evaluated against the
 /// template data of one CR and produce a merge patch (mutation) or a verdict (validation). Thread-safe.
 /// </summary>
 public static class AdmissionRules

@@ -108,7 +108,8 @@ public sealed class KatalogReconciler(
             return ReconcileResult.Done;
         }
         if (self.Namespace is { } ns && namespaces?.Check(ns) is { } refusal)
-            await RefuseAsync(key, refusal.Reason, $"{refusal.Message}; nothing is created for this {op.ApiTypes.Kind}", cancellation).ConfigureAwait(false);
+            await RefuseAsync(key, refusal.Reason, $"{refusal.Message}; nothing is created for this {op.ApiTypes.Kind}", cancellation)
+                .ConfigureAwait(false);
         await AdoptAsync(stored, self, cancellation).ConfigureAwait(false);
         var cr = await NormalizeAsync(key, stored, self, uid, cancellation).ConfigureAwait(false);
 
@@ -167,7 +168,8 @@ public sealed class KatalogReconciler(
     }
 
     /// <summary><c>normalize</c>: the copy every later step sees; a failure fails the CR until it changes.</summary>
-    private async ValueTask<JsonElement> NormalizeAsync(ObjectKey key, JsonElement cr, ObjectRef self, string? uid, CancellationToken cancellation)
+    private async ValueTask<JsonElement> NormalizeAsync(ObjectKey key, JsonElement cr, ObjectRef self, string? uid,
+        CancellationToken cancellation)
     {
         if (op.Normalize is not { } normalize) return cr;
         NormalizeResult result;

@@ -31,8 +31,10 @@ public sealed class NamespacePolicy
     public static NamespacePolicy? For(CompiledOperator op, SecurityConfig? security)
     {
         var global = security?.NamespaceProtection is { Enabled: true } np ? np : null;
-        var restricted = (global?.RestrictedNamespaces ?? []).Concat(op.Crd.RestrictedNamespaces).Distinct(StringComparer.Ordinal).ToArray();
-        var allowed = (global?.AllowedNamespaces ?? []).Concat(op.Crd.AllowedNamespaces).Distinct(StringComparer.Ordinal).ToArray();
+        string[] Merge(IReadOnlyList<string>? katalogWide, IReadOnlyList<string> own) =>
+            (katalogWide ?? []).Concat(own).Distinct(StringComparer.Ordinal).ToArray();
+        var restricted = Merge(global?.RestrictedNamespaces, op.Crd.RestrictedNamespaces);
+        var allowed = Merge(global?.AllowedNamespaces, op.Crd.AllowedNamespaces);
         return restricted.Length == 0 && allowed.Length == 0 ? null : new NamespacePolicy(op.Name, restricted, allowed);
     }
 

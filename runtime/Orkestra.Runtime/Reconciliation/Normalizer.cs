@@ -90,8 +90,12 @@ public static class Normalizer
         if (text.Length == 0) return null;
         JsonNode? value = type switch
         {
-            "int" => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) ? JsonValue.Create(i) : null,
-            "float" => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && double.IsFinite(f) ? JsonValue.Create(f) : null,
+            "int" => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i)
+                ? JsonValue.Create(i)
+                : null,
+            "float" => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && double.IsFinite(f)
+                ? JsonValue.Create(f)
+                : null,
             "bool" => text switch
             {
                 "1" or "t" or "T" or "true" or "True" or "TRUE" => JsonValue.Create(true),

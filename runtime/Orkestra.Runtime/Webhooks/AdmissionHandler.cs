@@ -48,7 +48,8 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
         var op = route.Operator!;
         if (Mismatch(op, request) is { } wrong) return wrong;
         if (!route.Operations.Contains(request.Operation) || request.Subject is not { } subject) return AdmissionResponse.Allow();
-        if (request.Operation == "UPDATE" && (Has(subject, "metadata", "deletionTimestamp") || SameSpec(request))) return AdmissionResponse.Allow();
+        if (request.Operation == "UPDATE" && (Has(subject, "metadata", "deletionTimestamp") || SameSpec(request)))
+            return AdmissionResponse.Allow();
         var validation = op.Validation!;
         try
         {
@@ -56,7 +57,8 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
             FluidValue? externalValue = null;
             if (external is not null && validation.External.Count > 0)
             {
-                var outcome = await external.RunAsync(validation.External, subject, crossValue, cancellation, admission: true).ConfigureAwait(false);
+                var outcome = await external.RunAsync(validation.External, subject, crossValue, cancellation, admission: true)
+                    .ConfigureAwait(false);
                 if (outcome.Failure is { } failure) return AdmissionResponse.Deny($"spec.crds.{op.Name}.validation: {failure}", code: 500);
                 externalValue = outcome.Results;
             }
@@ -86,7 +88,8 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
             FluidValue? externalValue = null;
             if (external is not null && mutation.External.Count > 0)
             {
-                var outcome = await external.RunAsync(mutation.External, obj, crossValue, cancellation, admission: true).ConfigureAwait(false);
+                var outcome = await external.RunAsync(mutation.External, obj, crossValue, cancellation, admission: true)
+                    .ConfigureAwait(false);
                 if (outcome.Failure is { } failure) return AdmissionResponse.Deny($"spec.crds.{op.Name}.mutation: {failure}", code: 500);
                 externalValue = outcome.Results;
             }
@@ -118,12 +121,13 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
                 var name = request.Name ?? (request.OldObject is { } crd ? Text(crd, "metadata", "name") : null);
                 if (name is null || !rules.CrdNames.Contains(name)) return AdmissionResponse.Allow();
                 telemetry.DeletionBlocked();
-                return AdmissionResponse.Deny($"CustomResourceDefinition {name} is protected by the deletion protection of Katalog {route.Katalog}; " +
-                    $"stop ork (or run ork cleanup -k for that Katalog) before deleting it");
+                return AdmissionResponse.Deny($"CustomResourceDefinition {name} is protected by the deletion protection of Katalog " +
+                    $"{route.Katalog}; stop ork (or run ork cleanup -k for that Katalog) before deleting it");
             }
             if (request.OldObject is not { } old || !Protected(old)) return AdmissionResponse.Allow();
             telemetry.DeletionBlocked();
-            return AdmissionResponse.Deny($"{request.Describe()} is protected from deletion ({ProtectionLabel}=true); remove the label first" +
+            return AdmissionResponse.Deny($"{request.Describe()} is protected from deletion ({ProtectionLabel}=true); " +
+                "remove the label first" +
                 (rules.StrictMode ? $" (strict mode: label it {ExemptLabel}=true before removing it)" : ""));
         }
         if (request.Operation == "UPDATE" && rules.StrictMode && request.OldObject is { } before && request.Object is { } after
@@ -138,7 +142,8 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
 
     private static bool Protected(JsonElement obj) =>
         Text(obj, "metadata", "labels", ProtectionLabel) == "true"
-        || (Text(obj, "metadata", "labels", "app.kubernetes.io/name") == "orkestra" && Text(obj, "metadata", "labels", "app.kubernetes.io/tag") == "orkestra-internal");
+        || (Text(obj, "metadata", "labels", "app.kubernetes.io/name") == "orkestra"
+            && Text(obj, "metadata", "labels", "app.kubernetes.io/tag") == "orkestra-internal");
 
     private static bool Exempt(JsonElement obj) => Text(obj, "metadata", "labels", ExemptLabel) == "true";
 
@@ -146,7 +151,8 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
     private static AdmissionResponse? Mismatch(CompiledOperator op, AdmissionRequest request) =>
         request.Kind == op.ApiTypes.Kind && request.Group == op.ApiTypes.Group
             ? null
-            : AdmissionResponse.Deny($"this webhook admits {op.ApiTypes.Kind}.{op.ApiTypes.Group} (spec.crds.{op.Name}), not {request.Kind}.{request.Group}", code: 400);
+            : AdmissionResponse.Deny($"this webhook admits {op.ApiTypes.Kind}.{op.ApiTypes.Group} (spec.crds.{op.Name}), " +
+                $"not {request.Kind}.{request.Group}", code: 400);
 
     private static bool SameSpec(AdmissionRequest request)
     {

@@ -12,7 +12,8 @@ public readonly record struct Conversion(JsonNode? Result, string From, string T
 /// <summary>
 /// A CRD's <c>conversion.paths</c> (orkestra-schema.md §5.4) applied to one object: the path declared from the object's
 /// version to the desired one renders its <c>spec</c> map against the source object, and that map is the converted
-/// object's <c>spec</c> (what the path does not declare is not carried over). <c>apiVersion</c> changes; metadata and
+/// object's <c>spec</c> (what the path does not declare is not carried over; a template that yields nothing leaves its
+/// field out). <c>apiVersion</c> changes; metadata and
 /// status stay as they are (kube allows no other metadata change). Without a direct path, a conversion through
 /// <c>storageVersion</c> (two declared paths, hub and spoke) is used. An object already in the desired version is
 /// returned unchanged. A missing path, another group or kind, or a failing template fails with a message naming the
@@ -20,7 +21,8 @@ public readonly record struct Conversion(JsonNode? Result, string From, string T
 /// </summary>
 public static class Converter
 {
-    public static Conversion Convert(CompiledOperator op, CompiledConversion conversion, JsonElement obj, string desiredApiVersion, TimeProvider time)
+    public static Conversion Convert(CompiledOperator op, CompiledConversion conversion, JsonElement obj, string desiredApiVersion,
+        TimeProvider time)
     {
         var slash = desiredApiVersion.IndexOf('/');
         var to = desiredApiVersion[(slash + 1)..];
@@ -31,14 +33,17 @@ public static class Converter
         if (desiredApiVersion[..slash] != op.ApiTypes.Group)
             return new(null, from, to, $"spec.crds.{op.Name} converts group {op.ApiTypes.Group}, not {desiredApiVersion[..slash]}");
         if (kind != op.ApiTypes.Kind || !apiVersion.StartsWith(op.ApiTypes.Group + "/", StringComparison.Ordinal))
-            return new(null, from, to, $"spec.crds.{op.Name} converts {op.ApiTypes.Kind}.{op.ApiTypes.Group}, not {kind ?? "an object without kind"} {apiVersion}");
+            return new(null, from, to, $"spec.crds.{op.Name} converts {op.ApiTypes.Kind}.{op.ApiTypes.Group}, " +
+                $"not {kind ?? "an object without kind"} {apiVersion}");
         if (from == to) return new(JsonNode.Parse(obj.GetRawText()), from, to, null);
 
         var route = Route(conversion, from, to);
         if (route.Count == 0)
         {
             return new(null, from, to, $"spec.crds.{op.Name}.conversion declares no path from {from} to {to}" +
-                (from != conversion.StorageVersion && to != conversion.StorageVersion ? $" (nor through {conversion.StorageVersion})" : ""));
+                (from != conversion.StorageVersion && to != conversion.StorageVersion
+                    ? $" (nor through {conversion.StorageVersion})"
+                    : ""));
         }
         var current = obj;
         JsonObject? result = null;
@@ -56,9 +61,10 @@ public static class Converter
                     $"spec.crds.{op.Name}.conversion.paths ({path.Source.Location}): {e.ToDiagnostic()}");
             }
             if (spec is not (JsonObject or null))
-                return new(null, from, to, $"converting {what}: spec.crds.{op.Name}.conversion path {path.From} to {path.To} ({path.Source.Location}) must render a map");
+                return new(null, from, to, $"converting {what}: spec.crds.{op.Name}.conversion path {path.From} to {path.To} " +
+                    $"({path.Source.Location}) must render a map");
             result["apiVersion"] = $"{op.ApiTypes.Group}/{path.To}";
-            result["spec"] = spec ?? new JsonObject();
+            result["spec"] = spec is JsonObject map ? WithoutNulls(map) : new JsonObject();
             if (path != route[^1])
             {
                 using var next = JsonDocument.Parse(result.ToJsonString());
@@ -66,6 +72,18 @@ public static class Converter
             }
         }
         return new(result, from, to, null);
+    }
+
+    /// <summary>A template that found nothing (a field the source does not have) leaves its field out, rather than
+    /// writing a null the target schema would refuse.</summary>
+    private static JsonObject WithoutNulls(JsonObject map)
+    {
+        foreach (var key in map.Where(p => p.Value is null).Select(p => p.Key).ToArray()) map.Remove(key);
+        foreach (var (_, value) in map)
+        {
+            if (value is JsonObject nested) WithoutNulls(nested);
+        }
+        return map;
     }
 
     /// <summary>The direct path, or the two paths through the storage version; empty when neither is declared.</summary>

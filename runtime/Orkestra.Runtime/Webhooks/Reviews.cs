@@ -53,9 +53,12 @@ public sealed record AdmissionRequest(
         var operation = Text(request, "operation");
         if (operation is null || !Operations.Contains(operation))
             throw new ReviewException($"request.operation must be CREATE, UPDATE, DELETE or CONNECT, not {Quote(operation)}");
-        if (!request.TryGetProperty("kind", out var gvk) || gvk.ValueKind != JsonValueKind.Object || Text(gvk, "kind") is not { Length: > 0 } k)
+        if (!request.TryGetProperty("kind", out var gvk) || gvk.ValueKind != JsonValueKind.Object
+            || Text(gvk, "kind") is not { Length: > 0 } k)
             throw new ReviewException("request.kind {group, version, kind} is missing");
-        var resource = request.TryGetProperty("resource", out var gvr) && gvr.ValueKind == JsonValueKind.Object ? Text(gvr, "resource") : null;
+        var resource = request.TryGetProperty("resource", out var gvr) && gvr.ValueKind == JsonValueKind.Object
+            ? Text(gvr, "resource")
+            : null;
         var obj = Obj(request, "object");
         var old = Obj(request, "oldObject");
         if (operation is "CREATE" or "UPDATE" && obj is null) throw new ReviewException($"request.object is missing for {operation}");
@@ -134,13 +137,15 @@ public sealed record ConversionRequest(string Uid, string DesiredApiVersion, IRe
         var kind = AdmissionRequest.Text(review, "kind");
         var apiVersion = AdmissionRequest.Text(review, "apiVersion");
         if (kind != "ConversionReview") throw new ReviewException($"kind must be ConversionReview, not {AdmissionRequest.Quote(kind)}");
-        if (apiVersion != ApiVersion) throw new ReviewException($"apiVersion must be {ApiVersion}, not {AdmissionRequest.Quote(apiVersion)}");
+        if (apiVersion != ApiVersion)
+            throw new ReviewException($"apiVersion must be {ApiVersion}, not {AdmissionRequest.Quote(apiVersion)}");
         if (!review.TryGetProperty("request", out var request) || request.ValueKind != JsonValueKind.Object)
             throw new ReviewException("request is missing or not an object");
         var uid = AdmissionRequest.Text(request, "uid");
         if (string.IsNullOrEmpty(uid)) throw new ReviewException("request.uid is missing");
         var desired = AdmissionRequest.Text(request, "desiredAPIVersion");
-        if (string.IsNullOrEmpty(desired) || !desired.Contains('/')) throw new ReviewException("request.desiredAPIVersion must be group/version");
+        if (string.IsNullOrEmpty(desired) || !desired.Contains('/'))
+            throw new ReviewException("request.desiredAPIVersion must be group/version");
         if (!request.TryGetProperty("objects", out var objects) || objects.ValueKind != JsonValueKind.Array)
             throw new ReviewException("request.objects must be a list");
         var list = new List<JsonElement>(objects.GetArrayLength());

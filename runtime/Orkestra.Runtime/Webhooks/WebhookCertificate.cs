@@ -86,7 +86,8 @@ public sealed class WebhookCertificate : IDisposable
         }
         catch (CryptographicException e)
         {
-            throw new WebhookCertificateException($"TLS_CERT {certificateFile} / TLS_KEY {keyFile}: not a PEM certificate and its private key ({e.Message})", e);
+            throw new WebhookCertificateException(
+                $"TLS_CERT {certificateFile} / TLS_KEY {keyFile}: not a PEM certificate and its private key ({e.Message})", e);
         }
         if (!serving.HasPrivateKey)
         {

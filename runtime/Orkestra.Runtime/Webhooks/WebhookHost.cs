@@ -57,7 +57,8 @@ public sealed class WebhookHost : IAsyncDisposable
 
         var @namespace = options.Namespace ?? connection.Namespace;
         var services = plan.Katalogs.ToDictionary(k => k.Katalog.Name,
-            k => k.Katalog.Source.Security?.Webhooks.ServiceName ?? k.Katalog.Source.Security?.ServiceName ?? options.ServiceName, StringComparer.Ordinal);
+            k => k.Katalog.Source.Security?.Webhooks.ServiceName ?? k.Katalog.Source.Security?.ServiceName ?? options.ServiceName,
+            StringComparer.Ordinal);
         // Clients check the certificate against their own clock, never an injected one.
         var certificate = options.CertificateFile is { } file
             ? WebhookCertificate.Load(file, options.KeyFile!)
@@ -67,25 +68,27 @@ public sealed class WebhookHost : IAsyncDisposable
         var telemetry = new WebhookTelemetry(metrics, log);
         try
         {
-            server = await WebhookServer.StartAsync(bind, options.Port, certificate,
-                new WebhookEndpoints(plan, new AdmissionHandler(external, cross, time, telemetry), telemetry, time), cancellation).ConfigureAwait(false);
+            var endpoints = new WebhookEndpoints(plan, new AdmissionHandler(external, cross, time, telemetry), telemetry, time);
+            server = await WebhookServer.StartAsync(bind, options.Port, certificate, endpoints, cancellation).ConfigureAwait(false);
         }
         catch (IOException e)
         {
             certificate.Dispose();
             throw new IOException($"cannot listen on webhook port {options.Port}: {e.Message}", e);
         }
-        Log.WebhooksServing(log, server.Address.ToString(), certificate.Generated ? "certificate generated in memory" : $"certificate {options.CertificateFile}",
-            string.Join(" ", plan.Routes.Keys.Order(StringComparer.Ordinal)));
+        var source = certificate.Generated ? "certificate generated in memory" : $"certificate {options.CertificateFile}";
+        Log.WebhooksServing(log, server.Address.ToString(), source, string.Join(" ", plan.Routes.Keys.Order(StringComparer.Ordinal)));
 
         var targets = new Dictionary<string, WebhookTarget>(StringComparer.Ordinal);
         string? unreachable = null;
         foreach (var k in plan.Katalogs)
         {
+            var port = server.Address.Port;
             if (options.AdvertisedUrl is { } url) targets[k.Katalog.Name] = WebhookTarget.Url(url);
-            else if (connection.InCluster) targets[k.Katalog.Name] = WebhookTarget.Service(@namespace, services[k.Katalog.Name], server.Address.Port);
-            else if (IsLoopback(connection.Server)) targets[k.Katalog.Name] = WebhookTarget.Url(new Uri($"https://127.0.0.1:{server.Address.Port}/"));
-            else unreachable = $"the API server {connection.Server} runs elsewhere and cannot reach this process at 127.0.0.1; pass --webhook-url";
+            else if (connection.InCluster) targets[k.Katalog.Name] = WebhookTarget.Service(@namespace, services[k.Katalog.Name], port);
+            else if (IsLoopback(connection.Server)) targets[k.Katalog.Name] = WebhookTarget.Url(new Uri($"https://127.0.0.1:{port}/"));
+            else unreachable = $"the API server {connection.Server} runs elsewhere and cannot reach this process at 127.0.0.1; " +
+                               "pass --webhook-url";
         }
         var host = new WebhookHost(plan, certificate, server, new WebhookRegistrar(client, log), targets, log);
         if (unreachable is not null) Log.WebhooksNotRegistered(log, unreachable);

@@ -32,7 +32,8 @@ public sealed record KatalogWebhooks(CompiledKatalog Katalog, IReadOnlyList<Webh
     /// <summary><c>orkestra-&lt;katalog&gt;</c>: the name of its Validating- and MutatingWebhookConfiguration.</summary>
     public string ConfigurationName => WebhookPlan.ConfigurationName(Katalog.Name);
 
-    public IEnumerable<WebhookRoute> Validating => Routes.Where(r => r.Kind is WebhookKind.Validate or WebhookKind.NamespaceProtection or WebhookKind.DeletionProtection);
+    public IEnumerable<WebhookRoute> Validating =>
+        Routes.Where(r => r.Kind is WebhookKind.Validate or WebhookKind.NamespaceProtection or WebhookKind.DeletionProtection);
     public IEnumerable<WebhookRoute> Mutating => Routes.Where(r => r.Kind == WebhookKind.Mutate);
     public IEnumerable<WebhookRoute> Conversions => Routes.Where(r => r.Kind == WebhookKind.Convert);
 }
@@ -94,8 +95,8 @@ public sealed class WebhookPlan
                 {
                     if (!admission) notes.Add($"spec.crds.{op.Name}.validation runs at reconcile only (admission webhooks are off)");
                     else if (crd.Webhooks.Validation)
-                        routes.Add(new($"/validate/{op.Name}", WebhookKind.Validate, katalog.Name, $"{name}.validate.{Domain}", op, operations,
-                            admissionPolicy, admissionCleanup));
+                        routes.Add(new($"/validate/{op.Name}", WebhookKind.Validate, katalog.Name, $"{name}.validate.{Domain}", op,
+                            operations, admissionPolicy, admissionCleanup));
                 }
                 if (op.Mutation is { } m && m.Rules.Count > 0)
                 {
@@ -107,7 +108,8 @@ public sealed class WebhookPlan
                 }
                 if (op.Conversion is { Paths.Count: > 0 })
                 {
-                    if (!conversion) notes.Add($"spec.crds.{op.Name}.conversion is not served (security.conversion.enabled / ENABLE_CONVERSION is off)");
+                    if (!conversion)
+                        notes.Add($"spec.crds.{op.Name}.conversion is not served (security.conversion.enabled / ENABLE_CONVERSION is off)");
                     else
                         routes.Add(new($"/convert/{op.Name}", WebhookKind.Convert, katalog.Name, $"{name}.convert.{Domain}", op, [],
                             FailurePolicy.Fail, true));
@@ -115,7 +117,8 @@ public sealed class WebhookPlan
                 if (NamespacePolicy.For(op, security) is { } policy)
                 {
                     var protection = security?.NamespaceProtection is { Enabled: true } np ? np : null;
-                    if (protection is null && !admission) notes.Add($"namespaces of spec.crds.{op.Name} are enforced at reconcile only (admission webhooks are off)");
+                    if (protection is null && !admission)
+                        notes.Add($"namespaces of spec.crds.{op.Name} are enforced at reconcile only (admission webhooks are off)");
                     else
                         routes.Add(new($"/namespace-protection/{op.Name}", WebhookKind.NamespaceProtection, katalog.Name,
                             $"{name}.namespace-protection.{Domain}", op, ["CREATE"], protection?.FailurePolicy ?? admissionPolicy,

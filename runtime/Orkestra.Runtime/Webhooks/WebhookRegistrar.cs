@@ -19,7 +19,10 @@ public sealed record WebhookTarget(Uri? BaseUrl, string? ServiceNamespace, strin
         ? new JsonObject { ["url"] = new Uri(url, path.TrimStart('/')).ToString(), ["caBundle"] = caBundle }
         : new JsonObject
         {
-            ["service"] = new JsonObject { ["namespace"] = ServiceNamespace, ["name"] = ServiceName, ["path"] = path, ["port"] = ServicePort },
+            ["service"] = new JsonObject
+            {
+                ["namespace"] = ServiceNamespace, ["name"] = ServiceName, ["path"] = path, ["port"] = ServicePort,
+            },
             ["caBundle"] = caBundle,
         };
 
@@ -47,13 +50,16 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
     public const string PreviousConversionAnnotation = "orkestra.io/previous-conversion";
     public const string ConversionKatalogAnnotation = "orkestra.io/conversion-katalog";
 
-    public static readonly GroupVersionResource ValidatingConfigurations = new("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations");
-    public static readonly GroupVersionResource MutatingConfigurations = new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations");
+    public static readonly GroupVersionResource ValidatingConfigurations =
+        new("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations");
+    public static readonly GroupVersionResource MutatingConfigurations =
+        new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations");
     public static readonly GroupVersionResource Crds = new("apiextensions.k8s.io", "v1", "customresourcedefinitions");
 
     /// <summary>The ValidatingWebhookConfiguration of <paramref name="katalog"/> (null when it has no validating route);
     /// <paramref name="keep"/> narrows the routes (shutdown keeps those that must outlive the process).</summary>
-    public static JsonObject? Validating(KatalogWebhooks katalog, WebhookTarget target, string caBundle, Func<WebhookRoute, bool>? keep = null)
+    public static JsonObject? Validating(KatalogWebhooks katalog, WebhookTarget target, string caBundle,
+        Func<WebhookRoute, bool>? keep = null)
     {
         var webhooks = new JsonArray();
         foreach (var route in katalog.Validating.Where(r => keep?.Invoke(r) ?? true))
@@ -64,12 +70,14 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
                 continue;
             }
             var api = route.Operator!.ApiTypes;
-            webhooks.Add((JsonNode)Entry(route.WebhookName, route, target, caBundle, Rule(route.Operations, api.Group, api.Version, api.Plural, "*")));
+            var rule = Rule(route.Operations, api.Group, api.Version, api.Plural, "*");
+            webhooks.Add((JsonNode)Entry(route.WebhookName, route, target, caBundle, rule));
         }
         return webhooks.Count == 0 ? null : Configuration("ValidatingWebhookConfiguration", katalog, webhooks);
     }
 
-    public static JsonObject? Mutating(KatalogWebhooks katalog, WebhookTarget target, string caBundle, Func<WebhookRoute, bool>? keep = null)
+    public static JsonObject? Mutating(KatalogWebhooks katalog, WebhookTarget target, string caBundle,
+        Func<WebhookRoute, bool>? keep = null)
     {
         var webhooks = new JsonArray();
         foreach (var route in katalog.Mutating.Where(r => keep?.Invoke(r) ?? true))
@@ -83,7 +91,8 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
     }
 
     /// <summary>Creates or updates the Katalog's configurations, removes its stale ones, patches CRD conversion.</summary>
-    public async Task RegisterAsync(KatalogWebhooks katalog, WebhookTarget target, WebhookCertificate certificate, CancellationToken cancellation)
+    public async Task RegisterAsync(KatalogWebhooks katalog, WebhookTarget target, WebhookCertificate certificate,
+        CancellationToken cancellation)
     {
         var ca = certificate.CaBundleBase64;
         await ApplyAsync(ValidatingConfigurations, Validating(katalog, target, ca), katalog, target, cancellation).ConfigureAwait(false);
@@ -99,7 +108,8 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
                     $"point its conversion webhook at {route.Path}");
                 continue;
             }
-            if (await PatchConversionAsync(crd, katalog.Katalog.Name, target.ClientConfig(route.Path, ca), cancellation).ConfigureAwait(false))
+            var clientConfig = target.ClientConfig(route.Path, ca);
+            if (await PatchConversionAsync(crd, katalog.Katalog.Name, clientConfig, cancellation).ConfigureAwait(false))
             {
                 patched.Add(crd);
                 Log.CrdConversionPatched(log, crd, target.ToString());
@@ -113,12 +123,15 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
 
     /// <summary>Graceful stop: removes the configurations (keeping only routes whose <c>cleanupOnShutdown</c> is false) and
     /// restores every CRD conversion block this Katalog patched.</summary>
-    public async Task UnregisterAsync(KatalogWebhooks katalog, WebhookTarget target, WebhookCertificate certificate, CancellationToken cancellation)
+    public async Task UnregisterAsync(KatalogWebhooks katalog, WebhookTarget target, WebhookCertificate certificate,
+        CancellationToken cancellation)
     {
         var ca = certificate.CaBundleBase64;
         bool Keep(WebhookRoute r) => !r.CleanupOnShutdown;
-        await ApplyAsync(ValidatingConfigurations, Validating(katalog, target, ca, Keep), katalog, target, cancellation).ConfigureAwait(false);
-        await ApplyAsync(MutatingConfigurations, Mutating(katalog, target, ca, Keep), katalog, target, cancellation).ConfigureAwait(false);
+        await ApplyAsync(ValidatingConfigurations, Validating(katalog, target, ca, Keep), katalog, target, cancellation)
+            .ConfigureAwait(false);
+        await ApplyAsync(MutatingConfigurations, Mutating(katalog, target, ca, Keep), katalog, target, cancellation)
+            .ConfigureAwait(false);
         foreach (var crd in await AnnotatedCrdsAsync(katalog.Katalog.Name, cancellation).ConfigureAwait(false))
             await RestoreConversionAsync(crd, cancellation).ConfigureAwait(false);
     }
@@ -128,7 +141,9 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
     public async Task<IReadOnlyList<string>> CleanupAsync(string katalogName, CancellationToken cancellation)
     {
         var removed = new List<string>();
-        foreach (var (resource, kind) in new[] { (ValidatingConfigurations, "ValidatingWebhookConfiguration"), (MutatingConfigurations, "MutatingWebhookConfiguration") })
+        (GroupVersionResource, string)[] kinds =
+            [(ValidatingConfigurations, "ValidatingWebhookConfiguration"), (MutatingConfigurations, "MutatingWebhookConfiguration")];
+        foreach (var (resource, kind) in kinds)
         {
             foreach (var name in await LabelledAsync(resource, katalogName, cancellation).ConfigureAwait(false))
             {
@@ -137,18 +152,21 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
         }
         foreach (var crd in await AnnotatedCrdsAsync(katalogName, cancellation).ConfigureAwait(false))
         {
-            if (await RestoreConversionAsync(crd, cancellation).ConfigureAwait(false)) removed.Add($"the conversion webhook of CustomResourceDefinition {crd}");
+            if (await RestoreConversionAsync(crd, cancellation).ConfigureAwait(false))
+                removed.Add($"the conversion webhook of CustomResourceDefinition {crd}");
         }
         return removed;
     }
 
-    private async Task ApplyAsync(GroupVersionResource resource, JsonObject? desired, KatalogWebhooks katalog, WebhookTarget target, CancellationToken cancellation)
+    private async Task ApplyAsync(GroupVersionResource resource, JsonObject? desired, KatalogWebhooks katalog, WebhookTarget target,
+        CancellationToken cancellation)
     {
         var name = katalog.ConfigurationName;
         var kind = resource == ValidatingConfigurations ? "ValidatingWebhookConfiguration" : "MutatingWebhookConfiguration";
         foreach (var stale in await LabelledAsync(resource, katalog.Katalog.Name, cancellation).ConfigureAwait(false))
         {
-            if (stale != name && await DeleteAsync(resource, stale, cancellation).ConfigureAwait(false)) Log.WebhookRemoved(log, $"stale {kind} {stale}");
+            if (stale != name && await DeleteAsync(resource, stale, cancellation).ConfigureAwait(false))
+                Log.WebhookRemoved(log, $"stale {kind} {stale}");
         }
         if (desired is null)
         {
@@ -199,7 +217,8 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
         return JsonNode.DeepEquals(current["webhooks"], desired["webhooks"]);
     }
 
-    private async Task<IReadOnlyList<string>> LabelledAsync(GroupVersionResource resource, string katalogName, CancellationToken cancellation)
+    private async Task<IReadOnlyList<string>> LabelledAsync(GroupVersionResource resource, string katalogName,
+        CancellationToken cancellation)
     {
         var selector = $"{ManagedByLabel}={ManagedBy},{KatalogLabel}={WebhookPlan.Dns(katalogName)}";
         var list = await client.ListAsync(resource, null, new ListOptions { LabelSelector = selector }, cancellation).ConfigureAwait(false);
@@ -292,7 +311,8 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
                 ? new JsonObject { ["op"] = "remove", ["path"] = "/spec/conversion" }
                 : new JsonObject { ["op"] = "add", ["path"] = "/spec/conversion", ["value"] = previous },
             new JsonObject { ["op"] = "remove", ["path"] = Pointer(PreviousConversionAnnotation) });
-        if (annotations!.ContainsKey(ConversionKatalogAnnotation)) ops.Add((JsonNode)new JsonObject { ["op"] = "remove", ["path"] = Pointer(ConversionKatalogAnnotation) });
+        if (annotations!.ContainsKey(ConversionKatalogAnnotation))
+            ops.Add((JsonNode)new JsonObject { ["op"] = "remove", ["path"] = Pointer(ConversionKatalogAnnotation) });
         await client.PatchAsync(Crds, null, crd, PatchType.Json, ops, null, cancellation).ConfigureAwait(false);
         Log.WebhookRemoved(log, $"the conversion webhook of CustomResourceDefinition {crd} (previous conversion restored)");
         return true;
@@ -305,10 +325,12 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
         string? next = null;
         do
         {
-            var page = await client.ListAsync(Crds, null, new ListOptions { Limit = 500, Continue = next }, cancellation).ConfigureAwait(false);
+            var page = await client.ListAsync(Crds, null, new ListOptions { Limit = 500, Continue = next }, cancellation)
+                .ConfigureAwait(false);
             foreach (var crd in page.Items)
             {
-                if (crd.TryGetProperty("metadata", out var md) && md.TryGetProperty("annotations", out var a) && a.ValueKind == JsonValueKind.Object
+                if (crd.TryGetProperty("metadata", out var md) && md.TryGetProperty("annotations", out var a)
+                    && a.ValueKind == JsonValueKind.Object
                     && a.TryGetProperty(ConversionKatalogAnnotation, out var k) && k.GetString() == owner)
                     names.Add(ObjectMeta.Name(crd)!);
             }
@@ -318,7 +340,8 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
         return names;
     }
 
-    private static string Pointer(string annotation) => "/metadata/annotations/" + annotation.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    private static string Pointer(string annotation) =>
+        "/metadata/annotations/" + annotation.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     private static JsonObject Configuration(string kind, KatalogWebhooks katalog, JsonArray webhooks) => new()
     {
@@ -341,7 +364,8 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
         ["scope"] = scope,
     };
 
-    private static JsonObject Entry(string name, WebhookRoute route, WebhookTarget target, string caBundle, params JsonObject[] rules) => new()
+    private static JsonObject Entry(string name, WebhookRoute route, WebhookTarget target, string caBundle,
+        params JsonObject[] rules) => new()
     {
         ["name"] = name,
         ["admissionReviewVersions"] = new JsonArray("v1"),

@@ -38,8 +38,8 @@ public sealed class WebhookServer : IAsyncDisposable
     /// <summary><c>https://127.0.0.1:PORT/</c> (or the bound address when it is not a wildcard).</summary>
     public Uri Address { get; }
 
-    public static async Task<WebhookServer> StartAsync(IPAddress address, int port, WebhookCertificate certificate, WebhookEndpoints endpoints,
-        CancellationToken cancellation = default)
+    public static async Task<WebhookServer> StartAsync(IPAddress address, int port, WebhookCertificate certificate,
+        WebhookEndpoints endpoints, CancellationToken cancellation = default)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();

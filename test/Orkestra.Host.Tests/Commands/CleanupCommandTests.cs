@@ -40,7 +40,8 @@ public sealed class CleanupCommandTests
     [Test]
     public void An_unreachable_configuration_is_one_line_without_a_stack_trace()
     {
-        var (code, _, err) = Run("-k", RepoPaths.Combine("samples", "hello-website", "katalog.yaml"), "--kubeconfig", "/nonexistent/kubeconfig");
+        var katalog = RepoPaths.Combine("samples", "hello-website", "katalog.yaml");
+        var (code, _, err) = Run("-k", katalog, "--kubeconfig", "/nonexistent/kubeconfig");
         code.ShouldBe(1);
         err.ShouldStartWith("ork cleanup: ");
         err.ShouldContain("/nonexistent/kubeconfig");

@@ -85,8 +85,12 @@ public sealed class RunCommandTests
     [Test]
     public void Webhook_settings_come_from_flags_and_the_environment()
     {
-        var env = new Dictionary<string, string> { ["ENABLE_CONVERSION"] = "true", ["ORK_SERVICE_NAME"] = "ork", ["ORK_NAMESPACE"] = "ork-system" };
-        var settings = RunCommand.Resolve(["--webhook-port", "0", "--webhook-url", "https://ork.example:8443"], k => env.GetValueOrDefault(k), out var error);
+        var env = new Dictionary<string, string>
+        {
+            ["ENABLE_CONVERSION"] = "true", ["ORK_SERVICE_NAME"] = "ork", ["ORK_NAMESPACE"] = "ork-system",
+        };
+        string[] args = ["--webhook-port", "0", "--webhook-url", "https://ork.example:8443"];
+        var settings = RunCommand.Resolve(args, k => env.GetValueOrDefault(k), out var error);
         error.ShouldBeNull();
         var webhooks = settings!.Runtime.Webhooks;
         (webhooks.Port, webhooks.EnableConversion, webhooks.EnableAdmission, webhooks.ServiceName, webhooks.Namespace)

@@ -57,7 +57,8 @@ public class HttpEndpointsTests
         bare.RootElement.TryGetProperty("gatewayEndpoint", out var _).ShouldBeFalse();
         state.GatewayEndpoint = "https://gateway.example";
         using var katalog = JsonDocument.Parse(await client.GetStringAsync("/katalog"));
-        katalog.RootElement.GetProperty("gatewayEndpoint").GetString().ShouldBe("https://gateway.example", "security.gatewayEndpoint is advertised");
+        katalog.RootElement.GetProperty("gatewayEndpoint").GetString()
+            .ShouldBe("https://gateway.example", "security.gatewayEndpoint is advertised");
         var crd = katalog.RootElement.GetProperty("crds")[0];
         crd.GetProperty("name").GetString().ShouldBe("website");
         crd.GetProperty("queueDepth").GetInt32().ShouldBe(4);

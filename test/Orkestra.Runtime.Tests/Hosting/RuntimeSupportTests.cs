@@ -54,7 +54,8 @@ public sealed class RuntimeSupportTests
                         - name: "{{ .metadata.name }}"
                           data: {a: b}
             """)).Select(d => d.ToString()).ToArray();
-        problems.ShouldContain(p => p.StartsWith("katalog.yaml:", StringComparison.Ordinal) && p.Contains("spec.crds.website.endpoints (per-CRD endpoint switches) is not supported by ork run yet"));
+        const string endpoints = "spec.crds.website.endpoints (per-CRD endpoint switches) is not supported by ork run yet";
+        problems.ShouldContain(p => p.StartsWith("katalog.yaml:", StringComparison.Ordinal) && p.Contains(endpoints));
         problems.ShouldContain(p => p.Contains("spec.crds.website.operatorBox.onReconcile.external (health).retryBackoff is not supported by ork run yet"));
         problems.Length.ShouldBe(2, "normalize and namespace protection run");
     }
@@ -79,7 +80,8 @@ public sealed class RuntimeSupportTests
               conversion: {enabled: true}
             """, "katalog.yaml");
         RuntimeSupport.Diagnose(result).ShouldBeEmpty();
-        result.Katalogs[0].Source.Security!.Webhooks.FailurePolicy.ShouldBe(Orkestra.Katalog.Model.FailurePolicy.Ignore, "admission.failurePolicy is an alias");
+        result.Katalogs[0].Source.Security!.Webhooks.FailurePolicy
+            .ShouldBe(Orkestra.Katalog.Model.FailurePolicy.Ignore, "admission.failurePolicy is an alias");
     }
 
     [Test]
@@ -93,7 +95,8 @@ public sealed class RuntimeSupportTests
               certManager: {autoRotate: true}
             """, "katalog.yaml");
         var errors = RuntimeSupport.Diagnose(result).Select(d => d.ToString()).ToArray();
-        errors.ShouldContain("katalog.yaml:8:7: error: spec.crds.website.admission is not a key: write conversion at spec.crds.website.conversion " +
+        errors.ShouldContain("katalog.yaml:8:7: error: spec.crds.website.admission is not a key: " +
+                             "write conversion at spec.crds.website.conversion " +
                              "and validation/mutation at spec.crds.website.validation/mutation");
         errors.ShouldContain(e => e.StartsWith("katalog.yaml:11:31: error: not supported yet: conversionWindow", StringComparison.Ordinal));
         errors.ShouldContain(e => e.StartsWith("katalog.yaml:12:3: error: not supported yet: certManager", StringComparison.Ordinal));

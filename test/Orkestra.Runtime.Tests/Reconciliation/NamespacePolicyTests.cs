@@ -33,6 +33,13 @@ public sealed class NamespacePolicyTests
 
     private static NamespacePolicy? Policy(CompiledKatalog k) => NamespacePolicy.For(k.Operators[0], k.Source.Security);
 
+    private static string Cr(string ns, string spec) =>
+        $$"""
+        {"apiVersion":"demo.orkestra.io/v1alpha1","kind":"Website",
+         "metadata":{"name":"hello","namespace":"{{ns}}","uid":"u-1","resourceVersion":"3"},"spec":{{spec}}
+        }
+        """;
+
     [TestCase("kube-system", "kube-system", true)]
     [TestCase("kube-*", "kube-public", true)]
     [TestCase("*-system", "cert-manager-system", true)]
@@ -96,12 +103,14 @@ public sealed class NamespacePolicyTests
                   restrictedNamespaces: ["kube-*"]
             """);
         var cluster = new FakeCluster();
-        cluster.Put("""{"apiVersion":"demo.orkestra.io/v1alpha1","kind":"Website","metadata":{"name":"hello","namespace":"kube-system","uid":"u-1","resourceVersion":"3"},"spec":{}}""");
+        cluster.Put(Cr("kube-system", "{}"));
         var blocked = 0;
-        var reconciler = new KatalogReconciler(katalog.Operators[0], "website-operator", cluster, cluster, cluster, new ManualTimeProvider(),
-            namespaces: Policy(katalog), namespaceBlocked: () => blocked++);
-        var error = await Should.ThrowAsync<TerminalReconcileException>(async () => await reconciler.ReconcileAsync(new ObjectKey("kube-system", "hello"), default));
-        error.Message.ShouldBe("namespace \"kube-system\" is restricted for website (pattern \"kube-*\"); nothing is created for this Website");
+        var reconciler = new KatalogReconciler(katalog.Operators[0], "website-operator", cluster, cluster, cluster,
+            new ManualTimeProvider(), namespaces: Policy(katalog), namespaceBlocked: () => blocked++);
+        var error = await Should.ThrowAsync<TerminalReconcileException>(
+            async () => await reconciler.ReconcileAsync(new ObjectKey("kube-system", "hello"), default));
+        error.Message.ShouldBe("namespace \"kube-system\" is restricted for website (pattern \"kube-*\"); " +
+                               "nothing is created for this Website");
         var cr = cluster.Get("Website", "kube-system", "hello");
         ((string?)cr["status"]!["conditions"]![0]!["reason"]).ShouldBe("NamespaceRestricted");
         cr["metadata"]!["finalizers"].ShouldBeNull("a refused CR is not adopted");
@@ -117,11 +126,13 @@ public sealed class NamespacePolicyTests
                   allowedNamespaces: [apps]
             """, childNamespace: "{{ .spec.target }}");
         var cluster = new FakeCluster();
-        cluster.Put("""{"apiVersion":"demo.orkestra.io/v1alpha1","kind":"Website","metadata":{"name":"hello","namespace":"apps","uid":"u-1","resourceVersion":"3"},"spec":{"target":"kube-system"}}""");
-        var reconciler = new KatalogReconciler(katalog.Operators[0], "website-operator", cluster, cluster, cluster, new ManualTimeProvider(),
-            namespaces: Policy(katalog));
-        var error = await Should.ThrowAsync<TerminalReconcileException>(async () => await reconciler.ReconcileAsync(new ObjectKey("apps", "hello"), default));
-        error.Message.ShouldBe("ConfigMap hello is not created: namespace \"kube-system\" is not in the allowed namespaces of website (apps)");
+        cluster.Put(Cr("apps", """{"target":"kube-system"}"""));
+        var reconciler = new KatalogReconciler(katalog.Operators[0], "website-operator", cluster, cluster, cluster,
+            new ManualTimeProvider(), namespaces: Policy(katalog));
+        var error = await Should.ThrowAsync<TerminalReconcileException>(
+            async () => await reconciler.ReconcileAsync(new ObjectKey("apps", "hello"), default));
+        error.Message.ShouldBe("ConfigMap hello is not created: " +
+                               "namespace \"kube-system\" is not in the allowed namespaces of website (apps)");
         cluster.Writes.ShouldNotContain(w => w.StartsWith("apply", StringComparison.Ordinal));
         ((string?)cluster.Get("Website", "apps", "hello")["status"]!["conditions"]![0]!["reason"]).ShouldBe("NamespaceNotAllowed");
     }

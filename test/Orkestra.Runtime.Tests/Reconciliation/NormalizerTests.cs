@@ -35,8 +35,11 @@ public sealed class NormalizerTests
         return compiled.Katalogs[0].Operators[0];
     }
 
-    private static JsonElement Cr(string spec) =>
-        JsonDocument.Parse($$"""{"apiVersion":"demo.orkestra.io/v1alpha1","kind":"Website","metadata":{"name":"hello","namespace":"default","uid":"u-1","resourceVersion":"3"},"spec":{{spec}}}""").RootElement.Clone();
+    private static JsonElement Cr(string spec) => JsonDocument.Parse($$"""
+        {"apiVersion":"demo.orkestra.io/v1alpha1","kind":"Website",
+         "metadata":{"name":"hello","namespace":"default","uid":"u-1","resourceVersion":"3"},"spec":{{spec}}
+        }
+        """).RootElement.Clone();
 
     private static JsonNode? Spec(NormalizeResult result) => JsonNode.Parse(result.Object.GetRawText())!["spec"];
 
@@ -100,7 +103,8 @@ public sealed class NormalizerTests
                     spec:
                       image: "{{ toInt .spec.image }}"
             """);
-        var error = Should.Throw<NormalizeException>(() => Normalizer.Apply(failing.Normalize!, Cr("""{"image":"nginx"}"""), TimeProvider.System));
+        var nginx = Cr("""{"image":"nginx"}""");
+        var error = Should.Throw<NormalizeException>(() => Normalizer.Apply(failing.Normalize!, nginx, TimeProvider.System));
         error.Message.ShouldStartWith("normalize spec.image: katalog.yaml:");
         error.Message.ShouldContain("cannot convert \"nginx\" to int");
     }
@@ -142,7 +146,8 @@ public sealed class NormalizerTests
         var stored = cluster.Get("Website", "default", "hello")["spec"]!;
         ((string?)stored["image"]).ShouldBe("NGINX:1", "normalize is in memory only");
         stored["replicas"].ShouldBeNull();
-        cluster.Events.ShouldContain(e => e.Reason == "Normalized" && e.Message.Contains("spec.image: \"NGINX:1\" -> \"nginx:1\"", StringComparison.Ordinal));
+        cluster.Events.ShouldContain(e => e.Reason == "Normalized"
+                                          && e.Message.Contains("spec.image: \"NGINX:1\" -> \"nginx:1\"", StringComparison.Ordinal));
     }
 
     [Test]
@@ -157,7 +162,8 @@ public sealed class NormalizerTests
         var cluster = new FakeCluster();
         cluster.Put(Cr("""{"image":"nginx","size":"lots"}""").GetRawText());
         var reconciler = new KatalogReconciler(op, "website-operator", cluster, cluster, cluster, new ManualTimeProvider());
-        var error = await Should.ThrowAsync<TerminalReconcileException>(async () => await reconciler.ReconcileAsync(new ObjectKey("default", "hello"), default));
+        var error = await Should.ThrowAsync<TerminalReconcileException>(
+            async () => await reconciler.ReconcileAsync(new ObjectKey("default", "hello"), default));
         error.Message.ShouldContain("cannot convert \"lots\" to int");
         var ready = cluster.Get("Website", "default", "hello")["status"]!["conditions"]![0]!;
         ((string?)ready["reason"]).ShouldBe("NormalizeFailed");

@@ -43,7 +43,8 @@ public sealed class AdmissionHandlerTests
     {
         var invalid = Website("""{"image":"docker.io/web"}""");
         var relabelled = Website("""{"image":"docker.io/web"}""", labels: """{"x":"y"}""");
-        (await Send("/validate/website", Review("UPDATE", relabelled, invalid))).Allowed.ShouldBeTrue("finalizers and labels of an invalid CR can change");
+        (await Send("/validate/website", Review("UPDATE", relabelled, invalid))).Allowed
+            .ShouldBeTrue("finalizers and labels of an invalid CR can change");
         var changed = Website("""{"image":"docker.io/other"}""");
         (await Send("/validate/website", Review("UPDATE", changed, invalid))).Allowed.ShouldBeFalse();
         var deleting = JsonNode.Parse(changed)!;
@@ -55,7 +56,8 @@ public sealed class AdmissionHandlerTests
     public async Task A_rule_that_cannot_be_evaluated_is_a_clear_denial_not_an_exception()
     {
         var plan = Plan(Text.Replace("not {{ .spec.image }}", "not {{ index .spec.tags 3 }}", StringComparison.Ordinal));
-        var response = await Handler().HandleAsync(plan.Routes["/validate/website"], Request(Review("CREATE", Website("""{"image":"x","tags":[]}"""))), default);
+        var review = Request(Review("CREATE", Website("""{"image":"x","tags":[]}""")));
+        var response = await Handler().HandleAsync(plan.Routes["/validate/website"], review, default);
         response.Allowed.ShouldBeFalse();
         response.Code.ShouldBe(500);
         response.Message!.ShouldStartWith("spec.crds.website.validation could not be evaluated: katalog.yaml:");
@@ -65,14 +67,20 @@ public sealed class AdmissionHandlerTests
     [Test]
     public async Task Mutation_answers_a_JSONPatch_and_admission_only_rules_run_here()
     {
-        var response = await Send("/mutate/website", Review("CREATE", """{"apiVersion":"demo.orkestra.io/v1","kind":"Website","metadata":{"name":"web"},"spec":{"image":"a"}}"""));
+        var bare = """{"apiVersion":"demo.orkestra.io/v1","kind":"Website","metadata":{"name":"web"},"spec":{"image":"a"}}""";
+        var response = await Send("/mutate/website", Review("CREATE", bare));
         response.Allowed.ShouldBeTrue();
-        response.Patch!.ToJsonString().ShouldBe("""[{"op":"add","path":"/spec/tier","value":"standard"},{"op":"add","path":"/spec/port","value":8080},{"op":"add","path":"/metadata/labels","value":{"team":"web"}}]""");
+        response.Patch!.ToJsonString().ShouldBe("""
+            [{"op":"add","path":"/spec/tier","value":"standard"},{"op":"add","path":"/spec/port","value":8080},
+            {"op":"add","path":"/metadata/labels","value":{"team":"web"}}]
+            """.ReplaceLineEndings(""));
 
-        var present = await Send("/mutate/website", Review("CREATE", Website("""{"tier":"gold","port":80}""", labels: """{"team":"ops"}""")));
+        var ops = Website("""{"tier":"gold","port":80}""", labels: """{"team":"ops"}""");
+        var present = await Send("/mutate/website", Review("CREATE", ops));
         present.Patch!.ToJsonString().ShouldBe("""[{"op":"replace","path":"/metadata/labels/team","value":"web"}]""");
 
-        (await Send("/mutate/website", Review("CREATE", Website("""{"tier":"gold","port":80}""", labels: """{"team":"web"}""")))).Patch.ShouldBeNull();
+        var done = Website("""{"tier":"gold","port":80}""", labels: """{"team":"web"}""");
+        (await Send("/mutate/website", Review("CREATE", done))).Patch.ShouldBeNull();
     }
 
     [Test]
@@ -81,7 +89,10 @@ public sealed class AdmissionHandlerTests
         using var doc = JsonDocument.Parse("""{"metadata":{"annotations":{"a/b":"1"}}}""");
         var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["a/b"] = "2", ["c~d"] = "3" } } };
         JsonPatches.FromMergePatch(doc.RootElement, patch).ToJsonString()
-            .ShouldBe("""[{"op":"replace","path":"/metadata/annotations/a~1b","value":"2"},{"op":"add","path":"/metadata/annotations/c~0d","value":"3"}]""");
+            .ShouldBe("""
+                [{"op":"replace","path":"/metadata/annotations/a~1b","value":"2"},
+                {"op":"add","path":"/metadata/annotations/c~0d","value":"3"}]
+                """.ReplaceLineEndings(""));
     }
 
     [Test]
@@ -98,12 +109,16 @@ public sealed class AdmissionHandlerTests
     public async Task Deletion_protection_guards_the_Katalog_CRDs_and_labelled_objects_and_strict_mode_guards_the_label()
     {
         const string path = "/deletion-protection/shop";
-        var crd = Review("DELETE", null, """{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"websites.demo.orkestra.io"}}""",
-            ns: "", name: "websites.demo.orkestra.io", group: "apiextensions.k8s.io", kind: "CustomResourceDefinition", resource: "customresourcedefinitions");
+        const string name = "websites.demo.orkestra.io";
+        var old = """{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"NAME"}}"""
+            .Replace("NAME", name, StringComparison.Ordinal);
+        var crd = Review("DELETE", null, old, ns: "", name: name, group: "apiextensions.k8s.io", kind: "CustomResourceDefinition",
+            resource: "customresourcedefinitions");
         var blocked = await Send(path, crd);
         blocked.Allowed.ShouldBeFalse();
-        blocked.Message!.ShouldStartWith("CustomResourceDefinition websites.demo.orkestra.io is protected by the deletion protection of Katalog shop");
-        (await Send(path, crd.Replace("websites.demo.orkestra.io", "others.demo.orkestra.io", StringComparison.Ordinal))).Allowed.ShouldBeTrue();
+        blocked.Message!.ShouldStartWith($"CustomResourceDefinition {name} is protected by the deletion protection of Katalog shop");
+        var other = crd.Replace(name, "others.demo.orkestra.io", StringComparison.Ordinal);
+        (await Send(path, other)).Allowed.ShouldBeTrue();
 
         var labelled = Website("{}", labels: """{"orkestra.io/deletion-protection":"true"}""");
         (await Send(path, Review("DELETE", null, labelled))).Message!.ShouldStartWith("Website default/web is protected from deletion");

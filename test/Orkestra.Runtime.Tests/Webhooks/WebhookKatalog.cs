@@ -82,11 +82,12 @@ internal static class WebhookKatalog
         return compiled.Katalogs[0];
     }
 
-    public static WebhookPlan Plan(string text = Text, WebhookOptions? options = null) => WebhookPlan.For([Compile(text)], options ?? new WebhookOptions());
+    public static WebhookPlan Plan(string text = Text, WebhookOptions? options = null) =>
+        WebhookPlan.For([Compile(text)], options ?? new WebhookOptions());
 
     public static string Website(string spec, string ns = "default", string name = "web", string labels = "{}", string version = "v1") =>
-        "{\"apiVersion\":\"demo.orkestra.io/" + version + "\",\"kind\":\"Website\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns
-        + "\",\"labels\":" + labels + "},\"spec\":" + spec + "}";
+        "{\"apiVersion\":\"demo.orkestra.io/" + version + "\",\"kind\":\"Website\","
+        + "\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns + "\",\"labels\":" + labels + "},\"spec\":" + spec + "}";
 
     /// <summary>An AdmissionReview as kube-apiserver sends it.</summary>
     public static string Review(string operation, string? obj, string? old = null, string ns = "default", string name = "web",
@@ -104,5 +105,9 @@ internal static class WebhookKatalog
     public static AdmissionRequest Request(string review) => AdmissionRequest.Parse(JsonDocument.Parse(review).RootElement.Clone());
 
     public static string ConversionReview(string desired, params string[] objects) =>
-        $$$"""{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"c-1","desiredAPIVersion":"{{{desired}}}","objects":[{{{string.Join(",", objects)}}}]}}""";
+        $$$"""
+        {"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview",
+         "request":{"uid":"c-1","desiredAPIVersion":"{{{desired}}}","objects":[{{{string.Join(",", objects)}}}]}
+        }
+        """;
 }

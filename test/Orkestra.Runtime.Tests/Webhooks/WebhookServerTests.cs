@@ -46,9 +46,11 @@ public sealed class WebhookServerTests
         var metrics = new RuntimeMetrics(new CollectorRegistry());
         var telemetry = new WebhookTelemetry(metrics, NullLogger.Instance);
         var certificate = WebhookCertificate.Generate(WebhookCertificate.ServiceDnsNames("orkestra", "ork-system"), DateTimeOffset.UtcNow);
+        var handler = new AdmissionHandler(null, null, TimeProvider.System, telemetry);
         var server = await WebhookServer.StartAsync(IPAddress.Loopback, 0, certificate,
-            new WebhookEndpoints(plan, new AdmissionHandler(null, null, TimeProvider.System, telemetry), telemetry, TimeProvider.System)).WaitAsync(Bound);
-        return new Running { Server = server, Certificate = certificate, Http = TrustingOnly(certificate.CaBundlePem, server.Address), Metrics = metrics };
+            new WebhookEndpoints(plan, handler, telemetry, TimeProvider.System)).WaitAsync(Bound);
+        var http = TrustingOnly(certificate.CaBundlePem, server.Address);
+        return new Running { Server = server, Certificate = certificate, Http = http, Metrics = metrics };
     }
 
     /// <summary>A client that trusts exactly <paramref name="caPem"/> and checks the host name, as kube-apiserver does.</summary>
@@ -72,7 +74,8 @@ public sealed class WebhookServerTests
     public async Task Validate_mutate_and_convert_answer_reviews_over_verified_HTTPS()
     {
         await using var running = await StartAsync();
-        var (code, body) = await running.PostAsync("/validate/website", Review("CREATE", Website("""{"image":"docker.io/x","replicas":7}""")));
+        var invalid = Website("""{"image":"docker.io/x","replicas":7}""");
+        var (code, body) = await running.PostAsync("/validate/website", Review("CREATE", invalid));
         code.ShouldBe(HttpStatusCode.OK);
         var response = JsonNode.Parse(body)!["response"]!;
         ((string?)response["uid"]).ShouldBe("u-CREATE");
@@ -88,7 +91,9 @@ public sealed class WebhookServerTests
 
         (code, body) = await running.PostAsync("/convert/website", ConversionReview("demo.orkestra.io/v2",
             """{"apiVersion":"demo.orkestra.io/v1","kind":"Website","metadata":{"name":"a"},"spec":{"image":"i","replicas":2}}""",
-            """{"apiVersion":"demo.orkestra.io/v2","kind":"Website","metadata":{"name":"b"},"spec":{"image":"j","scale":{"replicas":1}}}"""));
+            """
+            {"apiVersion":"demo.orkestra.io/v2","kind":"Website","metadata":{"name":"b"},"spec":{"image":"j","scale":{"replicas":1}}}
+            """));
         code.ShouldBe(HttpStatusCode.OK);
         var review = JsonNode.Parse(body)!;
         ((string?)review["kind"]).ShouldBe("ConversionReview");
@@ -111,17 +116,24 @@ public sealed class WebhookServerTests
         code.ShouldBe(HttpStatusCode.OK);
         var response = JsonNode.Parse(body)!["response"]!;
         ((string?)response["result"]!["status"]).ShouldBe("Failure");
-        ((string?)response["result"]!["message"])!.ShouldStartWith("converting Website default/a from v1 to v9: spec.crds.website.conversion.paths (katalog.yaml:");
+        ((string?)response["result"]!["message"])!
+            .ShouldStartWith("converting Website default/a from v1 to v9: spec.crds.website.conversion.paths (katalog.yaml:");
         response["convertedObjects"]!.AsArray().Count.ShouldBe(0);
         running.Metrics.ConversionRequests.WithLabels("Website", "v1", "v9", "failure").Value.ShouldBe(1);
     }
 
     [TestCase("/validate/website", "{not json", 400, "the body is not valid JSON")]
-    [TestCase("/validate/website", """{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}""", 400, "request is missing or not an object")]
-    [TestCase("/validate/website", """{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","request":{}}""", 400, "apiVersion must be admission.k8s.io/v1, not \"admission.k8s.io/v1beta1\"")]
-    [TestCase("/validate/website", """{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"CREATE","kind":{"kind":"Website"}}}""", 400, "request.object is missing for CREATE")]
+    [TestCase("/validate/website", """{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}""", 400,
+        "request is missing or not an object")]
+    [TestCase("/validate/website", """{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","request":{}}""", 400,
+        "apiVersion must be admission.k8s.io/v1, not \"admission.k8s.io/v1beta1\"")]
+    [TestCase("/validate/website",
+        """{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"CREATE","kind":{"kind":"W"}}}""",
+        400, "request.object is missing for CREATE")]
     [TestCase("/validate/website", "[1,2]", 400, "the body must be a JSON object")]
-    [TestCase("/convert/website", """{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"x","desiredAPIVersion":"v2","objects":[]}}""", 400, "request.desiredAPIVersion must be group/version")]
+    [TestCase("/convert/website",
+        """{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"x","desiredAPIVersion":"v2"}}""",
+        400, "request.desiredAPIVersion must be group/version")]
     [TestCase("/validate/blog", "{}", 404, "no webhook is declared at /validate/blog")]
     [TestCase("/validate", "{}", 404, "no webhook is declared at /validate")]
     [TestCase("/convert/website", "{}", 415, "accepts application/json, not text/plain")]
@@ -156,11 +168,13 @@ public sealed class WebhookServerTests
     [Test]
     public void The_generated_certificate_names_the_service_and_loopback_and_chains_to_its_CA()
     {
-        using var certificate = WebhookCertificate.Generate(WebhookCertificate.ServiceDnsNames("orkestra", "ork-system"), DateTimeOffset.UtcNow);
+        var names = WebhookCertificate.ServiceDnsNames("orkestra", "ork-system");
+        using var certificate = WebhookCertificate.Generate(names, DateTimeOffset.UtcNow);
         certificate.Generated.ShouldBeTrue();
         certificate.Serving.HasPrivateKey.ShouldBeTrue();
         var san = certificate.Serving.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
-        san.EnumerateDnsNames().ShouldBe(["orkestra", "orkestra.ork-system", "orkestra.ork-system.svc", "orkestra.ork-system.svc.cluster.local", "localhost"]);
+        san.EnumerateDnsNames().ShouldBe(
+            ["orkestra", "orkestra.ork-system", "orkestra.ork-system.svc", "orkestra.ork-system.svc.cluster.local", "localhost"]);
         san.EnumerateIPAddresses().ShouldBe([IPAddress.Loopback, IPAddress.IPv6Loopback]);
         certificate.CaBundlePem.ShouldStartWith("-----BEGIN CERTIFICATE-----");
         using var chain = new X509Chain();
@@ -190,7 +204,8 @@ public sealed class WebhookServerTests
             Should.Throw<WebhookCertificateException>(() => WebhookCertificate.Load(Path.Combine(directory.FullName, "missing.crt"), key))
                 .Message.ShouldStartWith("TLS_CERT/TLS_KEY: ");
             await File.WriteAllTextAsync(key, "not a key");
-            Should.Throw<WebhookCertificateException>(() => WebhookCertificate.Load(cert, key)).Message.ShouldContain("not a PEM certificate and its private key");
+            Should.Throw<WebhookCertificateException>(() => WebhookCertificate.Load(cert, key))
+                .Message.ShouldContain("not a PEM certificate and its private key");
         }
         finally
         {
