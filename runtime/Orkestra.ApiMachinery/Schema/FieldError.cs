@@ -1,7 +1,7 @@
 namespace Orkestra.ApiMachinery.Schema;
 
 /// <summary>The kind of a field error, as Kubernetes' <c>field.ErrorType</c> names it.</summary>
-public enum FieldErrorType { Required, Invalid, TypeInvalid, NotSupported, TooLong, TooMany, Duplicate }
+public enum FieldErrorType { Required, Invalid, TypeInvalid, NotSupported, TooLong, TooMany, Duplicate, Forbidden }
 
 /// <summary>
 /// One violation found while validating an object, rendered exactly as the API server's <c>field.Error</c>:
@@ -41,6 +41,7 @@ public sealed class FieldError
         FieldErrorType.NotSupported => "FieldValueNotSupported",
         FieldErrorType.TooLong => "FieldValueTooLong",
         FieldErrorType.TooMany => "FieldValueTooMany",
+        FieldErrorType.Forbidden => "FieldValueForbidden",
         _ => "FieldValueDuplicate",
     };
 
@@ -56,6 +57,7 @@ public sealed class FieldError
                 FieldErrorType.TooLong => "Too long",
                 FieldErrorType.TooMany => "Too many",
                 FieldErrorType.Duplicate => "Duplicate value",
+                FieldErrorType.Forbidden => "Forbidden",
                 _ => "Invalid value",
             };
             var body = BadValue is null ? title : $"{title}: {BadValue}";

@@ -5,19 +5,22 @@ using Orkestra.Sandbox;
 namespace Orkestra.Host.Commands;
 
 /// <summary>
-/// <c>ork sandbox [--port N] [--kubeconfig PATH] [--token T]</c>: serve the in-memory Kubernetes API server on
-/// https://127.0.0.1:N until SIGINT/SIGTERM, with a kubeconfig written for kubectl.
+/// <c>ork sandbox [--port N] [--kubeconfig PATH] [--token T] [--webhook-service SVC=ADDR]...</c>: serve the in-memory
+/// Kubernetes API server on https://127.0.0.1:N until SIGINT/SIGTERM, with a kubeconfig written for kubectl.
 /// </summary>
 internal static class SandboxCommand
 {
     public const string Summary = "run the in-memory Kubernetes API server (kubectl-compatible) until Ctrl+C";
 
     private const string Help = """
-        Usage: ork sandbox [--port N] [--kubeconfig PATH] [--token T]
+        Usage: ork sandbox [--port N] [--kubeconfig PATH] [--token T] [--webhook-service SVC=ADDR]...
 
           --port N           port on 127.0.0.1 (default 0: any free port)
           --kubeconfig PATH  where to write the kubeconfig (default ./sandbox.kubeconfig)
           --token T          bearer token clients must send (default: random)
+          --webhook-service NAME.NAMESPACE.svc:PORT=HOST:PORT
+                             where a webhook's clientConfig.service listens (no cluster DNS here);
+                             TLS still checks NAME.NAMESPACE.svc; repeatable
 
         Runs until SIGINT or SIGTERM. Everything is kept in memory and lost on exit.
         """;
@@ -27,6 +30,7 @@ internal static class SandboxCommand
         var port = 0;
         var kubeconfig = "sandbox.kubeconfig";
         string? token = null;
+        var services = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -52,16 +56,35 @@ internal static class SandboxCommand
                         return 2;
                     }
                     break;
+                case "--webhook-service" when i + 1 < args.Length:
+                    var mapping = args[++i];
+                    var equals = mapping.IndexOf('=');
+                    if (equals <= 0 || !HasPort(mapping[..equals]) || !HasPort(mapping[(equals + 1)..]))
+                    {
+                        stderr.WriteLine($"ork sandbox: --webhook-service must look like hook.ns.svc:443=127.0.0.1:9443, got '{mapping}'");
+                        return 2;
+                    }
+                    services[mapping[..equals]] = mapping[(equals + 1)..];
+                    break;
                 default:
                     stderr.WriteLine($"ork sandbox: unknown or incomplete option '{args[i]}'");
                     stderr.WriteLine(Help);
                     return 2;
             }
         }
-        return Serve(port, kubeconfig, token, stdout, stderr);
+        return Serve(port, kubeconfig, token, services, stdout, stderr);
     }
 
-    private static int Serve(int port, string kubeconfig, string? token, TextWriter stdout, TextWriter stderr)
+    /// <summary>"host:port" with a port from 1 to 65535.</summary>
+    private static bool HasPort(string address)
+    {
+        var colon = address.LastIndexOf(':');
+        return colon > 0 && int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) &&
+               port is > 0 and <= 65535;
+    }
+
+    private static int Serve(int port, string kubeconfig, string? token, Dictionary<string, string> services, TextWriter stdout,
+        TextWriter stderr)
     {
         using var stop = new CancellationTokenSource();
         void OnSignal(PosixSignalContext context)
@@ -74,7 +97,8 @@ internal static class SandboxCommand
         SandboxServer server;
         try
         {
-            server = SandboxServer.StartAsync(new SandboxOptions { Port = port, Token = token }, stop.Token).GetAwaiter().GetResult();
+            server = SandboxServer.StartAsync(new SandboxOptions { Port = port, Token = token, WebhookServices = services }, stop.Token)
+                .GetAwaiter().GetResult();
         }
         catch (IOException e)
         {

@@ -15,7 +15,7 @@ internal sealed partial class HttpApi
     async Task<int> WatchAsync(HttpContext context, ResourceType type, string? ns, string accept)
     {
         var filter = ListFilter.From(type, ns, context.Request.Query);
-        _watches ??= new WatchStream(Store, _time, _faults);
+        _watches ??= new WatchStream(Store, _time, _faults, _objects.Converter);
         await _watches.ServeAsync(context, type, filter, context.Request.Query, Tables.Wanted(accept), IncludeObject(context)).ConfigureAwait(false);
         return 200;
     }
@@ -46,15 +46,19 @@ internal sealed partial class HttpApi
         {
             var applied = ApplyBody(type, body, path.Name!);
             var fields = _objects.FieldContext(type, sub);
-            var (appliedResult, appliedCreated) = _objects.Update(type, path.Namespace, path.Name!,
-                current => ServerSideApply(current?.Clone(), applied, patch, fields), options);
+            var (appliedResult, appliedCreated) = await _objects.UpdateAsync(type, path.Namespace, path.Name!,
+                current => ServerSideApply(current?.Clone(), applied, patch, fields), options).ConfigureAwait(false);
             return await WriteObjectAsync(context, appliedCreated ? 201 : 200, type, appliedResult, options).ConfigureAwait(false);
         }
         if (sub == Subresource.Scale)
-            return await WriteJsonAsync(context, 200, Scales.Update(_objects, type, path.Namespace, path.Name!, current => Patches.Apply(patch, current, path.Name!), options)).ConfigureAwait(false);
-        var (result, created) = _objects.Update(type, path.Namespace, path.Name!, current => current is null
+        {
+            var scaled = await Scales.UpdateAsync(_objects, type, path.Namespace, path.Name!,
+                current => Patches.Apply(patch, current, path.Name!), options).ConfigureAwait(false);
+            return await WriteJsonAsync(context, 200, scaled).ConfigureAwait(false);
+        }
+        var (result, created) = await _objects.UpdateAsync(type, path.Namespace, path.Name!, current => current is null
             ? Patches.ApplyToAbsent(patch, path.Name!)
-            : Patches.Apply(patch, current.Clone(), path.Name!), options);
+            : Patches.Apply(patch, current.Clone(), path.Name!), options).ConfigureAwait(false);
         return await WriteObjectAsync(context, created ? 201 : 200, type, result, options).ConfigureAwait(false);
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Orkestra.Sandbox.Admission;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Diagnostics;
 using Orkestra.Sandbox.Faults;
@@ -216,15 +217,21 @@ internal sealed partial class HttpApi
                 {
                     var options = WriteOptionsFrom(context, Subresource.None, isPatch: false, operation: "Update");
                     var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false), "error decoding request body");
-                    var created = _objects.Create(type, path.Namespace, body, options);
+                    var created = await _objects.CreateAsync(type, path.Namespace, body, options).ConfigureAwait(false);
                     return await WriteObjectAsync(context, options.DryRun ? 201 : 201, type, created, options).ConfigureAwait(false);
                 }
             case "update":
                 {
                     var options = WriteOptionsFrom(context, sub, isPatch: false, operation: "Update");
                     var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false), "error decoding request body");
-                    if (sub == Subresource.Scale) return await WriteJsonAsync(context, 200, Scales.Update(_objects, type, path.Namespace, path.Name!, _ => body, options)).ConfigureAwait(false);
-                    var (result, created) = _objects.Update(type, path.Namespace, path.Name!, _ => body, options);
+                    if (sub == Subresource.Scale)
+                    {
+                        var scaled = await Scales.UpdateAsync(_objects, type, path.Namespace, path.Name!, _ => body, options)
+                            .ConfigureAwait(false);
+                        return await WriteJsonAsync(context, 200, scaled).ConfigureAwait(false);
+                    }
+                    var (result, created) = await _objects.UpdateAsync(type, path.Namespace, path.Name!, _ => body, options)
+                        .ConfigureAwait(false);
                     return await WriteObjectAsync(context, created ? 201 : 200, type, result, options).ConfigureAwait(false);
                 }
             case "patch":
@@ -233,7 +240,7 @@ internal sealed partial class HttpApi
                 {
                     if (sub != Subresource.None) throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
                     var options = await DeleteOptionsFromAsync(context).ConfigureAwait(false);
-                    var (obj, removed) = _objects.Delete(type, path.Namespace, path.Name!, options);
+                    var (obj, removed) = await _objects.DeleteAsync(type, path.Namespace, path.Name!, options).ConfigureAwait(false);
                     if (removed && !type.ReturnsDeletedObject)
                         return await WriteJsonAsync(context, 200, Status.Success(type, obj.Name, obj.Uid)).ConfigureAwait(false);
                     return await WriteObjectAsync(context, 200, type, obj, null).ConfigureAwait(false);
@@ -249,7 +256,8 @@ internal sealed partial class HttpApi
         var stored = _objects.Get(type, path.Namespace, path.Name!);
         if (Tables.Wanted(accept))
         {
-            var table = Tables.Build(type, [Present(type, stored)], IncludeObject(context), _time.GetUtcNow(),
+            var presented = await PresentAllAsync(type, [stored], list: false).ConfigureAwait(false);
+            var table = Tables.Build(type, presented, IncludeObject(context), _time.GetUtcNow(),
                 new JsonObject { ["resourceVersion"] = Format(stored.ResourceVersion) });
             return await WriteJsonAsync(context, 200, table).ConfigureAwait(false);
         }
@@ -287,9 +295,11 @@ internal sealed partial class HttpApi
         }
         var metadata = new JsonObject { ["resourceVersion"] = Format(revision) };
         if (nextToken is not null) metadata["continue"] = nextToken;
+        var converted = NeedsConversion(type, selected) ? await PresentAllAsync(type, selected, list: true).ConfigureAwait(false) : null;
         if (Tables.Wanted(accept))
         {
-            var table = Tables.Build(type, selected.Select(s => Present(type, s)), IncludeObject(context), _time.GetUtcNow(), metadata);
+            var rows = converted ?? selected.Select(s => Present(type, s));
+            var table = Tables.Build(type, rows, IncludeObject(context), _time.GetUtcNow(), metadata);
             return await WriteJsonAsync(context, 200, table).ConfigureAwait(false);
         }
         var buffer = new ArrayBufferWriter<byte>(1024 + selected.Sum(s => s.Bytes.Length + 1));
@@ -301,7 +311,14 @@ internal sealed partial class HttpApi
             writer.WritePropertyName("metadata");
             metadata.WriteTo(writer);
             writer.WriteStartArray("items");
-            foreach (var item in selected) writer.WriteRawValue(PresentBytes(type, item), skipInputValidation: true);
+            if (converted is not null)
+            {
+                foreach (var item in converted) item.WriteTo(writer);
+            }
+            else
+            {
+                foreach (var item in selected) writer.WriteRawValue(PresentBytes(type, item), skipInputValidation: true);
+            }
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
@@ -318,8 +335,8 @@ internal sealed partial class HttpApi
         {
             try
             {
-                var (obj, _) = _objects.Delete(type, item.Namespace, item.Name, options);
-                affected.Push(Present(type, obj));
+                var (obj, _) = await _objects.DeleteAsync(type, item.Namespace, item.Name, options).ConfigureAwait(false);
+                affected.Push((await PresentAllAsync(type, [obj], list: false).ConfigureAwait(false))[0]);
             }
             catch (ApiError e) when (e.Code == 404)
             {
@@ -363,14 +380,25 @@ internal sealed partial class HttpApi
         {
             throw ApiError.Invalid("PatchOptions", "meta.k8s.io", "", [Cause.InvalidValue("fieldManager", $"\"{manager}\"", "must be no more than 128 characters")]);
         }
-        return new WriteOptions
+        var options = new WriteOptions
         {
             FieldManager = manager, DryRun = dryRun.Length > 0, Validation = validation, Subresource = sub, IsPatch = isPatch,
             Operation = operation, CreateIfAbsent = createIfAbsent,
+            RequestFieldManager = query["fieldManager"].FirstOrDefault(),
+            RequestFieldValidation = query["fieldValidation"].FirstOrDefault(),
         };
+        context.Features.Set(new WriteWarnings(options.Warnings));
+        return options;
     }
 
     async Task<DeleteOptions> DeleteOptionsFromAsync(HttpContext context)
+    {
+        var options = await ParseDeleteOptionsAsync(context).ConfigureAwait(false);
+        context.Features.Set(new WriteWarnings(options.Warnings));
+        return options;
+    }
+
+    async Task<DeleteOptions> ParseDeleteOptionsAsync(HttpContext context)
     {
         var body = await ReadBodyAsync(context).ConfigureAwait(false);
         if (body.Length > 0 && Json.Parse(body, "error decoding DeleteOptions") is JsonObject o)
@@ -434,20 +462,48 @@ internal sealed partial class HttpApi
         Json.Str(stored.Object, "apiVersion") == type.GroupVersion && CustomResourcePipeline.IsCurrent(type, stored)
             ? stored.Bytes : Json.ToBytes(Present(type, stored));
 
+    /// <summary>True when presenting <paramref name="items"/> as <paramref name="type"/> takes a conversion webhook call.</summary>
+    bool NeedsConversion(ResourceType type, IEnumerable<StoredObject> items) =>
+        _objects.Converter is not null && type.Custom?.Conversion is not null &&
+        items.Any(i => CustomResourceConverter.NeedsCall(type, i.Object));
+
+    /// <summary>Objects as the requested version; those stored in another one go to the CRD's conversion webhook in one review.</summary>
+    async ValueTask<JsonObject[]> PresentAllAsync(ResourceType type, IReadOnlyList<StoredObject> items, bool list)
+    {
+        if (!NeedsConversion(type, items)) return items.Select(i => Present(type, i)).ToArray();
+        var objects = items.Select(i => i.Object).ToList();
+        var converted = await _objects.Converter!.ConvertAsync(type.Custom!, type.Kind, objects, type.GroupVersion, type.Custom!.Schema,
+            list ? type.ListKind : null).ConfigureAwait(false);
+        return converted.Select((o, i) => ReferenceEquals(o, items[i].Object) ? Present(type, items[i]) : o).ToArray();
+    }
+
     async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, StoredObject stored, WriteOptions? options)
     {
-        if (options is not null)
-        {
-            foreach (var warning in options.Warnings) context.Response.Headers.Append("Warning", Warning(warning));
-        }
-        return await WriteBytesAsync(context, code, PresentBytes(type, stored)).ConfigureAwait(false);
+        var bytes = type.Custom?.Conversion is not null && NeedsConversion(type, [stored])
+            ? Json.ToBytes((await PresentAllAsync(type, [stored], list: false).ConfigureAwait(false))[0])
+            : PresentBytes(type, stored);
+        return await WriteBytesAsync(context, code, bytes).ConfigureAwait(false);
     }
 
     static async Task<int> WriteJsonAsync(HttpContext context, int code, JsonNode body) =>
         await WriteBytesAsync(context, code, Json.ToBytes(body)).ConfigureAwait(false);
 
+    /// <summary>A write's warnings (pruned fields, webhooks): a request feature until the response (success or error) is written.</summary>
+    sealed record WriteWarnings(List<string> List);
+
+    static void AppendWarnings(HttpContext context)
+    {
+        // Features.Get of a feature nobody set allocates nothing: reads pay no cost here.
+        if (context.Features.Get<WriteWarnings>() is { List.Count: > 0 } warnings)
+        {
+            foreach (var warning in warnings.List.Distinct(StringComparer.Ordinal))
+                context.Response.Headers.Append("Warning", Warning(warning));
+        }
+    }
+
     static async Task<int> WriteBytesAsync(HttpContext context, int code, ReadOnlyMemory<byte> bytes)
     {
+        AppendWarnings(context);
         var response = context.Response;
         response.StatusCode = code;
         response.ContentType = "application/json";

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Apply;
+using Orkestra.Sandbox.Admission;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Storage;
@@ -38,12 +39,22 @@ internal sealed class ObjectService
     /// <summary>Hook run inside the write transaction after a CRD write, before commit returns (CRD establishment).</summary>
     public Action<ObjectStore.WriteScope, StoredObject?, StoredObject?>? OnCrdWritten { get; set; }
 
+    /// <summary>Admission webhooks (<c>Admission/</c>); null: writes are not admitted.</summary>
+    public AdmissionChain? Admission { get; set; }
+
+    /// <summary>Custom resource conversion (webhook strategy); null: only apiVersion is ever rewritten.</summary>
+    public CustomResourceConverter? Converter { get; set; }
+
     public StoredObject Get(ResourceType type, string? ns, string name) =>
         _store.Get(type.StorageKey, new ObjectKey(type.Namespaced ? ns ?? "" : "", name)) ?? throw ApiError.NotFound(type, name);
 
     // ---------------------------------------------------------------- create
 
-    public StoredObject Create(ResourceType type, string? ns, JsonObject obj, WriteOptions options)
+    /// <summary>Create for in-process callers (controllers): admission, if any, is awaited on this thread.</summary>
+    public StoredObject Create(ResourceType type, string? ns, JsonObject obj, WriteOptions options) =>
+        Wait(CreateAsync(type, ns, obj, options));
+
+    public async ValueTask<StoredObject> CreateAsync(ResourceType type, string? ns, JsonObject obj, WriteOptions options)
     {
         PrepareBody(type, ns, obj, urlName: null);
         var metadata = (JsonObject)obj["metadata"]!;
@@ -53,6 +64,17 @@ internal sealed class ObjectService
         if (string.IsNullOrEmpty(Json.Str(metadata, "name")) && string.IsNullOrEmpty(generateName))
             throw ApiError.Invalid(type, "", Cause.Required("metadata.name", "name or generateName is required"));
         if (type.HasStatus) obj.Remove("status");
+        var webhooks = Admission?.For(type);
+        if (webhooks is { Mutating.Length: > 0 })
+        {
+            // kube's order: decode (prune, default), mutating admission on an object without uid/timestamps, decode again
+            _custom.Decode(type, obj, options);
+            obj = await Admission!.MutateAsync(webhooks, Request("CREATE", type, ns, obj, null, options)).ConfigureAwait(false) ?? obj;
+            PrepareBody(type, ns, obj, urlName: null);
+            CustomResourcePipeline.Redecode(type, obj);
+            metadata = (JsonObject)obj["metadata"]!;
+            generateName = Json.Str(metadata, "generateName");
+        }
         _custom.Prepare(type, obj, options, old: null);
         metadata.Remove("deletionTimestamp");
         metadata.Remove("deletionGracePeriodSeconds");
@@ -62,10 +84,23 @@ internal sealed class ObjectService
         else metadata.Remove("generation");
         _defaults.OnCreate(type, obj);
         if (!options.IsApply) TrackUpdate(type, null, obj, options);
-        return _store.Write(tx => CommitCreate(tx, type, obj, options, generateName));
+        var generatedEarly = false;
+        if (webhooks is { Validating.Length: > 0 })
+        {
+            // validating webhooks see the final object, generated name included (a collision still retries in the commit)
+            if (string.IsNullOrEmpty(Json.Str(metadata, "name")) && !string.IsNullOrEmpty(generateName))
+            {
+                metadata["name"] = Names.Generate(generateName);
+                generatedEarly = true;
+            }
+            await Admission!.ValidateAsync(webhooks, Request("CREATE", type, ns, obj, null, options)).ConfigureAwait(false);
+        }
+        obj = await ForStorageAsync(type, obj).ConfigureAwait(false);
+        return _store.Write(tx => CommitCreate(tx, type, obj, options, generateName, generatedEarly));
     }
 
-    StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteOptions options, string? generateName)
+    StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteOptions options, string? generateName,
+        bool generatedEarly)
     {
         var metadata = (JsonObject)obj["metadata"]!;
         var ns = Json.Str(metadata, "namespace") ?? "";
@@ -73,6 +108,10 @@ internal sealed class ObjectService
         if (type.IsCustom && IsCrdTerminating(tx, type))
             throw ApiError.MethodNotAllowed("create not allowed while custom resource definition is terminating");
         var name = Json.Str(metadata, "name");
+        if (generatedEarly && tx.Get(type.StorageKey, new ObjectKey(ns, name!)) is not null)
+        {
+            name = null; // a name generated before validating admission collided: generate again, as kube retries
+        }
         if (string.IsNullOrEmpty(name))
         {
             for (var attempt = 0; ; attempt++)
@@ -154,9 +193,18 @@ internal sealed class ObjectService
     /// <summary>
     /// Replaces an object with what <paramref name="produce"/> derives from the stored state (PUT ignores it; PATCH
     /// and apply transform it). Null current state means the object is absent (only apply may then create).
-    /// Returns the stored result and whether it was created.
+    /// Returns the stored result and whether it was created. For in-process callers; see <see cref="UpdateAsync"/>.
     /// </summary>
-    public (StoredObject Result, bool Created) Update(ResourceType type, string? ns, string name, Func<StoredObject?, JsonObject> produce, WriteOptions options)
+    public (StoredObject Result, bool Created) Update(ResourceType type, string? ns, string name, Func<StoredObject?, JsonObject> produce,
+        WriteOptions options) => Wait(UpdateAsync(type, ns, name, produce, options));
+
+    /// <summary>
+    /// <see cref="Update"/> with admission: <paramref name="produce"/> sees the stored object in the request's version;
+    /// mutating webhooks see the produced object, validating webhooks the prepared one; a custom resource with a
+    /// conversion webhook is stored in its storage version.
+    /// </summary>
+    public async ValueTask<(StoredObject Result, bool Created)> UpdateAsync(ResourceType type, string? ns, string name,
+        Func<StoredObject?, JsonObject> produce, WriteOptions options)
     {
         var key = new ObjectKey(type.Namespaced ? ns ?? "" : "", name);
         // Patches and transforms run outside the lock against a snapshot; the commit re-checks the snapshot's RV and retries on races.
@@ -164,14 +212,21 @@ internal sealed class ObjectService
         {
             var current = _store.Get(type.StorageKey, key);
             if (current is null && !options.CreateIfAbsent) throw ApiError.NotFound(type, name);
-            var desired = produce(current);
+            var view = current is null ? null : await InRequestVersionAsync(type, current).ConfigureAwait(false);
+            var desired = produce(view);
             if (current is null)
             {
                 if (options.Subresource != Subresource.None) throw ApiError.NotFound(type, name);
-                return (Create(type, ns, desired, options), true);
+                return (await CreateAsync(type, ns, desired, options).ConfigureAwait(false), true);
             }
             PrepareBody(type, ns, desired, name);
-            var prepared = PrepareUpdate(type, current, desired, options);
+            var webhooks = Admission?.For(type);
+            if (webhooks is { Mutating.Length: > 0 })
+                desired = await MutateUpdateAsync(webhooks, type, ns, view!, desired, options).ConfigureAwait(false);
+            var prepared = PrepareUpdate(type, view!, desired, options);
+            if (webhooks is { Validating.Length: > 0 })
+                await Admission!.ValidateAsync(webhooks, UpdateRequest(type, ns, view!, prepared, options)).ConfigureAwait(false);
+            prepared = await ForStorageAsync(type, prepared).ConfigureAwait(false);
             var outcome = _store.Write(tx =>
             {
                 var latest = tx.Get(type.StorageKey, key);
@@ -183,6 +238,30 @@ internal sealed class ObjectService
             if (attempt > 50) throw ApiError.Internal("too many concurrent updates");
         }
     }
+
+    /// <summary>Mutating admission of an update: decode, webhooks (a Scale for /scale), decode again.</summary>
+    async ValueTask<JsonObject> MutateUpdateAsync(WebhookSnapshot webhooks, ResourceType type, string? ns, StoredObject view,
+        JsonObject desired, WriteOptions options)
+    {
+        if (options.Subresource == Subresource.Scale)
+        {
+            var request = UpdateRequest(type, ns, view, desired, options);
+            var scale = await Admission!.MutateAsync(webhooks, request).ConfigureAwait(false);
+            if (Json.Long(scale?["spec"], "replicas") is { } replicas) Scales.SetReplicas(type, desired, replicas);
+            return desired;
+        }
+        _custom.Decode(type, desired, options);
+        var mutated = await Admission!.MutateAsync(webhooks, UpdateRequest(type, ns, view, desired, options)).ConfigureAwait(false)
+                      ?? desired;
+        PrepareBody(type, ns, mutated, view.Name);
+        CustomResourcePipeline.Redecode(type, mutated);
+        return mutated;
+    }
+
+    AdmissionRequest UpdateRequest(ResourceType type, string? ns, StoredObject view, JsonObject obj, WriteOptions options) =>
+        options.Subresource == Subresource.Scale
+            ? Request("UPDATE", type, ns, Scales.ToScale(type, obj), Scales.ToScale(type, view.Object), options)
+            : Request("UPDATE", type, ns, obj, view.Object, options);
 
     JsonObject PrepareUpdate(ResourceType type, StoredObject current, JsonObject desired, WriteOptions options)
     {
@@ -332,15 +411,47 @@ internal sealed class ObjectService
     // ---------------------------------------------------------------- delete
 
     /// <summary>DELETE of one object (spec §6.1). Returns the object still present (finalizers pending) or the removed one.</summary>
-    public (StoredObject Object, bool Removed) Delete(ResourceType type, string? ns, string name, DeleteOptions options)
+    public (StoredObject Object, bool Removed) Delete(ResourceType type, string? ns, string name, DeleteOptions options) =>
+        Wait(DeleteAsync(type, ns, name, options));
+
+    /// <summary><see cref="Delete"/> with admission: webhooks see the stored object as oldObject; a change meanwhile re-admits.</summary>
+    public async ValueTask<(StoredObject Object, bool Removed)> DeleteAsync(ResourceType type, string? ns, string name,
+        DeleteOptions options)
     {
         var key = new ObjectKey(type.Namespaced ? ns ?? "" : "", name);
         if (type.Resource == "namespaces" && type.Group.Length == 0 && name is "default" or "kube-system" or "kube-public")
             throw ApiError.Forbidden($"namespaces \"{name}\" is forbidden: this namespace may not be deleted",
                 new JsonObject { ["name"] = name, ["kind"] = "namespaces" });
+        for (var attempt = 0; ; attempt++)
+        {
+            StoredObject? admitted = null;
+            if (Admission?.For(type) is { } webhooks)
+            {
+                admitted = _store.Get(type.StorageKey, key) ?? throw ApiError.NotFound(type, name);
+                var view = await InRequestVersionAsync(type, admitted).ConfigureAwait(false);
+                var request = DeleteRequest(type, ns, view, options);
+                if (webhooks.Mutating.Length > 0) await Admission.MutateAsync(webhooks, request).ConfigureAwait(false);
+                if (webhooks.Validating.Length > 0) await Admission.ValidateAsync(webhooks, request).ConfigureAwait(false);
+            }
+            var stale = false;
+            var result = DeleteNow(type, key, name, options, admitted, () => stale = true);
+            if (!stale) return result;
+            if (attempt > 50) throw ApiError.Internal("too many concurrent updates");
+        }
+    }
+
+    /// <summary>The delete itself, one transaction; <paramref name="onStale"/> when the object changed since admission.</summary>
+    (StoredObject Object, bool Removed) DeleteNow(ResourceType type, ObjectKey key, string name, DeleteOptions options,
+        StoredObject? admitted, Action onStale)
+    {
         return _store.Write(tx =>
         {
             var current = tx.Get(type.StorageKey, key) ?? throw ApiError.NotFound(type, name);
+            if (admitted is not null && !ReferenceEquals(current, admitted))
+            {
+                onStale();
+                return (current, false);
+            }
             if (options.PreconditionUid is { } uid && uid != current.Uid)
                 throw ApiError.Conflict(type, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid}");
             if (options.PreconditionResourceVersion is { } rv && rv != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -402,6 +513,95 @@ internal sealed class ObjectService
 
     /// <summary>Removes an object at once regardless of finalizers (the pod "kubelet" final delete, GC of emptied objects).</summary>
     public StoredObject? ForceRemove(ResourceType type, ObjectKey key) => _store.Write(tx => RemoveNow(tx, type, key));
+
+    // ---------------------------------------------------------------- admission and conversion plumbing
+
+    /// <summary>Completes a write for a synchronous caller: at once when no webhook was involved (the common case).</summary>
+    static T Wait<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+
+    /// <summary>The stored object as the request's version (a webhook conversion when the CRD has one and versions differ).</summary>
+    async ValueTask<StoredObject> InRequestVersionAsync(ResourceType type, StoredObject stored)
+    {
+        if (Converter is null || !CustomResourceConverter.NeedsCall(type, stored.Object)) return stored;
+        var converted = await Converter.ConvertAsync(type.Custom!, type.Kind, [stored.Object], type.GroupVersion, type.Custom!.Schema)
+            .ConfigureAwait(false);
+        return new StoredObject(converted[0], stored.ResourceVersion);
+    }
+
+    /// <summary>A custom resource with a conversion webhook, converted to its storage version before it is stored.</summary>
+    async ValueTask<JsonObject> ForStorageAsync(ResourceType type, JsonObject obj)
+    {
+        if (Converter is null || type.Custom is not { Conversion: not null } custom || custom.StorageVersion == type.Version) return obj;
+        var storage = Registry.Current.ByStorage(type.StorageKey).FirstOrDefault(t => t.Version == custom.StorageVersion);
+        var apiVersion = $"{type.Group}/{custom.StorageVersion}";
+        var converted = await Converter.ConvertAsync(custom, type.Kind, [obj], apiVersion, storage?.Custom?.Schema).ConfigureAwait(false);
+        return converted[0];
+    }
+
+    AdmissionRequest Request(string operation, ResourceType type, string? ns, JsonObject? obj, JsonObject? old, WriteOptions writeOptions)
+    {
+        var name = Json.Str((obj ?? old)?["metadata"], "name") ?? "";
+        var options = new JsonObject
+        {
+            ["kind"] = operation == "CREATE" ? "CreateOptions" : "UpdateOptions",
+            ["apiVersion"] = "meta.k8s.io/v1",
+        };
+        if (writeOptions.DryRun) options["dryRun"] = new JsonArray("All");
+        if (!string.IsNullOrEmpty(writeOptions.RequestFieldManager)) options["fieldManager"] = writeOptions.RequestFieldManager;
+        if (!string.IsNullOrEmpty(writeOptions.RequestFieldValidation)) options["fieldValidation"] = writeOptions.RequestFieldValidation;
+        return new AdmissionRequest
+        {
+            Operation = operation,
+            Type = type,
+            Subresource = SubresourceName(writeOptions.Subresource),
+            Namespace = AdmissionNamespace(type, ns, operation, name),
+            Name = name,
+            Object = obj,
+            OldObject = old,
+            Options = options,
+            DryRun = writeOptions.DryRun,
+            Warnings = writeOptions.Warnings,
+        };
+    }
+
+    AdmissionRequest DeleteRequest(ResourceType type, string? ns, StoredObject view, DeleteOptions delete)
+    {
+        var options = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "meta.k8s.io/v1" };
+        if (delete.GracePeriodSeconds is { } grace) options["gracePeriodSeconds"] = grace;
+        if (delete.PreconditionUid is not null || delete.PreconditionResourceVersion is not null)
+        {
+            var preconditions = new JsonObject();
+            if (delete.PreconditionUid is { } uid) preconditions["uid"] = uid;
+            if (delete.PreconditionResourceVersion is { } rv) preconditions["resourceVersion"] = rv;
+            options["preconditions"] = preconditions;
+        }
+        if (delete.OrphanDependents is { } orphan) options["orphanDependents"] = orphan;
+        if (delete.PropagationPolicy is { } policy) options["propagationPolicy"] = policy;
+        if (delete.DryRun) options["dryRun"] = new JsonArray("All");
+        return new AdmissionRequest
+        {
+            Operation = "DELETE",
+            Type = type,
+            Namespace = AdmissionNamespace(type, ns, "DELETE", view.Name),
+            Name = view.Name,
+            OldObject = view.Object,
+            Options = options,
+            DryRun = delete.DryRun,
+            Warnings = delete.Warnings,
+        };
+    }
+
+    /// <summary>kube's request namespace: the object's, or for a Namespace object its own name (except on create).</summary>
+    static string AdmissionNamespace(ResourceType type, string? ns, string operation, string name) =>
+        type.Resource == NamespacesKey && type.Group.Length == 0 ? (operation == "CREATE" ? "" : name) : type.Namespaced ? ns ?? "" : "";
+
+    static string SubresourceName(Subresource subresource) => subresource switch
+    {
+        Subresource.Status => "status",
+        Subresource.Scale => "scale",
+        Subresource.Finalize => "finalize",
+        _ => "",
+    };
 }
 
 /// <summary>DeleteOptions from the body or (only when there is no body) the query.</summary>
@@ -413,6 +613,8 @@ internal sealed class DeleteOptions
     public string? PreconditionUid { get; init; }
     public string? PreconditionResourceVersion { get; init; }
     public bool DryRun { get; init; }
+    /// <summary>Warning headers collected during the call (admission webhooks' warnings).</summary>
+    public List<string> Warnings { get; } = new();
 
     public static DeleteOptions Background => new() { PropagationPolicy = "Background" };
 }

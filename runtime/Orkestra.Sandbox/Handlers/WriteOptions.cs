@@ -22,7 +22,11 @@ internal sealed class WriteOptions
     /// <summary>A server-side apply: the patch already computed the managed fields.</summary>
     public bool IsApply => Operation == "Apply";
     /// <summary>Warning headers collected during the call (<c>299 - "text"</c>).</summary>
-    public List<string> Warnings { get; } = new();
+    public List<string> Warnings { get; init; } = new();
+    /// <summary>The <c>fieldManager</c> query parameter as sent (admission's options object carries it; null: absent).</summary>
+    public string? RequestFieldManager { get; init; }
+    /// <summary>The <c>fieldValidation</c> query parameter as sent (null: absent).</summary>
+    public string? RequestFieldValidation { get; init; }
 
     public static WriteOptions Internal(string manager, Subresource subresource = Subresource.None) =>
         new() { FieldManager = manager, Subresource = subresource, IsPatch = true, Validation = FieldValidation.Ignore };

@@ -23,6 +23,14 @@ public sealed class SandboxOptions
 
     /// <summary>How many requests <see cref="SandboxServer.RequestLog"/> keeps.</summary>
     public int RequestLogCapacity { get; init; } = 10_000;
+
+    /// <summary>
+    /// Where webhooks named by <c>clientConfig.service</c> listen, since the sandbox has no cluster DNS:
+    /// <c>"NAME.NAMESPACE.svc:PORT"</c> (PORT defaults to 443 in the configuration) → <c>"127.0.0.1:PORT"</c>. The call
+    /// connects to the mapped address while TLS still verifies the certificate for <c>NAME.NAMESPACE.svc</c>. Webhooks
+    /// with <c>clientConfig.url</c> are called at that URL.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> WebhookServices { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orkestra.Sandbox.Admission;
 using Orkestra.Sandbox.Diagnostics;
 using Orkestra.Sandbox.Faults;
 using Orkestra.Sandbox.Handlers;
@@ -27,13 +28,16 @@ public sealed class SandboxServer : IAsyncDisposable
     readonly WebApplication _app;
     readonly Certificates _certificates;
     readonly Controllers _controllers;
+    readonly WebhookClient _webhooks;
     int _stopped;
 
-    SandboxServer(WebApplication app, Certificates certificates, Controllers controllers, Uri baseUrl, string token, FaultInjector faults, RequestLog log, ObjectService objects)
+    SandboxServer(WebApplication app, Certificates certificates, Controllers controllers, WebhookClient webhooks, Uri baseUrl, string token,
+        FaultInjector faults, RequestLog log, ObjectService objects)
     {
         _app = app;
         _certificates = certificates;
         _controllers = controllers;
+        _webhooks = webhooks;
         BaseUrl = baseUrl;
         Token = token;
         Faults = faults;
@@ -94,8 +98,20 @@ public sealed class SandboxServer : IAsyncDisposable
         var certificates = Certificates.Create(TimeProvider.System.GetUtcNow());
         var registry = new ResourceRegistry(BuiltInKinds.Create());
         var controllers = new Controllers(options);
-        var store = new ObjectStore(options.WatchHistory, controllers.OnCommit);
-        var objects = new ObjectService(store, registry, time, new CustomResourcePipeline());
+        WebhookRegistry? webhookRegistry = null;
+        var store = new ObjectStore(options.WatchHistory, (table, e) =>
+        {
+            webhookRegistry?.OnCommit(table, e);
+            controllers.OnCommit(table, e);
+        });
+        webhookRegistry = new WebhookRegistry(store);
+        var webhookClient = new WebhookClient(options.WebhookServices, time);
+        var converter = new CustomResourceConverter(webhookClient);
+        var objects = new ObjectService(store, registry, time, new CustomResourcePipeline())
+        {
+            Converter = converter,
+            Admission = new AdmissionChain(webhookRegistry, webhookClient, store, registry, converter),
+        };
         controllers.Attach(objects);
         Bootstrap.CreateNamespaces(objects);
         var faults = new FaultInjector(store);
@@ -127,13 +143,14 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             certificates.Dispose();
+            webhookClient.Dispose();
             throw;
         }
         var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var baseUrl = new Uri($"https://127.0.0.1:{bound.Port}/");
         api.ServerAddress = $"127.0.0.1:{bound.Port}";
         controllers.Start();
-        return new SandboxServer(app, certificates, controllers, baseUrl, token, faults, log, objects);
+        return new SandboxServer(app, certificates, controllers, webhookClient, baseUrl, token, faults, log, objects);
     }
 
     public async Task StopAsync()
@@ -146,6 +163,7 @@ public sealed class SandboxServer : IAsyncDisposable
         await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _certificates.Dispose();
+        _webhooks.Dispose();
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());

@@ -67,7 +67,54 @@ internal sealed class CustomResourceDefinitions
         }
         if (versions.Count > 0 && storage != 1)
             causes.Add(Cause.InvalidValue("spec.versions", "[]apiextensions.CustomResourceDefinitionVersion{...}", "must have exactly one version marked as storage version"));
+        ValidateConversion(spec, causes);
         return causes;
+    }
+
+    /// <summary>
+    /// validateCustomResourceConversion; kube reports the internal paths (<c>webhookClientConfig</c>,
+    /// <c>conversionReviewVersions</c> directly under <c>spec.conversion</c>).
+    /// </summary>
+    static void ValidateConversion(JsonObject spec, List<Cause> causes)
+    {
+        if (spec["conversion"] is not JsonObject conversion) return;
+        var strategy = Json.Str(conversion, "strategy");
+        if (strategy is null) causes.Add(Cause.Required("spec.conversion.strategy"));
+        else if (strategy is not ("None" or "Webhook"))
+            causes.Add(Cause.NotSupported("spec.conversion.strategy", $"\"{strategy}\"", ["None", "Webhook"]));
+        var webhook = conversion["webhook"] as JsonObject;
+        if (strategy == "Webhook")
+        {
+            if (webhook?["clientConfig"] is not JsonObject clientConfig)
+                causes.Add(Cause.Required("spec.conversion.webhookClientConfig", "required when strategy is set to Webhook"));
+            else
+                Admission.WebhookEndpoint.Parse(clientConfig, "spec.conversion.webhookClientConfig", causes);
+            var reviewVersions = Strings(webhook?["conversionReviewVersions"]);
+            if (reviewVersions.Length == 0)
+                causes.Add(Cause.Required("spec.conversion.conversionReviewVersions", "must specify one of v1, v1beta1"));
+            else if (!reviewVersions.Any(v => v is "v1" or "v1beta1"))
+            {
+                var listed = "[]string{" + string.Join(", ", reviewVersions.Select(v => $"\"{v}\"")) + "}";
+                causes.Add(Cause.InvalidValue("spec.conversion.conversionReviewVersions", listed,
+                    "must include at least one of v1, v1beta1"));
+            }
+            if (Json.Bool(spec, "preserveUnknownFields") == true)
+                causes.Add(Cause.InvalidValue("spec.conversion.strategy", "\"Webhook\"",
+                    "must be None if spec.preserveUnknownFields is true"));
+        }
+        else if (webhook?["clientConfig"] is not null)
+        {
+            causes.Add(Cause.Forbidden("spec.conversion.webhookClientConfig", "should not be set when strategy is not set to Webhook"));
+        }
+    }
+
+    /// <summary>The compiled conversion webhook of a (validated) CRD spec; null for strategy None.</summary>
+    static Admission.ConversionWebhook? ConversionOf(JsonObject spec)
+    {
+        if (Json.Path(spec, "conversion.strategy") is not JsonValue v || Json.ScalarText(v) != "Webhook") return null;
+        var endpoint = Admission.WebhookEndpoint.Parse(Json.Path(spec, "conversion.webhook.clientConfig"), "clientConfig", []);
+        var version = Strings(Json.Path(spec, "conversion.webhook.conversionReviewVersions")).FirstOrDefault(r => r is "v1" or "v1beta1");
+        return endpoint is null ? null : new Admission.ConversionWebhook(endpoint, version);
     }
 
     static void StructuralChecks(JsonObject schema, string path, List<Cause> causes, bool root)
@@ -157,6 +204,9 @@ internal sealed class CustomResourceDefinitions
         var kind = Json.Str(names, "kind")!;
         var plural = Json.Str(names, "plural")!;
         var types = new List<ResourceType>();
+        var conversion = ConversionOf(spec);
+        var storageVersion = (spec["versions"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(v => Json.Bool(v, "storage") == true).Select(v => Json.Str(v, "name")).FirstOrDefault() ?? "";
         foreach (var version in (spec["versions"] as JsonArray ?? []).OfType<JsonObject>())
         {
             if (Json.Bool(version, "served") == false) continue;
@@ -198,6 +248,8 @@ internal sealed class CustomResourceDefinitions
                     SchemaSince = since,
                     Deprecated = Json.Bool(version, "deprecated") == true,
                     DeprecationWarning = Json.Str(version, "deprecationWarning"),
+                    StorageVersion = storageVersion,
+                    Conversion = conversion,
                 },
             });
         }

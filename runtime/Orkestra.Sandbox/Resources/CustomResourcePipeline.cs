@@ -6,7 +6,8 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Resources;
 
 /// <summary>
-/// Kind-specific admission of a write before it is stored: CRD validation (§7.1) for CRD objects and, for custom
+/// Kind-specific admission of a write before it is stored: CRD validation (§7.1) for CRD objects, defaulting and
+/// validation of webhook configurations (see <c>Admission/</c>) and, for custom
 /// resources, the structural schema of §7.3 (compiled when the CRD was stored): prune unknown fields (reported per
 /// <c>fieldValidation</c>: Strict → 400, Warn → Warning headers, Ignore → silence), default, validate (422 with one
 /// cause per violation; on updates, violations in unchanged values are ratcheted). Built-in kinds pass through.
@@ -23,16 +24,13 @@ internal sealed class CustomResourcePipeline
             if (old is not null && Json.Path(old, "spec.group")?.ToJsonString() != Json.Path(obj, "spec.group")?.ToJsonString())
                 throw ApiError.Invalid(type, Json.Str(obj["metadata"], "name") ?? "", Cause.Immutable("spec.group", Json.Render(Json.Path(obj, "spec.group"))));
         }
+        else if (Admission.WebhookConfigurationValidation.Is(type))
+        {
+            Admission.WebhookConfigurationValidation.DefaultAndValidate(type, obj);
+        }
         else if (type.Custom?.Schema is { } schema)
         {
-            var unknown = schema.Prune(obj).Where(path => FromRequest(type, options, path)).ToList();
-            if (unknown.Count > 0 && options.Validation == FieldValidation.Strict)
-            {
-                throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: " +
-                                          string.Join(", ", unknown.Select(p => $"unknown field \"{p}\"")));
-            }
-            if (options.Validation == FieldValidation.Warn) options.Warnings.AddRange(unknown.Select(p => $"unknown field \"{p}\""));
-            schema.Default(obj);
+            Decode(type, obj, options);
             var errors = old is null ? schema.Validate(obj) : schema.ValidateUpdate(obj, old);
             if (errors.Count > 0)
             {
@@ -40,6 +38,31 @@ internal sealed class CustomResourcePipeline
                     errors.Select(e => new Cause(e.Reason, e.Field, e.Body, e.Message)).ToArray());
             }
         }
+    }
+
+    /// <summary>
+    /// The decoding half of <see cref="Prepare"/> for custom resources: prune (unknown fields reported per
+    /// <c>fieldValidation</c>) and default. Runs on the request body before mutating admission.
+    /// </summary>
+    public void Decode(ResourceType type, JsonObject obj, WriteOptions options)
+    {
+        if (type.Custom?.Schema is not { } schema) return;
+        var unknown = schema.Prune(obj).Where(path => FromRequest(type, options, path)).ToList();
+        if (unknown.Count > 0 && options.Validation == FieldValidation.Strict)
+        {
+            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: " +
+                                      "strict decoding error: " + string.Join(", ", unknown.Select(p => $"unknown field \"{p}\"")));
+        }
+        if (options.Validation == FieldValidation.Warn) options.Warnings.AddRange(unknown.Select(p => $"unknown field \"{p}\""));
+        schema.Default(obj);
+    }
+
+    /// <summary>Prunes and defaults what mutating webhooks returned, silently (kube's decoder after admission).</summary>
+    public static void Redecode(ResourceType type, JsonObject obj)
+    {
+        if (type.Custom?.Schema is not { } schema) return;
+        schema.Prune(obj);
+        schema.Default(obj);
     }
 
     /// <summary>

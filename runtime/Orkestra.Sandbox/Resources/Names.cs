@@ -23,6 +23,14 @@ internal static partial class Names
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex Label();
 
+    /// <summary>kube's text for a name that is not a DNS-1123 subdomain.</summary>
+    public const string SubdomainMessage = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or " +
+        "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is " +
+        "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
+    /// <summary>A DNS-1123 subdomain of at most 253 characters (IsDNS1123Subdomain).</summary>
+    public static bool IsSubdomain(string name) => name.Length <= 253 && Subdomain().IsMatch(name);
+
     public static void Validate(ResourceType type, string name)
     {
         var isNamespace = type.Resource == "namespaces" && type.Group.Length == 0;

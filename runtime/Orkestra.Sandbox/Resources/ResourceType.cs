@@ -71,4 +71,8 @@ internal sealed class CustomResourceInfo
     public long SchemaSince { get; init; }
     public bool Deprecated { get; init; }
     public string? DeprecationWarning { get; init; }
+    /// <summary>The CRD's storage version (objects are stored in it when <see cref="Conversion"/> is set).</summary>
+    public string StorageVersion { get; init; } = "";
+    /// <summary><c>spec.conversion.strategy: Webhook</c>; null for None (only apiVersion is rewritten).</summary>
+    public Admission.ConversionWebhook? Conversion { get; init; }
 }

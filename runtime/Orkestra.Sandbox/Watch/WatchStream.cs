@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Orkestra.Sandbox.Admission;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Faults;
 using Orkestra.Sandbox.Handlers;
@@ -25,12 +26,14 @@ internal sealed class WatchStream
     readonly ObjectStore _store;
     readonly TimeProvider _time;
     readonly FaultInjector _faults;
+    readonly CustomResourceConverter? _converter;
 
-    public WatchStream(ObjectStore store, TimeProvider time, FaultInjector faults)
+    public WatchStream(ObjectStore store, TimeProvider time, FaultInjector faults, CustomResourceConverter? converter = null)
     {
         _store = store;
         _time = time;
         _faults = faults;
+        _converter = converter;
     }
 
     public async Task ServeAsync(HttpContext context, ResourceType type, ListFilter filter, IQueryCollection query, bool table, string includeObject)
@@ -64,7 +67,7 @@ internal sealed class WatchStream
         context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
         await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
         await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        var writer = new EventWriter(response, type, table, includeObject, _time);
+        var writer = new EventWriter(response, type, table, includeObject, _time, _converter);
         if (watcher is null)
         {
             var status = ApiError.Expired($"too old resource version: {from} ({oldest})").ToStatus();
@@ -109,6 +112,11 @@ internal sealed class WatchStream
             if (bookmarks && watcher.TryGetIdleRevision(out var idle))
                 await writer.BookmarkAsync(Math.Max(idle, lastSent), false, context.RequestAborted).ConfigureAwait(false);
         }
+        catch (ApiError e) when (e.Code == 500)
+        {
+            // a conversion webhook failed: the event cannot be shown in this version, so the watch ends with the error
+            await writer.WriteAsync("ERROR", e.ToStatus(), context.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     static async Task SendAsync(EventWriter writer, ListFilter filter, WatchEvent e, CancellationToken cancellation)
@@ -137,7 +145,8 @@ internal sealed class WatchStream
     }
 
     /// <summary>Writes <c>{"type":T,"object":O}\n</c> and flushes; objects as the requested version or one-row Tables.</summary>
-    sealed class EventWriter(HttpResponse response, ResourceType type, bool table, string includeObject, TimeProvider time)
+    sealed class EventWriter(HttpResponse response, ResourceType type, bool table, string includeObject, TimeProvider time,
+        CustomResourceConverter? converter)
     {
         bool _columnsSent;
 
@@ -145,11 +154,20 @@ internal sealed class WatchStream
         {
             if (!table && Json.Str(obj.Object, "apiVersion") == type.GroupVersion && CustomResourcePipeline.IsCurrent(type, obj))
                 return WriteRawAsync(eventType, obj.Bytes, cancellation);
+            // stored in another version: the conversion prunes by the target schema (ForRead would use the wrong one)
+            if (converter is not null && CustomResourceConverter.NeedsCall(type, obj.Object))
+                return WriteAsync(eventType, obj.Object, cancellation);
             return WriteAsync(eventType, CustomResourcePipeline.ForRead(type, obj) ?? obj.Object, cancellation);
         }
 
-        public Task WriteAsync(string eventType, JsonObject obj, CancellationToken cancellation)
+        public async Task WriteAsync(string eventType, JsonObject obj, CancellationToken cancellation)
         {
+            if (converter is not null && eventType is not ("ERROR" or "BOOKMARK") && CustomResourceConverter.NeedsCall(type, obj))
+            {
+                var converted = await converter.ConvertAsync(type.Custom!, type.Kind, [obj], type.GroupVersion, type.Custom!.Schema)
+                    .ConfigureAwait(false);
+                obj = converted[0];
+            }
             JsonNode payload;
             if (eventType == "ERROR" || eventType == "BOOKMARK") payload = obj;
             else if (table)
@@ -171,7 +189,7 @@ internal sealed class WatchStream
                 payload = copy;
             }
             else payload = obj;
-            return WriteRawAsync(eventType, Json.ToBytes(payload), cancellation);
+            await WriteRawAsync(eventType, Json.ToBytes(payload), cancellation).ConfigureAwait(false);
         }
 
         public Task BookmarkAsync(long revision, bool initialEnd, CancellationToken cancellation)
