@@ -10,8 +10,8 @@ namespace Orkestra.Operators.Tests;
 /// <summary>
 /// The webhooks ork serves, registered with the sandbox as with a cluster: the configurations point at the running
 /// listener with its CA; a graceful stop removes them and restores the CRD's conversion; after a kill the next start
-/// replaces what is stale, and <c>ork cleanup</c> removes it without starting operators. (The sandbox of this branch stores
-/// webhook configurations but does not call them; the registered address is exercised by posting to it directly.)
+/// replaces what is stale, and <c>ork cleanup</c> removes it without starting operators. The registered address is also
+/// exercised directly (as the API server calls it); kubectl through the sandbox's admission: KubectlAdmissionTests.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
 public sealed class WebhookTests
