@@ -18,6 +18,7 @@ internal static class Cli
         new("render", Commands.RenderCommand.Summary, Commands.RenderCommand.Run),
         new("notes", Commands.NotesCommand.Summary, Commands.NotesCommand.Run),
         new("run", Commands.RunCommand.Summary, Commands.RunCommand.Run),
+        new("cleanup", Commands.CleanupCommand.Summary, Commands.CleanupCommand.Run),
         new("sandbox", Commands.SandboxCommand.Summary, Commands.SandboxCommand.Run),
     ];
 

@@ -10,6 +10,7 @@ using Orkestra.Runtime.Hosting;
 using Orkestra.Runtime.Leadership;
 using Orkestra.Runtime.Memory;
 using Orkestra.Runtime.Observability;
+using Orkestra.Runtime.Webhooks;
 using Orkestra.Sandbox;
 using Prometheus;
 
@@ -48,8 +49,15 @@ internal static class RunCommand
           --log-level LEVEL            trace|debug|info|warn|error (default $LOG_LEVEL or info)
           --sandbox                    start the embedded API server in this process and run against it
           --sandbox-port N             its port on 127.0.0.1 (default 0: any free port)
+          --webhook-port N             HTTPS port of the admission/conversion webhooks the Katalogs declare
+                                       (default 9443; 0 = any; nothing listens when nothing is declared)
+          --webhook-url URL            base URL the API server reaches the webhooks at (default: the Service
+                                       in a cluster, https://127.0.0.1:PORT/ when the API server is on loopback)
 
-        Environment: DEFAULT_WORKERS (3), DEFAULT_RESYNC (15s), FAILURE_THRESHOLD (5), LEASE_DURATION (15, seconds).
+        Environment: DEFAULT_WORKERS (3), DEFAULT_RESYNC (15s), FAILURE_THRESHOLD (5), LEASE_DURATION (15, seconds),
+        ENABLE_ADMISSION_WEBHOOK, ENABLE_CONVERSION (true|false), TLS_CERT/TLS_KEY (PEM files; generated in memory
+        when absent), ORK_SERVICE_NAME (orkestra), ORK_NAMESPACE/NAMESPACE (the runtime's namespace),
+        ORK_GATEWAY_ENDPOINT (advertised on /katalog).
         Exit codes: 0 after a clean stop, 1 when a Katalog or manifest is invalid or the cluster is unreachable, 2 usage.
         """;
 
@@ -57,7 +65,7 @@ internal static class RunCommand
     [
         ["--katalog", "-k", "-f", "--file"], ["--kubeconfig"], ["--context"], ["--namespace", "-n"], ["--port"], ["--bind"],
         ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"],
-        ["--log-format"], ["--log-level"], ["--sandbox-port"],
+        ["--log-format"], ["--log-level"], ["--sandbox-port"], ["--webhook-port"], ["--webhook-url"],
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, Environment.GetEnvironmentVariable, null);
@@ -74,8 +82,7 @@ internal static class RunCommand
 
         var files = line.All("--katalog").Count > 0 ? line.All("--katalog") : ["katalog.yaml"];
         var compiled = KatalogCompiler.CompileFiles(files);
-        var problems = compiled.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
-            .Concat(compiled.Katalogs.SelectMany(RuntimeSupport.Check)).ToArray();
+        var problems = RuntimeSupport.Diagnose(compiled).Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
         if (problems.Length > 0)
         {
             foreach (var d in problems) stderr.WriteLine(d.ToString());
@@ -154,7 +161,13 @@ internal static class RunCommand
                 }
                 catch (IOException e) when (!stopping.IsCancellationRequested)
                 {
-                    stderr.WriteLine($"ork run: cannot listen on port {options.Port}: {e.Message}");
+                    stderr.WriteLine(e.Message.StartsWith("cannot listen", StringComparison.Ordinal)
+                        ? $"ork run: {e.Message}" : $"ork run: cannot listen on port {options.Port}: {e.Message}");
+                    return 1;
+                }
+                catch (WebhookCertificateException e)
+                {
+                    stderr.WriteLine($"ork run: {e.Message}");
                     return 1;
                 }
             }
@@ -190,6 +203,20 @@ internal static class RunCommand
         { error = $"--sandbox-port must be a number from 0 to 65535, got '{sandboxPortText}'"; return false; }
         if (line.One("--sandbox-port") is not null && !line.Has("--sandbox")) { error = "--sandbox-port needs --sandbox"; return false; }
         if (line.Has("--sandbox") && line.One("--kubeconfig") is not null) { error = "--sandbox and --kubeconfig exclude each other"; return false; }
+
+        var webhooks = WebhookOptions.FromEnvironment(env, out var webhookErrors);
+        if (webhookErrors.Count > 0) { error = webhookErrors[0]; return false; }
+        var webhookPortText = line.One("--webhook-port") ?? WebhookOptions.DefaultPort.ToString(CultureInfo.InvariantCulture);
+        if (!int.TryParse(webhookPortText, NumberStyles.None, CultureInfo.InvariantCulture, out var webhookPort) || webhookPort > 65535)
+        { error = $"--webhook-port must be a number from 0 to 65535, got '{webhookPortText}'"; return false; }
+        webhooks = webhooks with { Port = webhookPort };
+        if (line.One("--webhook-url") is { } webhookUrl)
+        {
+            if (!Uri.TryCreate(webhookUrl, UriKind.Absolute, out var advertised) || advertised.Scheme != "https")
+            { error = $"--webhook-url must be an https:// URL, got '{webhookUrl}'"; return false; }
+            var withSlash = advertised.AbsoluteUri.EndsWith('/') ? advertised : new Uri(advertised.AbsoluteUri + "/");
+            webhooks = webhooks with { AdvertisedUrl = withSlash };
+        }
 
         var bind = IPAddress.Any;
         if (line.One("--bind") is { } bindText && !IPAddress.TryParse(bindText, out bind!)) { error = $"--bind must be an IP address, got '{bindText}'"; return false; }
@@ -251,6 +278,8 @@ internal static class RunCommand
             Defaults = defaults,
             IdleTrim = IdleTrimOptions.Default,
             ReleaseStartupPages = true,
+            Webhooks = webhooks,
+            GatewayEndpoint = env("ORK_GATEWAY_ENDPOINT") is { Length: > 0 } gateway ? gateway : null,
         }, line.One("--kubeconfig"), line.One("--context"), qps, burst, line.Has("--sandbox"), sandboxPort,
             formatText == "json" ? LogFormat.Json : LogFormat.Text, level);
         return true;

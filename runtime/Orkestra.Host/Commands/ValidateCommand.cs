@@ -1,11 +1,12 @@
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Diagnostics;
+using Orkestra.Runtime.Hosting;
 
 namespace Orkestra.Host.Commands;
 
 /// <summary>
-/// <c>ork validate -k FILE [-k FILE…]</c>: load, compile and check Katalogs offline. Exit 0 and a short summary
-/// when valid; otherwise every diagnostic as <c>FILE:LINE:COL: error: MESSAGE</c> and exit 1.
+/// <c>ork validate -k FILE [-k FILE…]</c>: load, compile and check Katalogs offline — the same checks <c>ork run</c> makes
+/// before starting. Exit 0 and a short summary when valid; otherwise every diagnostic as <c>FILE:LINE:COL: error: MESSAGE</c> and exit 1.
 /// </summary>
 internal static class ValidateCommand
 {
@@ -14,8 +15,9 @@ internal static class ValidateCommand
     private const string Help = """
         Usage: ork validate -k KATALOG [-k KATALOG…]
 
-        Loads, compiles and checks every Katalog without a cluster. Prints a summary and exits 0 when all are
-        valid; otherwise prints every problem as FILE:LINE:COL: error: MESSAGE and exits 1.
+        Loads, compiles and checks every Katalog without a cluster — exactly the checks ork run makes before it
+        starts. Prints a summary and exits 0 when all are valid; otherwise prints every problem as
+        FILE:LINE:COL: error: MESSAGE and exits 1.
 
         Options:
           -k, -f, --katalog FILE   a Katalog file (repeatable; katalog.yaml when omitted)
@@ -33,8 +35,10 @@ internal static class ValidateCommand
         }
         var files = line.All("--katalog").Count > 0 ? line.All("--katalog") : ["katalog.yaml"];
         var result = KatalogCompiler.CompileFiles(files);
-        foreach (var d in result.Diagnostics) stderr.WriteLine(d.ToString());
-        var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+        // Exactly the checks ork run makes before it starts (RuntimeSupport.Diagnose): valid here means it can run.
+        var diagnostics = RuntimeSupport.Diagnose(result);
+        foreach (var d in diagnostics) stderr.WriteLine(d.ToString());
+        var errors = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
         if (errors > 0)
         {
             stderr.WriteLine($"{errors} error{(errors == 1 ? "" : "s")}");

@@ -231,11 +231,14 @@ internal sealed partial class KatalogBinder
         var r = new MapReader(ctx, map, "security");
         var serviceName = r.String("serviceName");
         var gatewayEndpoint = r.String("gatewayEndpoint");
-        var deletion = new DeletionProtectionConfig(true, FailurePolicy.Fail, false, false);
+        // cleanupOnShutdown defaults to true here (Orkestra: false): nothing ork registered outlives a graceful stop
+        // unless the Katalog asks for it (docs/runtime.md, "Webhooks").
+        var deletion = new DeletionProtectionConfig(true, FailurePolicy.Fail, true, false);
         if (r.MapNode("deletionProtection") is { } dp)
         {
             var d = new MapReader(ctx, dp, "security.deletionProtection");
-            deletion = new DeletionProtectionConfig(d.Bool("enabled") ?? true, Policy(d), d.Bool("cleanupOnShutdown") ?? false, d.Bool("strictMode") ?? false);
+            deletion = new DeletionProtectionConfig(d.Bool("enabled") ?? true, Policy(d), d.Bool("cleanupOnShutdown") ?? true,
+                d.Bool("strictMode") ?? false);
             d.Finish();
         }
         NamespaceProtectionConfig? nsProtection = null;
@@ -245,28 +248,39 @@ internal sealed partial class KatalogBinder
             var restricted = n.StringList("restrictedNamespaces").Select(s => s.Value).ToArray();
             var allowed = n.StringList("allowedNamespaces").Select(s => s.Value).ToArray();
             if (restricted.Length > 0 && allowed.Length > 0) ctx.Error(np, "security.namespaceProtection: declare restrictedNamespaces or allowedNamespaces, not both");
-            nsProtection = new NamespaceProtectionConfig(n.Bool("enabled") ?? true, restricted, allowed, Policy(n), n.Bool("cleanupOnShutdown") ?? false);
+            nsProtection = new NamespaceProtectionConfig(n.Bool("enabled") ?? true, restricted, allowed, Policy(n),
+                n.Bool("cleanupOnShutdown") ?? true);
             n.Finish();
         }
-        var webhooks = new SecurityWebhooksConfig(false, FailurePolicy.Fail, null, false);
+        var webhooks = new SecurityWebhooksConfig(false, FailurePolicy.Fail, null, true);
         if (r.MapNode("webhooks") is { } wh)
         {
             var w = new MapReader(ctx, wh, "security.webhooks");
             var admission = false;
+            var policy = Policy(w);
             if (w.MapNode("admission") is { } ad)
             {
+                // failurePolicy is accepted under admission as well (the seeds' shape); one place only.
                 var a = new MapReader(ctx, ad, "security.webhooks.admission");
                 admission = a.Bool("enabled") ?? false;
+                if (a.Scalar("failurePolicy") is { } nested)
+                {
+                    if (w.Has("failurePolicy"))
+                        ctx.Error(nested, "security.webhooks.admission.failurePolicy and security.webhooks.failurePolicy " +
+                                          "mean the same; use one of them");
+                    else policy = Policy(a);
+                }
                 a.Finish();
             }
-            webhooks = new SecurityWebhooksConfig(admission, Policy(w), w.String("serviceName"), w.Bool("cleanupOnShutdown") ?? false);
+            webhooks = new SecurityWebhooksConfig(admission, policy, w.String("serviceName"), w.Bool("cleanupOnShutdown") ?? true);
             w.Finish();
         }
         var conversion = new ConversionWebhookConfig(false, 100);
         if (r.MapNode("conversion") is { } cv)
         {
             var c = new MapReader(ctx, cv, "security.conversion");
-            conversion = new ConversionWebhookConfig(c.Bool("enabled") ?? false, c.Int("conversionWindow", 1, int.MaxValue) ?? 100);
+            conversion = new ConversionWebhookConfig(c.Bool("enabled") ?? false, 100);
+            c.NotSupported("conversionWindow");
             c.Finish();
         }
         r.NotSupported("certManager");

@@ -161,6 +161,9 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         var mutation = r.MapNode("mutation") is { } m ? BindMutation(m, $"{path}.mutation") : null;
         var normalize = r.MapNode("normalize") is { } n ? BindNormalize(n, $"{path}.normalize") : null;
         var conversion = r.MapNode("conversion") is { } c ? BindConversion(c, $"{path}.conversion") : null;
+        if (r.Entry("admission") is { } nested)
+            ctx.Error(nested.Key, $"{path}.admission is not a key: write conversion at {path}.conversion " +
+                                  $"and validation/mutation at {path}.validation/mutation");
         r.NotSupported("enrich", "enrichAll", "imports", "serve", "deletionProtection", "katalogName", "katalogNamespace",
             "katalogDescription", "katalogVersion", "workersActive");
         r.Finish();

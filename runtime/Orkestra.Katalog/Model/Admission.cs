@@ -28,7 +28,7 @@ public sealed record ConversionConfig(string StorageVersion, bool UpdateCrd, boo
 /// <summary>One conversion path; <see cref="Spec"/> maps target fields to templates over the source object.</summary>
 public sealed record ConversionPath(string From, string To, YamlMap Spec, SourceLocation Location);
 
-/// <summary>Top-level <c>security</c> (§5.5).</summary>
+/// <summary>Top-level <c>security</c> (§5.5). <c>conversionWindow</c> is refused at load (not executed).</summary>
 public sealed record SecurityConfig(
     string? ServiceName,
     string? GatewayEndpoint,
@@ -40,7 +40,8 @@ public sealed record SecurityConfig(
 
 public enum FailurePolicy { Fail, Ignore }
 
-/// <summary>Deletion protection: enabled by default whenever a <c>security</c> block exists.</summary>
+/// <summary>Deletion protection: enabled by default whenever a <c>security</c> block exists. <c>cleanupOnShutdown</c>
+/// (here and in the other blocks) defaults to true in orkestra-aot — Orkestra's default is false.</summary>
 public sealed record DeletionProtectionConfig(bool Enabled, FailurePolicy FailurePolicy, bool CleanupOnShutdown, bool StrictMode);
 
 public sealed record NamespaceProtectionConfig(bool Enabled, IReadOnlyList<string> RestrictedNamespaces, IReadOnlyList<string> AllowedNamespaces, FailurePolicy FailurePolicy, bool CleanupOnShutdown);

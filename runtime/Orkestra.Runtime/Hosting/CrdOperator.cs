@@ -52,10 +52,13 @@ internal sealed class CrdOperator : IDisposable
     private volatile IInformer? _customResources;
     private volatile Controller? _controller;
 
-    public CrdOperator(CompiledOperator op, string katalogName, OperatorServices services)
+    private readonly NamespacePolicy? _namespaces;
+
+    public CrdOperator(CompiledOperator op, string katalogName, OperatorServices services, NamespacePolicy? namespaces = null)
     {
         Op = op;
         KatalogName = katalogName;
+        _namespaces = namespaces;
         _services = services;
         _log = services.Logs.CreateLogger("orkestra." + op.Name);
         _metrics = services.Metrics.ForOperator(op.Name);
@@ -119,7 +122,9 @@ internal sealed class CrdOperator : IDisposable
             Selector(Op.Crd.LabelSelector), Selector(Op.Crd.FieldSelector)));
         _customResources = crs;
         var reader = new InformerObjectReader(crs, children, api.ApiVersion, api.Kind);
-        var reconciler = new KatalogReconciler(Op, KatalogName, reader, _services.Writer, _services.Events, _services.Time, _services.Cross, _services.External);
+        var plural = Op.ApiTypes.Plural;
+        var reconciler = new KatalogReconciler(Op, KatalogName, reader, _services.Writer, _services.Events, _services.Time, _services.Cross,
+            _services.External, _namespaces, () => _services.Metrics.NamespaceProtectionBlocked.WithLabels(plural).Inc());
         _controller = new Controller(Op.Name, _services.WrapReconciler?.Invoke(Op.Name, reconciler) ?? reconciler, _queue, Options,
             new ControllerObservers(_metrics, new ControllerLog(Op.Name, _log)), _services.Time);
 

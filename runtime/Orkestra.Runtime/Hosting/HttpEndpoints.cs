@@ -42,6 +42,7 @@ public static class HttpEndpoints
                     w.WriteStartObject();
                     if (state.Leading() is { } leading) w.WriteBoolean("leader", leading);
                     w.WriteBoolean("ready", state.Ready);
+                    if (state.GatewayEndpoint is { } gateway) w.WriteString("gatewayEndpoint", gateway);
                     w.WriteStartArray("crds");
                     foreach (var op in state.Operators) WriteOperator(w, op);
                     w.WriteEndArray();

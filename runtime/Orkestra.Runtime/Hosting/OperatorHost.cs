@@ -12,6 +12,7 @@ using Orkestra.Runtime.Leadership;
 using Orkestra.Runtime.Memory;
 using Orkestra.Runtime.Observability;
 using Orkestra.Runtime.Reconciliation;
+using Orkestra.Runtime.Webhooks;
 using Prometheus;
 
 namespace Orkestra.Runtime.Hosting;
@@ -51,7 +52,13 @@ public sealed class OperatorHost
     /// <summary>The bound HTTP address once <see cref="RunAsync"/> has started serving.</summary>
     public Uri? Address { get; private set; }
 
-    /// <summary>Completes when HTTP is served and the operators are created (before they sync).</summary>
+    /// <summary>The webhook listener once serving (null when nothing is declared).</summary>
+    public Uri? WebhookAddress { get; private set; }
+
+    /// <summary>The PEM CA bundle the webhook listener is verified with (null without webhooks).</summary>
+    public string? WebhookCaBundle { get; private set; }
+
+    /// <summary>Completes when HTTP and webhooks are served and the operators are created (before they sync).</summary>
     public Task Started => _started.Task;
 
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -125,14 +132,25 @@ public sealed class OperatorHost
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        WebhookHost? webhooks = null;
         try
         {
             var cross = new CrossDirectory();
+            var external = new ExternalCalls(externalHttp, time);
             var services = new OperatorServices(informers, mapper, new KubeObjectWriter(client, client, mapper, informers), events, Metrics,
-                _options.Logs, time, _options.Defaults, cross, _options.WatchNamespace, new ExternalCalls(externalHttp, time), _options.WrapReconciler);
-            var katalogOf = _katalogs.SelectMany(k => k.Operators.Select(o => (o, k.Name))).ToDictionary(p => p.o, p => p.Name);
-            foreach (var op in plan.OperatorOrder) operators.Add(new CrdOperator(op, katalogOf[op], services));
+                _options.Logs, time, _options.Defaults, cross, _options.WatchNamespace, external, _options.WrapReconciler);
+            var katalogOf = _katalogs.SelectMany(k => k.Operators.Select(o => (o, k))).ToDictionary(p => p.o, p => p.k);
+            foreach (var op in plan.OperatorOrder)
+                operators.Add(new CrdOperator(op, katalogOf[op].Name, services, NamespacePolicy.For(op, katalogOf[op].Source.Security)));
             cross.Register(operators);
+            // Webhooks are served and registered before any operator starts, so admission applies to the first CR.
+            webhooks = await WebhookHost.StartAsync(_katalogs, _options.Webhooks, _options.BindAddress, _connection, client, external,
+                (op, cr) => op.Cross.Count == 0 ? null : CrossView.Build(op, cr, cross, time, Random.Shared),
+                Metrics, _options.Logs.CreateLogger("orkestra.webhooks"), time, stopping).ConfigureAwait(false);
+            WebhookAddress = webhooks?.Address;
+            WebhookCaBundle = webhooks?.CaBundlePem;
+            State.GatewayEndpoint = _katalogs.Select(k => k.Source.Security?.GatewayEndpoint).FirstOrDefault(g => g is { Length: > 0 })
+                                    ?? _options.GatewayEndpoint;
             State.SetOperators(operators.Select(View).ToArray());
             State.MarkStarted();
             _started.TrySetResult();
@@ -167,9 +185,12 @@ public sealed class OperatorHost
                 await RunWorkersAsync(operators, stopping).ConfigureAwait(false);
             }
             await Task.WhenAll(starts.Append(applySamples)).ConfigureAwait(false);
+            // Workers are drained: what ork registered for itself goes (configurations, CRD conversion patches).
+            if (webhooks is not null) await webhooks.StopAsync(TimeSpan.FromSeconds(10), time).ConfigureAwait(false);
         }
         finally
         {
+            if (webhooks is not null) await webhooks.DisposeAsync().ConfigureAwait(false);
             await eventsStop.CancelAsync().ConfigureAwait(false);
             await eventPump.ConfigureAwait(false);
             await trimming.ConfigureAwait(false);

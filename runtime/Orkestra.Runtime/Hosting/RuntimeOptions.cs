@@ -51,6 +51,13 @@ public sealed record RuntimeOptions
     /// reason (the executable is the process's); <c>ork run</c> turns it on.</summary>
     public bool ReleaseStartupPages { get; init; }
 
+    /// <summary>ORK_GATEWAY_ENDPOINT: the gateway URL <c>/katalog</c> advertises when no Katalog names one.</summary>
+    public string? GatewayEndpoint { get; init; }
+
+    /// <summary>The webhook listener and its switches (<c>--webhook-port</c>, ENABLE_ADMISSION_WEBHOOK, ENABLE_CONVERSION,
+    /// TLS_CERT/TLS_KEY).</summary>
+    public Webhooks.WebhookOptions Webhooks { get; init; } = new();
+
     /// <summary>Wraps each operator's reconciler (by CRD name) — tracing, or tests that watch every call. Null: none.</summary>
     public Func<string, IReconciler, IReconciler>? WrapReconciler { get; init; }
 }

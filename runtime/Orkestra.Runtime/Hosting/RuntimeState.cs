@@ -42,6 +42,10 @@ public sealed class RuntimeState
     /// <summary>Ready once every operator's cache has synced (or it is waiting for its CRD).</summary>
     public bool Ready => _started && _operators.All(o => o.Synced() || o.Waiting() is not null);
 
+    /// <summary>The gateway URL advertised on <c>/katalog</c> (<c>security.gatewayEndpoint</c> or ORK_GATEWAY_ENDPOINT);
+    /// null: none.</summary>
+    public string? GatewayEndpoint { get; set; }
+
     /// <summary>Whether this process currently holds the leader lease (null when leader election is off).</summary>
     public Func<bool?> Leading { get; set; } = () => null;
 }

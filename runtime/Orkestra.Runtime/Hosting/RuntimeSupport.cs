@@ -5,18 +5,25 @@ using Orkestra.Katalog.Model;
 namespace Orkestra.Runtime.Hosting;
 
 /// <summary>
-/// What <c>ork run</c> executes of a valid Katalog. The Katalog compiler models every key of the format; a few are
-/// not carried out by the runtime yet. Rather than silently ignore them, <c>ork run</c> refuses to start and names
-/// each one at its location (<c>FILE:LINE:COL: error: ... is not supported by ork run yet</c>). Pure; thread-safe.
+/// The one answer to "can this run": what <c>ork validate</c> reports and what <c>ork run</c> checks before it starts
+/// (<see cref="Diagnose"/>, one function, two callers), so a Katalog <c>validate</c> accepts never fails to start for a
+/// Katalog reason. The Katalog compiler models every key of the format; the few the runtime does not carry out yet are
+/// named at their location (<c>FILE:LINE:COL: error: ... is not supported by ork run yet</c>) instead of being ignored.
+/// Pure; thread-safe.
 /// </summary>
 public static class RuntimeSupport
 {
+    /// <summary>Every diagnostic of the compilation (all severities) and every feature the runtime does not execute,
+    /// in file order.</summary>
+    public static IReadOnlyList<Diagnostic> Diagnose(KatalogCompileResult compiled) =>
+        compiled.Diagnostics.Concat(compiled.Katalogs.SelectMany(Check))
+            .OrderBy(d => d.Location.File, StringComparer.Ordinal).ThenBy(d => d.Location.Line).ThenBy(d => d.Location.Column).ToArray();
+
     public static IReadOnlyList<Diagnostic> Check(CompiledKatalog katalog)
     {
         var bag = new DiagnosticBag();
         void Unsupported(SourceLocation at, string what) => bag.Error(at, $"{what} is not supported by ork run yet");
 
-        if (katalog.Source.Security is { } security) Unsupported(security.Location, "security (deletion/namespace protection, admission and conversion webhooks)");
         foreach (var op in katalog.Operators.Where(o => o.Crd.Enabled))
         {
             var crd = op.Crd;
@@ -24,10 +31,7 @@ public static class RuntimeSupport
             var name = $"spec.crds.{crd.Name}";
             foreach (var call in (op.Validation?.External ?? []).Concat(op.Mutation?.External ?? []).Where(c => c.Source.RetryBackoff is not null))
                 Unsupported(call.Source.Location, $"{name} external call {call.Source.Name}: retryBackoff");
-            if (op.Normalize is not null) Unsupported(at, $"{name}.normalize");
-            if (op.Conversion is not null) Unsupported(at, $"{name}.conversion");
             if (op.Autoscale is not null) Unsupported(op.Autoscale.Source.Location, $"{name}.operatorBox.autoscale");
-            if (crd.RestrictedNamespaces.Count > 0 || crd.AllowedNamespaces.Count > 0) Unsupported(at, $"{name}.restrictedNamespaces/allowedNamespaces");
             if (crd.Endpoints != EndpointsConfig.Default) Unsupported(at, $"{name}.endpoints (per-CRD endpoint switches)");
             foreach (var hook in op.Hooks)
             {

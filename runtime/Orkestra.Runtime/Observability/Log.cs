@@ -4,7 +4,7 @@ namespace Orkestra.Runtime.Observability;
 
 /// <summary>
 /// Every log event the runtime writes, declared once with a stable EventId (source-generated, no boxing, AOT-safe).
-/// 1xx reconcile, 2xx operator health, 3xx leadership, 4xx informers and API.
+/// 1xx reconcile, 2xx operator health, 3xx leadership, 4xx informers and API, 5xx process, 6xx webhooks.
 /// </summary>
 public static partial class Log
 {
@@ -61,6 +61,41 @@ public static partial class Log
 
     [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "released {ReleasedKiB} KiB of start-up pages of the executable ({Mappings} mappings; resident file-backed memory {BeforeKiB} -> {AfterKiB} KiB)")]
     public static partial void StartupPagesReleased(ILogger logger, long releasedKiB, int mappings, long beforeKiB, long afterKiB);
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "webhooks: HTTPS on {Address} ({Certificate}): {Paths}")]
+    public static partial void WebhooksServing(ILogger logger, string address, string certificate, string paths);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "registered {Kind} {Name} ({Webhooks} webhooks) at {Target}")]
+    public static partial void WebhookRegistered(ILogger logger, string kind, string name, int webhooks, string target);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "webhooks are served but not registered: {Reason}")]
+    public static partial void WebhooksNotRegistered(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Information,
+        Message = "admission webhook {Webhook} denied {Operation} {Object}: {Message}")]
+    public static partial void AdmissionDenied(ILogger logger, string webhook, string operation, string @object, string message);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "conversion of {Kind} from {From} to {To} failed: {Message}")]
+    public static partial void ConversionFailed(ILogger logger, string kind, string from, string to, string message);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "removed {What}")]
+    public static partial void WebhookRemoved(ILogger logger, string what);
+
+    [LoggerMessage(EventId = 606, Level = LogLevel.Error, Message = "webhook registration: {Error}")]
+    public static partial void WebhookRegistrationFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 607, Level = LogLevel.Debug, Message = "webhook request to {Path} answered {Code}: {Message}")]
+    public static partial void WebhookBadRequest(ILogger logger, string path, int code, string message);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "CustomResourceDefinition {Crd}: conversion through {Target}")]
+    public static partial void CrdConversionPatched(ILogger logger, string crd, string target);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Information, Message = "webhooks: {Note}")]
+    public static partial void WebhookNote(ILogger logger, string note);
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Warning,
+        Message = "Lease {Namespace}/{Name} is held by {Holder} and not expired: left alone")]
+    public static partial void LeaseLeftAlone(ILogger logger, string @namespace, string name, string holder);
 
     [LoggerMessage(EventId = 507, Level = LogLevel.Debug, Message = "start-up pages of the executable not released: {Reason}")]
     public static partial void StartupPagesKept(ILogger logger, string reason);

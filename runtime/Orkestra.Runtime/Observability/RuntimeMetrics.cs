@@ -43,6 +43,22 @@ public sealed class RuntimeMetrics
             new CounterConfiguration { LabelNames = ["resource"] });
         Leader = f.CreateGauge("orkestra_leader", "1 while this process holds the leader lease.", new GaugeConfiguration { LabelNames = ["lease"] });
         MemoryTrims = f.CreateCounter("orkestra_memory_trims_total", "Aggressive garbage collections run after a burst of work, once the process went quiet.");
+        ConversionRequests = f.CreateCounter("orkestra_conversion_requests_total",
+            "Objects converted by /convert, by kind, versions and result.",
+            new CounterConfiguration { LabelNames = ["kind", "from", "to", "result"] });
+        ConversionDuration = f.CreateHistogram("orkestra_conversion_duration_seconds", "Time to convert one object.",
+            new HistogramConfiguration { LabelNames = ["from", "to"], Buckets = Histogram.ExponentialBuckets(0.00002, 2, 14) });
+        AdmissionViolations = f.CreateCounter("controller_admission_validation_violations_total",
+            "Validation rules that failed at admission, by CRD and action (deny, warn).",
+            new CounterConfiguration { LabelNames = ["crd", "action"] });
+        DeletionProtectionBlocked = f.CreateCounter("orkestra_deletion_protection_blocked_total",
+            "Deletions denied by deletion protection.");
+        NamespaceProtectionBlocked = f.CreateCounter("orkestra_namespace_protection_blocked_total",
+            "CRs (admission) and reconciles (reconcile) refused by namespace protection, by CRD plural.",
+            new CounterConfiguration { LabelNames = ["resource"] });
+        WebhookRequestDuration = f.CreateHistogram("orkestra_webhook_request_duration_seconds",
+            "Time to answer one webhook request, by path.",
+            new HistogramConfiguration { LabelNames = ["path"], Buckets = Histogram.ExponentialBuckets(0.00005, 2, 16) });
         GcHeap = f.CreateGauge("dotnet_gc_heap_size_bytes", "Managed heap size after the last garbage collection.");
         registry.AddBeforeCollectCallback(() => GcHeap.Set(GC.GetGCMemoryInfo().HeapSizeBytes));
     }
@@ -67,6 +83,12 @@ public sealed class RuntimeMetrics
     public Histogram ApiLatency { get; }
     public Counter WatchRestarts { get; }
     public Gauge Leader { get; }
+    internal Counter ConversionRequests { get; }
+    internal Histogram ConversionDuration { get; }
+    internal Counter AdmissionViolations { get; }
+    internal Counter DeletionProtectionBlocked { get; }
+    internal Counter NamespaceProtectionBlocked { get; }
+    internal Histogram WebhookRequestDuration { get; }
     internal Gauge GcHeap { get; }
     internal Counter MemoryTrims { get; }
 

@@ -13,8 +13,9 @@ namespace Orkestra.Runtime.Reconciliation;
 public sealed record ValidationVerdict(IReadOnlyList<string> Denials, IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// The reconcile-time enforcement point of a CRD's <c>mutation</c> and <c>validation</c> rules (orkestra-schema.md
-/// §5.1–5.2; they run on every reconcile, with or without admission webhooks). Pure: rules are evaluated against the
+/// The one evaluation of a CRD's <c>mutation</c> and <c>validation</c> rules (orkestra-schema.md §5.1–5.2), shared by
+/// reconcile (every reconcile, with or without admission webhooks) and the admission webhooks (Webhooks/).
+/// Pure: rules are evaluated against the
 /// template data of one CR and produce a merge patch (mutation) or a verdict (validation). Thread-safe.
 /// </summary>
 public static class AdmissionRules
@@ -24,13 +25,13 @@ public static class AdmissionRules
     /// <c>default</c> sets a field that is absent or empty, <c>override</c> sets it whenever it differs. The value is
     /// typed by <c>valueType</c>. Only <c>spec.*</c>, <c>metadata.labels.*</c> and <c>metadata.annotations.*</c> may be
     /// mutated. Null when nothing changes. Throws <see cref="InvalidOperationException"/> naming the rule on a bad
-    /// path or value.
+    /// path or value. At <paramref name="admission"/> the admission-only rules (<c>fires.reconcile: false</c>) run too.
     /// </summary>
-    public static JsonObject? Mutate(CompiledMutation mutation, JsonElement cr, RenderScope scope)
+    public static JsonObject? Mutate(CompiledMutation mutation, JsonElement cr, RenderScope scope, bool admission = false)
     {
         var patch = new JsonObject();
         var current = JsonNode.Parse(cr.GetRawText())!.AsObject();
-        foreach (var rule in mutation.Rules.Where(r => r.FiresReconcile))
+        foreach (var rule in mutation.Rules.Where(r => admission || r.FiresReconcile))
         {
             if (!rule.Gate.Evaluate(scope)) continue;
             var path = rule.Field.Render(scope).Trim();

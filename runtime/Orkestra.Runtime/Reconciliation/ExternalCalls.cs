@@ -36,11 +36,16 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
     public Task<ExternalOutcome> RunAsync(IEnumerable<CompiledHook?> hooks, JsonElement cr, FluidValue? cross, CancellationToken cancellation) =>
         RunAsync(hooks.OfType<CompiledHook>().SelectMany(h => h.External), cr, cross, cancellation);
 
-    public async Task<ExternalOutcome> RunAsync(IEnumerable<CompiledExternal> calls, JsonElement cr, FluidValue? cross, CancellationToken cancellation)
+    /// <summary>Runs <paramref name="calls"/> in order. At reconcile only calls with <c>fires.reconcile</c> run; with
+    /// <paramref name="admission"/> every call runs (admission-only calls are those with <c>fires.reconcile: false</c>).
+    /// Results are cached (<c>cacheFor</c>) only for objects that have a uid — not for a CR being created.</summary>
+    public async Task<ExternalOutcome> RunAsync(IEnumerable<CompiledExternal> calls, JsonElement cr, FluidValue? cross,
+        CancellationToken cancellation, bool admission = false)
     {
         var results = new Dictionary<string, FluidValue>(StringComparer.Ordinal);
         var uid = cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("uid", out var u) ? u.GetString() ?? "" : "";
-        foreach (var call in calls.Where(c => c.Source.FiresReconcile))
+        var cacheable = uid.Length > 0;
+        foreach (var call in calls.Where(c => admission || c.Source.FiresReconcile))
         {
             var name = call.Source.Name;
             var scope = new RenderScope(TemplateData.ForObject(cr, cross: cross, external: new MapValue(new Dictionary<string, FluidValue>(results))), time);
@@ -49,7 +54,8 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
                 results[name] = Map(("called", "false"));
                 continue;
             }
-            if (call.Source.CacheFor is not null && _cache.TryGetValue((uid, name), out var cached) && cached.Until > time.GetUtcNow())
+            if (cacheable && call.Source.CacheFor is not null && _cache.TryGetValue((uid, name), out var cached)
+                && cached.Until > time.GetUtcNow())
             {
                 results[name] = cached.Result;
                 continue;
@@ -57,7 +63,8 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
             var (result, error) = await CallAsync(call, scope, cancellation).ConfigureAwait(false);
             results[name] = result;
             if (error is not null && !call.Source.ContinueOnError) return new ExternalOutcome(new MapValue(results), $"external call {name}: {error}");
-            if (call.Source.CacheFor is { } cacheFor && error is null) _cache[(uid, name)] = (time.GetUtcNow() + cacheFor, result);
+            if (cacheable && call.Source.CacheFor is { } cacheFor && error is null)
+                _cache[(uid, name)] = (time.GetUtcNow() + cacheFor, result);
         }
         return new ExternalOutcome(new MapValue(results), null);
     }

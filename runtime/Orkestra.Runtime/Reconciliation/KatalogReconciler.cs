@@ -14,6 +14,8 @@ namespace Orkestra.Runtime.Reconciliation;
 /// <summary>
 /// Reconciles one CR of one compiled operator, from the caches (never an API GET):
 /// <list type="number">
+/// <item>namespace protection: a CR in a refused namespace fails (Ready=False, a Warning event) and gets nothing;</item>
+/// <item><c>normalize</c> rewrites a copy of the CR that every later step sees (<see cref="Normalizer"/>);</item>
 /// <item>gone → done; being deleted → delete what <c>onDelete</c> declares and the cluster-scoped children
 /// (tracked by the owner label), then release the finalizer;</item>
 /// <item>first sight → add the finalizer, the managed label and the managed-by/managed-since annotations;</item>
@@ -34,7 +36,9 @@ public sealed class KatalogReconciler(
     IEventRecorder events,
     TimeProvider time,
     ICrossSource? cross = null,
-    ExternalCalls? external = null) : IReconciler, IReconcileFailureReporter
+    ExternalCalls? external = null,
+    NamespacePolicy? namespaces = null,
+    Action? namespaceBlocked = null) : IReconciler, IReconcileFailureReporter
 {
     public const string Finalizer = "orkestra.orkspace.io/finalizer";
     public const string ManagedByAnnotation = "orkestra.orkspace.io/managed-by";
@@ -85,18 +89,29 @@ public sealed class KatalogReconciler(
 
     private async ValueTask<ReconcileResult> ReconcileCoreAsync(ObjectKey key, CancellationToken cancellation)
     {
-        if (reader.GetCustomResource(key) is not { } cr) return ReconcileResult.Done;
-        var self = ObjectRef.Of(cr);
-        var uid = Text(cr, "metadata", "uid");
-        var metadata = cr.GetProperty("metadata");
+        if (reader.GetCustomResource(key) is not { } stored) return ReconcileResult.Done;
+        var self = ObjectRef.Of(stored);
+        var uid = Text(stored, "metadata", "uid");
+        var metadata = stored.GetProperty("metadata");
         var observed = reader.ListOwnedChildren(self.Name, self.Namespace);
 
         if (metadata.TryGetProperty("deletionTimestamp", out _))
         {
-            await FinalizeAsync(key, cr, self, uid, observed, cancellation).ConfigureAwait(false);
+            // Cleanup must not hang on a normalize error: onDelete then sees the CR as stored.
+            var forCleanup = stored;
+            if (op.Normalize is { } n)
+            {
+                try { forCleanup = Normalizer.Apply(n, stored, time).Object; }
+                catch (NormalizeException) { }
+            }
+            await FinalizeAsync(key, forCleanup, self, uid, observed, cancellation).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
-        await AdoptAsync(cr, self, cancellation).ConfigureAwait(false);
+        if (self.Namespace is { } ns && namespaces?.Check(ns) is { } refusal)
+            await RefuseAsync(key, refusal.Reason, $"{refusal.Message}; nothing is created for this {op.ApiTypes.Kind}", cancellation)
+                .ConfigureAwait(false);
+        await AdoptAsync(stored, self, cancellation).ConfigureAwait(false);
+        var cr = await NormalizeAsync(key, stored, self, uid, cancellation).ConfigureAwait(false);
 
         var crossValue = Cross(cr);
         if (await AdmitAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false)) return ReconcileResult.Done;
@@ -105,6 +120,7 @@ public sealed class KatalogReconciler(
         // One Normal event per kind of change and reconcile ("created Deployment hello, Service hello"), recorded
         // even when a later write fails, so the CR's events say what happened without an event per child.
         var changes = new List<(string Reason, string What)>();
+        if (namespaces is not null) await GuardChildNamespacesAsync(key, result, cancellation).ConfigureAwait(false);
         try
         {
             foreach (var child in result.Children)
@@ -149,6 +165,45 @@ public sealed class KatalogReconciler(
         }
         if (wrote) events.Record(self, uid, EventType.Normal, "Reconciled", "all children converged");
         return Requeue(result);
+    }
+
+    /// <summary><c>normalize</c>: the copy every later step sees; a failure fails the CR until it changes.</summary>
+    private async ValueTask<JsonElement> NormalizeAsync(ObjectKey key, JsonElement cr, ObjectRef self, string? uid,
+        CancellationToken cancellation)
+    {
+        if (op.Normalize is not { } normalize) return cr;
+        NormalizeResult result;
+        try
+        {
+            result = Normalizer.Apply(normalize, cr, time);
+        }
+        catch (NormalizeException e)
+        {
+            await ReportFailureAsync(key, "NormalizeFailed", e.Message, cancellation).ConfigureAwait(false);
+            throw new TerminalReconcileException(e.Message, e);
+        }
+        if (result.Changes.Count > 0)
+            events.Record(self, uid, EventType.Normal, "Normalized", "normalized " + string.Join(", ", result.Changes));
+        return result.Object;
+    }
+
+    /// <summary>A child in a namespace the policy refuses fails the reconcile before anything is written.</summary>
+    private async ValueTask GuardChildNamespacesAsync(ObjectKey key, RenderResult result, CancellationToken cancellation)
+    {
+        foreach (var child in result.Children)
+        {
+            if ((string?)child.Manifest["metadata"]?["namespace"] is not { } ns || namespaces!.Check(ns) is not { } refusal) continue;
+            await RefuseAsync(key, refusal.Reason, $"{child.Manifest["kind"]} {child.Name} is not created: {refusal.Message}", cancellation)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Namespace protection refused the CR or one of its children: Ready=False, a Warning event, no retries.</summary>
+    private async ValueTask RefuseAsync(ObjectKey key, string reason, string message, CancellationToken cancellation)
+    {
+        namespaceBlocked?.Invoke();
+        await ReportFailureAsync(key, reason, message, cancellation).ConfigureAwait(false);
+        throw new TerminalReconcileException(message);
     }
 
     /// <summary><c>.cross</c> from the other operators' caches (empty when the box declares no cross reads).</summary>

@@ -39,6 +39,8 @@ public sealed class RunCommandTests
     [TestCase("--log-level", "loud", "--log-level must be trace, debug, info, warn or error, got 'loud'")]
     [TestCase("--sandbox-port", "1234", "--sandbox-port needs --sandbox")]
     [TestCase("--kube-api-qps", "-1", "--kube-api-qps must be a non-negative number, got '-1'")]
+    [TestCase("--webhook-port", "99999", "--webhook-port must be a number from 0 to 65535, got '99999'")]
+    [TestCase("--webhook-url", "http://10.0.0.1:9443", "--webhook-url must be an https:// URL, got 'http://10.0.0.1:9443'")]
     public void Bad_flags_are_usage_errors_that_say_what_is_wrong(string flag, string value, string message)
     {
         var (code, _, err) = Run(["-k", Sample("hello-website"), flag, value]);
@@ -70,6 +72,58 @@ public sealed class RunCommandTests
         code.ShouldBe(2);
         err.ShouldStartWith("ork run: DEFAULT_WORKERS must be a whole number from 1 to 50, got \"0\"");
     }
+
+    [TestCase("ENABLE_ADMISSION_WEBHOOK", "on", "ENABLE_ADMISSION_WEBHOOK must be true or false, got \"on\"")]
+    [TestCase("TLS_KEY", "/tls.key", "TLS_CERT and TLS_KEY must be given together")]
+    public void Bad_webhook_environment_values_are_usage_errors(string name, string value, string message)
+    {
+        var (code, _, err) = Run(["-k", Sample("hello-website")], new() { [name] = value });
+        code.ShouldBe(2);
+        err.ShouldStartWith("ork run: " + message);
+    }
+
+    [Test]
+    public void Webhook_settings_come_from_flags_and_the_environment()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ENABLE_CONVERSION"] = "true", ["ORK_SERVICE_NAME"] = "ork", ["ORK_NAMESPACE"] = "ork-system",
+        };
+        string[] args = ["--webhook-port", "0", "--webhook-url", "https://ork.example:8443"];
+        var settings = RunCommand.Resolve(args, k => env.GetValueOrDefault(k), out var error);
+        error.ShouldBeNull();
+        var webhooks = settings!.Runtime.Webhooks;
+        (webhooks.Port, webhooks.EnableConversion, webhooks.EnableAdmission, webhooks.ServiceName, webhooks.Namespace)
+            .ShouldBe((0, true, false, "ork", "ork-system"));
+        webhooks.AdvertisedUrl!.ToString().ShouldBe("https://ork.example:8443/");
+        RunCommand.Resolve([], _ => null, out _)!.Runtime.Webhooks.Port.ShouldBe(9443);
+    }
+
+    [Test]
+    public void Validate_runs_exactly_the_checks_run_makes_before_starting() => WithKatalog("""
+            apiVersion: orkestra.orkspace.io/v1
+            kind: Katalog
+            metadata: {name: autoscaled}
+            spec:
+              crds:
+                website:
+                  apiTypes: {group: demo.orkestra.io, version: v1, kind: Website, plural: websites}
+                  endpoints: {info: false}
+                  operatorBox:
+                    onReconcile:
+                      configMaps:
+                        - name: "{{ .metadata.name }}"
+                          data: {a: b}
+            """, (path, run) =>
+        {
+            var validate = new StringWriter();
+            var validateCode = ValidateCommand.Run(["-k", path], new StringWriter(), validate);
+            validateCode.ShouldBe(1);
+            run.Code.ShouldBe(1);
+            var refusal = $"{path}:6:5: error: spec.crds.website.endpoints (per-CRD endpoint switches) is not supported by ork run yet";
+            validate.ToString().ShouldContain(refusal);
+            run.Err.ShouldContain(refusal);
+        });
 
     [Test]
     public void An_invalid_Katalog_stops_the_start_with_located_errors() => WithKatalog("""

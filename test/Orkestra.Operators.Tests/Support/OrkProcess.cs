@@ -60,6 +60,14 @@ internal sealed partial class OrkProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits (bounded) for a command that ends by itself, such as <c>ork cleanup</c>; returns its exit code.</summary>
+    public async Task<int> ExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);

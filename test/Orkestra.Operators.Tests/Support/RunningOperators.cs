@@ -7,6 +7,7 @@ using Orkestra.Runtime.Cluster;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Hosting;
 using Orkestra.Runtime.Observability;
+using Orkestra.Runtime.Webhooks;
 using Orkestra.Sandbox;
 using Orkestra.Sandbox.Tests.Support;
 using Prometheus;
@@ -44,14 +45,14 @@ internal sealed class RunningOperators : IAsyncDisposable
 
     /// <summary>Starts a sandbox and <c>ork run</c> for <paramref name="katalogFiles"/> (paths relative to the repository root).</summary>
     public static async Task<RunningOperators> StartAsync(string[] katalogFiles, RuntimeDefaults? defaults = null, SandboxOptions? sandbox = null,
-        ApplyMode apply = ApplyMode.Always, Func<string, IReconciler, IReconciler>? wrap = null)
+        ApplyMode apply = ApplyMode.Always, Func<string, IReconciler, IReconciler>? wrap = null, WebhookOptions? webhooks = null)
     {
         var world = new RunningOperators(await TestSandbox.StartAsync(sandbox));
         try
         {
             var compiled = KatalogCompiler.CompileFiles(katalogFiles.Select(Repo.Path).ToArray());
             compiled.Diagnostics.Where(d => d.Severity == Katalog.Diagnostics.DiagnosticSeverity.Error).ShouldBeEmpty();
-            compiled.Katalogs.SelectMany(RuntimeSupport.Check).ShouldBeEmpty();
+            RuntimeSupport.Diagnose(compiled).Where(d => d.Severity == Katalog.Diagnostics.DiagnosticSeverity.Error).ShouldBeEmpty();
             var metrics = new RuntimeMetrics(new CollectorRegistry());
             var connection = KubeConnection.Create(new KubeConnectionOptions
             {
@@ -70,6 +71,7 @@ internal sealed class RunningOperators : IAsyncDisposable
                 Drain = TimeSpan.FromSeconds(5),
                 Logs = logs,
                 WrapReconciler = wrap,
+                Webhooks = webhooks ?? new WebhookOptions { Port = 0 },
             }, metrics);
             world._run = Task.Run(async () =>
             {

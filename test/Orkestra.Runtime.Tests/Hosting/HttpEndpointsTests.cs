@@ -51,9 +51,14 @@ public class HttpEndpointsTests
     [Test]
     public async Task The_katalog_api_describes_each_crd_its_health_and_its_resources()
     {
-        var (server, _, syncAndDegrade, client) = await Start();
+        var (server, state, syncAndDegrade, client) = await Start();
         await using var _ = server;
+        using var bare = JsonDocument.Parse(await client.GetStringAsync("/katalog"));
+        bare.RootElement.TryGetProperty("gatewayEndpoint", out var _).ShouldBeFalse();
+        state.GatewayEndpoint = "https://gateway.example";
         using var katalog = JsonDocument.Parse(await client.GetStringAsync("/katalog"));
+        katalog.RootElement.GetProperty("gatewayEndpoint").GetString()
+            .ShouldBe("https://gateway.example", "security.gatewayEndpoint is advertised");
         var crd = katalog.RootElement.GetProperty("crds")[0];
         crd.GetProperty("name").GetString().ShouldBe("website");
         crd.GetProperty("queueDepth").GetInt32().ShouldBe(4);

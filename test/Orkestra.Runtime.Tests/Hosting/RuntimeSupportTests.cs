@@ -42,6 +42,8 @@ public sealed class RuntimeSupportTests
                   normalize:
                     spec:
                       image: "{{ toLower .spec.image }}"
+                  restrictedNamespaces: [kube-system]
+                  endpoints: {health: false}
                   operatorBox:
                     onReconcile:
                       external:
@@ -52,8 +54,51 @@ public sealed class RuntimeSupportTests
                         - name: "{{ .metadata.name }}"
                           data: {a: b}
             """)).Select(d => d.ToString()).ToArray();
-        problems.ShouldContain(p => p.StartsWith("katalog.yaml:", StringComparison.Ordinal) && p.Contains("spec.crds.website.normalize is not supported by ork run yet"));
+        const string endpoints = "spec.crds.website.endpoints (per-CRD endpoint switches) is not supported by ork run yet";
+        problems.ShouldContain(p => p.StartsWith("katalog.yaml:", StringComparison.Ordinal) && p.Contains(endpoints));
         problems.ShouldContain(p => p.Contains("spec.crds.website.operatorBox.onReconcile.external (health).retryBackoff is not supported by ork run yet"));
-        problems.Length.ShouldBe(2);
+        problems.Length.ShouldBe(2, "normalize and namespace protection run");
+    }
+
+    [Test]
+    public void The_security_block_conversion_and_normalize_are_executed_and_no_longer_refused()
+    {
+        var result = KatalogCompiler.CompileText(Header + """
+                  allowedNamespaces: [apps]
+                  normalize:
+                    spec: {image: "{{ toLower .spec.image }}"}
+                  conversion:
+                    storageVersion: v1
+                    paths:
+                      - {from: v1, to: v2, spec: {size: "{{ .spec.replicas }}"}}
+                      - {from: v2, to: v1, spec: {replicas: "{{ .spec.size }}"}}
+            security:
+              deletionProtection: {enabled: true, strictMode: true}
+              namespaceProtection: {restrictedNamespaces: [kube-system]}
+              webhooks:
+                admission: {enabled: true, failurePolicy: Ignore}
+              conversion: {enabled: true}
+            """, "katalog.yaml");
+        RuntimeSupport.Diagnose(result).ShouldBeEmpty();
+        result.Katalogs[0].Source.Security!.Webhooks.FailurePolicy
+            .ShouldBe(Orkestra.Katalog.Model.FailurePolicy.Ignore, "admission.failurePolicy is an alias");
+    }
+
+    [Test]
+    public void What_is_still_not_executed_is_one_located_error_for_validate_and_run_alike()
+    {
+        var result = KatalogCompiler.CompileText(Header + """
+                  admission:
+                    conversion: {storageVersion: v1}
+            security:
+              conversion: {enabled: true, conversionWindow: 10}
+              certManager: {autoRotate: true}
+            """, "katalog.yaml");
+        var errors = RuntimeSupport.Diagnose(result).Select(d => d.ToString()).ToArray();
+        errors.ShouldContain("katalog.yaml:8:7: error: spec.crds.website.admission is not a key: " +
+                             "write conversion at spec.crds.website.conversion " +
+                             "and validation/mutation at spec.crds.website.validation/mutation");
+        errors.ShouldContain(e => e.StartsWith("katalog.yaml:11:31: error: not supported yet: conversionWindow", StringComparison.Ordinal));
+        errors.ShouldContain(e => e.StartsWith("katalog.yaml:12:3: error: not supported yet: certManager", StringComparison.Ordinal));
     }
 }

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Orkestra.Runtime.Webhooks;
+
+/// <summary>
+/// The one HTTPS listener of every webhook of the process (Kestrel, HTTP/1.1 and h2, routed by hand, AOT-safe). Only the
+/// paths of the <see cref="WebhookPlan"/> exist; anything else is 404. Requests are <c>POST</c> with a JSON body of at most
+/// <see cref="MaxAdmissionBody"/> (AdmissionReview) or <see cref="MaxConversionBody"/> (ConversionReview, which may carry
+/// a whole list), parsed with depth at most <see cref="MaxDepth"/>; a body that is not a valid review is answered 400 (413
+/// when too large) with a one-line message. Every answer is bounded by <see cref="RequestTimeout"/>: a review is answered,
+/// never left hanging, whatever a rule does. Start once, dispose to stop (in-flight requests finish first).
+/// </summary>
+public sealed class WebhookServer : IAsyncDisposable
+{
+    public const long MaxAdmissionBody = 8L * 1024 * 1024;
+    public const long MaxConversionBody = 64L * 1024 * 1024;
+    public const int MaxDepth = 128;
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(28);
+
+    private readonly WebApplication _app;
+
+    private WebhookServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary><c>https://127.0.0.1:PORT/</c> (or the bound address when it is not a wildcard).</summary>
+    public Uri Address { get; }
+
+    public static async Task<WebhookServer> StartAsync(IPAddress address, int port, WebhookCertificate certificate,
+        WebhookEndpoints endpoints, CancellationToken cancellation = default)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxConversionBody;
+            kestrel.Listen(address, port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate.Serving);
+            });
+        });
+        var app = builder.Build();
+        app.Run(endpoints.HandleAsync);
+        try
+        {
+            await app.StartAsync(cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : bound.Host;
+        return new WebhookServer(app, new Uri($"https://{host}:{bound.Port}/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// The request delegate of <see cref="WebhookServer"/>: route, read and parse the body (bounded), run the handler, write
+/// the review. Separate from Kestrel so tests drive it without sockets as well. Thread-safe.
+/// </summary>
+public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admission, WebhookTelemetry telemetry, TimeProvider time)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        var started = Stopwatch.GetTimestamp();
+        if (!plan.Routes.TryGetValue(path, out var route))
+        {
+            await Error(context, path, 404, $"no webhook is declared at {path}");
+            return;
+        }
+        try
+        {
+            if (!HttpMethods.IsPost(context.Request.Method))
+            {
+                context.Response.Headers.Allow = "POST";
+                await Error(context, path, 405, $"{path} accepts POST only");
+                return;
+            }
+            if (context.Request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            {
+                await Error(context, path, 415, $"{path} accepts application/json, not {type}");
+                return;
+            }
+            var limit = route.Kind == WebhookKind.Convert ? WebhookServer.MaxConversionBody : WebhookServer.MaxAdmissionBody;
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            bounded.CancelAfter(WebhookServer.RequestTimeout);
+            var body = await ReadAsync(context.Request, limit, bounded.Token);
+            if (body is null)
+            {
+                await Error(context, path, 413, $"the body is larger than {limit / (1024 * 1024)} MiB");
+                return;
+            }
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(body, ParseOptions);
+            }
+            catch (JsonException e)
+            {
+                await Error(context, path, 400, $"the body is not valid JSON: {e.Message}");
+                return;
+            }
+            using (document)
+            {
+                if (route.Kind == WebhookKind.Convert) await ConvertAsync(context, route, document.RootElement);
+                else await AdmitAsync(context, route, document.RootElement, bounded.Token);
+            }
+        }
+        catch (ReviewException e)
+        {
+            await Error(context, path, 400, e.Message);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            await Error(context, path, 504, $"{path} did not answer within {WebhookServer.RequestTimeout.TotalSeconds:0} s");
+        }
+        catch (OperationCanceledException)
+        {
+            // the API server gave up; nobody reads an answer
+        }
+        finally
+        {
+            telemetry.Request(route.Path, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = WebhookServer.MaxDepth };
+
+    private async Task AdmitAsync(HttpContext context, WebhookRoute route, JsonElement review, CancellationToken cancellation)
+    {
+        var request = AdmissionRequest.Parse(review);
+        AdmissionResponse response;
+        try
+        {
+            response = await admission.HandleAsync(route, request, cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The last line of defence: a bug in a rule path denies this one request instead of failing the server.
+            response = AdmissionResponse.Deny($"{route.WebhookName} could not evaluate {request.Describe()}: {e.Message}", code: 500);
+        }
+        await Json(context, 200, w => response.Write(w, request.Uid));
+    }
+
+    private async Task ConvertAsync(HttpContext context, WebhookRoute route, JsonElement review)
+    {
+        var request = ConversionRequest.Parse(review);
+        var op = route.Operator!;
+        var converted = new List<JsonNode>(request.Objects.Count);
+        string? failure = null;
+        foreach (var obj in request.Objects)
+        {
+            var started = Stopwatch.GetTimestamp();
+            Conversion result;
+            try
+            {
+                result = Converter.Convert(op, op.Conversion!, obj, request.DesiredApiVersion, time);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                result = new Conversion(null, "", "", $"spec.crds.{op.Name}.conversion: {e.Message}");
+            }
+            telemetry.Converted(op.ApiTypes.Kind, result.From, result.To, result.Failure, Stopwatch.GetElapsedTime(started));
+            if (result.Failure is not null)
+            {
+                failure = result.Failure;
+                break;
+            }
+            converted.Add(result.Result!);
+        }
+        await Json(context, 200, w => ConversionRequest.WriteResponse(w, request.Uid, converted, failure));
+    }
+
+    /// <summary>The whole body, or null when it exceeds <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellation)
+    {
+        if (request.ContentLength > limit) return null;
+        using var buffer = new MemoryStream(request.ContentLength is { } n ? (int)n : 16 * 1024);
+        var chunk = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await request.Body.ReadAsync(chunk, cancellation);
+            if (read == 0) break;
+            if (buffer.Length + read > limit) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private async Task Error(HttpContext context, string path, int code, string message)
+    {
+        telemetry.BadRequest(path, code, message);
+        if (context.Response.HasStarted) return;
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(message + "\n");
+    }
+
+    private static async Task Json(HttpContext context, int code, Action<Utf8JsonWriter> write)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        {
+            write(writer);
+        }
+        await context.Response.BodyWriter.FlushAsync();
+    }
+}
