@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Orkestra.Operators.Tests.Support;
-using Orkestra.Sandbox.Tests.Support;
 
 namespace Orkestra.Operators.Tests;
 

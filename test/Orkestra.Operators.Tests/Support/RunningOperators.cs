@@ -8,7 +8,6 @@ using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Hosting;
 using Orkestra.Runtime.Observability;
 using Orkestra.Sandbox;
-using Orkestra.Sandbox.Tests.Support;
 using Prometheus;
 
 namespace Orkestra.Operators.Tests.Support;
@@ -178,22 +177,5 @@ internal sealed class RunningOperators : IAsyncDisposable
             Http.Dispose();
             await Sandbox.DisposeAsync();
         }
-    }
-}
-
-/// <summary>Paths in the repository, found from the test binary's location.</summary>
-internal static class Repo
-{
-    public static readonly string Root = Find();
-
-    public static string Path(string relative) => System.IO.Path.Combine(Root, relative);
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "orkestra-aot.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("repository root (orkestra-aot.sln) not found above " + AppContext.BaseDirectory);
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Queues;
-using Orkestra.Runtime.Tests.Support;
 
 namespace Orkestra.Runtime.Tests.Controllers;
 

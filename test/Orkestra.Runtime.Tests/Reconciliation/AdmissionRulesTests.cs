@@ -1,6 +1,5 @@
 using Orkestra.Katalog.Compilation;
 using Orkestra.Runtime.Reconciliation;
-using Orkestra.Runtime.Tests.Support;
 
 namespace Orkestra.Runtime.Tests.Reconciliation;
 
