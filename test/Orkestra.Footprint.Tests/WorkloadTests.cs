@@ -10,19 +10,13 @@ public sealed class WorkloadTests
     [Test]
     public void The_generated_katalog_compiles_and_names_every_crd_file()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "ork-fp-test-" + Guid.NewGuid().ToString("N")[..8]);
-        try
-        {
-            var katalog = Workload.WriteFiles(dir, Workload.Types(15), TimeSpan.FromSeconds(30));
-            var result = KatalogCompiler.CompileFiles([katalog]);
-            result.Diagnostics.ShouldBeEmpty(string.Join('\n', result.Diagnostics));
-            result.Katalogs.Single().Operators.Count.ShouldBe(15);
-            File.Exists(Path.Combine(dir, "crds", "widget14.yaml")).ShouldBeTrue();
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempDirectory("ork-fp-test-");
+        var dir = temp.Path;
+        var katalog = Workload.WriteFiles(dir, Workload.Types(15), TimeSpan.FromSeconds(30));
+        var result = KatalogCompiler.CompileFiles([katalog]);
+        result.Diagnostics.ShouldBeEmpty(string.Join('\n', result.Diagnostics));
+        result.Katalogs.Single().Operators.Count.ShouldBe(15);
+        File.Exists(Path.Combine(dir, "crds", "widget14.yaml")).ShouldBeTrue();
     }
 
     [Test]

@@ -43,6 +43,37 @@ public sealed class ExternalCallTests
         ((string?)(await ork.ReadyAsync("shop", "shop"))!["message"]).ShouldBe("external call healthCheck: HTTP 503, expected 200");
     }
 
+    /// <summary>The external gate seen closed, then opening: the flag service answers 503, a failure the call may
+    /// survive (continueOnError), so the Shop becomes Ready with its Deployment but without the flags ConfigMap, whose
+    /// gate needs the call to have succeeded. Once the service answers, the next reconcile creates it.</summary>
+    [Test]
+    public async Task A_closed_external_gate_creates_nothing_until_the_call_succeeds()
+    {
+        var flagsUp = false;
+        await using var service = await StartServiceAsync(context => context.Request.Path.Value switch
+        {
+            "/health" => Respond(context, 200, "ok"),
+            "/flags/shop" => Volatile.Read(ref flagsUp) ? Respond(context, 200, "checkout-v2=on") : Respond(context, 503, "flags down"),
+            _ => Respond(context, 404, "no"),
+        });
+        await using var ork = await RunningOperators.StartAsync(["test/Orkestra.Operators.Tests/Katalogs/external/katalog.yaml"]);
+        await ork.WaitReadyAsync();
+        await ork.OkAsync("apply -f -", $$"""
+            apiVersion: test.orkestra.io/v1
+            kind: Shop
+            metadata: {name: shop, namespace: default}
+            spec: {serviceUrl: "{{service.Url.TrimEnd('/')}}"}
+            """);
+        await ork.OkAsync("wait --for=condition=Ready shop/shop --timeout=60s");
+        (await ork.GetAsync("deployment", "shop")).ShouldNotBeNull("the reconcile ran: the health-gated Deployment is there");
+        (await ork.GetAsync("configmap", "shop-flags")).ShouldBeNull("the flags call failed: its gate is closed");
+
+        Volatile.Write(ref flagsUp, true);
+        await ork.OkAsync("annotate shop shop poke=1");   // any change triggers a reconcile
+        await ork.EventuallyAsync(async () => await ork.GetAsync("configmap", "shop-flags") is not null, "the flags ConfigMap once the call succeeds");
+        ((string?)(await ork.GetAsync("configmap", "shop-flags"))!["data"]!["flags"]).ShouldBe("checkout-v2=on");
+    }
+
     private static Task Respond(HttpContext context, int status, string body)
     {
         context.Response.StatusCode = status;

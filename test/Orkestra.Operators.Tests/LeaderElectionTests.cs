@@ -1,12 +1,16 @@
+using Orkestra.ApiMachinery.Meta;
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Orkestra.Operators.Tests.Support;
-using Orkestra.Sandbox.Tests.Support;
+using Orkestra.Runtime;
+using Orkestra.Runtime.Controllers;
 
 namespace Orkestra.Operators.Tests;
 
-/// <summary>Two real <c>ork run</c> processes on one Lease: only the leader reconciles; when it is killed, the follower
-/// (caches already warm) takes over within the lease duration plus a retry period.</summary>
+/// <summary>Two <c>ork run</c> replicas on one Lease: only the leader reconciles; when it stops or is killed, the follower
+/// (caches already warm) takes over — at its next retry after a graceful stop, within the lease duration plus a retry
+/// period after a kill.</summary>
 [Parallelizable(ParallelScope.All)]
 public sealed class LeaderElectionTests
 {
@@ -42,6 +46,48 @@ public sealed class LeaderElectionTests
         (await second.TerminateAsync(TimeSpan.FromSeconds(30))).ShouldBe(0, second.Output);
         var leases = await sandbox.KubectlAsync("get lease hello-test -o json");
         leases.Stderr.ShouldContain("NotFound", customMessage: "a graceful exit deletes the Lease it held\n" + leases);
+    }
+
+    /// <summary>Both replicas in process with <c>ork run</c>'s options (leader election on, the default Lease name and
+    /// timings), each reconciler wrapped to record its calls: the follower's is never called while the other leads,
+    /// although its caches are synced and every change reaches them; after the leader's graceful stop it is.</summary>
+    [Test]
+    public async Task Of_two_replicas_sharing_a_Lease_only_the_leader_reconciles_until_it_stops()
+    {
+        var leaderCalls = new ConcurrentQueue<ObjectKey>();
+        var followerCalls = new ConcurrentQueue<ObjectKey>();
+        await using var first = await RunningOperators.StartAsync(["samples/hello-website/katalog.yaml"],
+            wrap: (_, inner) => new RecordingReconciler(inner, leaderCalls));
+        await first.EventuallyAsync(async () => await first.LeadingAsync() == true, "the first replica to lead");
+        await using var second = await first.StartPeerAsync((_, inner) => new RecordingReconciler(inner, followerCalls));
+        await second.WaitReadyAsync();
+        (await second.LeadingAsync()).ShouldBe(false);
+
+        await first.OkAsync($"apply -f {Repo.Path("samples/hello-website/cr.yaml")}");
+        await first.OkAsync("wait --for=condition=Ready website/hello --timeout=60s");
+        await first.OkAsync("patch website hello --type=merge -p '{\"spec\":{\"replicas\":3}}'");
+        await first.EventuallyAsync(async () => (int?)(await first.GetAsync("deployment", "hello"))?["spec"]?["replicas"] == 3,
+            "the leader to follow the spec");
+        await second.EventuallyAsync(() => Task.FromResult(second.Host.State.Operators.Single().Resources().Count == 1),
+            "the follower's cache to hold the CR");
+        leaderCalls.ShouldNotBeEmpty();
+        followerCalls.ShouldBeEmpty("the follower reconciled while the other replica led");
+
+        (await first.StopAsync()).ShouldBe(0);   // graceful: the Lease is deleted, the follower acquires it at its next retry
+        await second.EventuallyAsync(async () => await second.LeadingAsync() == true, "the follower to take over");
+        await second.OkAsync("patch website hello --type=merge -p '{\"spec\":{\"replicas\":4}}'");
+        await second.EventuallyAsync(async () => (int?)(await second.GetAsync("deployment", "hello"))?["spec"]?["replicas"] == 4,
+            "the new leader to follow the spec");
+        followerCalls.ShouldNotBeEmpty();
+    }
+
+    private sealed class RecordingReconciler(IReconciler inner, ConcurrentQueue<ObjectKey> calls) : IReconciler
+    {
+        public ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellation)
+        {
+            calls.Enqueue(key);
+            return inner.ReconcileAsync(key, cancellation);
+        }
     }
 
     private static async Task<bool?> Leading(HttpClient http, Uri address)

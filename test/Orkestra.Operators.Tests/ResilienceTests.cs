@@ -78,7 +78,7 @@ public sealed class ResilienceTests
         }
     }
 
-    private static async Task<bool> ConvergedAsync(Sandbox.Tests.Support.TestSandbox sandbox, string value)
+    private static async Task<bool> ConvergedAsync(TestSandbox sandbox, string value)
     {
         var (itemsCode, items, _) = await sandbox.GetAsync("/apis/test.orkestra.io/v1/namespaces/default/items");
         var (mapsCode, maps, _) = await sandbox.GetAsync("/api/v1/namespaces/default/configmaps?labelSelector=orkestra.orkspace.io%2Fmanaged%3Dtrue");

@@ -1,4 +1,5 @@
 using Orkestra.Operators.Tests.Support;
+using Orkestra.Sandbox;
 
 namespace Orkestra.Operators.Tests;
 
@@ -72,4 +73,43 @@ public sealed class SampleTests
         ((string?)env.First(e => (string?)e!["name"] == "DB_HOST")!["value"]).ShouldBe("shop-db.default.svc.cluster.local:5432");
         await ork.EventuallyAsync(async () => (string?)(await ork.GetAsync("appservice", "shop"))!["status"]?["database"] == "Ready", "status.database Ready");
     }
+
+    /// <summary>The cross gate seen closed, then opening. Without the sandbox's simulated kubelet nothing makes the
+    /// database's StatefulSet ready, so the app reconciles (its status shows what it read) but its Deployment, gated
+    /// on the database being Ready, is not created — first while the database does not exist, then while it is
+    /// Provisioning. Then the test reports the StatefulSet ready: the database turns Ready, which re-enqueues the app
+    /// through its cross read (resync is far off) and the Deployment appears.</summary>
+    [Test]
+    public async Task A_closed_cross_gate_creates_nothing_until_the_database_it_reads_is_Ready()
+    {
+        await using var ork = await RunningOperators.StartAsync(["samples/cross-database/katalog.yaml"],
+            sandbox: new SandboxOptions { Simulation = new SimulationOptions { Enabled = false } });
+        await ork.WaitReadyAsync();
+        await ork.OkAsync("apply -f -", """
+            apiVersion: demo.orkestra.io/v1alpha1
+            kind: AppService
+            metadata: {name: shop, namespace: default}
+            spec: {image: "ghcr.io/example/shop:2.0.1"}
+            """);
+        await ork.OkAsync("wait --for=condition=Ready appservice/shop --timeout=60s");
+        await ork.EventuallyAsync(async () => await DatabaseSeenAsync(ork) == "Missing", "the app to find no database");
+        (await ork.GetAsync("deployment", "shop")).ShouldBeNull("no database: the gate is closed");
+
+        await ork.OkAsync("apply -f -", """
+            apiVersion: demo.orkestra.io/v1alpha1
+            kind: ManagedDatabase
+            metadata: {name: shop-db, namespace: default}
+            spec: {engine: postgres, version: "16"}
+            """);
+        await ork.EventuallyAsync(async () => await DatabaseSeenAsync(ork) == "Provisioning", "the app to read the database's phase");
+        (await ork.GetAsync("statefulset", "shop-db")).ShouldNotBeNull();
+        (await ork.GetAsync("deployment", "shop")).ShouldBeNull("the database is Provisioning: the gate is still closed");
+
+        await ork.OkAsync("patch statefulset shop-db --subresource=status --type=merge -p '{\"status\":{\"replicas\":1,\"readyReplicas\":1}}'");
+        await ork.EventuallyAsync(async () => await ork.GetAsync("deployment", "shop") is not null, "the app's deployment once the database is Ready");
+        (await DatabaseSeenAsync(ork)).ShouldBe("Ready");
+    }
+
+    private static async Task<string?> DatabaseSeenAsync(RunningOperators ork) =>
+        (string?)(await ork.GetAsync("appservice", "shop"))?["status"]?["database"];
 }

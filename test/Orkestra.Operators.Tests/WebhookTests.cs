@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Orkestra.Operators.Tests.Support;
-using Orkestra.Sandbox.Tests.Support;
+using Orkestra.Testing;
 
 namespace Orkestra.Operators.Tests;
 

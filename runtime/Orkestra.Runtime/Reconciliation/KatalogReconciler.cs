@@ -418,7 +418,11 @@ public sealed class KatalogReconciler(
                 if (observed.ValueKind != JsonValueKind.Object) return false;
                 foreach (var (key, value) in obj)
                 {
-                    if (!observed.TryGetProperty(key, out var field)) return value is null;
+                    if (!observed.TryGetProperty(key, out var field))
+                    {
+                        if (value is null) continue;   // a desired null is met by an absent field; the other keys still count
+                        return false;
+                    }
                     if (!Contains(value, field)) return false;
                 }
                 return true;

@@ -1,3 +1,4 @@
+using Orkestra.Testing;
 using Orkestra.Host.Commands;
 
 namespace Orkestra.Host.Tests.Commands;
@@ -40,7 +41,7 @@ public sealed class CleanupCommandTests
     [Test]
     public void An_unreachable_configuration_is_one_line_without_a_stack_trace()
     {
-        var katalog = RepoPaths.Combine("samples", "hello-website", "katalog.yaml");
+        var katalog = Repo.Combine("samples", "hello-website", "katalog.yaml");
         var (code, _, err) = Run("-k", katalog, "--kubeconfig", "/nonexistent/kubeconfig");
         code.ShouldBe(1);
         err.ShouldStartWith("ork cleanup: ");

@@ -8,7 +8,7 @@ namespace Orkestra.Host.Tests.Commands;
 public class RenderGoldenTests
 {
     public static IEnumerable<TestCaseData> Cases() =>
-        File.ReadAllLines(RepoPaths.Combine("test", "Orkestra.Host.Tests", "Golden", "cases.txt"))
+        File.ReadAllLines(Repo.Combine("test", "Orkestra.Host.Tests", "Golden", "cases.txt"))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .Select(l => l.Split('|', 2, StringSplitOptions.TrimEntries))
             .Select(p => new TestCaseData(p[0], p[1]).SetName($"render {p[0]}"));
@@ -22,14 +22,14 @@ public class RenderGoldenTests
         int code;
         try
         {
-            Directory.SetCurrentDirectory(RepoPaths.Root);
+            Directory.SetCurrentDirectory(Repo.Root);
             code = Cli.Run(["render", .. arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)], stdout, stderr);
         }
         finally
         {
             Directory.SetCurrentDirectory(previous);
         }
-        var golden = RepoPaths.Combine("test", "Orkestra.Host.Tests", "Golden", name);
+        var golden = Repo.Combine("test", "Orkestra.Host.Tests", "Golden", name);
         code.ShouldBe(0, stderr.ToString());
         stdout.ToString().ShouldBe(File.ReadAllText(golden + ".yaml"), $"ork render {arguments}");
         stderr.ToString().ShouldBe(File.Exists(golden + ".stderr") ? File.ReadAllText(golden + ".stderr") : "", $"ork render {arguments}");

@@ -15,21 +15,14 @@ public sealed class RunCommandTests
         return (code, stdout.ToString(), stderr.ToString());
     }
 
-    private static string Sample(string name) => RepoPaths.Combine("samples", name, "katalog.yaml");
+    private static string Sample(string name) => Repo.Combine("samples", name, "katalog.yaml");
 
     /// <summary>Runs <c>ork run</c> on a Katalog written to a temporary file; the path is passed to <paramref name="check"/>.</summary>
     private static void WithKatalog(string text, Action<string, (int Code, string Out, string Err)> check)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"ork-run-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, text);
-        try
-        {
-            check(path, Run(["-k", path, "--kubeconfig", "/nonexistent"]));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var dir = new TempDirectory("ork-run-");
+        var path = dir.Write("katalog.yaml", text);
+        check(path, Run(["-k", path, "--kubeconfig", "/nonexistent"]));
     }
 
     [TestCase("--apply", "sometimes", "--apply must be auto, always or never, got 'sometimes'")]

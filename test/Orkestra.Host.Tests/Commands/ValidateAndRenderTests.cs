@@ -10,7 +10,7 @@ public class ValidateAndRenderTests
         var previous = Directory.GetCurrentDirectory();
         try
         {
-            Directory.SetCurrentDirectory(RepoPaths.Root);
+            Directory.SetCurrentDirectory(Repo.Root);
             return (Cli.Run(args, stdout, stderr), stdout.ToString(), stderr.ToString());
         }
         finally
@@ -35,40 +35,32 @@ public class ValidateAndRenderTests
     [Test]
     public void An_invalid_katalog_prints_every_error_with_its_location_and_exits_1()
     {
-        var dir = Directory.CreateTempSubdirectory("ork-validate-");
-        try
-        {
-            var file = Path.Combine(dir.FullName, "katalog.yaml");
-            File.WriteAllText(file, """
-                apiVersion: orkestra.orkspace.io/v1
-                kind: Katalog
-                metadata:
-                  name: broken
-                spec:
-                  crds:
-                    website:
-                      apiTypes: {group: demo.io, version: v1, kind: Website, plural: websites}
-                      operatorBox:
-                        onCreate:
-                          deployments:
-                            - name: "{{ .metadata.name }"
-                              image: "{{ nosuch .spec.image }}"
-                              replcas: 2
-                """);
-            var (code, _, err) = Run("validate", "-k", file);
-            code.ShouldBe(1);
-            var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            lines.Count(l => l.StartsWith(file + ":", StringComparison.Ordinal) && l.Contains(": error: ")).ShouldBeGreaterThanOrEqualTo(3, err);
-            err.ShouldContain($"{file}:12:");
-            err.ShouldContain($"{file}:13:");
-            err.ShouldContain($"{file}:14:");
-            err.ShouldContain("replcas");
-            err.ShouldContain("nosuch");
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        using var dir = new TempDirectory("ork-validate-");
+        var file = dir.Write("katalog.yaml", """
+            apiVersion: orkestra.orkspace.io/v1
+            kind: Katalog
+            metadata:
+              name: broken
+            spec:
+              crds:
+                website:
+                  apiTypes: {group: demo.io, version: v1, kind: Website, plural: websites}
+                  operatorBox:
+                    onCreate:
+                      deployments:
+                        - name: "{{ .metadata.name }"
+                          image: "{{ nosuch .spec.image }}"
+                          replcas: 2
+            """);
+        var (code, _, err) = Run("validate", "-k", file);
+        code.ShouldBe(1);
+        var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Count(l => l.StartsWith(file + ":", StringComparison.Ordinal) && l.Contains(": error: ")).ShouldBeGreaterThanOrEqualTo(3, err);
+        err.ShouldContain($"{file}:12:");
+        err.ShouldContain($"{file}:13:");
+        err.ShouldContain($"{file}:14:");
+        err.ShouldContain("replcas");
+        err.ShouldContain("nosuch");
     }
 
     [Test]
@@ -88,9 +80,42 @@ public class ValidateAndRenderTests
     }
 
     [Test]
-    public void Render_onDelete_only_renders_the_delete_hook() =>
-        Run("render", "-k", "samples/hello-website/katalog.yaml", "--cr", "samples/hello-website/cr.yaml", "--hook", "onDelete")
-            .Out.ShouldNotContain("kind: Deployment");
+    public void Render_onDelete_only_renders_the_delete_hook()
+    {
+        using var dir = new TempDirectory("ork-render-");
+        var katalog = dir.Write("katalog.yaml", """
+            apiVersion: orkestra.orkspace.io/v1
+            kind: Katalog
+            metadata:
+              name: website-operator
+            spec:
+              crds:
+                website:
+                  apiTypes: {group: demo.orkestra.io, version: v1alpha1, kind: Website, plural: websites}
+                  operatorBox:
+                    onCreate:
+                      deployments:
+                        - name: "{{ .metadata.name }}"
+                          image: "{{ .spec.image }}"
+                    onDelete:
+                      configMaps:
+                        - name: "{{ .metadata.name }}-goodbye"
+                          data: {image: "{{ .spec.image }}"}
+            """);
+        var (code, output, err) = Run("render", "-k", katalog, "--cr", "samples/hello-website/cr.yaml", "--hook", "onDelete");
+        code.ShouldBe(0, err);
+        output.ShouldContain("kind: ConfigMap");
+        output.ShouldContain("name: hello-goodbye");
+        output.ShouldContain("image: nginx:1.27");
+        output.ShouldContain("kind: StatusPreview");
+        output.ShouldNotContain("kind: Deployment");
+
+        // Without --hook the same Katalog renders the create hook and not the delete one.
+        var (allCode, all, allErr) = Run("render", "-k", katalog, "--cr", "samples/hello-website/cr.yaml");
+        allCode.ShouldBe(0, allErr);
+        all.ShouldContain("kind: Deployment");
+        all.ShouldNotContain("hello-goodbye");
+    }
 
     [Test]
     public void Render_usage_errors_exit_2()

@@ -132,7 +132,7 @@ public sealed class DynamicClientTests
         var client = Fakes.Client(network, time, maxRetries: 0);
 
         var pending = Task.Run(() => client.GetAsync(Deployments, "ns", "web", Fakes.Timeout()));
-        await Until.TrueAsync(() => network.Requests.Count == 1 && time.PendingTimers > 0, "request sent with its deadline armed");
+        await Bounded.UntilAsync(() => network.Requests.Count == 1 && time.PendingTimers > 0, "request sent with its deadline armed");
         time.Advance(TimeSpan.FromSeconds(61));
 
         var error = await Should.ThrowAsync<TimeoutException>(() => pending.WaitAsync(Fakes.Timeout()));

@@ -5,13 +5,18 @@ namespace Orkestra.Kube.Tests.Connection;
 
 public sealed class EndpointResolverTests
 {
+    TempDirectory _temp = null!;
     string _dir = "";
 
     [SetUp]
-    public void CreateDirectory() => _dir = Directory.CreateTempSubdirectory("ork-kube-").FullName;
+    public void CreateDirectory()
+    {
+        _temp = new TempDirectory("ork-kube-");
+        _dir = _temp.Path;
+    }
 
     [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_dir, recursive: true);
+    public void DeleteDirectory() => _temp.Dispose();
 
     static string Kubeconfig(string context, string server, string token, string ns = "team") => $"""
         apiVersion: v1

@@ -183,35 +183,48 @@ public sealed class ObjectCacheTests
 
     static IEnumerable<string?> Names(IEnumerable<JsonElement> objects) => objects.Select(o => ObjectMeta.Name(o)).Order();
 
+    /// <summary>The readers read beside a half-written cache for real: at ten checkpoints the writer waits (bounded)
+    /// until every reader has completed a read that began after it stopped there, then writes on.</summary>
     [Test]
     public async Task Readers_run_lock_free_beside_a_writer_and_never_see_a_wrong_label()
     {
+        const int writes = 100_000, checkpoints = 10, readerCount = 2;
         var cache = new ObjectCache();
         cache.AddLabelIndex(Owner);
         var writing = true;
-        var writer = Task.Run(() =>
+        var completedReads = new long[readerCount];
+        var readers = Enumerable.Range(0, readerCount).Select(r => Task.Run(() =>
         {
-            for (var i = 0; i < 100_000; i++)
-            {
-                var name = $"o{i % 50}";
-                if (i % 7 == 0) cache.Remove(Obj(name, "x"));
-                else cache.Upsert(Obj(name, i.ToString(System.Globalization.CultureInfo.InvariantCulture), owner: i % 2 == 0 ? "even" : "odd"));
-            }
-            Volatile.Write(ref writing, false);
-        });
-        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
-        {
-            var reads = 0;
-            do
+            while (Volatile.Read(ref writing))
             {
                 foreach (var obj in cache.ByLabel(Owner, "even")) ObjectMeta.Label(obj, Owner).ShouldBe("even");
                 cache.List().Count.ShouldBeLessThanOrEqualTo(50);
-                reads++;
-            } while (Volatile.Read(ref writing));
-            return reads;
+                Interlocked.Increment(ref completedReads[r]);
+            }
         })).ToArray();
+        var interleaved = 0;
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < writes; i++)
+            {
+                if (i % (writes / checkpoints) == writes / checkpoints / 2)
+                {
+                    // +2: the read in progress when the writer stopped may have begun before; the next one began after.
+                    var due = Enumerable.Range(0, readerCount).Select(r => Interlocked.Read(ref completedReads[r]) + 2).ToArray();
+                    if (SpinWait.SpinUntil(() => readers.Any(t => t.IsCompleted)
+                            || Enumerable.Range(0, readerCount).All(r => Interlocked.Read(ref completedReads[r]) >= due[r]), TimeSpan.FromSeconds(20))
+                        && !readers.Any(t => t.IsCompleted))
+                        interleaved++;
+                }
+                // Every pass over the 50 names flips each one's label, so the index entries move all the time.
+                var name = $"o{i % 50}";
+                if (i % 7 == 0) cache.Remove(Obj(name, "x"));
+                else cache.Upsert(Obj(name, i.ToString(System.Globalization.CultureInfo.InvariantCulture), owner: i / 50 % 2 == 0 ? "even" : "odd"));
+            }
+            Volatile.Write(ref writing, false);
+        });
 
         await Task.WhenAll(readers.Append(writer)).WaitAsync(TimeSpan.FromSeconds(60));
-        readers.ShouldAllBe(r => r.Result > 0);
+        interleaved.ShouldBe(checkpoints, "every reader read beside the writer at every checkpoint");
     }
 }

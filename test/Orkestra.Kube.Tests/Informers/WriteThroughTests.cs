@@ -93,7 +93,7 @@ public sealed class WriteThroughTests
         factory.WriteThrough(ConfigMaps, Obj("a", "13", "ours")).ShouldBe(1);
 
         source.Send(WatchEventType.Modified, Obj("a", "12", "theirs"));   // someone else's write, before ours
-        await Until.TrueAsync(() => informer.ResourceVersion == "12", "the watch to pass version 12");
+        await Bounded.UntilAsync(() => informer.ResourceVersion == "12", "the watch to pass version 12");
         Version(informer, "a").ShouldBe("13");
 
         source.Send(WatchEventType.Modified, Obj("a", "13", "ours"));

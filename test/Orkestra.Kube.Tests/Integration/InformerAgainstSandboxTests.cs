@@ -14,11 +14,13 @@ public sealed class InformerAgainstSandboxTests : SandboxFixture
 
     IKubeClient _client = null!;
     string _ns = "";
+    // One fixture instance runs every test: each test starts with no errors, so one test's reports never count for another.
     readonly List<Exception> _errors = new();
 
     [SetUp]
     public async Task CreateNamespace()
     {
+        lock (_errors) _errors.Clear();
         _client = Connection.CreateClient();
         _ns = "inf-" + Guid.NewGuid().ToString("N")[..8];
         await _client.CreateAsync(new GroupVersionResource("", "v1", "namespaces"), null,
@@ -116,7 +118,7 @@ public sealed class InformerAgainstSandboxTests : SandboxFixture
         var restartsBefore = Metrics.Restarts.Count(r => r.Reason == "expired");
         Sandbox.Faults.FailNext(1_000_000, 500, "watch", "configmaps");
         Sandbox.Faults.CloseWatches();
-        await Until.TrueAsync(() => Metrics.Requests.Contains(("watch", 500)), "a re-watch was refused");
+        await Bounded.UntilAsync(() => Metrics.Requests.Contains(("watch", 500)), "a re-watch was refused");
         await _client.DeleteAsync(ConfigMaps, _ns, "vanishes", null, Fakes.Timeout());
         await Put("stays", "1");
         Sandbox.Faults.ExpireHistory();
@@ -151,6 +153,7 @@ public sealed class InformerAgainstSandboxTests : SandboxFixture
     [Test]
     public async Task Recovers_from_bursts_of_500_and_429_on_list_and_watch()
     {
+        var before = Metrics.Requests.Count;   // the fixture's metrics: this test's requests come after these
         Sandbox.Faults.FailNext(6, 500, "list", "configmaps");
         Sandbox.Faults.FailNext(4, 429, "watch", "configmaps");
         await Put("x", "1");
@@ -162,9 +165,15 @@ public sealed class InformerAgainstSandboxTests : SandboxFixture
         await Put("y", "1");
         await log.WaitForAsync("ADD y=1", seconds: 30);
 
-        Metrics.Requests.ShouldContain(("list", 500));
-        Metrics.Requests.ShouldContain(("watch", 429));
-        lock (_errors) _errors.ShouldNotBeEmpty();   // the failed list (after its retries) and the refused watches were reported
+        var mine = Metrics.Requests.Skip(before).ToArray();
+        mine.ShouldContain(("list", 500));
+        mine.ShouldContain(("watch", 429));
+        // The list that still failed after the client's retries and the refused watch were reported to OnError.
+        lock (_errors)
+        {
+            _errors.ShouldContain(e => e is KubeApiException && ((KubeApiException)e).Code == 500, string.Join("\n", _errors));
+            _errors.ShouldContain(e => e is KubeApiException && ((KubeApiException)e).Code == 429, string.Join("\n", _errors));
+        }
     }
 
     [Test]

@@ -4,24 +4,26 @@ using Orkestra.Sandbox;
 
 namespace Orkestra.Kube.Tests.Integration;
 
-/// <summary>Base for tests against a real sandbox over HTTPS: one sandbox, kubeconfig and connection per fixture.</summary>
+/// <summary>Base for tests against a real sandbox over HTTPS: one sandbox (<see cref="TestSandbox"/>) and one
+/// connection per fixture.</summary>
 public abstract class SandboxFixture
 {
-    protected SandboxServer Sandbox { get; private set; } = null!;
+    private TestSandbox? _sandbox;
+
+    protected SandboxServer Sandbox => _sandbox!.Server;
+
     protected KubeConnection Connection { get; private set; } = null!;
+
+    /// <summary>The connection's request metrics; shared by the fixture's tests (count from a test's own baseline).</summary>
     protected RecordingMetrics Metrics { get; } = new();
-    string _dir = "";
 
     [OneTimeSetUp]
     public async Task StartSandbox()
     {
-        Sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 }, Fakes.Timeout(60));
-        _dir = Directory.CreateTempSubdirectory("ork-kube-it-").FullName;
-        var kubeconfig = Path.Combine(_dir, "kubeconfig");
-        Sandbox.WriteKubeconfig(kubeconfig);
+        _sandbox = await TestSandbox.StartAsync(new SandboxOptions { Port = 0 });
         Connection = KubeConnection.Create(new KubeConnectionOptions
         {
-            KubeconfigPath = kubeconfig,
+            KubeconfigPath = _sandbox.KubeconfigPath,
             Qps = 200,
             Burst = 400,
             RetryBaseDelay = TimeSpan.FromMilliseconds(20),
@@ -34,7 +36,6 @@ public abstract class SandboxFixture
     public async Task StopSandbox()
     {
         Connection?.Dispose();
-        if (Sandbox is not null) await Sandbox.DisposeAsync();
-        if (_dir.Length > 0) Directory.Delete(_dir, recursive: true);
+        if (_sandbox is not null) await _sandbox.DisposeAsync();
     }
 }

@@ -11,20 +11,10 @@ namespace Orkestra.Kube.Tests.Support;
 /// literals become those; everything else a string).</summary>
 public static partial class RepoCorpus
 {
-    public static string Root
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "orkestra-aot.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("no orkestra-aot.sln above " + AppContext.BaseDirectory);
-        }
-    }
-
     /// <summary>(file relative to the root, document index, JSON text).</summary>
     public static IEnumerable<(string File, int Document, string Json)> Documents()
     {
-        var root = Root;
+        var root = Repo.Root;
         var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(f => Path.GetExtension(f) is ".json" or ".yaml" or ".yml")
             .Select(f => Path.GetRelativePath(root, f))

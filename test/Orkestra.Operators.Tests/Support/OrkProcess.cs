@@ -47,16 +47,38 @@ internal sealed partial class OrkProcess : IDisposable
     /// <summary>SIGKILL: no graceful shutdown, the Lease is left to expire.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: true);
 
-    /// <summary>SIGTERM, then waits (bounded) for the exit code.</summary>
+    /// <summary>SIGTERM, then waits at most <paramref name="timeout"/> for the exit code; a process still running then
+    /// is killed and the wait fails with its output.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {
+        using var bound = new CancellationTokenSource(timeout);
         if (!_process.HasExited)
         {
             using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
-            await kill.WaitForExitAsync();
+            await kill.WaitForExitAsync(bound.Token);
         }
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
+        return await WaitForExitAsync(bound.Token, timeout);
+    }
+
+    /// <summary>Waits at most <paramref name="timeout"/> for the process to end by itself and returns its exit code.</summary>
+    public Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var bound = new CancellationTokenSource(timeout);
+        return WaitForExitAsync(bound.Token, timeout);
+    }
+
+    private async Task<int> WaitForExitAsync(CancellationToken bound, TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(bound);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"ork did not exit within {timeout.TotalSeconds:0} s (killed); output:\n{Output}");
+        }
+        _process.WaitForExit(TimeSpan.FromSeconds(5));   // the exit is known: this drains the redirected output into Output
         return _process.ExitCode;
     }
 
@@ -70,7 +92,11 @@ internal sealed partial class OrkProcess : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(TimeSpan.FromSeconds(10));
+        }
         _process.Dispose();
     }
 

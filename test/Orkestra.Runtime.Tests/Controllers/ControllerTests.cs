@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Queues;
-using Orkestra.Runtime.Tests.Support;
 
 namespace Orkestra.Runtime.Tests.Controllers;
 

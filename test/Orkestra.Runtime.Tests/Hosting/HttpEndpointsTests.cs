@@ -3,7 +3,6 @@ using System.Text.Json;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Hosting;
 using Orkestra.Runtime.Observability;
-using Orkestra.Runtime.Tests.Support;
 using Prometheus;
 
 namespace Orkestra.Runtime.Tests.Hosting;

@@ -7,13 +7,12 @@ public class StartupPlanTests
 {
     private static IReadOnlyList<CompiledKatalog> Compile(string crds)
     {
-        var dir = Directory.CreateTempSubdirectory("ork-plan-");
-        foreach (var f in new[] { "ns.yaml", "a-cr.yaml", "b-cr.yaml" })
-            File.WriteAllText(Path.Combine(dir.FullName, f), "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n");
-        File.WriteAllText(Path.Combine(dir.FullName, "a-crd.yaml"), Crd("Db", "dbs"));
-        File.WriteAllText(Path.Combine(dir.FullName, "b-crd.yaml"), Crd("Web", "webs"));
+        using var dir = new TempDirectory("ork-plan-");   // compiling reads the files; the plan keeps only their content
+        foreach (var f in new[] { "ns.yaml", "a-cr.yaml", "b-cr.yaml" }) dir.Write(f, "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n");
+        dir.Write("a-crd.yaml", Crd("Db", "dbs"));
+        dir.Write("b-crd.yaml", Crd("Web", "webs"));
         var text = "apiVersion: orkestra.orkspace.io/v1\nkind: Katalog\nmetadata:\n  name: plan\nspec:\n  crds:\n" + crds;
-        var result = KatalogCompiler.CompileText(text, "katalog.yaml", dir.FullName);
+        var result = KatalogCompiler.CompileText(text, "katalog.yaml", dir.Path);
         result.HasErrors.ShouldBeFalse(string.Join("\n", result.Diagnostics));
         return result.Katalogs;
     }

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Orkestra.Runtime.Leadership;
-using Orkestra.Runtime.Tests.Support;
 
 namespace Orkestra.Runtime.Tests.Leadership;
 

@@ -1,5 +1,4 @@
 using Orkestra.Runtime.Memory;
-using Orkestra.Runtime.Tests.Support;
 
 namespace Orkestra.Runtime.Tests.Memory;
 

@@ -1,7 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Orkestra.Runtime.Observability;
 using Orkestra.Runtime.Reconciliation;
-using Orkestra.Runtime.Tests.Support;
 
 namespace Orkestra.Runtime.Tests.Observability;
 
@@ -11,11 +11,8 @@ public class EventRecorderTests
     {
         public readonly List<JsonObject> Created = [];
         public readonly List<(string Name, int Count)> Updates = [];
-        public bool Fail;
-
         public ValueTask CreateAsync(JsonObject ev, CancellationToken cancellation)
         {
-            if (Fail) throw new HttpRequestException("api down");
             Created.Add(ev);
             return ValueTask.CompletedTask;
         }
@@ -113,19 +110,47 @@ public class EventRecorderTests
         sink.Created.Select(e => (string)e["message"]!).ShouldBe(Enumerable.Range(12, 8).Select(i => $"m{i}"));
     }
 
+    /// <summary>The running pump meets the failure: the first write fails inside it, and the next record is still
+    /// written by the same pump before it is stopped (not by the flush on the way out).</summary>
     [Test]
     public async Task A_failing_sink_does_not_stop_the_pump()
     {
-        var sink = new Sink { Fail = true };
+        var sink = new FailingOnceSink();
         var recorder = new EventRecorder(sink, new ManualTimeProvider());
         using var stop = new CancellationTokenSource();
         var pump = recorder.RunAsync(stop.Token);
         recorder.Record(Cr, "u", EventType.Normal, "R", "lost");
-        sink.Fail = false;
+        await sink.Failed.Task.Within();
         recorder.Record(Cr, "u", EventType.Normal, "R", "kept");
-        stop.Cancel();
-        await pump.WaitAsync(Bounded.Default);
-        sink.Created.Select(e => (string)e["message"]!).ShouldContain("kept");
+        (await sink.Written.Task.Within()).ShouldBe("kept");
+        pump.IsCompleted.ShouldBeFalse("the pump still runs after the failed write");
+        await stop.CancelAsync();
+        await pump.Within();
+        sink.Attempts.ShouldBe(["lost", "kept"]);
+    }
+
+    /// <summary>A sink whose first create fails (as an API that is down does) and whose later creates succeed.</summary>
+    private sealed class FailingOnceSink : IEventSink
+    {
+        private readonly ConcurrentQueue<string> _attempts = new();
+
+        public TaskCompletionSource Failed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<string> Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyList<string> Attempts => _attempts.ToArray();
+
+        public ValueTask CreateAsync(JsonObject ev, CancellationToken cancellation)
+        {
+            var message = (string)ev["message"]!;
+            _attempts.Enqueue(message);
+            if (Failed.TrySetResult()) throw new HttpRequestException("api down");
+            Written.TrySetResult(message);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask UpdateCountAsync(string ns, string name, int count, DateTimeOffset lastTimestamp, CancellationToken cancellation) =>
+            ValueTask.CompletedTask;
     }
 
     [Test]

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Orkestra.Runtime.Queues;
-using Orkestra.Runtime.Tests.Support;
 
 namespace Orkestra.Runtime.Tests.Queues;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Orkestra.Runtime.Queues;
-using Orkestra.Runtime.Tests.Support;
 
 namespace Orkestra.Runtime.Tests.Queues;
 
@@ -160,63 +159,83 @@ public class WorkQueueTests
     }
 
     /// <summary>
-    /// Stress: many producers, several workers, a small ring. Asserts (1) no key is ever held by two workers
-    /// at once and (2) no add is lost: every key is processed after its last add.
+    /// Stress with real interleaving: producers and workers start together (every worker is waiting for a key
+    /// before the first add), and after every 250 adds each producer waits (bounded) until the workers have
+    /// finished more keys, so adds keep meeting keys that workers hold and keys keep cycling
+    /// Idle → Queued → Processing → Idle while the producers run.
+    /// Asserts (1) no key is ever held by two workers at once, (2) no add is lost: every key is processed after
+    /// its last add, and (3) the run interleaved: adds met held keys (without that, (1) and (2) prove little).
     /// </summary>
     [Test]
     public async Task Under_contention_no_key_is_processed_twice_at_once_and_no_add_is_lost()
     {
-        const int keyCount = 64, producers = 6, addsPerProducer = 5_000, workers = 8;
+        const int keyCount = 64, producers = 6, addsPerProducer = 5_000, workers = 8, batch = 250;
         using var queue = new WorkQueue<string>(capacity: 16);
         var keys = Enumerable.Range(0, keyCount).Select(i => $"ns/obj-{i}").ToArray();
         var lastAdd = new long[keyCount];        // version of the newest add per key
         var seenAtTake = new long[keyCount];     // newest version a worker had observed when it took the key
         var held = new ConcurrentDictionary<string, byte>();
         var violations = 0;
-        long version = 0;
-
-        var producing = Enumerable.Range(0, producers).Select(p => Task.Run(() =>
-        {
-            var random = new Random(p);
-            for (var i = 0; i < addsPerProducer; i++)
-            {
-                var k = random.Next(keyCount);
-                var v = Interlocked.Increment(ref version);
-                InterlockedMax(ref lastAdd[k], v);
-                queue.Add(keys[k]);
-            }
-        })).ToArray();
+        long version = 0, processed = 0, addsToHeldKeys = 0;
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var workersWaiting = new CountdownEvent(workers);
 
         using var stop = new CancellationTokenSource();
         var working = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
         {
+            var first = true;
             while (true)
             {
                 Dequeued<string> item;
-                try { item = await queue.TakeAsync(stop.Token); }
+                try
+                {
+                    var take = queue.TakeAsync(stop.Token);
+                    if (first) workersWaiting.Signal();
+                    first = false;
+                    item = await take;
+                }
                 catch (OperationCanceledException) { return; }
                 if (!item.Ok) return;
                 var k = Array.IndexOf(keys, item.Key);
                 if (!held.TryAdd(item.Key, (byte)0)) Interlocked.Increment(ref violations);
                 InterlockedMax(ref seenAtTake[k], Volatile.Read(ref lastAdd[k]));
-                await Task.Yield();
+                await Task.Yield();   // hold the key across a turn of the thread pool: producers add meanwhile
                 held.TryRemove(item.Key, out byte _);
                 queue.Done(item.Key);
+                Interlocked.Increment(ref processed);
             }
         })).ToArray();
 
-        await Task.WhenAll(producing).Within(TimeSpan.FromSeconds(60));
-        // Drain: wait (bounded) until every key has been processed after its last add.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (Enumerable.Range(0, keyCount).Any(k => Volatile.Read(ref seenAtTake[k]) < Volatile.Read(ref lastAdd[k])))
+        var producing = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail("keys were lost: some were never processed after their last add");
-            await Task.Delay(5);
-        }
-        stop.Cancel();
+            await go.Task;
+            var random = new Random(p);
+            for (var i = 0; i < addsPerProducer; i++)
+            {
+                if (i % batch == batch - 1)
+                {
+                    var before = Volatile.Read(ref processed);
+                    await Bounded.UntilAsync(() => Volatile.Read(ref processed) >= before + workers, "the workers to finish more keys meanwhile");
+                }
+                var k = random.Next(keyCount);
+                var v = Interlocked.Increment(ref version);
+                InterlockedMax(ref lastAdd[k], v);
+                if (held.ContainsKey(keys[k])) Interlocked.Increment(ref addsToHeldKeys);
+                queue.Add(keys[k]);
+            }
+        })).ToArray();
+
+        workersWaiting.Wait(Bounded.Default).ShouldBeTrue("every worker waits for a key before the first add");
+        go.SetResult();
+        await Task.WhenAll(producing).Within(TimeSpan.FromSeconds(60));
+        // Drain: every key must be processed after its last add (bounded).
+        await Bounded.UntilAsync(() => Enumerable.Range(0, keyCount).All(k => Volatile.Read(ref seenAtTake[k]) >= Volatile.Read(ref lastAdd[k])),
+            "every key processed after its last add (keys were lost otherwise)");
+        await stop.CancelAsync();
         queue.ShutDown();
         await Task.WhenAll(working).Within();
-        violations.ShouldBe(0);
+        violations.ShouldBe(0, "a key was handed to a second worker while one held it");
+        Interlocked.Read(ref addsToHeldKeys).ShouldBeGreaterThan(0, "adds met keys that workers held");
     }
 
     private static void InterlockedMax(ref long target, long value)

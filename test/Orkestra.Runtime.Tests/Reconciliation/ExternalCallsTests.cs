@@ -3,7 +3,6 @@ using System.Text.Json;
 using Fluid.Values;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Runtime.Reconciliation;
-using Orkestra.Runtime.Tests.Support;
 using Orkestra.Templating.Values;
 
 namespace Orkestra.Runtime.Tests.Reconciliation;

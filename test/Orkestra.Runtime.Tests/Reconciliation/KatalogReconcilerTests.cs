@@ -2,7 +2,6 @@ using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Reconciliation;
-using Orkestra.Runtime.Tests.Support;
 
 namespace Orkestra.Runtime.Tests.Reconciliation;
 
@@ -146,6 +145,20 @@ public class KatalogReconcilerTests
         ((long)cluster.Get("Deployment", "default", "hello")["spec"]!["replicas"]!).ShouldBe(2);
         cluster.Events.Last().Reason.ShouldBe("Reconciled");
     }
+
+    /// <summary>The drift check: a desired null is satisfied by an absent field, and the keys after it are still compared.</summary>
+    [Test]
+    public void A_desired_null_that_is_absent_live_does_not_hide_drift_in_the_keys_after_it()
+    {
+        var desired = System.Text.Json.Nodes.JsonNode.Parse("""{"spec":{"paused":null,"replicas":2,"template":{"image":"nginx:1.27"}}}""");
+        KatalogReconciler.Contains(desired, Live("""{"spec":{"replicas":2,"template":{"image":"nginx:1.27"},"extra":1}}""")).ShouldBeTrue();
+        KatalogReconciler.Contains(desired, Live("""{"spec":{"paused":null,"replicas":2,"template":{"image":"nginx:1.27"}}}""")).ShouldBeTrue();
+        KatalogReconciler.Contains(desired, Live("""{"spec":{"replicas":9,"template":{"image":"nginx:1.27"}}}""")).ShouldBeFalse();
+        KatalogReconciler.Contains(desired, Live("""{"spec":{"replicas":2,"template":{"image":"nginx:1.28"}}}""")).ShouldBeFalse();
+        KatalogReconciler.Contains(desired, Live("""{"spec":{"paused":true,"replicas":2,"template":{"image":"nginx:1.27"}}}""")).ShouldBeFalse();
+    }
+
+    private static System.Text.Json.JsonElement Live(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
 
     [Test]
     public async Task An_apply_the_server_finds_nothing_to_change_in_is_not_announced()

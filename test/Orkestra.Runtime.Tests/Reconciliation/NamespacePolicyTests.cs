@@ -2,7 +2,7 @@ using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Reconciliation;
-using Orkestra.Runtime.Tests.Support;
+using Orkestra.Testing;
 
 namespace Orkestra.Runtime.Tests.Reconciliation;
 

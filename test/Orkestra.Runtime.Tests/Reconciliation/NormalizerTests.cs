@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Reconciliation;
-using Orkestra.Runtime.Tests.Support;
+using Orkestra.Testing;
 
 namespace Orkestra.Runtime.Tests.Reconciliation;
 

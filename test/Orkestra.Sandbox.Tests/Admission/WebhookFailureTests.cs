@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using Orkestra.Kube.Tests.Support;
+using Orkestra.Testing;
 using Orkestra.Sandbox.Tests.Support;
 
 namespace Orkestra.Sandbox.Tests.Admission;

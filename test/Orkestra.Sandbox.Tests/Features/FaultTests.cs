@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Orkestra.Kube.Tests.Support;
 using Orkestra.Sandbox.Tests.Support;
 
 namespace Orkestra.Sandbox.Tests.Features;

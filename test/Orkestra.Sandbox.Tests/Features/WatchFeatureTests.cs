@@ -1,4 +1,3 @@
-using Orkestra.Kube.Tests.Support;
 using Orkestra.Sandbox.Tests.Support;
 
 namespace Orkestra.Sandbox.Tests.Features;

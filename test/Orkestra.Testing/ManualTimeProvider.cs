@@ -1,19 +1,26 @@
-namespace Orkestra.Kube.Tests.Support;
+namespace Orkestra.Testing;
 
 /// <summary>
-/// A clock the test moves. Timers fire when <see cref="Advance"/> passes their due time. With
-/// <see cref="AutoFireUpTo"/> set, a one-shot timer due within that bound fires at once (on the thread pool) and
+/// A clock that moves only when a test says so. Timers fire inside <see cref="Advance"/> when it passes their due
+/// time, in due order, on the calling thread and outside the internal lock (a callback may create or change timers).
+/// With <see cref="AutoFireUpTo"/> set, a one-shot timer due within that bound fires at once (on the thread pool) and
 /// moves the clock by its due time — what retry and backoff tests need to run without waiting — while longer timers
-/// (request deadlines) stay pending. Every requested due time is recorded in <see cref="Requested"/>.
+/// (request deadlines) stay pending. Every requested due time is recorded in <see cref="Requested"/>. Thread-safe.
 /// </summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
-    readonly object _gate = new();
-    readonly List<ManualTimer> _timers = new();   // guarded by _gate
-    readonly List<TimeSpan> _requested = new();   // guarded by _gate
-    long _ticks;                                  // guarded by _gate
-    readonly DateTimeOffset _epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>Where a clock starts unless told otherwise.</summary>
+    public static readonly DateTimeOffset DefaultStart = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private readonly object _gate = new();
+    private readonly List<ManualTimer> _timers = [];     // guarded by _gate
+    private readonly List<TimeSpan> _requested = [];     // guarded by _gate
+    private readonly DateTimeOffset _start;
+    private long _ticks;                                 // elapsed since _start; guarded by _gate
+
+    public ManualTimeProvider(DateTimeOffset? start = null) => _start = start ?? DefaultStart;
+
+    /// <summary>One-shot timers due within this bound fire at once and move the clock (null: none do).</summary>
     public TimeSpan? AutoFireUpTo { get; set; }
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
@@ -25,7 +32,7 @@ public sealed class ManualTimeProvider : TimeProvider
 
     public override DateTimeOffset GetUtcNow()
     {
-        lock (_gate) return _epoch.AddTicks(_ticks);
+        lock (_gate) return _start.AddTicks(_ticks);
     }
 
     /// <summary>Due times of every timer created so far, in order.</summary>
@@ -37,6 +44,7 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Timers that will fire when the clock reaches their due time.</summary>
     public int PendingTimers
     {
         get
@@ -53,7 +61,8 @@ public sealed class ManualTimeProvider : TimeProvider
         {
             _requested.Add(dueTime);
             _timers.Add(timer);
-            fireNow = period == Timeout.InfiniteTimeSpan && dueTime != Timeout.InfiniteTimeSpan && AutoFireUpTo is { } limit && dueTime <= limit;
+            fireNow = period == Timeout.InfiniteTimeSpan && dueTime != Timeout.InfiniteTimeSpan
+                      && AutoFireUpTo is { } limit && dueTime <= limit;
             if (fireNow) _ticks += dueTime.Ticks;
             else timer.Schedule(_ticks, dueTime, period);
         }
@@ -61,7 +70,7 @@ public sealed class ManualTimeProvider : TimeProvider
         return timer;
     }
 
-    /// <summary>Moves the clock and fires every timer that became due (outside the lock, in due order).</summary>
+    /// <summary>Moves the clock forward, firing every timer that falls due on the way.</summary>
     public void Advance(TimeSpan by)
     {
         long target;
@@ -84,15 +93,17 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
-    void Remove(ManualTimer timer)
+    private void Remove(ManualTimer timer)
     {
         lock (_gate) _timers.Remove(timer);
     }
 
-    sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {
-        public long? Due { get; private set; }   // guarded by owner._gate
-        long _period;
+        private long _period;
+
+        /// <summary>Absolute due time in clock ticks, null when not scheduled. Guarded by the owner's lock.</summary>
+        public long? Due { get; private set; }
 
         public void Schedule(long now, TimeSpan due, TimeSpan period)
         {
@@ -100,7 +111,7 @@ public sealed class ManualTimeProvider : TimeProvider
             _period = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
         }
 
-        /// <summary>Called under the owner's lock when this timer fires.</summary>
+        /// <summary>Called under the owner's lock when this timer fires: a periodic timer is due again.</summary>
         public void Advanced() => Due = _period > 0 ? Due + _period : null;
 
         public void Fire() => callback(state);
