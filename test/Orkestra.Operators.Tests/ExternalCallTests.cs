@@ -70,7 +70,8 @@ public sealed class ExternalCallTests
 
         Volatile.Write(ref flagsUp, true);
         await ork.OkAsync("annotate shop shop poke=1");   // any change triggers a reconcile
-        await ork.EventuallyAsync(async () => await ork.GetAsync("configmap", "shop-flags") is not null, "the flags ConfigMap once the call succeeds");
+        await ork.EventuallyAsync(async () => await ork.GetAsync("configmap", "shop-flags") is not null,
+            "the flags ConfigMap once the call succeeds");
         ((string?)(await ork.GetAsync("configmap", "shop-flags"))!["data"]!["flags"]).ShouldBe("checkout-v2=on");
     }
 

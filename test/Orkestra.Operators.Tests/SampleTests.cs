@@ -105,8 +105,10 @@ public sealed class SampleTests
         (await ork.GetAsync("statefulset", "shop-db")).ShouldNotBeNull();
         (await ork.GetAsync("deployment", "shop")).ShouldBeNull("the database is Provisioning: the gate is still closed");
 
-        await ork.OkAsync("patch statefulset shop-db --subresource=status --type=merge -p '{\"status\":{\"replicas\":1,\"readyReplicas\":1}}'");
-        await ork.EventuallyAsync(async () => await ork.GetAsync("deployment", "shop") is not null, "the app's deployment once the database is Ready");
+        await ork.OkAsync("patch statefulset shop-db --subresource=status --type=merge "
+                          + "-p '{\"status\":{\"replicas\":1,\"readyReplicas\":1}}'");
+        await ork.EventuallyAsync(async () => await ork.GetAsync("deployment", "shop") is not null,
+            "the app's deployment once the database is Ready");
         (await DatabaseSeenAsync(ork)).ShouldBe("Ready");
     }
 

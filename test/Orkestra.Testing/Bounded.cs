@@ -1,9 +1,10 @@
 namespace Orkestra.Testing;
 
 /// <summary>
-/// Every wait in a test has a bound. <see cref="Within(Task, TimeSpan?)"/> bounds an await; <see cref="UntilAsync(Func{bool}, string, TimeSpan?, Func{string}?)"/>
-/// polls a condition that has no event to await, with a short delay between checks (never a busy loop), and fails
-/// with what it waited for — plus <c>context</c>, such as a process's output — when the bound passes.
+/// Every wait in a test has a bound. <see cref="Within(Task, TimeSpan?)"/> bounds an await;
+/// <see cref="UntilAsync(Func{bool}, string, TimeSpan?, Func{string}?)"/> polls a condition that has no event to
+/// await, with a short delay between checks (never a busy loop), and fails with what it waited for — plus
+/// <c>context</c>, such as a process's output — when the bound passes.
 /// </summary>
 public static class Bounded
 {
@@ -26,7 +27,8 @@ public static class Bounded
     /// <summary>A token that cancels after <paramref name="limit"/> (default <see cref="Default"/>).</summary>
     public static CancellationToken Token(TimeSpan? limit = null) => new CancellationTokenSource(limit ?? Default).Token;
 
-    /// <summary>Checks <paramref name="condition"/> until it holds; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
+    /// <summary>Checks <paramref name="condition"/> until it holds; throws <see cref="TimeoutException"/> after
+    /// <paramref name="timeout"/>.</summary>
     public static Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null, Func<string>? context = null) =>
         UntilAsync(() => Task.FromResult(condition()), what, timeout, context);
 

@@ -50,7 +50,12 @@ public sealed class Kubectl(string kubeconfigPath, string directory)
 
     private ProcessStartInfo StartInfo(string arguments)
     {
-        var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         start.ArgumentList.Add("--kubeconfig");
         start.ArgumentList.Add(KubeconfigPath);
         start.ArgumentList.Add("--cache-dir");

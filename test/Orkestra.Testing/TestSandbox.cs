@@ -46,8 +46,8 @@ public sealed class TestSandbox : IAsyncDisposable
 
     // ------------------------------------------------------------------ raw HTTP
 
-    public async Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, string? body = null,
-        string contentType = "application/json")
+    public async Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path,
+        string? body = null, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -64,7 +64,8 @@ public sealed class TestSandbox : IAsyncDisposable
 
     public Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
 
-    public Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> PostAsync(string path, string body) => SendAsync(HttpMethod.Post, path, body);
+    public Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> PostAsync(string path, string body) =>
+        SendAsync(HttpMethod.Post, path, body);
 
     // ------------------------------------------------------------------ kubectl
 
@@ -77,7 +78,8 @@ public sealed class TestSandbox : IAsyncDisposable
 
     public string WriteFile(string name, string content) => _directory.Write(name, content);
 
-    /// <summary>Polls <paramref name="condition"/> until true; fails after <paramref name="timeout"/> (default <see cref="Timeout"/>).</summary>
+    /// <summary>Polls <paramref name="condition"/> until true; fails after <paramref name="timeout"/>
+    /// (default <see cref="Timeout"/>).</summary>
     public static Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
         Bounded.UntilAsync(condition, what, timeout ?? Timeout);
 

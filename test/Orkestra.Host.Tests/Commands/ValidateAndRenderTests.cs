@@ -55,7 +55,8 @@ public class ValidateAndRenderTests
         var (code, _, err) = Run("validate", "-k", file);
         code.ShouldBe(1);
         var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Count(l => l.StartsWith(file + ":", StringComparison.Ordinal) && l.Contains(": error: ")).ShouldBeGreaterThanOrEqualTo(3, err);
+        lines.Count(l => l.StartsWith(file + ":", StringComparison.Ordinal) && l.Contains(": error: "))
+            .ShouldBeGreaterThanOrEqualTo(3, err);
         err.ShouldContain($"{file}:12:");
         err.ShouldContain($"{file}:13:");
         err.ShouldContain($"{file}:14:");

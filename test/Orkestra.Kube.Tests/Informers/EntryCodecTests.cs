@@ -22,7 +22,8 @@ public sealed class EntryCodecTests
 
     static string Minified(string json) => JsonSerializer.Serialize(JsonDocument.Parse(json).RootElement);
 
-    static string TestData(string name) => File.ReadAllText(Path.Combine(Repo.Root, "test", "Orkestra.Kube.Tests", "Informers", "testdata", name));
+    static string TestData(string name) =>
+        File.ReadAllText(Path.Combine(Repo.Root, "test", "Orkestra.Kube.Tests", "Informers", "testdata", name));
 
     /// <summary><paramref name="json"/> with every occurrence of its name and uid replaced: another object of the same kind.</summary>
     static string Sibling(string json, int i) => json

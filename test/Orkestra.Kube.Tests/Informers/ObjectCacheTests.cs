@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Meta;
@@ -211,15 +212,14 @@ public sealed class ObjectCacheTests
                 {
                     // +2: the read in progress when the writer stopped may have begun before; the next one began after.
                     var due = Enumerable.Range(0, readerCount).Select(r => Interlocked.Read(ref completedReads[r]) + 2).ToArray();
-                    if (SpinWait.SpinUntil(() => readers.Any(t => t.IsCompleted)
-                            || Enumerable.Range(0, readerCount).All(r => Interlocked.Read(ref completedReads[r]) >= due[r]), TimeSpan.FromSeconds(20))
-                        && !readers.Any(t => t.IsCompleted))
-                        interleaved++;
+                    bool ReadAfterStop() => Enumerable.Range(0, readerCount).All(r => Interlocked.Read(ref completedReads[r]) >= due[r]);
+                    var bothRead = SpinWait.SpinUntil(() => readers.Any(t => t.IsCompleted) || ReadAfterStop(), TimeSpan.FromSeconds(20));
+                    if (bothRead && !readers.Any(t => t.IsCompleted)) interleaved++;
                 }
                 // Every pass over the 50 names flips each one's label, so the index entries move all the time.
                 var name = $"o{i % 50}";
                 if (i % 7 == 0) cache.Remove(Obj(name, "x"));
-                else cache.Upsert(Obj(name, i.ToString(System.Globalization.CultureInfo.InvariantCulture), owner: i / 50 % 2 == 0 ? "even" : "odd"));
+                else cache.Upsert(Obj(name, i.ToString(CultureInfo.InvariantCulture), owner: i / 50 % 2 == 0 ? "even" : "odd"));
             }
             Volatile.Write(ref writing, false);
         });

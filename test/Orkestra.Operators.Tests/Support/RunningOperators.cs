@@ -181,14 +181,16 @@ internal sealed class RunningOperators : IAsyncDisposable
         string[] args = ["run", .. _start.KatalogFiles.SelectMany(f => new[] { "-k", Repo.Path(f) }), .. Arguments()];
         var process = OrkProcess.Start(args, environment);
         _process = process;
-        await Bounded.UntilAsync(() => process.Address is not null || process.HasExited, "ork run to serve HTTP", Timeout, () => process.Output);
+        await Bounded.UntilAsync(() => process.Address is not null || process.HasExited, "ork run to serve HTTP", Timeout,
+            () => process.Output);
         if (process.Address is null) Assert.Fail($"ork run ended at start:\n{process.Output}");
         Http.BaseAddress = process.Address;
     }
 
     /// <summary>Starts <c>ork run</c> for <c>samples/NAME/katalog.yaml</c>, waits until it is ready, applies the sample's
     /// <c>cr.yaml</c> with kubectl and, when <paramref name="ready"/> names CRs (<c>website/hello</c>), waits until they are Ready.</summary>
-    public static async Task<RunningOperators> SampleAsync(string name, params string[] ready) => await SampleAsync(name, Launch.InProcess, null, ready);
+    public static async Task<RunningOperators> SampleAsync(string name, params string[] ready) =>
+        await SampleAsync(name, Launch.InProcess, null, ready);
 
     public static async Task<RunningOperators> SampleAsync(string name, Launch launch, RuntimeDefaults? defaults, params string[] ready)
     {

@@ -8,7 +8,8 @@ public class StartupPlanTests
     private static IReadOnlyList<CompiledKatalog> Compile(string crds)
     {
         using var dir = new TempDirectory("ork-plan-");   // compiling reads the files; the plan keeps only their content
-        foreach (var f in new[] { "ns.yaml", "a-cr.yaml", "b-cr.yaml" }) dir.Write(f, "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n");
+        foreach (var f in new[] { "ns.yaml", "a-cr.yaml", "b-cr.yaml" })
+            dir.Write(f, "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n");
         dir.Write("a-crd.yaml", Crd("Db", "dbs"));
         dir.Write("b-crd.yaml", Crd("Web", "webs"));
         var text = "apiVersion: orkestra.orkspace.io/v1\nkind: Katalog\nmetadata:\n  name: plan\nspec:\n  crds:\n" + crds;

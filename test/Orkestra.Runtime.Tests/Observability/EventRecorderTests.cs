@@ -149,8 +149,8 @@ public class EventRecorderTests
             return ValueTask.CompletedTask;
         }
 
-        public ValueTask UpdateCountAsync(string ns, string name, int count, DateTimeOffset lastTimestamp, CancellationToken cancellation) =>
-            ValueTask.CompletedTask;
+        public ValueTask UpdateCountAsync(string ns, string name, int count, DateTimeOffset lastTimestamp,
+            CancellationToken cancellation) => ValueTask.CompletedTask;
     }
 
     [Test]

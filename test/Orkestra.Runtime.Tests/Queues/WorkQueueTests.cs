@@ -215,7 +215,8 @@ public class WorkQueueTests
                 if (i % batch == batch - 1)
                 {
                     var before = Volatile.Read(ref processed);
-                    await Bounded.UntilAsync(() => Volatile.Read(ref processed) >= before + workers, "the workers to finish more keys meanwhile");
+                    await Bounded.UntilAsync(() => Volatile.Read(ref processed) >= before + workers,
+                        "the workers to finish more keys meanwhile");
                 }
                 var k = random.Next(keyCount);
                 var v = Interlocked.Increment(ref version);
@@ -229,8 +230,9 @@ public class WorkQueueTests
         go.SetResult();
         await Task.WhenAll(producing).Within(TimeSpan.FromSeconds(60));
         // Drain: every key must be processed after its last add (bounded).
-        await Bounded.UntilAsync(() => Enumerable.Range(0, keyCount).All(k => Volatile.Read(ref seenAtTake[k]) >= Volatile.Read(ref lastAdd[k])),
-            "every key processed after its last add (keys were lost otherwise)");
+        bool AllProcessedAfterLastAdd() =>
+            Enumerable.Range(0, keyCount).All(k => Volatile.Read(ref seenAtTake[k]) >= Volatile.Read(ref lastAdd[k]));
+        await Bounded.UntilAsync(AllProcessedAfterLastAdd, "every key processed after its last add (keys were lost otherwise)");
         await stop.CancelAsync();
         queue.ShutDown();
         await Task.WhenAll(working).Within();
