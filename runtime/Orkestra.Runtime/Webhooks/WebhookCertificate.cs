@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Orkestra.ApiMachinery.Tls;
 
 namespace Orkestra.Runtime.Webhooks;
 
@@ -42,28 +43,9 @@ public sealed class WebhookCertificate : IDisposable
     /// <summary>A new CA and serving certificate for <paramref name="dnsNames"/> plus localhost, 127.0.0.1 and ::1.</summary>
     public static WebhookCertificate Generate(IEnumerable<string> dnsNames, DateTimeOffset now)
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=orkestra-webhook-ca", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-        var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(1));
-
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=orkestra-webhooks", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        foreach (var name in dnsNames.Append("localhost").Distinct(StringComparer.Ordinal)) san.AddDnsName(name);
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddIpAddress(IPAddress.IPv6Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        var serial = new byte[16];
-        RandomNumberGenerator.Fill(serial);
-        serial[0] &= 0x7f;
-        using var signed = request.Create(ca, now.AddMinutes(-5), now.AddMonths(11), serial);
-        return new WebhookCertificate(signed.CopyWithPrivateKey(key), ca, ca.ExportCertificatePem(), generated: true);
+        var (ca, serving) = ServingCertificates.Issue("orkestra-webhook-ca", "orkestra-webhooks", dnsNames.Append("localhost"),
+            [IPAddress.Loopback, IPAddress.IPv6Loopback], now);
+        return new WebhookCertificate(serving, ca, ca.ExportCertificatePem(), generated: true);
     }
 
     /// <summary>Loads a PEM certificate (its chain may follow) and its PEM private key.</summary>
