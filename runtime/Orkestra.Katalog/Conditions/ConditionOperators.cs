@@ -10,8 +10,8 @@ namespace Orkestra.Katalog.Conditions;
 /// Names and semantics of the condition operators (orkestra-schema.md §3.3). String operators compare the printed
 /// value (Go's %v, nil as ""); numeric operators parse both sides as numbers (non-numeric → false, an absent field
 /// counts as 0); CSV operators trim their elements, and an empty element matches an empty field; an invalid
-/// regex never matches (and is rejected at load by <see cref="CheckExpected"/>). <c>unique</c> always passes here:
-/// it needs the other instances of the CRD, which the runtime checks. Thread-safe (compiled regexes are cached).
+/// regex never matches (and is rejected at load by <see cref="CheckExpected"/>). <c>unique</c> always passes:
+/// it needs the other instances of the CRD and is not enforced yet (a known defect). Thread-safe (compiled regexes are cached).
 /// </summary>
 public static class ConditionOperators
 {
