@@ -107,6 +107,8 @@ public sealed class WebhookTests
         JsonNode.DeepEquals(crdAfter["spec"], crdBefore["spec"]).ShouldBeTrue(crdAfter.ToJsonString());
         JsonNode.DeepEquals(crdAfter["metadata"]!["annotations"], crdBefore["metadata"]!["annotations"])
             .ShouldBeTrue(crdAfter.ToJsonString());
+        JsonNode.DeepEquals(crdAfter["metadata"]!["labels"], crdBefore["metadata"]!["labels"])
+            .ShouldBeTrue("the deletion-protection label goes with the registration: " + crdAfter.ToJsonString());
     }
 
     [Test]
@@ -131,6 +133,23 @@ public sealed class WebhookTests
         firstCa.ShouldNotBeNull(first.Output);
         first.KillHard();
         (await CaBundle(sandbox)).ShouldBe(firstCa, "a killed process leaves its registration behind");
+        // What it leaves behind (failurePolicy Fail, nobody listening) blocks the DELETE of its own CRDs only.
+        (await sandbox.KubectlAsync("apply -f -", """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: others.elsewhere.example.com}
+            spec:
+              group: elsewhere.example.com
+              scope: Namespaced
+              names: {plural: others, singular: other, kind: Other}
+              versions:
+              - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}
+            """, Bound)).ExitCode.ShouldBe(0);
+        var unrelated = await sandbox.KubectlAsync("delete crd others.elsewhere.example.com", null, Bound);
+        unrelated.ExitCode.ShouldBe(0, "a stale registration must not block other CRDs: " + unrelated.Stderr);
+        var own = await sandbox.KubectlAsync("delete crd gadgets.hooks.orkestra.io", null, Bound);
+        own.ExitCode.ShouldNotBe(0, "the Katalog's own CRD stays protected while its registration is there");
+        own.Stderr.ShouldContain("crds.deletion-protection.orkestra.io");
 
         using var second = OrkProcess.Start(Args(sandbox, "--leader-elect=false"));
         await Until(async () => await CaBundle(sandbox) is { } ca && ca != firstCa, "the next start to replace the registration", second);
@@ -145,12 +164,14 @@ public sealed class WebhookTests
             run.Output.ShouldContain("removed ValidatingWebhookConfiguration orkestra-webhooks");
             run.Output.ShouldContain("removed MutatingWebhookConfiguration orkestra-webhooks");
             run.Output.ShouldContain("removed the conversion webhook of CustomResourceDefinition gadgets.hooks.orkestra.io");
+            run.Output.ShouldContain("removed the deletion-protection label of CustomResourceDefinition gadgets.hooks.orkestra.io");
         }
         (await Json(sandbox, "get " + Validating)).ShouldBeNull();
         (await Json(sandbox, "get " + Mutating)).ShouldBeNull();
         var restored = (await Json(sandbox, GetCrd))!;
         (restored["spec"]!["conversion"]?.ToJsonString() ?? "null").ShouldBe(original);
         restored["metadata"]!["annotations"]?[Previous].ShouldBeNull();
+        restored["metadata"]!["labels"]?["orkestra.io/deletion-protected-by"].ShouldBeNull();
 
         using (var again = OrkProcess.Start(cleanup))
         {

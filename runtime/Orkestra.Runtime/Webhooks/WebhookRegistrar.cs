@@ -38,7 +38,11 @@ public sealed record WebhookTarget(Uri? BaseUrl, string? ServiceNamespace, strin
 /// configuration with those labels (left by a killed process, or by a Katalog that no longer declares it) is deleted;</item>
 /// <item>CRD conversion: <c>spec.conversion</c> set to strategy Webhook through <c>/convert/{crd}</c>, the previous block
 /// kept in the annotation <see cref="PreviousConversionAnnotation"/> (the first one survives a crash and a restart), and
-/// restored from it on stop or by <c>ork cleanup</c>.</item>
+/// restored from it on stop or by <c>ork cleanup</c>;</item>
+/// <item>deletion protection of the Katalog's CRDs: each one labelled <see cref="ProtectedCrdLabel"/>=&lt;katalog&gt;, and the
+/// webhook entry selects CRDs by that label, so a registration left behind by a killed process (failurePolicy Fail,
+/// nobody answering) blocks the DELETE of this Katalog's CRDs only — never every CRD of the cluster. The label goes with
+/// the entry (stop with cleanupOnShutdown, <c>ork cleanup</c>, a Katalog that no longer protects the CRD).</item>
 /// </list>
 /// Thread-safe; every call is a handful of API requests.
 /// </summary>
@@ -49,6 +53,7 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
     public const string KatalogLabel = "orkestra.io/katalog";
     public const string PreviousConversionAnnotation = "orkestra.io/previous-conversion";
     public const string ConversionKatalogAnnotation = "orkestra.io/conversion-katalog";
+    public const string ProtectedCrdLabel = "orkestra.io/deletion-protected-by";
 
     public static readonly GroupVersionResource ValidatingConfigurations =
         new("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations");
@@ -97,6 +102,7 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
         var ca = certificate.CaBundleBase64;
         await ApplyAsync(ValidatingConfigurations, Validating(katalog, target, ca), katalog, target, cancellation).ConfigureAwait(false);
         await ApplyAsync(MutatingConfigurations, Mutating(katalog, target, ca), katalog, target, cancellation).ConfigureAwait(false);
+        await LabelProtectedCrdsAsync(katalog.Katalog.Name, ProtectedCrds(katalog, keep: null), cancellation).ConfigureAwait(false);
         var patched = new HashSet<string>(StringComparer.Ordinal);
         foreach (var route in katalog.Conversions)
         {
@@ -132,6 +138,7 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
             .ConfigureAwait(false);
         await ApplyAsync(MutatingConfigurations, Mutating(katalog, target, ca, Keep), katalog, target, cancellation)
             .ConfigureAwait(false);
+        await LabelProtectedCrdsAsync(katalog.Katalog.Name, ProtectedCrds(katalog, Keep), cancellation).ConfigureAwait(false);
         foreach (var crd in await AnnotatedCrdsAsync(katalog.Katalog.Name, cancellation).ConfigureAwait(false))
             await RestoreConversionAsync(crd, cancellation).ConfigureAwait(false);
     }
@@ -155,7 +162,70 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
             if (await RestoreConversionAsync(crd, cancellation).ConfigureAwait(false))
                 removed.Add($"the conversion webhook of CustomResourceDefinition {crd}");
         }
+        foreach (var crd in await LabelProtectedCrdsAsync(katalogName, new HashSet<string>(), cancellation).ConfigureAwait(false))
+            removed.Add($"the deletion-protection label of CustomResourceDefinition {crd}");
         return removed;
+    }
+
+    /// <summary>The CRDs the Katalog's deletion protection covers, among the routes <paramref name="keep"/> retains.</summary>
+    private static IReadOnlySet<string> ProtectedCrds(KatalogWebhooks katalog, Func<WebhookRoute, bool>? keep) =>
+        katalog.Validating.Where(r => r.Kind == WebhookKind.DeletionProtection && (keep?.Invoke(r) ?? true))
+            .SelectMany(r => r.Deletion!.CrdNames).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Makes <see cref="ProtectedCrdLabel"/>=&lt;katalog&gt; present on exactly <paramref name="protect"/> (those that
+    /// exist) and returns the CRDs whose label was removed.</summary>
+    private async Task<IReadOnlyList<string>> LabelProtectedCrdsAsync(string katalogName, IReadOnlySet<string> protect,
+        CancellationToken cancellation)
+    {
+        var owner = WebhookPlan.Dns(katalogName);
+        var selector = new ListOptions { LabelSelector = $"{ProtectedCrdLabel}={owner}" };
+        var items = (await client.ListAsync(Crds, null, selector, cancellation).ConfigureAwait(false)).Items;
+        var labelled = items.Select(i => ObjectMeta.Name(i)!).ToHashSet(StringComparer.Ordinal);
+        var unlabelled = new List<string>();
+        foreach (var item in items.Where(i => !protect.Contains(ObjectMeta.Name(i)!)))
+        {
+            // The only label: the map goes too, as the CRD was before (an API server omits empty maps).
+            var only = item.GetProperty("metadata").GetProperty("labels").EnumerateObject().Count() == 1;
+            var remove = new JsonObject { ["op"] = "remove", ["path"] = only ? "/metadata/labels" : LabelPointer(ProtectedCrdLabel) };
+            var crd = ObjectMeta.Name(item)!;
+            if (await TryPatchCrdAsync(crd, new JsonArray(remove), cancellation).ConfigureAwait(false)) unlabelled.Add(crd);
+        }
+        unlabelled.Sort(StringComparer.Ordinal);
+        foreach (var crd in protect.Where(c => !labelled.Contains(c)).Order(StringComparer.Ordinal))
+        {
+            JsonElement current;
+            try
+            {
+                current = await client.GetAsync(Crds, null, crd, cancellation).ConfigureAwait(false);
+            }
+            catch (KubeApiException e) when (e.IsNotFound)
+            {
+                continue; // applied later (or never): nothing to protect yet, the next start labels it
+            }
+            var hasLabels = current.TryGetProperty("metadata", out var md) && md.TryGetProperty("labels", out var l)
+                            && l.ValueKind == JsonValueKind.Object;
+            var add = hasLabels
+                ? new JsonObject { ["op"] = "add", ["path"] = LabelPointer(ProtectedCrdLabel), ["value"] = owner }
+                : new JsonObject
+                {
+                    ["op"] = "add", ["path"] = "/metadata/labels", ["value"] = new JsonObject { [ProtectedCrdLabel] = owner },
+                };
+            await TryPatchCrdAsync(crd, new JsonArray(add), cancellation).ConfigureAwait(false);
+        }
+        return unlabelled;
+    }
+
+    private async Task<bool> TryPatchCrdAsync(string crd, JsonArray ops, CancellationToken cancellation)
+    {
+        try
+        {
+            await client.PatchAsync(Crds, null, crd, PatchType.Json, ops, null, cancellation).ConfigureAwait(false);
+            return true;
+        }
+        catch (KubeApiException e) when (e.IsNotFound || e.Code == 422)
+        {
+            return false; // deleted meanwhile, or the label went already (a JSON patch "remove" of a missing path)
+        }
     }
 
     private async Task ApplyAsync(GroupVersionResource resource, JsonObject? desired, KatalogWebhooks katalog, WebhookTarget target,
@@ -340,8 +410,12 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
         return names;
     }
 
-    private static string Pointer(string annotation) =>
-        "/metadata/annotations/" + annotation.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    private static string Pointer(string annotation) => "/metadata/annotations/" + Escape(annotation);
+
+    private static string LabelPointer(string label) => "/metadata/labels/" + Escape(label);
+
+    private static string Escape(string key) =>
+        key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     private static JsonObject Configuration(string kind, KatalogWebhooks katalog, JsonArray webhooks) => new()
     {
@@ -379,13 +453,21 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
         ["timeoutSeconds"] = 10,
     };
 
-    /// <summary>Deletion protection: the Katalog's CRDs by name; labelled objects of any kind; ork's own labelled workloads.</summary>
+    /// <summary>Deletion protection: the Katalog's CRDs (selected by <see cref="ProtectedCrdLabel"/>, the handler checks the
+    /// name too); labelled objects of any kind; ork's own labelled workloads.</summary>
     private static IEnumerable<JsonObject> DeletionEntries(WebhookRoute route, WebhookTarget target, string caBundle)
     {
         var rules = route.Deletion!;
         if (rules.CrdNames.Count > 0)
-            yield return Entry("crds." + route.WebhookName, route, target, caBundle,
+        {
+            var crds = Entry("crds." + route.WebhookName, route, target, caBundle,
                 Rule(["DELETE"], "apiextensions.k8s.io", "v1", "customresourcedefinitions", "Cluster"));
+            crds["objectSelector"] = new JsonObject
+            {
+                ["matchLabels"] = new JsonObject { [ProtectedCrdLabel] = WebhookPlan.Dns(route.Katalog) },
+            };
+            yield return crds;
+        }
         var objects = Entry("objects." + route.WebhookName, route, target, caBundle, Rule(route.Operations, "*", "*", "*", "*"));
         objects["objectSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { [AdmissionHandler.ProtectionLabel] = "true" } };
         yield return objects;
