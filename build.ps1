@@ -47,12 +47,12 @@ switch ($Command) {
     $suite = if ($Rest.Count -gt 0) { $Rest[0] } else { 'micro' }
     $more = if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] } else { @() }
     if ($suite -eq 'micro') { dotnet run -c Release --project bench/Orkestra.Benchmarks -- --filter '*' @more }
-    elseif ($suite -in 'footprint', 'gate') {
+    elseif ($suite -in 'footprint', 'gate', 'webhooks') {
       $env:ORK_BENCH_COMMAND = (@('./build.ps1', 'bench', $suite) + $more) -join ' '
       dotnet run -c Release --project bench/Orkestra.Footprint -- $suite @more
     }
     elseif ($suite -eq 'capacity') { dotnet run -c Release --project bench/Orkestra.Benchmarks -- capacity @more }
-    else { Write-Output "unknown bench suite: $suite (micro|footprint|gate|capacity)"; exit 2 }
+    else { Write-Output "unknown bench suite: $suite (micro|footprint|gate|webhooks|capacity)"; exit 2 }
     exit $LASTEXITCODE
   }
   'render' {

@@ -4,7 +4,7 @@
 #   test [filter]    run every test project; prints "N passed, N failed[, N skipped]"; non-zero on failure
 #   report [--exit-code N] [--check NAME=passed|failed ...]   that line again for the last test run, with extra results
 #   publish          Native AOT `ork` for linux-x64 at artifacts/ork (trim/AOT warnings from our code are errors)
-#   bench [suite]    benchmarks: micro | footprint | gate | capacity (see bench/README.md, docs/benchmarks.md)
+#   bench [suite]    benchmarks: micro | footprint | gate | webhooks | capacity (see bench/README.md, docs/benchmarks.md)
 #   render SAMPLE    print what a sample operator would create for the sample's CR (ork render)
 #   run SAMPLE       run a sample's operator on the embedded sandbox API server (ork run --sandbox)
 set -euo pipefail
@@ -66,11 +66,11 @@ case "$cmd" in
     suite=${1:-micro}; shift || true
     case "$suite" in
       micro) dotnet run -c Release --project bench/Orkestra.Benchmarks -- --filter '*' "$@" ;;
-      footprint|gate)
+      footprint|gate|webhooks)
         # The harness records this exact command with its results.
         ORK_BENCH_COMMAND="./build.sh bench $suite${*:+ $*}" dotnet run -c Release --project bench/Orkestra.Footprint -- "$suite" "$@" ;;
       capacity) dotnet run -c Release --project bench/Orkestra.Benchmarks -- capacity "$@" ;;
-      *) echo "unknown bench suite: $suite (micro|footprint|gate|capacity)"; exit 2 ;;
+      *) echo "unknown bench suite: $suite (micro|footprint|gate|webhooks|capacity)"; exit 2 ;;
     esac
     ;;
   render)

@@ -3,6 +3,7 @@ using Orkestra.Footprint.Gate;
 using Orkestra.Footprint.Host;
 using Orkestra.Footprint.Results;
 using Orkestra.Footprint.Runs;
+using Orkestra.Footprint.Webhooks;
 
 namespace Orkestra.Footprint;
 
@@ -17,6 +18,7 @@ public static class Program
           footprint [--scenario 15x0,15x10,15x100,1x1000] [--systems ork,baseline] [--idle SECONDS] [--resync SECONDS]
                     [--ork-env NAME=VALUE[,NAME=VALUE]] [--ork-qps N] [--json PATH] [--docs PATH | --no-docs]
           gate      [--budget bench/budget.json] [--json PATH] [--skip-micro]
+          webhooks  [--duration SECONDS] [--json PATH]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -35,6 +37,7 @@ public static class Program
             {
                 "footprint" => await FootprintAsync(options, args, cancel.Token).ConfigureAwait(false),
                 "gate" => await GateCommand.RunAsync(options, args, cancel.Token).ConfigureAwait(false),
+                "webhooks" => await WebhooksAsync(options, args, cancel.Token).ConfigureAwait(false),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }
@@ -85,6 +88,29 @@ public static class Program
         return results.All(r => r.Error is null) ? 0 : 1;
     }
 
+    /// <summary><c>webhooks</c>: wrk against ork's <c>/validate</c> and <c>/convert</c> (Webhooks/WebhookLatency.cs); a JSON result file.</summary>
+    static async Task<int> WebhooksAsync(Options options, string[] args, CancellationToken cancellation)
+    {
+        var duration = TimeSpan.FromSeconds(options.Int("--duration", 10));
+        var repo = Repository.Find();
+        var started = DateTimeOffset.UtcNow;
+        var json = options.Value("--json") ?? Path.Combine(repo.Root, "bench", "results", $"webhooks-{started:yyyyMMdd-HHmm}.json");
+        options.Finish();
+        var loadBefore = Repository.LoadAverage();
+        var runs = await WebhookLatency.RunAsync(repo, duration, Console.Out, cancellation).ConfigureAwait(false);
+        var report = new System.Text.Json.Nodes.JsonObject
+        {
+            ["machine"] = $"{Repository.Machine()}; 1-min load average {loadBefore} at start, {Repository.LoadAverage()} at end",
+            ["commit"] = repo.Commit(),
+            ["command"] = Command("webhooks", args),
+            ["runs"] = new System.Text.Json.Nodes.JsonArray(runs.Select(r => (System.Text.Json.Nodes.JsonNode?)r.ToJson()).ToArray()),
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
+        await File.WriteAllTextAsync(json, Report.Serialize(report), cancellation).ConfigureAwait(false);
+        Console.WriteLine($"result: {json}");
+        return runs.All(r => r.Error is null) ? 0 : 1;
+    }
+
     /// <summary>Runs each scenario for each system, each in a fresh sandbox process; a failing run is recorded, not fatal.</summary>
     internal static async Task<List<RunResult>> RunScenariosAsync(Repository repo, IReadOnlyList<Scenario> scenarios, IReadOnlyList<string> systems,
         RunOptions run, TextWriter log, CancellationToken cancellation)
@@ -107,7 +133,8 @@ public static class Program
                         continue;
                     }
                     Func<IReadOnlyList<WidgetType>, string, IOperatorsUnderTest> create = system == "ork"
-                        ? (types, kubeconfig) => new OrkOperators(ork, Workload.WriteFiles(Path.Combine(work, $"katalog-{scenario.Name}"), types, run.Resync),
+                        ? (types, kubeconfig) => new OrkOperators(ork,
+                            Workload.WriteFiles(Path.Combine(work, $"katalog-{scenario.Name}"), types, run.Resync, scenario.Webhooks),
                             kubeconfig, run.OrkEnvironment, run.OrkArguments)
                         : (types, kubeconfig) => new BaselineOperators(baselineDll!, types, kubeconfig);
                     results.Add(await ScenarioRunner.RunAsync(ork, create, system, scenario, run, work, log, cancellation).ConfigureAwait(false));

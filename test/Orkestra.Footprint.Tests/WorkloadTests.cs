@@ -20,6 +20,20 @@ public sealed class WorkloadTests
     }
 
     [Test]
+    public void The_webhook_variant_declares_admission_for_every_crd_and_compiles()
+    {
+        using var temp = new TempDirectory("ork-fp-test-");
+        var katalog = Workload.WriteFiles(temp.Path, Workload.Types(3), TimeSpan.FromSeconds(30), webhooks: true);
+        var result = KatalogCompiler.CompileFiles([katalog]);
+        result.Diagnostics.ShouldBeEmpty(string.Join('\n', result.Diagnostics));
+        var text = File.ReadAllText(katalog);
+        text.Split("validation:").Length.ShouldBe(4, text);
+        text.ShouldContain("admission: {enabled: true}");
+        File.ReadAllText(Workload.WriteFiles(Path.Combine(temp.Path, "plain"), Workload.Types(3), TimeSpan.FromSeconds(30)))
+            .ShouldNotContain("validation:");
+    }
+
+    [Test]
     public void Names_and_paths_are_stable()
     {
         var t = Workload.Types(15)[7];
@@ -41,6 +55,9 @@ public sealed class WorkloadTests
     {
         Scenario.Parse("15x100").ShouldBe(new Scenario(15, 100));
         Scenario.Parse("1x1000").TotalCrs.ShouldBe(1000);
+        Scenario.Parse("15x20+webhooks").ShouldBe(new Scenario(15, 20, Webhooks: true));
+        new Scenario(15, 20, Webhooks: true).Name.ShouldBe("15x20+webhooks");
+        Should.Throw<FormatException>(() => Scenario.Parse("15x20+hooks"));
         Should.Throw<FormatException>(() => Scenario.Parse("15"));
         Should.Throw<FormatException>(() => Scenario.Parse("0x10"));
     }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Orkestra.Footprint.Host;
 using Orkestra.Footprint.Results;
 using Orkestra.Footprint.Runs;
+using Orkestra.Footprint.Webhooks;
 
 namespace Orkestra.Footprint.Gate;
 
@@ -17,7 +18,9 @@ internal static class GateCommand
 {
     static readonly Scenario Empty = new(15, 0);
     static readonly Scenario Loaded = new(15, 20);
+    static readonly Scenario LoadedWithWebhooks = new(15, 20, Webhooks: true);
     static readonly Scenario Large = new(15, 100);
+    static readonly TimeSpan WebhookDuration = TimeSpan.FromSeconds(8);
     const string MicroFilter = "*ReconcileBenchmarks*";
     const string MicroFilterTemplates = "*TemplateBenchmarks.Render*";
 
@@ -33,7 +36,7 @@ internal static class GateCommand
 
         var measured = new Dictionary<string, double>(StringComparer.Ordinal);
         var why = new Dictionary<string, string>(StringComparer.Ordinal);
-        var results = await Program.RunScenariosAsync(repo, [Empty, Loaded, Large], ["ork"],
+        var results = await Program.RunScenariosAsync(repo, [Empty, Loaded, LoadedWithWebhooks, Large], ["ork"],
             new RunOptions(Idle: TimeSpan.FromSeconds(5), Resync: TimeSpan.FromSeconds(15)), Console.Out, cancellation).ConfigureAwait(false);
         foreach (var r in results)
         {
@@ -48,6 +51,23 @@ internal static class GateCommand
             if (r.StartToSyncedMs is { } s) measured[$"{prefix}.startToSyncedMs"] = Math.Round(s, 1);
             if (Report.MarginalBytesPerObject(results, "ork", r.Scenario, out _) is { } perObject) measured[$"{prefix}.marginalBytesPerObject"] = Math.Round(perObject);
             if (Report.BytesPerObjectOverIdle(results, "ork", r.Scenario) is { } overIdle) measured[$"{prefix}.bytesPerObjectOverIdle"] = Math.Round(overIdle);
+        }
+
+        // What declaring admission webhooks costs: the same 15 x 20 with every CR admitted through ork's listener.
+        if (measured.TryGetValue($"footprint.{LoadedWithWebhooks.Name}.steadyRssMiB", out var withHooks)
+            && measured.TryGetValue($"footprint.{Loaded.Name}.steadyRssMiB", out var without))
+            measured[$"footprint.{LoadedWithWebhooks.Name}.webhookCostMiB"] = Math.Round(withHooks - without, 2);
+
+        var webhookRuns = await WebhookLatency.RunAsync(repo, WebhookDuration, Console.Out, cancellation).ConfigureAwait(false);
+        foreach (var run in webhookRuns)
+        {
+            if (run.Figures is { } f)
+            {
+                measured[$"{run.Key}.p50Ms"] = Math.Round(f.P50Ms, 3);
+                measured[$"{run.Key}.p99Ms"] = Math.Round(f.P99Ms, 3);
+                measured[$"{run.Key}.requestsPerSecond"] = Math.Round(f.RequestsPerSecond);
+            }
+            else foreach (var b in budget.Entries.Where(b => b.Name.StartsWith(run.Key + ".", StringComparison.Ordinal))) why[b.Name] = run.Error!;
         }
 
         IReadOnlyList<BenchmarkFigure> micro = [];
@@ -81,6 +101,7 @@ internal static class GateCommand
             ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds),
             ["measured"] = new JsonObject(measured.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["footprint"] = new JsonArray(results.Select(r => (JsonNode?)r.ToJson()).ToArray()),
+            ["webhooks"] = new JsonArray(webhookRuns.Select(r => (JsonNode?)r.ToJson()).ToArray()),
             ["micro"] = new JsonArray(micro.Select(m => (JsonNode?)new JsonObject
             {
                 ["name"] = m.Key, ["meanNs"] = Math.Round(m.MeanNs, 1), ["allocatedBytes"] = m.AllocatedBytes,

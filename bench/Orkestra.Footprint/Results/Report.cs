@@ -28,7 +28,7 @@ internal static class Report
         reference = null;
         var full = Ok(results, system, loaded);
         var smaller = results.Where(r => r.System == system && r.Error is null && r.Steady is not null && r.Scenario.Crds == loaded.Crds
-                && r.Scenario.CrsPerCrd > 0 && r.Scenario.CrsPerCrd < loaded.CrsPerCrd)
+                && r.Scenario.Webhooks == loaded.Webhooks && r.Scenario.CrsPerCrd > 0 && r.Scenario.CrsPerCrd < loaded.CrsPerCrd)
             .MaxBy(r => r.Scenario.CrsPerCrd);
         if (full?.Steady is null || smaller?.Steady is null) return null;
         reference = smaller.Scenario;

@@ -3,18 +3,24 @@ using Orkestra.Footprint.Measurement;
 
 namespace Orkestra.Footprint.Results;
 
-/// <summary>A scenario shape: <c>CRDSxCRS</c>, e.g. 15x100.</summary>
-internal sealed record Scenario(int Crds, int CrsPerCrd)
+/// <summary>A scenario shape: <c>CRDSxCRS</c>, e.g. 15x100; <c>+webhooks</c> (e.g. 15x20+webhooks) gives every CRD
+/// validation (5 rules) and mutation webhooks, registered with the sandbox, so each CR create is admitted through ork.</summary>
+internal sealed record Scenario(int Crds, int CrsPerCrd, bool Webhooks = false)
 {
-    public string Name => $"{Crds}x{CrsPerCrd}";
+    public const string WebhooksSuffix = "+webhooks";
+
+    public string Name => $"{Crds}x{CrsPerCrd}{(Webhooks ? WebhooksSuffix : "")}";
     public int TotalCrs => Crds * CrsPerCrd;
 
     public static Scenario Parse(string text)
     {
-        var parts = text.Split('x');
-        if (parts.Length == 2 && int.TryParse(parts[0], out var crds) && int.TryParse(parts[1], out var crs) && crds is > 0 and <= 99 && crs is >= 0 and <= 10_000)
-            return new Scenario(crds, crs);
-        throw new FormatException($"scenario '{text}' is not CRDSxCRS with 1–99 CRDs and 0–10000 CRs per CRD (e.g. 15x100)");
+        var webhooks = text.EndsWith(WebhooksSuffix, StringComparison.Ordinal);
+        var parts = (webhooks ? text[..^WebhooksSuffix.Length] : text).Split('x');
+        if (parts.Length == 2 && int.TryParse(parts[0], out var crds) && int.TryParse(parts[1], out var crs)
+            && crds is > 0 and <= 99 && crs is >= 0 and <= 10_000)
+            return new Scenario(crds, crs, webhooks);
+        throw new FormatException(
+            $"scenario '{text}' is not CRDSxCRS[+webhooks] with 1–99 CRDs and 0–10000 CRs per CRD (e.g. 15x100, 15x20+webhooks)");
     }
 }
 

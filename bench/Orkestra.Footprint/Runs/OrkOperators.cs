@@ -21,6 +21,9 @@ internal sealed class OrkOperators(string ork, string katalog, string kubeconfig
     public string System => "ork";
     public IReadOnlyList<int> Pids => _process is null ? [] : [_process.Pid];
 
+    /// <summary>The HTTPS webhook port given to <c>ork run</c> (served only when the Katalog declares webhooks).</summary>
+    public int WebhookPort { get; private set; }
+
     /// <summary>Null when this ork has a run command; otherwise why the scenario cannot run.</summary>
     public static string? MissingRunCommand(string ork)
     {
@@ -35,8 +38,11 @@ internal sealed class OrkOperators(string ork, string katalog, string kubeconfig
     public async Task<TimeSpan> StartAsync(CancellationToken cancellation)
     {
         _port = FreePort();
+        WebhookPort = FreePort();
+        // The webhook port is used only when the Katalog declares webhooks (then ork registers it with the sandbox).
         _process = ChildProcess.Start("ork run", ork,
             ["run", "-k", katalog, "--kubeconfig", kubeconfig, "--port", _port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+             "--webhook-port", WebhookPort.ToString(CultureInfo.InvariantCulture),
              "--leader-elect=false", "--apply", "never", "--log-level", "warning", .. extraArguments], environment);
         var timeout = TimeSpan.FromSeconds(60);
         while (_process.SinceStart < timeout)

@@ -88,8 +88,10 @@ internal static class Workload
         ["spec"] = new JsonObject { ["image"] = "nginx:1.27", ["replicas"] = 1 + index % 3, ["port"] = 8080 },
     };
 
-    /// <summary>The Katalog for <paramref name="types"/>; each CRD names its crdFile <c>crds/KEY.yaml</c> (written by <see cref="WriteFiles"/>).</summary>
-    public static string Katalog(IReadOnlyList<WidgetType> types, TimeSpan resync)
+    /// <summary>The Katalog for <paramref name="types"/>; each CRD names its crdFile <c>crds/KEY.yaml</c> (written by
+    /// <see cref="WriteFiles"/>). With <paramref name="webhooks"/> every CRD also declares <see cref="AdmissionRules"/>,
+    /// served by ork's webhook listener and registered with the API server.</summary>
+    public static string Katalog(IReadOnlyList<WidgetType> types, TimeSpan resync, bool webhooks = false)
     {
         var sb = new StringBuilder();
         sb.Append("""
@@ -109,7 +111,7 @@ internal static class Workload
                       apiTypes: {group: {{{Group}}}, version: {{{Version}}}, kind: {{{t.Kind}}}, plural: {{{t.Plural}}}}
                       crdFile: crds/{{{t.Key}}}.yaml
                       resync: {{{resyncText}}}
-                      operatorBox:
+                {{{(webhooks ? AdmissionRules : "")}}}      operatorBox:
                         onReconcile:
                           deployments:
                             - name: "{{ .metadata.name }}"
@@ -135,16 +137,33 @@ internal static class Workload
 
                 """);
         }
+        if (webhooks) sb.Append("security:\n  webhooks:\n    admission: {enabled: true}\n");
         return sb.ToString();
     }
 
+    /// <summary>Five validation rules that every workload CR passes (so each create is admitted, as in a healthy cluster)
+    /// and one mutation default: the admission work of a typical CRD. Indented for a CRD entry of <see cref="Katalog"/>.</summary>
+    public const string AdmissionRules = """
+              validation:
+                rules:
+                  - {field: spec.image, prefix: "nginx", message: "images must be nginx, not {{ .spec.image }}"}
+                  - {field: spec.image, notContains: "latest", message: "pin the image tag"}
+                  - {field: spec.replicas, lessThanOrEqual: "10", message: "at most 10 replicas"}
+                  - {field: spec.port, greaterThanOrEqual: "1024", message: "unprivileged ports only"}
+                  - {field: metadata.name, regex: "^widget", message: "names start with widget"}
+              mutation:
+                rules:
+                  - {field: spec.replicas, default: "1", valueType: int}
+
+        """;
+
     /// <summary>Writes katalog.yaml and crds/KEY.yaml (JSON, which is YAML) under <paramref name="directory"/>; returns the Katalog path.</summary>
-    public static string WriteFiles(string directory, IReadOnlyList<WidgetType> types, TimeSpan resync)
+    public static string WriteFiles(string directory, IReadOnlyList<WidgetType> types, TimeSpan resync, bool webhooks = false)
     {
         Directory.CreateDirectory(Path.Combine(directory, "crds"));
         foreach (var t in types) File.WriteAllText(Path.Combine(directory, "crds", t.Key + ".yaml"), Crd(t).ToJsonString());
         var katalog = Path.Combine(directory, "katalog.yaml");
-        File.WriteAllText(katalog, Katalog(types, resync));
+        File.WriteAllText(katalog, Katalog(types, resync, webhooks));
         return katalog;
     }
 }
