@@ -18,7 +18,7 @@ public static class Program
           footprint [--scenario 15x0,15x10,15x100,1x1000] [--systems ork,baseline] [--idle SECONDS] [--resync SECONDS]
                     [--ork-env NAME=VALUE[,NAME=VALUE]] [--ork-qps N] [--json PATH] [--docs PATH | --no-docs]
           gate      [--budget bench/budget.json] [--json PATH] [--skip-micro]
-          webhooks  [--duration SECONDS] [--json PATH]
+          webhooks  [--duration SECONDS] [--ork-env NAME=VALUE[,NAME=VALUE]] [--json PATH]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -92,12 +92,13 @@ public static class Program
     static async Task<int> WebhooksAsync(Options options, string[] args, CancellationToken cancellation)
     {
         var duration = TimeSpan.FromSeconds(options.Int("--duration", 10));
+        var environment = ParseEnvironment(options.Value("--ork-env"));
         var repo = Repository.Find();
         var started = DateTimeOffset.UtcNow;
         var json = options.Value("--json") ?? Path.Combine(repo.Root, "bench", "results", $"webhooks-{started:yyyyMMdd-HHmm}.json");
         options.Finish();
         var loadBefore = Repository.LoadAverage();
-        var runs = await WebhookLatency.RunAsync(repo, duration, Console.Out, cancellation).ConfigureAwait(false);
+        var runs = await WebhookLatency.RunAsync(repo, duration, environment, Console.Out, cancellation).ConfigureAwait(false);
         var report = new System.Text.Json.Nodes.JsonObject
         {
             ["machine"] = $"{Repository.Machine()}; 1-min load average {loadBefore} at start, {Repository.LoadAverage()} at end",

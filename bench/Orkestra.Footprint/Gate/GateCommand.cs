@@ -58,7 +58,7 @@ internal static class GateCommand
             && measured.TryGetValue($"footprint.{Loaded.Name}.steadyRssMiB", out var without))
             measured[$"footprint.{LoadedWithWebhooks.Name}.webhookCostMiB"] = Math.Round(withHooks - without, 2);
 
-        var webhookRuns = await WebhookLatency.RunAsync(repo, WebhookDuration, Console.Out, cancellation).ConfigureAwait(false);
+        var webhookRuns = await WebhookLatency.RunAsync(repo, WebhookDuration, new Dictionary<string, string>(), Console.Out, cancellation).ConfigureAwait(false);
         foreach (var run in webhookRuns)
         {
             if (run.Figures is { } f)

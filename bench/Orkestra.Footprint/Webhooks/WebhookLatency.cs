@@ -38,8 +38,8 @@ internal static class WebhookLatency
     public const int LoadConnections = 8;
     const string Group = "latency.orkestra.io";
 
-    public static async Task<IReadOnlyList<WebhookRun>> RunAsync(Repository repo, TimeSpan duration, TextWriter log,
-        CancellationToken cancellation)
+    public static async Task<IReadOnlyList<WebhookRun>> RunAsync(Repository repo, TimeSpan duration,
+        IReadOnlyDictionary<string, string> environment, TextWriter log, CancellationToken cancellation)
     {
         if (Which("wrk") is not { } wrk)
         {
@@ -57,7 +57,7 @@ internal static class WebhookLatency
             var katalog = Path.Combine(work, "katalog.yaml");
             await File.WriteAllTextAsync(katalog, Katalog, cancellation).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(work, "crd.yaml"), Crd().ToJsonString(), cancellation).ConfigureAwait(false);
-            await using var operators = new OrkOperators(ork, katalog, sandbox.KubeconfigPath, new Dictionary<string, string>(), []);
+            await using var operators = new OrkOperators(ork, katalog, sandbox.KubeconfigPath, environment, []);
             await operators.StartAsync(cancellation).ConfigureAwait(false);
             var baseUrl = new Uri($"https://127.0.0.1:{operators.WebhookPort}/");
             var ca = await RegisteredCaAsync(sandbox, cancellation).ConfigureAwait(false);
