@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orkestra.ApiMachinery.Meta;
+using Orkestra.ApiMachinery.Wait;
 using Orkestra.Kube.Client;
 
 namespace Orkestra.Kube.Informers;
@@ -24,7 +25,8 @@ namespace Orkestra.Kube.Informers;
 internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, InformerKey key, InformerOptions options, ObjectCache cache,
     Action<CacheDelta, bool> publish, Action onSynced, object publishGate)
 {
-    readonly JitteredBackoff _backoff = new(options.InitialBackoff, options.MaxBackoff, options.Random);
+    private readonly Backoff _backoff = new Backoff(options.InitialBackoff, options.MaxBackoff).WithEqualJitter();
+    private int _failures;               // consecutive failed lists/watches (loop only)
     readonly TimeProvider _time = options.TimeProvider;
     volatile string? _resourceVersion;   // written by the loop only, under publishGate; read by write-throughs, diagnostics and tests
     bool _synced;                        // loop only
@@ -42,7 +44,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
                 if (_resourceVersion is null)
                 {
                     await ListAsync(listFrom, cancellation).ConfigureAwait(false);
-                    _backoff.Reset();
+                    _failures = 0;
                 }
                 await WatchAsync(cancellation).ConfigureAwait(false);
             }
@@ -60,7 +62,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
             {
                 options.Metrics.WatchRestarted(key.Resource, "error");
                 options.OnError?.Invoke(key, e);
-                if (!await DelayAsync(_backoff.Next(), cancellation).ConfigureAwait(false)) return;
+                if (!await DelayAsync(_backoff.Delay(++_failures, options.Random()), cancellation).ConfigureAwait(false)) return;
             }
         }
     }
@@ -121,7 +123,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
             await foreach (var evt in watcher.WatchAsync(key.Resource, key.Namespace, watch, linked.Token).ConfigureAwait(false))
             {
                 Apply(evt);
-                if (events++ == 0) _backoff.Reset();
+                if (events++ == 0) _failures = 0;
             }
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
@@ -130,7 +132,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         }
         options.Metrics.WatchRestarted(key.Resource, "closed");
         if (events == 0 && _time.GetElapsedTime(started) < TimeSpan.FromSeconds(1))
-            await DelayAsync(_backoff.Next(), cancellation).ConfigureAwait(false);
+            await DelayAsync(_backoff.Delay(++_failures, options.Random()), cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Changes the cache, publishes the change and moves the version as one step under the informer's publish
