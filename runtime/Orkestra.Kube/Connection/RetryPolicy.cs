@@ -10,9 +10,9 @@ namespace Orkestra.Kube.Connection;
 /// Which failed attempts are retried, and after how long. Retried: 429 (always — the server refused before doing
 /// anything), 500/502/503/504 and connection failures, after <see cref="Backoff"/> (exponential, equal jitter), a
 /// server's <c>Retry-After</c> taking precedence, every delay capped by <see cref="KubeConnectionOptions.MaxRetryDelay"/>,
-/// at most <see cref="KubeConnectionOptions.MaxRetries"/> times. Polly runs the attempts; the delays are ours. Never retried: watches (the reflector recovers
-/// them), TLS failures, cancellations, and a POST that may have reached the server (a 5xx or a connection lost after
-/// sending) — a create is not idempotent.
+/// at most <see cref="KubeConnectionOptions.MaxRetries"/> times. Polly runs the attempts; the delays are ours. Never
+/// retried: watches (the reflector recovers them), TLS failures, cancellations, and a POST that may have reached the
+/// server (a 5xx or a connection lost after sending) — a create is not idempotent.
 /// </summary>
 internal static class RetryPolicy
 {

@@ -7,7 +7,8 @@ namespace Orkestra.Kube.Informers;
 
 /// <summary>
 /// Keeps an <see cref="ObjectCache"/> equal to the server's state for one <see cref="InformerKey"/>, following the
-/// list-then-watch contract (apiserver-semantics §4.7, client-go <c>reflector.go</c>):
+/// list-then-watch contract (client-go <c>tools/cache/reflector.go</c>;
+/// https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes):
 /// <list type="number">
 /// <item>List in pages (first time with <c>resourceVersion=0</c>, after an expiry with a consistent read), replace the
 /// cache, remember the list's resourceVersion R.</item>

@@ -121,7 +121,8 @@ public sealed class LeaderElector
             var existing = await _store.GetAsync(cancellation).ConfigureAwait(false);
             if (existing is null)
             {
-                var created = await _store.CreateAsync(new LeaseRecord(_options.Identity, LeaseSeconds, now, now, 0), cancellation).ConfigureAwait(false);
+                var fresh = new LeaseRecord(_options.Identity, LeaseSeconds, now, now, 0);
+                var created = await _store.CreateAsync(fresh, cancellation).ConfigureAwait(false);
                 Observe(created);
                 return true;
             }

@@ -31,7 +31,8 @@ internal sealed class Adopter(CompiledOperator op, string katalogName, IObjectWr
         var patch = new JsonObject { ["resourceVersion"] = ObjectFields.Text(cr, "metadata", "resourceVersion") };
         if (missing.Length > 0)
             patch["finalizers"] = new JsonArray(finalizers.Concat(missing).Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
-        if (!labeled) patch["labels"] = new JsonObject(labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)JsonValue.Create(l.Value))));
+        if (!labeled)
+            patch["labels"] = new JsonObject(labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)JsonValue.Create(l.Value))));
         if (!annotated)
         {
             patch["annotations"] = new JsonObject

@@ -32,7 +32,8 @@ internal sealed class ChildApplier(CompiledOperator op, IObjectWriter writer, IE
             {
                 var current = Find(observed, child.Manifest);
                 var rotate = child.Once && current is { } old && Expired(child, old);
-                if (current is { } existing && !rotate && (!child.DriftCorrected || child.Once || DriftCheck.Contains(child.Manifest, existing)))
+                var leaveAlone = !child.DriftCorrected || child.Once;
+                if (current is { } existing && !rotate && (leaveAlone || DriftCheck.Contains(child.Manifest, existing)))
                     continue;
                 if (child.Once) Stamp(child.Manifest);
                 if (child.Entry.Source.Sleep is { } pause && pause > TimeSpan.Zero)
@@ -41,7 +42,8 @@ internal sealed class ChildApplier(CompiledOperator op, IObjectWriter writer, IE
                 var applied = await writer.ApplyAsync(child.Manifest, force, cancellation).ConfigureAwait(false);
                 // The same resourceVersion as observed: the server found nothing to change (the object differed from
                 // the manifest only in form, e.g. a normalised value), so there is no update to announce.
-                if (current is { } before && !rotate && applied is not null && applied == ObjectFields.Text(before, "metadata", "resourceVersion"))
+                if (current is { } before && !rotate && applied is not null
+                    && applied == ObjectFields.Text(before, "metadata", "resourceVersion"))
                     continue;
                 changes.Add((current is null ? "Created" : rotate ? "Rotated" : "Updated", $"{child.Manifest["kind"]} {child.Name}"));
             }

@@ -11,7 +11,8 @@ namespace Orkestra.Runtime.Reconciliation;
 /// <c>.external</c> (HTTP calls, run before what uses them). A failed call without <c>continueOnError</c> fails the
 /// reconcile, reported on the CR. Stateless; safe for concurrent use.
 /// </summary>
-internal sealed class RenderInputs(CompiledOperator op, TimeProvider time, ICrossSource? cross, ExternalCalls? external, StatusWriter status)
+internal sealed class RenderInputs(
+    CompiledOperator op, TimeProvider time, ICrossSource? cross, ExternalCalls? external, StatusWriter status)
 {
     /// <summary><c>.cross</c> from the other operators' caches (null when the box declares no cross reads).</summary>
     public FluidValue? Cross(JsonElement cr) =>

@@ -10,7 +10,8 @@ namespace Orkestra.Runtime.Reconciliation;
 /// condition keeps its <c>lastTransitionTime</c> while its status stays the same. Also the failure report: Ready=False
 /// with the message and a Warning event. Stateless; safe for concurrent use.
 /// </summary>
-internal sealed class StatusWriter(CompiledOperator op, IObjectReader reader, IObjectWriter writer, IEventRecorder events, TimeProvider time)
+internal sealed class StatusWriter(
+    CompiledOperator op, IObjectReader reader, IObjectWriter writer, IEventRecorder events, TimeProvider time)
 {
     /// <summary>Ready=False with <paramref name="message"/> and a Warning event on the CR (best effort: a failure to
     /// report is swallowed, the controller retries the key anyway).</summary>
