@@ -29,7 +29,8 @@ internal sealed class AttemptHandler(ClientRateLimiter limiter, ICredentialSourc
             metrics.RequestCompleted(verb, 0, time.GetElapsedTime(started));
             var host = request.RequestUri?.Host ?? "";
             var why = tls?.RejectionFor(host.Trim('[', ']')) ?? tls?.RejectionFor(host) ?? tlsFailure.Message;
-            throw new KubeConnectionException($"TLS verification of {request.RequestUri?.GetLeftPart(UriPartial.Authority)} failed: {why}", e);
+            throw new KubeConnectionException(
+                $"TLS verification of {request.RequestUri?.GetLeftPart(UriPartial.Authority)} failed: {why}", e);
         }
         catch (Exception) when (!cancellation.IsCancellationRequested)
         {

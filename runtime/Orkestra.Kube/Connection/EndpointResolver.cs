@@ -33,7 +33,8 @@ internal static class EndpointResolver
         if (InCluster.IsAvailable(options))
         {
             if (options.Context is not null)
-                throw new KubeConnectionException($"--context {options.Context} needs a kubeconfig, but none was found (running in-cluster)");
+                throw new KubeConnectionException(
+                    $"--context {options.Context} needs a kubeconfig, but none was found (running in-cluster)");
             return InCluster.Resolve(options);
         }
         throw new KubeConnectionException(
@@ -98,7 +99,8 @@ internal static class EndpointResolver
     static List<T> Union<T>(IEnumerable<T>? first, IEnumerable<T>? second, Func<T, string> name) =>
         (first ?? []).Concat(second ?? []).DistinctBy(name, StringComparer.Ordinal).ToList();
 
-    /// <summary>The client certificate and key from inline PEM data (base64) or files; KubernetesClient.Aot keeps its loader internal.</summary>
+    /// <summary>The client certificate and key from inline PEM data (base64) or files; KubernetesClient.Aot keeps its
+    /// loader internal.</summary>
     static X509Certificate2 ClientCertificate(KubernetesClientConfiguration config)
     {
         var certificate = !string.IsNullOrEmpty(config.ClientCertificateData)
@@ -112,5 +114,6 @@ internal static class EndpointResolver
         return X509Certificate2.CreateFromPem(certificate, key);
     }
 
-    static string Describe(Exception e) => e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} ({inner.Message})" : e.Message;
+    static string Describe(Exception e) =>
+        e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} ({inner.Message})" : e.Message;
 }

@@ -22,7 +22,8 @@ internal static class InCluster
         var port = options.Environment("KUBERNETES_SERVICE_PORT")!;
         if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[')) host = $"[{host}]";
         if (!Uri.TryCreate($"https://{host}:{port}/", UriKind.Absolute, out var server))
-            throw new KubeConnectionException($"in-cluster: KUBERNETES_SERVICE_HOST \"{host}\" and KUBERNETES_SERVICE_PORT \"{port}\" do not form a URL");
+            throw new KubeConnectionException(
+                $"in-cluster: KUBERNETES_SERVICE_HOST \"{host}\" and KUBERNETES_SERVICE_PORT \"{port}\" do not form a URL");
         var dir = options.ServiceAccountDirectory;
         var caPath = Path.Combine(dir, "ca.crt");
         var trusted = new X509Certificate2Collection();
@@ -37,6 +38,7 @@ internal static class InCluster
         var nsPath = Path.Combine(dir, "namespace");
         var ns = File.Exists(nsPath) ? File.ReadAllText(nsPath).Trim() : "";
         return new KubeEndpoint(server, trusted, null, new FileTokenCredentials(Path.Combine(dir, "token"), options.TimeProvider),
-            ns.Length == 0 ? "default" : ns, SkipTlsVerify: false, TlsServerName: null, InCluster: true, Source: $"in-cluster service account ({dir})");
+            ns.Length == 0 ? "default" : ns, SkipTlsVerify: false, TlsServerName: null, InCluster: true,
+            Source: $"in-cluster service account ({dir})");
     }
 }

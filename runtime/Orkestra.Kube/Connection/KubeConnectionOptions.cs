@@ -8,13 +8,15 @@ namespace Orkestra.Kube.Connection;
 /// </summary>
 public sealed class KubeConnectionOptions
 {
-    /// <summary><c>--kubeconfig PATH</c>: used alone when set; otherwise <c>$KUBECONFIG</c>, <c>~/.kube/config</c>, then in-cluster.</summary>
+    /// <summary><c>--kubeconfig PATH</c>: used alone when set; otherwise <c>$KUBECONFIG</c>, <c>~/.kube/config</c>,
+    /// then in-cluster.</summary>
     public string? KubeconfigPath { get; init; }
 
     /// <summary><c>--context NAME</c>; null uses the kubeconfig's current-context.</summary>
     public string? Context { get; init; }
 
-    /// <summary>Sustained client-side request rate (token refill per second); 0 or less disables the limiter. client-go default: 5.</summary>
+    /// <summary>Sustained client-side request rate (token refill per second); 0 or less disables the limiter. client-go
+    /// default: 5.</summary>
     public double Qps { get; init; } = 5;
 
     /// <summary>Requests allowed in a burst above <see cref="Qps"/>. client-go default: 10.</summary>
@@ -50,6 +52,7 @@ public sealed class KubeConnectionOptions
     /// <summary>Directory holding the in-cluster service account files (tests replace it).</summary>
     internal string ServiceAccountDirectory { get; init; } = InCluster.DefaultServiceAccountDirectory;
 
-    /// <summary>Innermost handler (tests replace the network); null builds the verifying <see cref="System.Net.Http.SocketsHttpHandler"/>.</summary>
+    /// <summary>Innermost handler (tests replace the network); null builds the verifying
+    /// <see cref="System.Net.Http.SocketsHttpHandler"/>.</summary>
     internal HttpMessageHandler? PrimaryHandler { get; init; }
 }

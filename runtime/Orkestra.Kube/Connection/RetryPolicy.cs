@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using Orkestra.ApiMachinery.Wait;
 using Polly;
 using Polly.Retry;
 
@@ -7,11 +8,11 @@ namespace Orkestra.Kube.Connection;
 
 /// <summary>
 /// Which failed attempts are retried, and after how long. Retried: 429 (always — the server refused before doing
-/// anything), 500/502/503/504 and connection failures, with jittered exponential backoff, a server's
-/// <c>Retry-After</c> taking precedence, every delay capped by <see cref="KubeConnectionOptions.MaxRetryDelay"/>,
-/// at most <see cref="KubeConnectionOptions.MaxRetries"/> times. Never retried: watches (the reflector recovers
-/// them), TLS failures, cancellations, and a POST that may have reached the server (a 5xx or a connection lost after
-/// sending) — a create is not idempotent.
+/// anything), 500/502/503/504 and connection failures, after <see cref="Backoff"/> (exponential, equal jitter), a
+/// server's <c>Retry-After</c> taking precedence, every delay capped by <see cref="KubeConnectionOptions.MaxRetryDelay"/>,
+/// at most <see cref="KubeConnectionOptions.MaxRetries"/> times. Polly runs the attempts; the delays are ours. Never
+/// retried: watches (the reflector recovers them), TLS failures, cancellations, and a POST that may have reached the
+/// server (a 5xx or a connection lost after sending) — a create is not idempotent.
 /// </summary>
 internal static class RetryPolicy
 {
@@ -21,18 +22,28 @@ internal static class RetryPolicy
         if (options.MaxRetries <= 0) return builder.Build();
         var time = options.TimeProvider;
         var maxDelay = options.MaxRetryDelay;
+        var backoff = BackoffOf(options);
+        var random = options.Random;
         return builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
         {
             MaxRetryAttempts = options.MaxRetries,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.RetryBaseDelay,
             MaxDelay = maxDelay,
-            Randomizer = options.Random,
             ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, RequestOf(args.Context, args.Outcome))),
-            DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, time, maxDelay)),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                DelayFor(args.AttemptNumber + 1, args.Outcome.Result, backoff, random, time, maxDelay)),
         }).Build();
     }
+
+    /// <summary>The transport's backoff: <see cref="KubeConnectionOptions.RetryBaseDelay"/> doubling up to
+    /// <see cref="KubeConnectionOptions.MaxRetryDelay"/>, equal jitter.</summary>
+    internal static Backoff BackoffOf(KubeConnectionOptions options) =>
+        new Backoff(options.RetryBaseDelay, options.MaxRetryDelay).WithEqualJitter();
+
+    /// <summary>The wait before retry <paramref name="retry"/> (1 = the first): the server's Retry-After when it sent
+    /// one (capped), else <paramref name="backoff"/>.</summary>
+    internal static TimeSpan DelayFor(int retry, HttpResponseMessage? response, Backoff backoff, Func<double> random, TimeProvider time,
+        TimeSpan maxDelay) =>
+        RetryAfter(response, time, maxDelay) ?? backoff.Delay(retry, random());
 
     static HttpRequestMessage? RequestOf(ResilienceContext context, Outcome<HttpResponseMessage> outcome) =>
         outcome.Result?.RequestMessage ?? context.GetRequestMessage();

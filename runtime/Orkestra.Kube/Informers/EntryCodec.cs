@@ -57,7 +57,8 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
         var json = JsonMarshal.GetRawUtf8Value(value);
         lock (_encodeGate)
         {
-            var encoder = new Encoder(this, json, Identity(value), stackalloc int[MaxLocals], stackalloc int[MaxLocals], stackalloc int[MaxLocals]);
+            var encoder = new Encoder(this, json, Identity(value),
+                stackalloc int[MaxLocals], stackalloc int[MaxLocals], stackalloc int[MaxLocals]);
             try
             {
                 return encoder.TryWrite() ? encoder.Written.ToArray() : [Raw, .. json];
@@ -212,7 +213,8 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
     }
 
     /// <summary>One encoding: walks the text's tokens and writes the entry into a pooled buffer.</summary>
-    ref struct Encoder(EntryCodec codec, ReadOnlySpan<byte> json, int identity, Span<int> localHash, Span<int> localStart, Span<int> localLength)
+    ref struct Encoder(
+        EntryCodec codec, ReadOnlySpan<byte> json, int identity, Span<int> localHash, Span<int> localStart, Span<int> localLength)
     {
         readonly ReadOnlySpan<byte> _json = json;
         readonly Span<int> _localHash = localHash;     // hash of each string an entry may refer back to
@@ -331,7 +333,8 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
         readonly bool TryLocal(ReadOnlySpan<byte> s, int hash, out int index)
         {
             for (index = 0; index < _locals; index++)
-                if (_localHash[index] == hash && _localLength[index] == s.Length && _json.Slice(_localStart[index], s.Length).SequenceEqual(s))
+                if (_localHash[index] == hash && _localLength[index] == s.Length
+                    && _json.Slice(_localStart[index], s.Length).SequenceEqual(s))
                     return true;
             return false;
         }
@@ -409,7 +412,8 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
         public const byte InlineValue = 0x10;                     // + length 0..31, bytes
         public const byte InlineName = 0x30;                      // + length 0..31, bytes
         public const byte Number = 0x50;                          // + length 1..16 − 1, text
-        public const byte LocalName = 0x60, LocalValue = 0x70;    // + index 0..14 of an earlier inline string; + 15 then varint (index − 15)
+        // + index 0..14 of an earlier inline string; + 15 then varint (index − 15)
+        public const byte LocalName = 0x60, LocalValue = 0x70;
         public const int SmallLocals = 0x0F;
         public const byte Interned = 0x80;
         public const byte InternedName = 0x80, InternedValue = 0xC0;       // + id 0..62; + 63 then varint (id − 63)

@@ -16,7 +16,8 @@ public interface IObjectCache
 
     bool TryGet(ObjectKey key, out JsonElement obj);
 
-    /// <summary><see cref="TryGet(ObjectKey, out JsonElement)"/> of <c>(namespace, name)</c>; a null namespace means cluster-scoped.</summary>
+    /// <summary><see cref="TryGet(ObjectKey, out JsonElement)"/> of <c>(namespace, name)</c>; a null namespace means
+    /// cluster-scoped.</summary>
     bool TryGet(string? @namespace, string name, out JsonElement obj);
 
     /// <summary>Every object (or those of <paramref name="namespace"/>, when given).</summary>

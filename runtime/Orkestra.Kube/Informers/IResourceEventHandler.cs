@@ -9,7 +9,8 @@ namespace Orkestra.Kube.Informers;
 /// </summary>
 public interface IResourceEventHandler
 {
-    /// <summary>A new object; <paramref name="isInitialList"/> while delivering the first list (or the replay to a late subscriber).</summary>
+    /// <summary>A new object; <paramref name="isInitialList"/> while delivering the first list (or the replay to a late
+    /// subscriber).</summary>
     void OnAdd(JsonElement obj, bool isInitialList);
 
     /// <summary>A changed object, or one with the same resourceVersion in both: the periodic resync, or the watch event

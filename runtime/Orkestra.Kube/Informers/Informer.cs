@@ -36,12 +36,14 @@ public interface IInformer
 /// creation under the cache's gate); <see cref="WriteThrough"/> may store our own writes from any thread, under the
 /// publish gate, and posts nothing. Notifications, subscriptions and resync ticks all go through one unbounded channel read by the
 /// single dispatch loop, so handlers are called sequentially, in cache order; a new subscriber's replay is a cache
-/// snapshot taken under the same gate as the reflector's change-and-post, so it sees each object exactly once (hazard, as in client-go: a stalled handler lets the channel grow without bound).
+/// snapshot taken under the same gate as the reflector's change-and-post, so it sees each object exactly once (hazard,
+/// as in client-go: a stalled handler lets the channel grow without bound).
 /// </summary>
 internal sealed class SharedInformer : IInformer
 {
     readonly ObjectCache _cache = new();
-    readonly Channel<Notification> _notifications = Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Channel<Notification> _notifications =
+        Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleReader = true });
     readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly InformerOptions _options;
     readonly Reflector _reflector;

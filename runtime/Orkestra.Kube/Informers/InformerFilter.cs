@@ -20,7 +20,8 @@ internal sealed class InformerFilter
     {
         _namespace = key.Namespace;
         _labels = Selector.TryParseLabels(key.LabelSelector, out var labels, out _) ? labels : null;
-        _fields = Selector.TryParseFields(key.FieldSelector, out var fields, out _) && fields.Keys.All(k => k is "metadata.name" or "metadata.namespace")
+        _fields = Selector.TryParseFields(key.FieldSelector, out var fields, out _)
+                  && fields.Keys.All(k => k is "metadata.name" or "metadata.namespace")
             ? fields : null;
     }
 

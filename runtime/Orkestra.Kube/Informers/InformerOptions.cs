@@ -14,7 +14,8 @@ public sealed class InformerOptions
     /// <summary>Shortest server-side watch timeout; each watch picks one in [min, 2×min) (client-go: 5 min).</summary>
     public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>First delay after a failed list or watch; doubles per consecutive failure up to <see cref="MaxBackoff"/>, jittered.</summary>
+    /// <summary>First delay after a failed list or watch; doubles per consecutive failure up to
+    /// <see cref="MaxBackoff"/>, with equal jitter (the shared <c>Backoff</c>).</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);

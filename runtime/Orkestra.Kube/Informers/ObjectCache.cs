@@ -32,7 +32,7 @@ internal sealed class ObjectCache : IObjectCache
     readonly object _writeGate = new();
     readonly ConcurrentDictionary<ObjectKey, byte[]> _items = new();                                 // written under _writeGate
     readonly ConcurrentDictionary<string, LabelIndex> _indexes = new(StringComparer.Ordinal);        // written under _writeGate
-    readonly EntryCodec _codec = new();                                                              // one intern table per cache: a kind's strings repeat within it
+    readonly EntryCodec _codec = new();   // one intern table per cache: a kind's strings repeat within it
     // Keys whose entry was stored by WriteThrough and has not been stored by a watch event or list since: their
     // resourceVersion is numeric, and no handler has been told of that state yet. Read and written under _writeGate.
     readonly HashSet<ObjectKey> _unconfirmed = new();

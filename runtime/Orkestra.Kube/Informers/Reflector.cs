@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Orkestra.ApiMachinery.Meta;
+using Orkestra.ApiMachinery.Wait;
 using Orkestra.Kube.Client;
 
 namespace Orkestra.Kube.Informers;
 
 /// <summary>
 /// Keeps an <see cref="ObjectCache"/> equal to the server's state for one <see cref="InformerKey"/>, following the
-/// list-then-watch contract (apiserver-semantics §4.7, client-go <c>reflector.go</c>):
+/// list-then-watch contract (client-go <c>tools/cache/reflector.go</c>;
+/// https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes):
 /// <list type="number">
 /// <item>List in pages (first time with <c>resourceVersion=0</c>, after an expiry with a consistent read), replace the
 /// cache, remember the list's resourceVersion R.</item>
@@ -24,7 +26,8 @@ namespace Orkestra.Kube.Informers;
 internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, InformerKey key, InformerOptions options, ObjectCache cache,
     Action<CacheDelta, bool> publish, Action onSynced, object publishGate)
 {
-    readonly JitteredBackoff _backoff = new(options.InitialBackoff, options.MaxBackoff, options.Random);
+    private readonly Backoff _backoff = new Backoff(options.InitialBackoff, options.MaxBackoff).WithEqualJitter();
+    private int _failures;               // consecutive failed lists/watches (loop only)
     readonly TimeProvider _time = options.TimeProvider;
     volatile string? _resourceVersion;   // written by the loop only, under publishGate; read by write-throughs, diagnostics and tests
     bool _synced;                        // loop only
@@ -42,7 +45,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
                 if (_resourceVersion is null)
                 {
                     await ListAsync(listFrom, cancellation).ConfigureAwait(false);
-                    _backoff.Reset();
+                    _failures = 0;
                 }
                 await WatchAsync(cancellation).ConfigureAwait(false);
             }
@@ -60,7 +63,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
             {
                 options.Metrics.WatchRestarted(key.Resource, "error");
                 options.OnError?.Invoke(key, e);
-                if (!await DelayAsync(_backoff.Next(), cancellation).ConfigureAwait(false)) return;
+                if (!await DelayAsync(_backoff.Delay(++_failures, options.Random()), cancellation).ConfigureAwait(false)) return;
             }
         }
     }
@@ -121,7 +124,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
             await foreach (var evt in watcher.WatchAsync(key.Resource, key.Namespace, watch, linked.Token).ConfigureAwait(false))
             {
                 Apply(evt);
-                if (events++ == 0) _backoff.Reset();
+                if (events++ == 0) _failures = 0;
             }
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
@@ -130,7 +133,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         }
         options.Metrics.WatchRestarted(key.Resource, "closed");
         if (events == 0 && _time.GetElapsedTime(started) < TimeSpan.FromSeconds(1))
-            await DelayAsync(_backoff.Next(), cancellation).ConfigureAwait(false);
+            await DelayAsync(_backoff.Delay(++_failures, options.Random()), cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Changes the cache, publishes the change and moves the version as one step under the informer's publish

@@ -11,7 +11,8 @@ namespace Orkestra.Runtime.Cluster;
 /// belongs to this operator only when one of them names this operator's kind, so CRs of two CRDs that share a name
 /// never see each other's children. No API call; thread-safe.
 /// </summary>
-internal sealed class InformerObjectReader(IInformer customResources, IReadOnlyList<IInformer> children, string apiVersion, string kind) : IObjectReader
+internal sealed class InformerObjectReader(IInformer customResources, IReadOnlyList<IInformer> children, string apiVersion, string kind)
+    : IObjectReader
 {
     public JsonElement? GetCustomResource(ObjectKey key) =>
         customResources.Cache.TryGet(key, out var cr) ? cr : null;

@@ -34,8 +34,8 @@ internal sealed class KubeLeaseStore(IKubeClient client, string @namespace, stri
     {
         try
         {
-            return LeaseJson.FromLease(await client.CreateAsync(Leases, @namespace, LeaseJson.ToLease(@namespace, name, record with { ResourceVersion = null }),
-                null, cancellation).ConfigureAwait(false));
+            var lease = LeaseJson.ToLease(@namespace, name, record with { ResourceVersion = null });
+            return LeaseJson.FromLease(await client.CreateAsync(Leases, @namespace, lease, null, cancellation).ConfigureAwait(false));
         }
         catch (KubeApiException e) when (e.IsAlreadyExists || e.IsConflict)
         {
@@ -63,8 +63,8 @@ internal sealed class KubeLeaseStore(IKubeClient client, string @namespace, stri
         if (lease is null || (lease.HolderIdentity is { Length: > 0 } holder && holder != identity)) return;
         try
         {
-            await client.DeleteAsync(Leases, @namespace, name, new DeleteOptions { PreconditionResourceVersion = lease.ResourceVersion }, cancellation)
-                .ConfigureAwait(false);
+            var precondition = new DeleteOptions { PreconditionResourceVersion = lease.ResourceVersion };
+            await client.DeleteAsync(Leases, @namespace, name, precondition, cancellation).ConfigureAwait(false);
         }
         catch (KubeApiException e) when (e.IsNotFound || e.IsConflict)
         {

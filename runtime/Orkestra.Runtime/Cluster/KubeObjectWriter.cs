@@ -16,7 +16,8 @@ namespace Orkestra.Runtime.Cluster;
 /// (<see cref="SharedInformerFactory.WriteThrough"/>), so the next reconcile reads it even before its watch event
 /// arrives. Thread-safe.
 /// </summary>
-internal sealed class KubeObjectWriter(IKubeWriter writer, IKubeStatusWriter status, IRestMapper mapper, SharedInformerFactory informers) : IObjectWriter
+internal sealed class KubeObjectWriter(IKubeWriter writer, IKubeStatusWriter status, IRestMapper mapper, SharedInformerFactory informers)
+    : IObjectWriter
 {
     public const string FieldManager = "orkestra";
 

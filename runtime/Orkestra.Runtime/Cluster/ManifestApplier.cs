@@ -58,7 +58,8 @@ public sealed class ManifestApplier
                 {
                     if ((string?)body["kind"] == "List" && body["items"] is JsonArray items)
                     {
-                        foreach (var item in items.OfType<JsonObject>()) objects.Add(new ManifestObject((JsonObject)item.DeepClone(), file, document.Location));
+                        foreach (var item in items.OfType<JsonObject>())
+                            objects.Add(new ManifestObject((JsonObject)item.DeepClone(), file, document.Location));
                         continue;
                     }
                     objects.Add(new ManifestObject(body, file, document.Location));

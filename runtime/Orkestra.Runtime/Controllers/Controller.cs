@@ -59,7 +59,9 @@ public sealed class Controller
         {
             var failures = Volatile.Read(ref _consecutiveFailures);
             return new ControllerHealth(
-                _options.FailureThreshold > 0 && failures >= _options.FailureThreshold ? ControllerHealthState.Degraded : ControllerHealthState.Healthy,
+                _options.FailureThreshold > 0 && failures >= _options.FailureThreshold
+                    ? ControllerHealthState.Degraded
+                    : ControllerHealthState.Healthy,
                 failures);
         }
     }
@@ -129,7 +131,8 @@ public sealed class Controller
         {
             using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10), _time);
             using var report = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, abort);
-            await reporter.ReportFailureAsync(key, $"reconcile timed out after {_options.ReconcileTimeout.TotalSeconds:0.###} s", report.Token).ConfigureAwait(false);
+            var message = $"reconcile timed out after {_options.ReconcileTimeout.TotalSeconds:0.###} s";
+            await reporter.ReportFailureAsync(key, message, report.Token).ConfigureAwait(false);
         }
     }
 

@@ -107,7 +107,8 @@ internal sealed class CrdOperator : IDisposable
         }
         var api = Op.ApiTypes;
         var kind = new GroupVersionKind(api.Group, api.Version, api.Kind);
-        var mapping = await ResolveAsync(kind, $"{api.Kind}.{api.Group}/{api.Version} is not served (is its CRD installed?)", stopping).ConfigureAwait(false);
+        var notServed = $"{api.Kind}.{api.Group}/{api.Version} is not served (is its CRD installed?)";
+        var mapping = await ResolveAsync(kind, notServed, stopping).ConfigureAwait(false);
         var children = new List<IInformer>();
         foreach (var childKind in Op.ObservedKinds.Where(k => k.ApiVersion.Length > 0))
         {
@@ -133,10 +134,12 @@ internal sealed class CrdOperator : IDisposable
             onUpdate: (_, cr) => CustomResourceChanged(cr),
             onDelete: cr =>
             {
-                if (cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("uid", out var uid)) _services.External.Forget(uid.GetString() ?? "");
+                if (cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("uid", out var uid))
+                    _services.External.Forget(uid.GetString() ?? "");
                 CustomResourceChanged(cr);
             }));
-        var childHandler = new ResourceEventHandler(onAdd: (c, _) => ChildChanged(c), onUpdate: (_, c) => ChildChanged(c), onDelete: ChildChanged);
+        var childHandler = new ResourceEventHandler(
+            onAdd: (c, _) => ChildChanged(c), onUpdate: (_, c) => ChildChanged(c), onDelete: ChildChanged);
         foreach (var informer in children.Distinct()) informer.AddEventHandler(childHandler);
         _services.Informers.Start();
         _waiting = null;
@@ -181,7 +184,8 @@ internal sealed class CrdOperator : IDisposable
             }
             catch (Exception e) when (e is KubeApiException or HttpRequestException && !stopping.IsCancellationRequested)
             {
-                if (_waiting != waiting) Log.OperatorWaiting(_log, Op.Name, waiting + (e is KubeApiException { IsNotFound: true } ? "" : ": " + e.Message));
+                if (_waiting != waiting)
+                    Log.OperatorWaiting(_log, Op.Name, waiting + (e is KubeApiException { IsNotFound: true } ? "" : ": " + e.Message));
                 _waiting = waiting;
             }
             await Task.Delay(delay, _services.Time, stopping).ConfigureAwait(false);

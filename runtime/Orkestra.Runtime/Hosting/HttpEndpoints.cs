@@ -56,7 +56,12 @@ public static class HttpEndpoints
             var op = state.Operators.FirstOrDefault(o => o.Crd == parts[1]);
             if (op is null)
             {
-                await Json(context, 404, w => { w.WriteStartObject(); w.WriteString("error", $"no CRD named \"{parts[1]}\""); w.WriteEndObject(); });
+                await Json(context, 404, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("error", $"no CRD named \"{parts[1]}\"");
+                    w.WriteEndObject();
+                });
                 return;
             }
             switch (parts.Length == 2 ? "" : parts[2])
@@ -109,7 +114,10 @@ public static class HttpEndpoints
 
     private static void WriteResource(Utf8JsonWriter w, JsonElement cr)
     {
-        static string? Str(JsonElement e, string p) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(p, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        static string? Str(JsonElement e, string p) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(p, out var v) && v.ValueKind == JsonValueKind.String
+                ? v.GetString()
+                : null;
         var md = cr.TryGetProperty("metadata", out var m) ? m : default;
         w.WriteStartObject();
         w.WriteString("name", Str(md, "name"));

@@ -36,7 +36,8 @@ public sealed class OperatorHost
 
     /// <param name="metrics">The process's metrics; pass the same instance the connection reports to
     /// (<see cref="KubeMetricsBridge"/>) so API request counts appear on /metrics.</param>
-    public OperatorHost(IReadOnlyList<CompiledKatalog> katalogs, KubeConnection connection, RuntimeOptions options, RuntimeMetrics? metrics = null)
+    public OperatorHost(IReadOnlyList<CompiledKatalog> katalogs, KubeConnection connection, RuntimeOptions options,
+        RuntimeMetrics? metrics = null)
     {
         _katalogs = katalogs;
         _connection = connection;
@@ -63,7 +64,8 @@ public sealed class OperatorHost
 
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>A Lease name from the Katalog names: <c>orkestra-&lt;names&gt;</c>, a valid DNS subdomain of at most 63 characters.</summary>
+    /// <summary>A Lease name from the Katalog names: <c>orkestra-&lt;names&gt;</c>, a valid DNS subdomain of at most 63
+    /// characters.</summary>
     public static string DefaultLeaseName(IEnumerable<string> katalogNames)
     {
         var text = new StringBuilder("orkestra");
@@ -106,9 +108,11 @@ public sealed class OperatorHost
             return 1;
         }
 
-        await using var http = await RuntimeHttpServer.StartAsync(_options.BindAddress, _options.Port, State, Metrics, stopping).ConfigureAwait(false);
+        await using var http = await RuntimeHttpServer.StartAsync(_options.BindAddress, _options.Port, State, Metrics, stopping)
+            .ConfigureAwait(false);
         Address = http.Address;
-        Log.Starting(_log, plan.OperatorOrder.Count, _katalogs.Count, _connection.Server.ToString(), _connection.Source, http.Address.ToString());
+        Log.Starting(_log, plan.OperatorOrder.Count, _katalogs.Count, _connection.Server.ToString(), _connection.Source,
+            http.Address.ToString());
 
         var applier = new ManifestApplier(client, mapper, _connection.Namespace, _log, time);
         if (setup.Count > 0) await applier.ApplyAsync(setup, _options.EstablishTimeout, stopping).ConfigureAwait(false);
@@ -167,7 +171,8 @@ public sealed class OperatorHost
                 var lease = new KubeLeaseStore(client, _options.LeaseNamespace ?? _connection.Namespace,
                     _options.LeaseName ?? DefaultLeaseName(_katalogs.Select(k => k.Name)));
                 Log.Campaigning(_log, lease.Namespace, lease.Name, election.Identity);
-                var elector = new LeaderElector(lease, election, time, observer: new LeadershipObserver(Metrics, lease.Name, election.Identity, _log));
+                var observer = new LeadershipObserver(Metrics, lease.Name, election.Identity, _log);
+                var elector = new LeaderElector(lease, election, time, observer: observer);
                 State.Leading = () => elector.IsLeader;
                 await elector.RunAsync(leading => RunWorkersAsync(operators, leading), stopping).ConfigureAwait(false);
                 using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
@@ -214,7 +219,11 @@ public sealed class OperatorHost
             imageReleased = true;
             var release = ImagePages.Release();
             if (release.Error is { } why) Log.StartupPagesKept(_log, why);
-            else Log.StartupPagesReleased(_log, release.ReleasedBytes / 1024, release.Mappings, release.ResidentFileBefore / 1024, release.ResidentFileAfter / 1024);
+            else
+            {
+                Log.StartupPagesReleased(_log, release.ReleasedBytes / 1024, release.Mappings, release.ResidentFileBefore / 1024,
+                    release.ResidentFileAfter / 1024);
+            }
         });
     }
 
@@ -249,8 +258,8 @@ public sealed class OperatorHost
         }
     }
 
-    private async Task ApplySamplesAsync(ManifestApplier applier, IReadOnlyList<ManifestObject> samples, IReadOnlyList<CrdOperator> operators,
-        CancellationToken stopping)
+    private async Task ApplySamplesAsync(ManifestApplier applier, IReadOnlyList<ManifestObject> samples,
+        IReadOnlyList<CrdOperator> operators, CancellationToken stopping)
     {
         if (samples.Count == 0) return;
         try

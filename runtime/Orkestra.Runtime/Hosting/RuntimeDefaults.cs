@@ -6,7 +6,7 @@ using Orkestra.Runtime.Queues;
 namespace Orkestra.Runtime.Hosting;
 
 /// <summary>
-/// The runtime defaults for what a Katalog leaves unset (Orkestra's environment variables, orkestra-schema.md §10:
+/// The runtime defaults for what a Katalog leaves unset (Orkestra's environment variables:
 /// <c>DEFAULT_WORKERS</c> 3, <c>DEFAULT_RESYNC</c> 15s, <c>FAILURE_THRESHOLD</c> 5), and the one place that turns an
 /// operator's <c>reconciler</c> block into controller and queue settings. Immutable.
 /// </summary>
@@ -29,7 +29,8 @@ public sealed record RuntimeDefaults
         }
         if (env("DEFAULT_RESYNC") is { Length: > 0 } r)
         {
-            if (Orkestra.Katalog.Loading.Durations.TryParse(r, false, out var d, out _) && d >= TimeSpan.Zero) defaults = defaults with { Resync = d };
+            if (Orkestra.Katalog.Loading.Durations.TryParse(r, false, out var d, out _) && d >= TimeSpan.Zero)
+                defaults = defaults with { Resync = d };
             else problems.Add($"DEFAULT_RESYNC must be a duration such as 30s, got \"{r}\"");
         }
         if (env("FAILURE_THRESHOLD") is { Length: > 0 } f)

@@ -18,7 +18,8 @@ public sealed class RuntimeHttpServer : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
-    public static async Task<RuntimeHttpServer> StartAsync(IPAddress address, int port, RuntimeState state, RuntimeMetrics metrics, CancellationToken cancellation = default)
+    public static async Task<RuntimeHttpServer> StartAsync(IPAddress address, int port, RuntimeState state, RuntimeMetrics metrics,
+        CancellationToken cancellation = default)
     {
         // The empty builder: Kestrel and nothing else — no configuration files (and no file watcher thread), no
         // logging providers, no routing (HttpEndpoints routes by hand).
@@ -30,7 +31,8 @@ public sealed class RuntimeHttpServer : IAsyncDisposable
         var server = new RuntimeHttpServer(app);
         await app.StartAsync(cancellation).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Address = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        server.Address = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
         return server;
     }
 

@@ -29,14 +29,16 @@ public static class RuntimeSupport
             var crd = op.Crd;
             var at = crd.Location;
             var name = $"spec.crds.{crd.Name}";
-            foreach (var call in (op.Validation?.External ?? []).Concat(op.Mutation?.External ?? []).Where(c => c.Source.RetryBackoff is not null))
+            var ruleCalls = (op.Validation?.External ?? []).Concat(op.Mutation?.External ?? []);
+            foreach (var call in ruleCalls.Where(c => c.Source.RetryBackoff is not null))
                 Unsupported(call.Source.Location, $"{name} external call {call.Source.Name}: retryBackoff");
             if (op.Autoscale is not null) Unsupported(op.Autoscale.Source.Location, $"{name}.operatorBox.autoscale");
             if (crd.Endpoints != EndpointsConfig.Default) Unsupported(at, $"{name}.endpoints (per-CRD endpoint switches)");
             foreach (var hook in op.Hooks)
             {
                 foreach (var call in hook.External.Where(c => c.Source.RetryBackoff is not null))
-                    Unsupported(call.Source.Location, $"{name}.operatorBox.{Hooks.Name(hook.Hook)}.external ({call.Source.Name}).retryBackoff");
+                    Unsupported(call.Source.Location,
+                        $"{name}.operatorBox.{Hooks.Name(hook.Hook)}.external ({call.Source.Name}).retryBackoff");
             }
             foreach (var cross in op.Cross.Where(c => c.Source.Crd is null))
                 Unsupported(cross.Source.Location, $"{name}.operatorBox.cross with labelSelector (choosing the CRD by labels)");

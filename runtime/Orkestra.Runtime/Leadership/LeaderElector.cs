@@ -1,3 +1,5 @@
+using Orkestra.ApiMachinery.Wait;
+
 namespace Orkestra.Runtime.Leadership;
 
 /// <summary>Hears what an election does (logs and the <c>orkestra_leader</c> gauge). Must be thread-safe, must not throw.</summary>
@@ -25,6 +27,7 @@ public sealed class LeaderElector
     private readonly TimeProvider _time;
     private readonly Random _random;
     private readonly ILeadershipObserver? _observer;
+    private readonly Backoff _followerRetry;   // RetryPeriod, jittered up to JitterFactor (client-go's wait.Jitter)
     private LeaseRecord? _observed;      // last lease record seen (loop only)
     private long _observedAt;            // timestamp when _observed last changed (loop only)
     private volatile bool _leading;
@@ -38,6 +41,7 @@ public sealed class LeaderElector
         _time = time ?? TimeProvider.System;
         _random = random ?? Random.Shared;
         _observer = observer;
+        _followerRetry = Backoff.Constant(options.RetryPeriod).WithJitterUpTo(options.JitterFactor);
     }
 
     public bool IsLeader => _leading;
@@ -86,8 +90,7 @@ public sealed class LeaderElector
         while (!stopping.IsCancellationRequested)
         {
             if (await TryAcquireOrRenewAsync(stopping).ConfigureAwait(false)) return true;
-            var jitter = _options.RetryPeriod * (_options.JitterFactor * _random.NextDouble());
-            if (!await DelayAsync(_options.RetryPeriod + jitter, stopping).ConfigureAwait(false)) return false;
+            if (!await DelayAsync(_followerRetry.Delay(1, _random.NextDouble()), stopping).ConfigureAwait(false)) return false;
         }
         return false;
     }
@@ -118,7 +121,8 @@ public sealed class LeaderElector
             var existing = await _store.GetAsync(cancellation).ConfigureAwait(false);
             if (existing is null)
             {
-                var created = await _store.CreateAsync(new LeaseRecord(_options.Identity, LeaseSeconds, now, now, 0), cancellation).ConfigureAwait(false);
+                var fresh = new LeaseRecord(_options.Identity, LeaseSeconds, now, now, 0);
+                var created = await _store.CreateAsync(fresh, cancellation).ConfigureAwait(false);
                 Observe(created);
                 return true;
             }

@@ -28,8 +28,12 @@ public static class LeaseJson
     public static LeaseRecord FromLease(JsonElement lease)
     {
         var spec = lease.TryGetProperty("spec", out var s) ? s : default;
-        string? Str(JsonElement e, string p) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(p, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        int Int(JsonElement e, string p) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(p, out var v) && v.TryGetInt32(out var i) ? i : 0;
+        string? Str(JsonElement e, string p) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(p, out var v) && v.ValueKind == JsonValueKind.String
+                ? v.GetString()
+                : null;
+        int Int(JsonElement e, string p) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(p, out var v) && v.TryGetInt32(out var i) ? i : 0;
         DateTimeOffset? Time(string p) => KubeTime.TryParse(Str(spec, p), out var d) ? d : null;
         return new LeaseRecord(Str(spec, "holderIdentity"), Int(spec, "leaseDurationSeconds"), Time("acquireTime"), Time("renewTime"),
             Int(spec, "leaseTransitions"), lease.TryGetProperty("metadata", out var md) ? Str(md, "resourceVersion") : null);

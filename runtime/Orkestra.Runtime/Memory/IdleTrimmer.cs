@@ -61,7 +61,8 @@ public sealed class IdleTrimmer
     /// <param name="allocatedBytes">The process's cumulative allocation (default <see cref="GC.GetTotalAllocatedBytes"/>).</param>
     /// <param name="collect">The collection (default: an aggressive full GC).</param>
     /// <param name="collected">Called after each collection (metrics, logs).</param>
-    public IdleTrimmer(IdleTrimOptions options, TimeProvider time, Func<long>? allocatedBytes = null, Action? collect = null, Action? collected = null)
+    public IdleTrimmer(IdleTrimOptions options, TimeProvider time, Func<long>? allocatedBytes = null, Action? collect = null,
+        Action? collected = null)
     {
         _options = options;
         _policy = new IdleTrimPolicy(options);

@@ -16,6 +16,7 @@ public static class SharedPoolLimits
     public static void ApplyDefaults()
     {
         if (Environment.GetEnvironmentVariable(MaxArraysPerPartitionVariable) is { Length: > 0 }) return;
-        Environment.SetEnvironmentVariable(MaxArraysPerPartitionVariable, MaxArraysPerPartition.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Environment.SetEnvironmentVariable(MaxArraysPerPartitionVariable,
+            MaxArraysPerPartition.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

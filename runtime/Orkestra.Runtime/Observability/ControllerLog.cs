@@ -37,6 +37,9 @@ public sealed class ControllerLog(string crd, ILogger logger) : IControllerObser
 public sealed class ControllerObservers(params IControllerObserver[] observers) : IControllerObserver
 {
     public void WorkersActive(int active) { foreach (var o in observers) o.WorkersActive(active); }
-    public void Reconciled(ObjectKey key, ReconcileOutcome outcome, TimeSpan duration, Exception? error) { foreach (var o in observers) o.Reconciled(key, outcome, duration, error); }
+    public void Reconciled(ObjectKey key, ReconcileOutcome outcome, TimeSpan duration, Exception? error)
+    {
+        foreach (var o in observers) o.Reconciled(key, outcome, duration, error);
+    }
     public void HealthChanged(ControllerHealth health) { foreach (var o in observers) o.HealthChanged(health); }
 }

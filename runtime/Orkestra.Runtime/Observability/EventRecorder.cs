@@ -37,7 +37,8 @@ public sealed class EventRecorder : IEventRecorder
         public int WrittenCount;
     }
 
-    private readonly record struct Pending(ObjectRef Involved, string? Uid, EventType Type, string Reason, string Message, DateTimeOffset At);
+    private readonly record struct Pending(
+        ObjectRef Involved, string? Uid, EventType Type, string Reason, string Message, DateTimeOffset At);
 
     private readonly Channel<Pending> _pending;
     private readonly IEventSink _sink;

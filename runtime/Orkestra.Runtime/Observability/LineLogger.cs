@@ -25,7 +25,8 @@ public sealed class LineLoggerProvider(TextWriter output, LogFormat format, LogL
         lock (_gate) output.Flush();
     }
 
-    private void Write(string category, LogLevel level, EventId id, string message, IReadOnlyList<KeyValuePair<string, object?>>? state, Exception? error)
+    private void Write(string category, LogLevel level, EventId id, string message, IReadOnlyList<KeyValuePair<string, object?>>? state,
+        Exception? error)
     {
         var now = _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         string line;
@@ -46,7 +47,9 @@ public sealed class LineLoggerProvider(TextWriter output, LogFormat format, LogL
                     switch (value)
                     {
                         case null: w.WriteNull(key); break;
-                        case int or long or double or float or decimal: w.WriteNumber(key, Convert.ToDouble(value, CultureInfo.InvariantCulture)); break;
+                        case int or long or double or float or decimal:
+                            w.WriteNumber(key, Convert.ToDouble(value, CultureInfo.InvariantCulture));
+                            break;
                         case bool b: w.WriteBoolean(key, b); break;
                         default: w.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
                     }
@@ -100,10 +103,12 @@ public sealed class LineLoggerProvider(TextWriter output, LogFormat format, LogL
 
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= provider.MinimumLevel;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
         {
             if (!IsEnabled(logLevel)) return;
-            provider.Write(category, logLevel, eventId, formatter(state, exception), state as IReadOnlyList<KeyValuePair<string, object?>>, exception);
+            var fields = state as IReadOnlyList<KeyValuePair<string, object?>>;
+            provider.Write(category, logLevel, eventId, formatter(state, exception), fields, exception);
         }
     }
 

@@ -23,7 +23,8 @@ public static partial class Log
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "operator {Crd} is waiting: {Reason}")]
     public static partial void OperatorWaiting(ILogger logger, string crd, string reason);
 
-    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "operator {Crd} ({Kind}) synced: {Resources} resources, {Workers} workers")]
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information,
+        Message = "operator {Crd} ({Kind}) synced: {Resources} resources, {Workers} workers")]
     public static partial void OperatorSynced(ILogger logger, string crd, string kind, int resources, int workers);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "operator {Crd} failed to start: {Error}")]
@@ -41,7 +42,8 @@ public static partial class Log
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "watch of {Resource} restarted: {Reason}")]
     public static partial void WatchRestarted(ILogger logger, string resource, string reason);
 
-    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "ork run: {Operators} operators from {Katalogs} Katalogs against {Server} ({Source}); HTTP on {Address}")]
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information,
+        Message = "ork run: {Operators} operators from {Katalogs} Katalogs against {Server} ({Source}); HTTP on {Address}")]
     public static partial void Starting(ILogger logger, int operators, int katalogs, string server, string source, string address);
 
     [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "applied {Kind} {Name} from {File}")]
@@ -56,10 +58,13 @@ public static partial class Log
     [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "stopped cleanly")]
     public static partial void Stopped(ILogger logger);
 
-    [LoggerMessage(EventId = 505, Level = LogLevel.Debug, Message = "memory trimmed after a burst of work: GC heap {HeapBytes} bytes, {CommittedBytes} bytes committed")]
+    [LoggerMessage(EventId = 505, Level = LogLevel.Debug,
+        Message = "memory trimmed after a burst of work: GC heap {HeapBytes} bytes, {CommittedBytes} bytes committed")]
     public static partial void MemoryTrimmed(ILogger logger, long heapBytes, long committedBytes);
 
-    [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "released {ReleasedKiB} KiB of start-up pages of the executable ({Mappings} mappings; resident file-backed memory {BeforeKiB} -> {AfterKiB} KiB)")]
+    [LoggerMessage(EventId = 506, Level = LogLevel.Information,
+        Message = "released {ReleasedKiB} KiB of start-up pages of the executable ({Mappings} mappings; "
+                  + "resident file-backed memory {BeforeKiB} -> {AfterKiB} KiB)")]
     public static partial void StartupPagesReleased(ILogger logger, long releasedKiB, int mappings, long beforeKiB, long afterKiB);
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "webhooks: HTTPS on {Address} ({Certificate}): {Paths}")]

@@ -4,7 +4,7 @@ namespace Orkestra.Runtime.Observability;
 
 /// <summary>
 /// Every Prometheus metric the runtime exports, declared once (name, help, labels). Names follow Orkestra's
-/// (<c>controller_*</c>, orkestra-schema.md §9.2) and client-go's (<c>workqueue_*</c>, <c>rest_client_*</c>) so existing
+/// (<c>controller_*</c>, as controller-runtime's) and client-go's (<c>workqueue_*</c>, <c>rest_client_*</c>) so existing
 /// dashboards work. One instance per process, over an injected registry (tests use their own).
 /// Series for an operator are created — at zero — when the operator starts (<see cref="ForOperator"/>).
 /// </summary>
@@ -27,13 +27,16 @@ public sealed class RuntimeMetrics
         Healthy = f.CreateGauge("controller_healthy", "1 while the CRD's operator is healthy, 0 when degraded.",
             new GaugeConfiguration { LabelNames = ["crd"] });
 
-        WorkqueueDepth = f.CreateGauge("workqueue_depth", "Current depth of the work queue.", new GaugeConfiguration { LabelNames = ["name"] });
-        WorkqueueAdds = f.CreateCounter("workqueue_adds_total", "Adds handled by the work queue.", new CounterConfiguration { LabelNames = ["name"] });
+        WorkqueueDepth = f.CreateGauge("workqueue_depth", "Current depth of the work queue.",
+            new GaugeConfiguration { LabelNames = ["name"] });
+        WorkqueueAdds = f.CreateCounter("workqueue_adds_total", "Adds handled by the work queue.",
+            new CounterConfiguration { LabelNames = ["name"] });
         WorkqueueLatency = f.CreateHistogram("workqueue_queue_duration_seconds", "Time a key waits in the queue before a worker takes it.",
             new HistogramConfiguration { LabelNames = ["name"], Buckets = Histogram.ExponentialBuckets(0.00001, 10, 10) });
         WorkqueueWork = f.CreateHistogram("workqueue_work_duration_seconds", "Time a worker holds a key.",
             new HistogramConfiguration { LabelNames = ["name"], Buckets = Histogram.ExponentialBuckets(0.00001, 10, 10) });
-        WorkqueueRetries = f.CreateCounter("workqueue_retries_total", "Rate-limited retries handled by the work queue.", new CounterConfiguration { LabelNames = ["name"] });
+        WorkqueueRetries = f.CreateCounter("workqueue_retries_total", "Rate-limited retries handled by the work queue.",
+            new CounterConfiguration { LabelNames = ["name"] });
 
         ApiRequests = f.CreateCounter("rest_client_requests_total", "Kubernetes API requests by verb and HTTP code.",
             new CounterConfiguration { LabelNames = ["verb", "code"] });
@@ -41,8 +44,10 @@ public sealed class RuntimeMetrics
             new HistogramConfiguration { LabelNames = ["verb"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
         WatchRestarts = f.CreateCounter("orkestra_watch_restarts_total", "Watches restarted (dropped, expired or failed), by resource.",
             new CounterConfiguration { LabelNames = ["resource"] });
-        Leader = f.CreateGauge("orkestra_leader", "1 while this process holds the leader lease.", new GaugeConfiguration { LabelNames = ["lease"] });
-        MemoryTrims = f.CreateCounter("orkestra_memory_trims_total", "Aggressive garbage collections run after a burst of work, once the process went quiet.");
+        Leader = f.CreateGauge("orkestra_leader", "1 while this process holds the leader lease.",
+            new GaugeConfiguration { LabelNames = ["lease"] });
+        MemoryTrims = f.CreateCounter("orkestra_memory_trims_total",
+            "Aggressive garbage collections run after a burst of work, once the process went quiet.");
         ConversionRequests = f.CreateCounter("orkestra_conversion_requests_total",
             "Objects converted by /convert, by kind, versions and result.",
             new CounterConfiguration { LabelNames = ["kind", "from", "to", "result"] });

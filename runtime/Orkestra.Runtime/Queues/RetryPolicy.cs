@@ -1,3 +1,5 @@
+using Orkestra.ApiMachinery.Wait;
+
 namespace Orkestra.Runtime.Queues;
 
 /// <summary>
@@ -10,12 +12,9 @@ public sealed record RetryPolicy(TimeSpan Initial, TimeSpan Max, double Multipli
     /// <summary>client-go's default per-item limiter: 5 ms doubling up to 1000 s, unlimited attempts.</summary>
     public static readonly RetryPolicy Default = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(1000), 2.0, 0);
 
-    public TimeSpan DelayFor(int failures)
-    {
-        if (failures <= 1) return Initial <= Max ? Initial : Max;
-        var ticks = Initial.Ticks * Math.Pow(Multiplier, failures - 1);
-        return ticks >= Max.Ticks || double.IsNaN(ticks) ? Max : TimeSpan.FromTicks((long)ticks);
-    }
+    /// <summary>The delay before retrying a key after its <paramref name="failures"/>-th consecutive failure
+    /// (<see cref="Backoff"/> without jitter, as controller-runtime's per-item limiter).</summary>
+    public TimeSpan DelayFor(int failures) => new Backoff(Initial, Max, Multiplier).Delay(failures);
 
     public bool GivesUpAfter(int failures) => MaxAttempts > 0 && failures > MaxAttempts;
 }

@@ -13,9 +13,8 @@ namespace Orkestra.Runtime.Reconciliation;
 public sealed record ValidationVerdict(IReadOnlyList<string> Denials, IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// The one evaluation of a CRD's <c>mutation</c> and <c>validation</c> rules (orkestra-schema.md §5.1–5.2), shared by
-/// reconcile (every reconcile, with or without admission webhooks) and the admission webhooks (Webhooks/).
-/// Pure: rules are evaluated against the
+/// The one evaluation of a CRD's <c>mutation</c> and <c>validation</c> rules, shared by reconcile (every reconcile,
+/// with or without admission webhooks) and the admission webhooks (Webhooks/). Pure: rules are evaluated against the
 /// template data of one CR and produce a merge patch (mutation) or a verdict (validation). Thread-safe.
 /// </summary>
 public static class AdmissionRules
@@ -37,13 +36,19 @@ public static class AdmissionRules
             var path = rule.Field.Render(scope).Trim();
             var segments = path.Split('.');
             if (segments.Length < 2 || segments.Any(s => s.Length == 0)
-                || !(segments[0] == "spec" || segments[0] == "metadata" && segments.Length == 3 && segments[1] is "labels" or "annotations"))
-                throw new InvalidOperationException($"mutation rule at {rule.Source.Location}: field \"{path}\" must be spec.* or metadata.labels.*/annotations.*");
+                || !(segments[0] == "spec"
+                     || segments[0] == "metadata" && segments.Length == 3 && segments[1] is "labels" or "annotations"))
+            {
+                throw new InvalidOperationException(
+                    $"mutation rule at {rule.Source.Location}: field \"{path}\" must be spec.* or metadata.labels.*/annotations.*");
+            }
             var text = rule.Value.Render(scope);
             var value = Typed(text, rule.ValueType) ?? throw new InvalidOperationException(
-                $"mutation rule at {rule.Source.Location}: \"{text}\" is not a valid {rule.ValueType.ToString().ToLowerInvariant()} for {path}");
+                $"mutation rule at {rule.Source.Location}: \"{text}\" is not a valid "
+                + $"{rule.ValueType.ToString().ToLowerInvariant()} for {path}");
             var existing = Find(current, segments);
-            var empty = existing is null || existing is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0;
+            var empty = existing is null
+                        || existing is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0;
             if (rule.IsOverride ? JsonNode.DeepEquals(existing, value) : !empty) continue;
             Set(patch, segments, value);
             Set(current, segments, value.DeepClone());
@@ -74,8 +79,12 @@ public static class AdmissionRules
         var trimmed = text.Trim();
         return type switch
         {
-            ConditionValueType.Int => long.TryParse(trimmed, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? JsonValue.Create(i) : null,
-            ConditionValueType.Float => double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && double.IsFinite(f) ? JsonValue.Create(f) : null,
+            ConditionValueType.Int =>
+                long.TryParse(trimmed, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? JsonValue.Create(i) : null,
+            ConditionValueType.Float =>
+                double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && double.IsFinite(f)
+                    ? JsonValue.Create(f)
+                    : null,
             ConditionValueType.Bool => bool.TryParse(trimmed, out var b) ? JsonValue.Create(b) : null,
             _ => JsonValue.Create(text),
         };

@@ -17,7 +17,7 @@ namespace Orkestra.Runtime.Reconciliation;
 public readonly record struct ExternalOutcome(FluidValue Results, string? Failure);
 
 /// <summary>
-/// Runs the HTTP <c>external</c> calls of a hook before its children render (orkestra-schema.md §6.2), in declaration
+/// Runs the HTTP <c>external</c> calls of a hook (or of a rule set) before its children render, in declaration
 /// order, each seeing the earlier results. Per call: gated by <c>when</c>/<c>or</c> (skipped → <c>called: "false"</c>);
 /// reused within <c>cacheFor</c> (per CR and call); <c>sleep</c> first; URL, body, headers and the deprecated
 /// <c>token</c> (Bearer, <c>$VAR</c> expanded after templating) rendered against the CR; bounded by <c>timeout</c>.
@@ -33,7 +33,8 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
     private readonly ConcurrentDictionary<(string Uid, string Name), (DateTimeOffset Until, MapValue Result)> _cache = new();
     private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
 
-    public Task<ExternalOutcome> RunAsync(IEnumerable<CompiledHook?> hooks, JsonElement cr, FluidValue? cross, CancellationToken cancellation) =>
+    public Task<ExternalOutcome> RunAsync(IEnumerable<CompiledHook?> hooks, JsonElement cr, FluidValue? cross,
+        CancellationToken cancellation) =>
         RunAsync(hooks.OfType<CompiledHook>().SelectMany(h => h.External), cr, cross, cancellation);
 
     /// <summary>Runs <paramref name="calls"/> in order. At reconcile only calls with <c>fires.reconcile</c> run; with
@@ -48,7 +49,8 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
         foreach (var call in calls.Where(c => admission || c.Source.FiresReconcile))
         {
             var name = call.Source.Name;
-            var scope = new RenderScope(TemplateData.ForObject(cr, cross: cross, external: new MapValue(new Dictionary<string, FluidValue>(results))), time);
+            var earlier = new MapValue(new Dictionary<string, FluidValue>(results));
+            var scope = new RenderScope(TemplateData.ForObject(cr, cross: cross, external: earlier), time);
             if (!call.Gate.Evaluate(scope))
             {
                 results[name] = Map(("called", "false"));
@@ -62,7 +64,8 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
             }
             var (result, error) = await CallAsync(call, scope, cancellation).ConfigureAwait(false);
             results[name] = result;
-            if (error is not null && !call.Source.ContinueOnError) return new ExternalOutcome(new MapValue(results), $"external call {name}: {error}");
+            if (error is not null && !call.Source.ContinueOnError)
+                return new ExternalOutcome(new MapValue(results), $"external call {name}: {error}");
             if (cacheable && call.Source.CacheFor is { } cacheFor && error is null)
                 _cache[(uid, name)] = (time.GetUtcNow() + cacheFor, result);
         }
@@ -86,9 +89,11 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
         try
         {
             using var request = new HttpRequestMessage(new HttpMethod(source.Method), call.Url.Render(scope).Trim());
-            if (call.Body?.Render(scope) is { Length: > 0 } content) request.Content = new StringContent(content, Encoding.UTF8, "application/json");
+            if (call.Body?.Render(scope) is { Length: > 0 } content)
+                request.Content = new StringContent(content, Encoding.UTF8, "application/json");
             foreach (var header in call.Headers) request.Headers.TryAddWithoutValidation(header.Name, header.Value.Render(scope));
-            if (call.Token?.Render(scope) is { Length: > 0 } token) request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + ExpandEnvironment(token));
+            if (call.Token?.Render(scope) is { Length: > 0 } token)
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + ExpandEnvironment(token));
             using var timeout = new CancellationTokenSource(source.Timeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, timeout.Token);
             try

@@ -7,7 +7,7 @@ namespace Orkestra.Runtime.Reconciliation;
 public sealed record NamespaceRefusal(string Namespace, string Reason, string Message);
 
 /// <summary>
-/// Namespace protection of one CRD (orkestra-schema.md §5.5, §1.5): the namespaces where its CRs may live and its
+/// Namespace protection of one CRD: the namespaces where its CRs may live and its
 /// children may be created. The lists of <c>security.namespaceProtection</c> (when enabled) and the CRD's own
 /// <c>restrictedNamespaces</c>/<c>allowedNamespaces</c> add up, as in Orkestra; a restricted namespace is refused
 /// first, then, when an allow list exists, every namespace outside it. Patterns are exact names, <c>prefix*</c> or

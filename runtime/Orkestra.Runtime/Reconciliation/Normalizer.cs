@@ -22,7 +22,7 @@ public readonly record struct NormalizeResult(JsonElement Object, IReadOnlyList<
 public sealed class NormalizeException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// <c>normalize</c> (orkestra-schema.md §5.3): the first step of every reconcile, in memory only. Every
+/// <c>normalize</c> (a CRD's <c>normalize.spec</c> templates): the first step of every reconcile, in memory only. Every
 /// <c>normalize.spec</c> template renders against the CR as read (all of them see the same, un-normalised data) and
 /// its result is written at <c>spec.&lt;path&gt;</c> of a deep copy, which every later step (mutation, validation,
 /// rendering, status) sees; the cached object and the stored CR are never changed. The rendered text is trimmed;

@@ -164,18 +164,11 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
 
     private static string Describe(Exception e) => e is KatalogRenderException r ? r.ToDiagnostic().ToString() : e.Message;
 
+    private static string? Text(JsonElement e, params string[] path) => ObjectFields.Text(e, path);
+
     private static bool Has(JsonElement obj, string first, string second) =>
         obj.TryGetProperty(first, out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty(second, out var b)
         && b.ValueKind != JsonValueKind.Null;
-
-    private static string? Text(JsonElement e, params string[] path)
-    {
-        foreach (var p in path)
-        {
-            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(p, out e)) return null;
-        }
-        return e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-    }
 }
 
 /// <summary>RFC 6902 JSON patches from the merge patches the rules produce.</summary>

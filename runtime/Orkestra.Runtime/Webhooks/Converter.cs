@@ -10,7 +10,7 @@ namespace Orkestra.Runtime.Webhooks;
 public readonly record struct Conversion(JsonNode? Result, string From, string To, string? Failure);
 
 /// <summary>
-/// A CRD's <c>conversion.paths</c> (orkestra-schema.md §5.4) applied to one object: the path declared from the object's
+/// A CRD's <c>conversion.paths</c> applied to one object: the path declared from the object's
 /// version to the desired one renders its <c>spec</c> map against the source object, and that map is the converted
 /// object's <c>spec</c> (what the path does not declare is not carried over; a template that yields nothing leaves its
 /// field out). <c>apiVersion</c> changes; metadata and

@@ -2,7 +2,7 @@ namespace Orkestra.Runtime.Webhooks;
 
 /// <summary>
 /// How <c>ork run</c> serves and registers the Katalogs' webhooks, resolved once from flags and the environment
-/// (orkestra-schema.md §9.6). Immutable.
+/// (Orkestra's webhook variables and flags). Immutable.
 /// </summary>
 public sealed record WebhookOptions
 {

@@ -54,8 +54,8 @@ public sealed class RetryTests
         error.Code.ShouldBe(503);
         network.Requests.Count.ShouldBe(4);   // first attempt + 3 retries
         var delays = time.Requested.Where(d => d < TimeSpan.FromSeconds(45)).ToList();
-        delays.Count.ShouldBe(3);
-        delays.ShouldAllBe(d => d > TimeSpan.Zero && d <= TimeSpan.FromSeconds(30));
+        // the shared Backoff: 500 ms doubling, equal jitter, random 0.5 (Fakes) → three quarters of each ceiling
+        delays.ShouldBe([TimeSpan.FromMilliseconds(375), TimeSpan.FromMilliseconds(750), TimeSpan.FromMilliseconds(1500)]);
     }
 
     [Test]

@@ -61,9 +61,10 @@ public class LeaderElectorTests
         public readonly Task Running;
         public volatile bool Reachable = true;
 
-        public Candidate(string name, MemoryLeaseStore store, ManualTimeProvider time)
+        public Candidate(string name, MemoryLeaseStore store, ManualTimeProvider time, double jitter = 0, Random? random = null)
         {
-            Elector = new LeaderElector(store.ViewFor(() => Reachable), new LeaderElectionOptions(name) { JitterFactor = 0 }, time, new Random(1), this);
+            var options = new LeaderElectionOptions(name) { JitterFactor = jitter };
+            Elector = new LeaderElector(store.ViewFor(() => Reachable), options, time, random ?? new Random(1), this);
             Running = Elector.RunAsync(ct => Task.Delay(Timeout.Infinite, ct), Stop.Token);
         }
 
@@ -93,6 +94,27 @@ public class LeaderElectorTests
     }
 
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(2);
+
+    private sealed class FixedRandom(double value) : Random
+    {
+        public override double NextDouble() => value;
+    }
+
+    [Test]
+    public async Task A_follower_retries_every_retry_period_plus_jitter_up_to_the_factor()
+    {
+        var time = new ManualTimeProvider();
+        var store = new MemoryLeaseStore();
+        var a = new Candidate("a", store, time);
+        (await a.NextChange()).ShouldBeTrue();
+        var b = new Candidate("b", store, time, jitter: 0.5, random: new FixedRandom(0.5));
+        await Idle(time, 2);
+        time.Requested.ShouldContain(TimeSpan.FromSeconds(2.5), "2 s × (1 + 0.5 × 0.5)");
+        b.Elector.IsLeader.ShouldBeFalse();
+        a.Stop.Cancel();
+        b.Stop.Cancel();
+        await Task.WhenAll(a.Running, b.Running).WaitAsync(Bounded.Default);
+    }
 
     [Test]
     public async Task The_first_candidate_creates_the_lease_and_leads()

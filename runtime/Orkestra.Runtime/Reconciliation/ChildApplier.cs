@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
+using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Rendering;
+
+namespace Orkestra.Runtime.Reconciliation;
+
+/// <summary>
+/// Applies a render's children, only what is needed: a missing child is created; a drift-corrected child
+/// (<c>onReconcile</c>, or <c>onCreate</c> with <c>reconcile: true</c>; never a Job) is applied only when the observed
+/// object does not already contain every desired field (<see cref="DriftCheck"/>); a create-once child (<c>onCreate</c>
+/// without reconcile, Jobs, <c>once</c> secrets) is never touched once it exists, except that with <c>rotateAfter</c> it
+/// is regenerated once older than that (create-once children are stamped <see cref="KatalogReconciler.GeneratedAtAnnotation"/>).
+/// A drift-corrected child whose <c>when</c>/<c>or</c> turned false is deleted. An apply the server answers with the
+/// observed resourceVersion changed nothing and is not announced. One Normal event per kind of change ("created
+/// Deployment hello, Service hello"), recorded even when a later write fails. Stateless; safe for concurrent use.
+/// </summary>
+internal sealed class ChildApplier(CompiledOperator op, IObjectWriter writer, IEventRecorder events, TimeProvider time)
+{
+    /// <summary>Writes what differs from <paramref name="observed"/>; true when anything was created, updated,
+    /// rotated or deleted.</summary>
+    public async ValueTask<bool> ApplyAsync(ObjectRef self, string? uid, RenderResult result, IReadOnlyList<JsonElement> observed,
+        CancellationToken cancellation)
+    {
+        // One Normal event per kind of change and reconcile ("created Deployment hello, Service hello"), recorded
+        // even when a later write fails, so the CR's events say what happened without an event per child.
+        var changes = new List<(string Reason, string What)>();
+        try
+        {
+            foreach (var child in result.Children)
+            {
+                var current = Find(observed, child.Manifest);
+                var rotate = child.Once && current is { } old && Expired(child, old);
+                var leaveAlone = !child.DriftCorrected || child.Once;
+                if (current is { } existing && !rotate && (leaveAlone || DriftCheck.Contains(child.Manifest, existing)))
+                    continue;
+                if (child.Once) Stamp(child.Manifest);
+                if (child.Entry.Source.Sleep is { } pause && pause > TimeSpan.Zero)
+                    await Task.Delay(pause, time, cancellation).ConfigureAwait(false);
+                var force = child.Entry.Source.ForceConflict ?? op.Crd.ForceConflict;
+                var applied = await writer.ApplyAsync(child.Manifest, force, cancellation).ConfigureAwait(false);
+                // The same resourceVersion as observed: the server found nothing to change (the object differed from
+                // the manifest only in form, e.g. a normalised value), so there is no update to announce.
+                if (current is { } before && !rotate && applied is not null
+                    && applied == ObjectFields.Text(before, "metadata", "resourceVersion"))
+                    continue;
+                changes.Add((current is null ? "Created" : rotate ? "Rotated" : "Updated", $"{child.Manifest["kind"]} {child.Name}"));
+            }
+            // A drift-corrected child whose conditions turned false goes away (create-once children stay).
+            foreach (var gone in result.Skipped)
+            {
+                if (gone.Manifest is not { } manifest || Find(observed, manifest) is null) continue;
+                var target = ObjectRef.Of(manifest);
+                await writer.DeleteAsync(target, cancellation).ConfigureAwait(false);
+                changes.Add(("Deleted", $"{target} ({gone.Reason})"));
+            }
+        }
+        finally
+        {
+            foreach (var group in changes.GroupBy(c => c.Reason))
+            {
+                var what = string.Join(", ", group.Select(c => c.What));
+                events.Record(self, uid, EventType.Normal, group.Key, $"{group.Key.ToLowerInvariant()} {what}");
+            }
+        }
+        return changes.Count > 0;
+    }
+
+    /// <summary>Create-once children record when they were generated, for <c>rotateAfter</c>.</summary>
+    private void Stamp(JsonObject manifest)
+    {
+        var metadata = (JsonObject)manifest["metadata"]!;
+        var annotations = metadata["annotations"] as JsonObject ?? new JsonObject();
+        annotations[KatalogReconciler.GeneratedAtAnnotation] = KubeTime.Format(time.GetUtcNow());
+        metadata["annotations"] = annotations;
+    }
+
+    /// <summary>A create-once child with <c>rotateAfter</c> is regenerated once it is older than that.</summary>
+    private bool Expired(DesiredChild child, JsonElement existing)
+    {
+        if (child.Entry.Source.RotateAfter is not { } rotateAfter) return false;
+        var stamp = ObjectFields.Text(existing, "metadata", "annotations", KatalogReconciler.GeneratedAtAnnotation)
+                    ?? ObjectFields.Text(existing, "metadata", "creationTimestamp");
+        return stamp is not null
+               && KubeTime.TryParse(stamp, out var generated)
+               && time.GetUtcNow() - generated >= rotateAfter;
+    }
+
+    private static JsonElement? Find(IReadOnlyList<JsonElement> observed, JsonObject manifest)
+    {
+        var wanted = ObjectRef.Of(manifest);
+        foreach (var candidate in observed)
+        {
+            if (ObjectRef.Of(candidate) == wanted) return candidate;
+        }
+        return null;
+    }
+}
