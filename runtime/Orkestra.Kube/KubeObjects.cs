@@ -66,7 +66,7 @@ public static class ObjectMeta
     public static ObjectKey KeyOf(JsonElement obj) =>
         new(Namespace(obj), Name(obj) ?? throw new ArgumentException("object has no metadata.name", nameof(obj)));
 
-    static string? MetadataString(JsonElement obj, string field) =>
+    private static string? MetadataString(JsonElement obj, string field) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object
         && md.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()

@@ -19,7 +19,7 @@ namespace Orkestra.Kube.Client;
 /// </summary>
 internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions settings) : IKubeClient
 {
-    static readonly MediaTypeHeaderValue JsonMedia = new("application/json");
+    private static readonly MediaTypeHeaderValue JsonMedia = new("application/json");
 
     public Task<JsonElement> GetAsync(GroupVersionResource resource, string? @namespace, string name, CancellationToken cancellation) =>
         SendAsync(HttpMethod.Get, "get", ResourcePaths.For(resource, @namespace, name).ToString(), null, cancellation);
@@ -125,7 +125,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
     internal Task<JsonElement> GetDiscoveryAsync(string path, CancellationToken cancellation) =>
         SendAsync(HttpMethod.Get, "discovery", path, null, cancellation);
 
-    Task<JsonElement> Patch(GroupVersionResource resource, string? @namespace, string name, string? subresource, PatchType type, JsonNode patch,
+    private Task<JsonElement> Patch(GroupVersionResource resource, string? @namespace, string name, string? subresource, PatchType type, JsonNode patch,
         WriteOptions? options, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(patch);
@@ -147,14 +147,14 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         return SendAsync(HttpMethod.Patch, type == PatchType.Apply ? "apply" : "patch", url, Body(patch, new MediaTypeHeaderValue(media)), cancellation);
     }
 
-    static string WriteQuery(StringBuilder url, WriteOptions? options, bool force = false) =>
+    private static string WriteQuery(StringBuilder url, WriteOptions? options, bool force = false) =>
         url.Query("fieldManager", options?.FieldManager)
             .Query("force", force)
             .Query("dryRun", options?.DryRun == true ? "All" : null)
             .Query("fieldValidation", options?.Validation?.ToString())
             .ToString();
 
-    static ByteArrayContent Body(JsonNode node, MediaTypeHeaderValue media)
+    private static ByteArrayContent Body(JsonNode node, MediaTypeHeaderValue media)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer)) node.WriteTo(writer);
@@ -163,7 +163,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         return content;
     }
 
-    async Task<JsonElement> SendAsync(HttpMethod method, string verb, string url, HttpContent? content, CancellationToken cancellation)
+    private async Task<JsonElement> SendAsync(HttpMethod method, string verb, string url, HttpContent? content, CancellationToken cancellation)
     {
         var bytes = await SendForBytesAsync(method, verb, url, content, cancellation).ConfigureAwait(false);
         if (bytes.Length == 0) throw new InvalidDataException($"{verb} {url}: empty response body");
@@ -178,7 +178,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         }
     }
 
-    async Task<byte[]> SendForBytesAsync(HttpMethod method, string verb, string url, HttpContent? content, CancellationToken cancellation)
+    private async Task<byte[]> SendForBytesAsync(HttpMethod method, string verb, string url, HttpContent? content, CancellationToken cancellation)
     {
         using var request = NewRequest(method, verb, url, content);
         using var bounded = Bounded(cancellation);
@@ -194,7 +194,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         }
     }
 
-    HttpRequestMessage NewRequest(HttpMethod method, string verb, string url, HttpContent? content)
+    private HttpRequestMessage NewRequest(HttpMethod method, string verb, string url, HttpContent? content)
     {
         var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative))
         {
@@ -207,13 +207,13 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         return request;
     }
 
-    Deadline Bounded(CancellationToken cancellation) => new(cancellation, settings.RequestTimeout, settings.TimeProvider);
+    private Deadline Bounded(CancellationToken cancellation) => new(cancellation, settings.RequestTimeout, settings.TimeProvider);
 
     /// <summary>The caller's token plus a timer on the injected clock; disposing stops both.</summary>
-    sealed class Deadline : IDisposable
+    private sealed class Deadline : IDisposable
     {
-        readonly CancellationTokenSource _timer;
-        readonly CancellationTokenSource _linked;
+        private readonly CancellationTokenSource _timer;
+        private readonly CancellationTokenSource _linked;
 
         public Deadline(CancellationToken cancellation, TimeSpan timeout, TimeProvider time)
         {

@@ -42,7 +42,7 @@ public sealed class KubeApiException : Exception
     /// <summary>410 Gone / reason Expired: a resourceVersion or continue token fell out of the server's history.</summary>
     public bool IsExpired => Code == 410 || Reason is "Expired" or "Gone";
 
-    static string Format(int code, string reason, string message) =>
+    private static string Format(int code, string reason, string message) =>
         reason.Length == 0 ? $"API error {code}: {message}" : $"API error {code} ({reason}): {message}";
 
     /// <summary>Reads a <c>Status</c> object (the body of an error response or of a watch ERROR event).</summary>

@@ -78,7 +78,7 @@ internal static class WatchStreamDecoder
 
     /// <summary>Takes one complete JSON value off the front of <paramref name="data"/>; false when it is not complete yet.
     /// Whitespace alone is consumed with a null event.</summary>
-    static bool TryTakeEvent(ReadOnlySpan<byte> data, bool stripManagedFields, out int consumed, out WatchEvent? evt)
+    private static bool TryTakeEvent(ReadOnlySpan<byte> data, bool stripManagedFields, out int consumed, out WatchEvent? evt)
     {
         evt = null;
         var skip = data.IndexOfAnyExcept(" \t\r\n"u8);

@@ -21,7 +21,7 @@ public sealed class NullKubeMetrics : IKubeMetrics
 {
     public static readonly NullKubeMetrics Instance = new();
 
-    NullKubeMetrics() { }
+    private NullKubeMetrics() { }
 
     public void RequestCompleted(string verb, int code, TimeSpan duration) { }
 

@@ -1,5 +1,5 @@
-using Orkestra.Sandbox.Api;
 using System.Text.Json.Nodes;
+using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Resources;
 
 namespace Orkestra.Sandbox.Api;
@@ -26,7 +26,7 @@ internal sealed class ApiError : Exception
 
     public JsonObject ToStatus() => Status.Failure(Code, Reason, Message, Details?.DeepClone().AsObject());
 
-    static JsonObject NameDetails(ResourceType type, string name) => new()
+    private static JsonObject NameDetails(ResourceType type, string name) => new()
     {
         ["name"] = name,
         ["group"] = type.Group,

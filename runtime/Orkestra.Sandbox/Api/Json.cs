@@ -8,10 +8,10 @@ namespace Orkestra.Sandbox.Api;
 /// <summary>JSON helpers shared by every part of the sandbox. All AOT-safe (JsonNode + Utf8JsonWriter only).</summary>
 internal static class Json
 {
-    static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false, SkipValidation = true };
-    static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
+    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false, SkipValidation = true };
+    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
     // Duplicate keys are refused at parse time (400): JsonObject would otherwise throw on first access (a 500).
-    static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, MaxDepth = 256, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, MaxDepth = 256, AllowDuplicateProperties = false };
 
     /// <summary>Serialises one node compactly (never indented: watch lines depend on it).</summary>
     public static byte[] ToBytes(JsonNode? node)

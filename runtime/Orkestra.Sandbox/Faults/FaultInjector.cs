@@ -12,12 +12,12 @@ namespace Orkestra.Sandbox.Faults;
 /// </summary>
 public sealed class FaultInjector
 {
-    readonly object _gate = new();
-    readonly List<FailureRule> _rules = new();              // guarded by _gate
-    readonly ObjectStore _store;
-    TimeSpan _latency;                                      // guarded by _gate
-    TaskCompletionSource? _paused;                          // guarded by _gate; null = serving
-    readonly Dictionary<string, TaskCompletionSource> _heldWatches = new(StringComparer.Ordinal);   // guarded by _gate; completes on release
+    private readonly object _gate = new();
+    private readonly List<FailureRule> _rules = new();              // guarded by _gate
+    private readonly ObjectStore _store;
+    private TimeSpan _latency;                                      // guarded by _gate
+    private TaskCompletionSource? _paused;                          // guarded by _gate; null = serving
+    private readonly Dictionary<string, TaskCompletionSource> _heldWatches = new(StringComparer.Ordinal);   // guarded by _gate; completes on release
 
     internal FaultInjector(ObjectStore store) => _store = store;
 
@@ -167,11 +167,11 @@ public sealed class FaultInjector
         return new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["message"] = action };
     }
 
-    static int ParseInt(string? text, string name) =>
+    private static int ParseInt(string? text, string name) =>
         int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0
             ? n : throw ApiError.BadRequest($"query parameter {name} must be a non-negative integer");
 
-    sealed class FailureRule(string? verb, string? resource, int code, int remaining)
+    private sealed class FailureRule(string? verb, string? resource, int code, int remaining)
     {
         public string? Verb { get; } = verb;
         public string? Resource { get; } = resource;

@@ -44,7 +44,7 @@ internal sealed class PatchHandler
     }
 
     /// <summary>An apply body (YAML or JSON) checked as kube's apply patcher does before any merge (spec §5.4).</summary>
-    static JsonObject ApplyBody(ResourceType type, byte[] body, string urlName)
+    private static JsonObject ApplyBody(ResourceType type, byte[] body, string urlName)
     {
         var applied = Yaml.Parse(body) as JsonObject
                       ?? throw ApiError.BadRequest("error decoding YAML: the apply configuration must be an object");
@@ -74,7 +74,7 @@ internal sealed class PatchHandler
     }
 
     /// <summary>The applied intent merged into the current object (null: absent), with kube's 409 for conflicts.</summary>
-    static JsonObject ServerSideApply(JsonObject? current, JsonObject applied, PatchRequest patch, FieldManagerContext fields)
+    private static JsonObject ServerSideApply(JsonObject? current, JsonObject applied, PatchRequest patch, FieldManagerContext fields)
     {
         try
         {

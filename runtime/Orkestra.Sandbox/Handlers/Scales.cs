@@ -74,11 +74,11 @@ internal static class Scales
         return ToScale(type, result);
     }
 
-    static JsonNode? Parent(JsonObject obj, string path)
+    private static JsonNode? Parent(JsonObject obj, string path)
     {
         var dot = path.LastIndexOf('.');
         return dot < 0 ? obj : Json.Path(obj, path[..dot]);
     }
 
-    static string Leaf(string path) => path[(path.LastIndexOf('.') + 1)..];
+    private static string Leaf(string path) => path[(path.LastIndexOf('.') + 1)..];
 }

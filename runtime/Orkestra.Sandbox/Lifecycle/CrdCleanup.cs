@@ -13,7 +13,7 @@ namespace Orkestra.Sandbox.Lifecycle;
 /// </summary>
 internal sealed class CrdCleanup(ObjectService objects) : IController
 {
-    const string Finalizer = "customresourcecleanup.apiextensions.k8s.io";
+    private const string Finalizer = "customresourcecleanup.apiextensions.k8s.io";
 
     public void Handle(string table, StoreChange e)
     {
@@ -28,7 +28,7 @@ internal sealed class CrdCleanup(ObjectService objects) : IController
         if (objects.Store.Get(CustomResourceDefinitions.StorageKey, new ObjectKey("", type.Custom.CrdName)) is { IsDeleting: true } crd) Drain(crd);
     }
 
-    void Drain(StoredObject crd)
+    private void Drain(StoredObject crd)
     {
         var group = Json.Str(crd.Object["spec"], "group");
         var plural = Json.Str(Json.Path(crd.Object, "spec.names"), "plural");

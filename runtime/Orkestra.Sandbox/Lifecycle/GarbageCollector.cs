@@ -16,8 +16,8 @@ namespace Orkestra.Sandbox.Lifecycle;
 /// </summary>
 internal sealed class GarbageCollector(ObjectService objects) : IController
 {
-    const string Foreground = "foregroundDeletion";
-    const string Orphan = "orphan";
+    private const string Foreground = "foregroundDeletion";
+    private const string Orphan = "orphan";
 
     public void Handle(string table, StoreChange e)
     {
@@ -40,11 +40,11 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
             objects.Delete(t, obj.Namespace, obj.Name, DeleteOptions.Background);
     }
 
-    ResourceType? TypeOf(string table) => objects.Registry.Current.Preferred(table);
+    private ResourceType? TypeOf(string table) => objects.Registry.Current.Preferred(table);
 
-    static IEnumerable<JsonObject> OwnerRefs(StoredObject obj) => (obj.Metadata["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>();
+    private static IEnumerable<JsonObject> OwnerRefs(StoredObject obj) => (obj.Metadata["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>();
 
-    IEnumerable<(ResourceType Type, StoredObject Stored)> Dependents(string ownerUid)
+    private IEnumerable<(ResourceType Type, StoredObject Stored)> Dependents(string ownerUid)
     {
         foreach (var table in objects.Store.Tables)
         {
@@ -57,7 +57,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         }
     }
 
-    IEnumerable<(ResourceType Type, StoredObject Stored)> LiveOwners(StoredObject dependent)
+    private IEnumerable<(ResourceType Type, StoredObject Stored)> LiveOwners(StoredObject dependent)
     {
         foreach (var reference in OwnerRefs(dependent))
         {
@@ -66,7 +66,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         }
     }
 
-    (ResourceType Type, StoredObject Stored)? Resolve(JsonObject reference, string dependentNamespace)
+    private (ResourceType Type, StoredObject Stored)? Resolve(JsonObject reference, string dependentNamespace)
     {
         var apiVersion = Json.Str(reference, "apiVersion");
         var kind = Json.Str(reference, "kind");
@@ -79,7 +79,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         return stored is not null && stored.Uid == Json.Str(reference, "uid") ? (type, stored) : null;
     }
 
-    void CollectDependentsOf(string ownerUid)
+    private void CollectDependentsOf(string ownerUid)
     {
         foreach (var (type, dependent) in Dependents(ownerUid).ToList())
         {
@@ -88,13 +88,13 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         }
     }
 
-    void OrphanDependents(ResourceType type, StoredObject owner)
+    private void OrphanDependents(ResourceType type, StoredObject owner)
     {
         foreach (var (dependentType, dependent) in Dependents(owner.Uid).ToList()) DropReference(dependentType, dependent, owner.Uid);
         RemoveFinalizer(type, owner, Orphan);
     }
 
-    void DeleteDependentsForeground(ResourceType type, StoredObject owner)
+    private void DeleteDependentsForeground(ResourceType type, StoredObject owner)
     {
         foreach (var (dependentType, dependent) in Dependents(owner.Uid).ToList())
         {
@@ -103,13 +103,13 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         FinishForeground(type, objects.Store.Get(type.StorageKey, owner.Key) ?? owner);
     }
 
-    void FinishForeground(ResourceType type, StoredObject owner)
+    private void FinishForeground(ResourceType type, StoredObject owner)
     {
         var blocking = Dependents(owner.Uid).Any(d => OwnerRefs(d.Stored).Any(r => Json.Str(r, "uid") == owner.Uid && Json.Bool(r, "blockOwnerDeletion") == true));
         if (!blocking) RemoveFinalizer(type, owner, Foreground);
     }
 
-    void DropReference(ResourceType type, StoredObject dependent, string ownerUid) =>
+    private void DropReference(ResourceType type, StoredObject dependent, string ownerUid) =>
         objects.Update(type, dependent.Namespace, dependent.Name, current =>
         {
             var copy = current!.Clone();
@@ -120,7 +120,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
             return copy;
         }, WriteRequest.Internal("garbage-collector"));
 
-    void RemoveFinalizer(ResourceType type, StoredObject owner, string finalizer) => Finalizers.Remove(objects, type, owner, finalizer, "garbage-collector");
+    private void RemoveFinalizer(ResourceType type, StoredObject owner, string finalizer) => Finalizers.Remove(objects, type, owner, finalizer, "garbage-collector");
 }
 
 /// <summary>Removing one finalizer through the normal update path (which deletes the object when none remain).</summary>

@@ -26,7 +26,7 @@ internal sealed class NamespaceFinalizer(ObjectService objects) : IController
         }
     }
 
-    void Drain(string ns)
+    private void Drain(string ns)
     {
         var remaining = 0;
         foreach (var table in objects.Store.Tables)

@@ -10,7 +10,7 @@ namespace Orkestra.Sandbox.Resources;
 /// </summary>
 internal sealed class BuiltInDefaults
 {
-    int _nextServiceIp;
+    private int _nextServiceIp;
 
     public void OnCreate(ResourceType type, JsonObject obj)
     {
@@ -67,7 +67,7 @@ internal sealed class BuiltInDefaults
             Json.Obj(obj, "spec")["finalizers"] = f.DeepClone();
     }
 
-    static void Common(ResourceType type, JsonObject obj)
+    private static void Common(ResourceType type, JsonObject obj)
     {
         switch (type.Group, type.Resource)
         {
@@ -147,12 +147,12 @@ internal sealed class BuiltInDefaults
         }
     }
 
-    static void PodTemplate(JsonObject spec, string restartPolicy = "Always")
+    private static void PodTemplate(JsonObject spec, string restartPolicy = "Always")
     {
         if (Json.Path(spec, "template.spec") is JsonObject podSpec) PodSpec(podSpec, restartPolicy);
     }
 
-    static void PodSpec(JsonObject spec, string restartPolicy)
+    private static void PodSpec(JsonObject spec, string restartPolicy)
     {
         spec["restartPolicy"] ??= restartPolicy;
         spec["terminationGracePeriodSeconds"] ??= 30;
@@ -168,7 +168,7 @@ internal sealed class BuiltInDefaults
         }
     }
 
-    static string ImagePullPolicy(string? image)
+    private static string ImagePullPolicy(string? image)
     {
         if (image is null) return "IfNotPresent";
         var lastSlash = image.LastIndexOf('/');
@@ -177,7 +177,7 @@ internal sealed class BuiltInDefaults
     }
 
     /// <summary>Generated selector on the controller-uid label (unless manualSelector), labels on the template.</summary>
-    static void JobSelector(JsonObject job)
+    private static void JobSelector(JsonObject job)
     {
         var spec = Json.Obj(job, "spec");
         if (Json.Bool(spec, "manualSelector") == true) return;

@@ -76,25 +76,25 @@ internal static class BuiltInResources
         new(Kind("admissionregistration.k8s.io", "MutatingWebhookConfiguration")) { TracksGeneration = true },
     ];
 
-    static BuiltInKind Kind(string group, string kind) => BuiltInKinds.Get(group, kind);
+    private static BuiltInKind Kind(string group, string kind) => BuiltInKinds.Get(group, kind);
 
-    static readonly ScaleSpec Replicas = new("spec.replicas", "status.replicas", "status.selector");
+    private static readonly ScaleSpec Replicas = new("spec.replicas", "status.replicas", "status.selector");
 
-    static readonly IReadOnlyDictionary<string, string> EventFields = Fields(
+    private static readonly IReadOnlyDictionary<string, string> EventFields = Fields(
         ("involvedObject.kind", "involvedObject.kind"), ("involvedObject.namespace", "involvedObject.namespace"),
         ("involvedObject.name", "involvedObject.name"), ("involvedObject.uid", "involvedObject.uid"),
         ("involvedObject.apiVersion", "involvedObject.apiVersion"), ("involvedObject.resourceVersion", "involvedObject.resourceVersion"),
         ("involvedObject.fieldPath", "involvedObject.fieldPath"), ("reason", "reason"), ("reportingComponent", "reportingComponent"),
         ("source", "source.component"), ("type", "type"));
 
-    static Dictionary<string, string> Fields(params (string Label, string Path)[] fields) => fields.ToDictionary(f => f.Label, f => f.Path);
+    private static Dictionary<string, string> Fields(params (string Label, string Path)[] fields) => fields.ToDictionary(f => f.Label, f => f.Path);
 
-    static TableColumn Column(string name, string type, Func<JsonObject, JsonNode?> cell) => new(name, type, "", name, 0, cell);
+    private static TableColumn Column(string name, string type, Func<JsonObject, JsonNode?> cell) => new(name, type, "", name, 0, cell);
 
-    static JsonNode CountOf(JsonObject o, params string[] keys) => keys.Sum(k => (o[k] as JsonObject)?.Count ?? 0);
+    private static JsonNode CountOf(JsonObject o, params string[] keys) => keys.Sum(k => (o[k] as JsonObject)?.Count ?? 0);
 
     /// <summary>kubectl's EXTERNAL-IP: external IPs, load-balancer ingress (or &lt;pending&gt;), the external name, else &lt;none&gt;.</summary>
-    static JsonNode ServiceExternalIp(JsonObject svc)
+    private static JsonNode ServiceExternalIp(JsonObject svc)
     {
         static IEnumerable<string> Strings(JsonNode? list) => (list as JsonArray)?.Select(n => n?.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string)n! : null).OfType<string>() ?? [];
         var external = Strings(Json.Path(svc, "spec.externalIPs")).ToList();
@@ -113,7 +113,7 @@ internal static class BuiltInResources
     }
 
     /// <summary>kubectl's PORT(S): <c>port[:nodePort]/protocol</c>, comma-separated, or &lt;none&gt;.</summary>
-    static JsonNode ServicePorts(JsonObject svc)
+    private static JsonNode ServicePorts(JsonObject svc)
     {
         var ports = (Json.Path(svc, "spec.ports") as JsonArray)?.OfType<JsonObject>().Select(p =>
         {
@@ -123,14 +123,14 @@ internal static class BuiltInResources
         return ports.Count > 0 ? string.Join(",", ports) : "<none>";
     }
 
-    static JsonNode PodReady(JsonObject pod)
+    private static JsonNode PodReady(JsonObject pod)
     {
         var total = (Json.Path(pod, "spec.containers") as JsonArray)?.Count ?? 0;
         var ready = (Json.Path(pod, "status.containerStatuses") as JsonArray)?.Count(c => Json.Bool(c, "ready") == true) ?? 0;
         return $"{ready}/{total}";
     }
 
-    static JsonNode JobStatus(JsonObject job)
+    private static JsonNode JobStatus(JsonObject job)
     {
         foreach (var condition in (Json.Path(job, "status.conditions") as JsonArray ?? []).OfType<JsonObject>())
         {

@@ -14,8 +14,8 @@ namespace Orkestra.Sandbox.Resources;
 internal sealed class CustomResourceDefinitions
 {
     public const string StorageKey = "customresourcedefinitions.apiextensions.k8s.io";
-    readonly ResourceRegistry _registry;
-    readonly TimeProvider _time;
+    private readonly ResourceRegistry _registry;
+    private readonly TimeProvider _time;
 
     public CustomResourceDefinitions(ResourceRegistry registry, TimeProvider time)
     {
@@ -76,7 +76,7 @@ internal sealed class CustomResourceDefinitions
     /// validateCustomResourceConversion; kube reports the internal paths (<c>webhookClientConfig</c>,
     /// <c>conversionReviewVersions</c> directly under <c>spec.conversion</c>).
     /// </summary>
-    static void ValidateConversion(JsonObject spec, List<Cause> causes)
+    private static void ValidateConversion(JsonObject spec, List<Cause> causes)
     {
         if (spec["conversion"] is not JsonObject conversion) return;
         var strategy = Json.Str(conversion, "strategy");
@@ -110,7 +110,7 @@ internal sealed class CustomResourceDefinitions
     }
 
     /// <summary>The compiled conversion webhook of a (validated) CRD spec; null for strategy None.</summary>
-    static Admission.ConversionWebhook? ConversionOf(JsonObject spec)
+    private static Admission.ConversionWebhook? ConversionOf(JsonObject spec)
     {
         if (Json.Path(spec, "conversion.strategy") is not JsonValue v || Json.ScalarText(v) != "Webhook") return null;
         var endpoint = Admission.WebhookEndpoint.Parse(Json.Path(spec, "conversion.webhook.clientConfig"), "clientConfig", []);
@@ -118,7 +118,7 @@ internal sealed class CustomResourceDefinitions
         return endpoint is null ? null : new Admission.ConversionWebhook(endpoint, version);
     }
 
-    static void StructuralChecks(JsonObject schema, string path, List<Cause> causes, bool root)
+    private static void StructuralChecks(JsonObject schema, string path, List<Cause> causes, bool root)
     {
         foreach (var forbidden in new[] { "$ref", "definitions", "dependencies", "additionalItems", "patternProperties", "id" })
         {
@@ -159,7 +159,7 @@ internal sealed class CustomResourceDefinitions
         if (!Json.DeepEquals(wanted["status"], updated.Object["status"])) tx.Put(StorageKey, wanted);
     }
 
-    JsonObject WithStatus(JsonObject crd)
+    private JsonObject WithStatus(JsonObject crd)
     {
         var copy = (JsonObject)crd.DeepClone();
         var spec = (JsonObject)copy["spec"]!;
@@ -182,7 +182,7 @@ internal sealed class CustomResourceDefinitions
         return copy;
     }
 
-    static void SetCondition(JsonArray conditions, string type, string status, string reason, string message, string now)
+    private static void SetCondition(JsonArray conditions, string type, string status, string reason, string message, string now)
     {
         var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => Json.Str(c, "type") == type);
         if (existing is not null && Json.Str(existing, "status") == status && Json.Str(existing, "reason") == reason) return;
@@ -197,7 +197,7 @@ internal sealed class CustomResourceDefinitions
     /// The served types of a CRD. A version whose schema is unchanged keeps its compiled schema (and the RV it dates
     /// from); a new or changed schema is compiled here, once, dated <paramref name="revision"/>.
     /// </summary>
-    static List<ResourceType> TypesFor(JsonObject crd, long revision, IReadOnlyList<ResourceType> current)
+    private static List<ResourceType> TypesFor(JsonObject crd, long revision, IReadOnlyList<ResourceType> current)
     {
         var spec = (JsonObject)crd["spec"]!;
         var names = (JsonObject)spec["names"]!;
@@ -257,14 +257,14 @@ internal sealed class CustomResourceDefinitions
         return types;
     }
 
-    static TableColumn Column(JsonObject c)
+    private static TableColumn Column(JsonObject c)
     {
         var path = Json.Str(c, "jsonPath") ?? "";
         return new TableColumn(Json.Str(c, "name") ?? path, Json.Str(c, "type") ?? "string", Json.Str(c, "format") ?? "",
             Json.Str(c, "description") ?? "", (int)(Json.Long(c, "priority") ?? 0), o => JsonPathLite.Evaluate(o, path));
     }
 
-    static string? Trim(string? path) => path?.TrimStart('.');
+    private static string? Trim(string? path) => path?.TrimStart('.');
 
-    static string[] Strings(JsonNode? node) => (node as JsonArray ?? []).Select(Json.ScalarText).OfType<string>().ToArray();
+    private static string[] Strings(JsonNode? node) => (node as JsonArray ?? []).Select(Json.ScalarText).OfType<string>().ToArray();
 }

@@ -70,7 +70,7 @@ internal sealed class CustomResourcePipeline
     /// Whether a pruned path came from the request: with a status subresource the main endpoint keeps the stored
     /// status and /status keeps everything but status, so those parts are not the client's unknown fields.
     /// </summary>
-    static bool FromRequest(ResourceType type, WriteRequest options, string path)
+    private static bool FromRequest(ResourceType type, WriteRequest options, string path)
     {
         if (!type.HasStatus) return true;
         var underStatus = path == "status" || path.StartsWith("status.", StringComparison.Ordinal) || path.StartsWith("status[", StringComparison.Ordinal);

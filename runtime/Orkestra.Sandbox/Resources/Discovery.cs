@@ -1,5 +1,5 @@
-using Orkestra.Sandbox.Api;
 using System.Text.Json.Nodes;
+using Orkestra.Sandbox.Api;
 
 namespace Orkestra.Sandbox.Resources;
 
@@ -30,7 +30,7 @@ internal static class Discovery
         return doc;
     }
 
-    static JsonObject Group(GroupInfo group)
+    private static JsonObject Group(GroupInfo group)
     {
         var versions = new JsonArray();
         foreach (var v in group.Versions) versions.Push(new JsonObject { ["groupVersion"] = $"{group.Name}/{v}", ["version"] = v });
@@ -72,7 +72,7 @@ internal static class Discovery
         };
     }
 
-    static JsonObject Sub(ResourceType t, string name, string? group, string? version, string kind, string[] verbs)
+    private static JsonObject Sub(ResourceType t, string name, string? group, string? version, string kind, string[] verbs)
     {
         var entry = new JsonObject { ["name"] = $"{t.Resource}/{name}", ["singularName"] = "", ["namespaced"] = t.Namespaced };
         if (group is not null) entry["group"] = group;
@@ -82,5 +82,5 @@ internal static class Discovery
         return entry;
     }
 
-    static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)v).ToArray());
+    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)v).ToArray());
 }

@@ -6,7 +6,7 @@ namespace Orkestra.Sandbox.Resources;
 /// <summary>Object name rules: generateName suffixes and DNS-1123 validation with kube's messages.</summary>
 internal static partial class Names
 {
-    const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    private const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
 
     /// <summary>prefix (cut to 58 chars) + 5 random characters from kube's alphabet (APISERVER names/generate.go).</summary>
     public static string Generate(string prefix)

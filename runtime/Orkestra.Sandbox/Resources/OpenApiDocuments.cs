@@ -12,9 +12,9 @@ namespace Orkestra.Sandbox.Resources;
 /// </summary>
 internal static class OpenApiDocuments
 {
-    static string Key(string group, string version) => group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
+    private static string Key(string group, string version) => group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
 
-    static string Hash(RegistrySnapshot snapshot, string group, string version)
+    private static string Hash(RegistrySnapshot snapshot, string group, string version)
     {
         // Changes whenever the registry changes; stable otherwise (kubectl caches by URL).
         var text = $"{snapshot.Generation}:{group}/{version}";
@@ -76,7 +76,7 @@ internal static class OpenApiDocuments
         };
     }
 
-    static JsonObject Operation(ResourceType t, string verb, bool includeForce, bool patchBody)
+    private static JsonObject Operation(ResourceType t, string verb, bool includeForce, bool patchBody)
     {
         var parameters = new JsonArray(Query("dryRun", "string"), Query("fieldManager", "string"), Query("fieldValidation", "string"));
         if (includeForce) parameters.Push(Query("force", "boolean"));
@@ -102,7 +102,7 @@ internal static class OpenApiDocuments
         };
     }
 
-    static JsonObject Query(string name, string type) => new()
+    private static JsonObject Query(string name, string type) => new()
     {
         ["name"] = name,
         ["in"] = "query",

@@ -56,7 +56,7 @@ internal sealed class ResourceType
     /// <summary>Only namespaces: the /finalize subresource.</summary>
     public bool HasFinalize { get; init; }
 
-    static readonly Dictionary<string, string> EmptyFields = new();
+    private static readonly Dictionary<string, string> EmptyFields = new();
 
     public string Singular => SingularName ?? Kind.ToLowerInvariant();
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
@@ -65,7 +65,7 @@ internal sealed class ResourceType
     public string ListKind => Custom?.ListKind ?? Kind + "List";
     public bool IsCustom => Custom is not null;
 
-    Shape? _shape;
+    private Shape? _shape;
 
     /// <summary>List/map markers for server-side apply and strategic merge patch (built-in table or the CRD version's schema); computed once.</summary>
     public Shape Shape => _shape ??= Custom is null ? BuiltInShapes.For(Group, Kind) : BuiltInShapes.ForCustomResource(Custom.OpenApiSchema);

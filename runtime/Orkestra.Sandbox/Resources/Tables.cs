@@ -54,7 +54,7 @@ internal static class Tables
         return table;
     }
 
-    static JsonNode? Cell(TableColumn column, JsonObject obj, DateTimeOffset now)
+    private static JsonNode? Cell(TableColumn column, JsonObject obj, DateTimeOffset now)
     {
         var value = column.Cell(obj);
         if (column.Type == "date" && value is JsonValue v && v.TryGetValue<string>(out var text) &&
@@ -65,7 +65,7 @@ internal static class Tables
         return value is null || value.Parent is null ? value : value.DeepClone();
     }
 
-    static List<TableColumn> Columns(ResourceType type)
+    private static List<TableColumn> Columns(ResourceType type)
     {
         var list = new List<TableColumn>
         {

@@ -19,10 +19,10 @@ namespace Orkestra.Sandbox.Simulation;
 /// </summary>
 internal sealed class Simulators : IController, IDisposable
 {
-    const string Manager = "sandbox-simulator";
-    readonly ObjectService _objects;
-    readonly SimulationOptions _options;
-    readonly CancellationTokenSource _stop = new();
+    private const string Manager = "sandbox-simulator";
+    private readonly ObjectService _objects;
+    private readonly SimulationOptions _options;
+    private readonly CancellationTokenSource _stop = new();
 
     public Simulators(ObjectService objects, SimulationOptions options)
     {
@@ -56,7 +56,7 @@ internal sealed class Simulators : IController, IDisposable
         _ = RunLaterAsync(type, e.Object.Key, step);
     }
 
-    async Task RunLaterAsync(ResourceType type, ObjectKey key, Action<ResourceType, StoredObject> step)
+    private async Task RunLaterAsync(ResourceType type, ObjectKey key, Action<ResourceType, StoredObject> step)
     {
         try
         {
@@ -72,11 +72,11 @@ internal sealed class Simulators : IController, IDisposable
         }
     }
 
-    static bool Annotation(StoredObject obj, string key) => Json.Str(obj.Metadata["annotations"], key) is { } v && v != "false";
+    private static bool Annotation(StoredObject obj, string key) => Json.Str(obj.Metadata["annotations"], key) is { } v && v != "false";
 
-    string Now => KubeTime.Format(_objects.Time.GetUtcNow());
+    private string Now => KubeTime.Format(_objects.Time.GetUtcNow());
 
-    void WriteStatus(ResourceType type, StoredObject obj, Action<JsonObject, JsonObject> mutate)
+    private void WriteStatus(ResourceType type, StoredObject obj, Action<JsonObject, JsonObject> mutate)
     {
         _objects.Update(type, obj.Namespace, obj.Name, current =>
         {
@@ -86,7 +86,7 @@ internal sealed class Simulators : IController, IDisposable
         }, WriteRequest.Internal(Manager, Subresource.Status));
     }
 
-    static JsonObject Condition(string type, string status, string reason, string message, string now, bool withUpdateTime = false)
+    private static JsonObject Condition(string type, string status, string reason, string message, string now, bool withUpdateTime = false)
     {
         var c = new JsonObject { ["type"] = type, ["status"] = status };
         if (withUpdateTime) c["lastUpdateTime"] = now;
@@ -96,11 +96,11 @@ internal sealed class Simulators : IController, IDisposable
         return c;
     }
 
-    static JsonObject? FindCondition(JsonNode? status, string type) =>
+    private static JsonObject? FindCondition(JsonNode? status, string type) =>
         (Json.Path(status, "conditions") as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c => Json.Str(c, "type") == type);
 
     /// <summary>Replaces the condition of that type unless status and reason are unchanged (keeps transition times stable).</summary>
-    static void Upsert(JsonObject status, JsonObject condition)
+    private static void Upsert(JsonObject status, JsonObject condition)
     {
         var conditions = status["conditions"] as JsonArray ?? new JsonArray();
         status["conditions"] = conditions;
@@ -112,7 +112,7 @@ internal sealed class Simulators : IController, IDisposable
 
     // ------------------------------------------------------------------ workloads
 
-    void Deployment(ResourceType type, StoredObject d)
+    private void Deployment(ResourceType type, StoredObject d)
     {
         var replicas = Json.Long(d.Object["spec"], "replicas") ?? 1;
         var generation = Json.Long(d.Metadata, "generation") ?? 1;
@@ -139,7 +139,7 @@ internal sealed class Simulators : IController, IDisposable
         });
     }
 
-    void StatefulSet(ResourceType type, StoredObject s)
+    private void StatefulSet(ResourceType type, StoredObject s)
     {
         var replicas = Json.Long(s.Object["spec"], "replicas") ?? 1;
         var generation = Json.Long(s.Metadata, "generation") ?? 1;
@@ -161,7 +161,7 @@ internal sealed class Simulators : IController, IDisposable
         });
     }
 
-    void ReplicaSet(ResourceType type, StoredObject r)
+    private void ReplicaSet(ResourceType type, StoredObject r)
     {
         var replicas = Json.Long(r.Object["spec"], "replicas") ?? 1;
         var generation = Json.Long(r.Metadata, "generation") ?? 1;
@@ -178,7 +178,7 @@ internal sealed class Simulators : IController, IDisposable
         });
     }
 
-    void DaemonSet(ResourceType type, StoredObject ds)
+    private void DaemonSet(ResourceType type, StoredObject ds)
     {
         var generation = Json.Long(ds.Metadata, "generation") ?? 1;
         if (Json.Long(ds.Object["status"], "observedGeneration") == generation) return;
@@ -197,7 +197,7 @@ internal sealed class Simulators : IController, IDisposable
         });
     }
 
-    void Job(ResourceType type, StoredObject job)
+    private void Job(ResourceType type, StoredObject job)
     {
         var status = job.Object["status"] as JsonObject;
         if (Json.Bool(job.Object["spec"], "suspend") == true) return;
@@ -245,7 +245,7 @@ internal sealed class Simulators : IController, IDisposable
 
     // ------------------------------------------------------------------ kubelet
 
-    void Pod(ResourceType type, StoredObject pod)
+    private void Pod(ResourceType type, StoredObject pod)
     {
         if (pod.IsDeleting)
         {
@@ -311,7 +311,7 @@ internal sealed class Simulators : IController, IDisposable
         }
     }
 
-    void Claim(ResourceType type, StoredObject pvc)
+    private void Claim(ResourceType type, StoredObject pvc)
     {
         if (Json.Str(pvc.Object["status"], "phase") == "Bound" || Annotation(pvc, SimulationOptions.NeverReadyAnnotation)) return;
         if (string.IsNullOrEmpty(Json.Path(pvc.Object, "spec.volumeName")?.GetValue<string>()))
@@ -332,7 +332,7 @@ internal sealed class Simulators : IController, IDisposable
         });
     }
 
-    static string Hash(StoredObject obj)
+    private static string Hash(StoredObject obj)
     {
         var template = Json.ToBytes(Json.Path(obj.Object, "spec.template"));
         var hash = BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(template), 0);

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Orkestra.Sandbox.Admission;
 using Orkestra.ApiMachinery.Meta;
+using Orkestra.Sandbox.Admission;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Faults;
 using Orkestra.Sandbox.Handlers;
@@ -22,12 +22,12 @@ namespace Orkestra.Sandbox.Watch;
 internal sealed class WatchStream
 {
     public static readonly TimeSpan BookmarkInterval = TimeSpan.FromMinutes(1);
-    const int Capacity = 1024;
+    private const int Capacity = 1024;
 
-    readonly ObjectStore _store;
-    readonly TimeProvider _time;
-    readonly FaultInjector _faults;
-    readonly CustomResourceConverter? _converter;
+    private readonly ObjectStore _store;
+    private readonly TimeProvider _time;
+    private readonly FaultInjector _faults;
+    private readonly CustomResourceConverter? _converter;
 
     public WatchStream(ObjectStore store, TimeProvider time, FaultInjector faults, CustomResourceConverter? converter = null)
     {
@@ -120,7 +120,7 @@ internal sealed class WatchStream
         }
     }
 
-    static async Task SendAsync(EventWriter writer, ListFilter filter, StoreChange e, CancellationToken cancellation)
+    private static async Task SendAsync(EventWriter writer, ListFilter filter, StoreChange e, CancellationToken cancellation)
     {
         switch (e.Type)
         {
@@ -146,10 +146,10 @@ internal sealed class WatchStream
     }
 
     /// <summary>Writes <c>{"type":T,"object":O}\n</c> and flushes; objects as the requested version or one-row Tables.</summary>
-    sealed class EventWriter(HttpResponse response, ResourceType type, bool table, string includeObject, TimeProvider time,
+    private sealed class EventWriter(HttpResponse response, ResourceType type, bool table, string includeObject, TimeProvider time,
         CustomResourceConverter? converter)
     {
-        bool _columnsSent;
+        private bool _columnsSent;
 
         public Task WriteAsync(WatchEventType eventType, StoredObject obj, CancellationToken cancellation)
         {
@@ -201,7 +201,7 @@ internal sealed class WatchStream
             return WriteRawAsync(WatchEventType.Bookmark, Json.ToBytes(bookmark), cancellation);
         }
 
-        async Task WriteRawAsync(WatchEventType eventType, byte[] obj, CancellationToken cancellation)
+        private async Task WriteRawAsync(WatchEventType eventType, byte[] obj, CancellationToken cancellation)
         {
             var buffer = new ArrayBufferWriter<byte>(obj.Length + 40);
             buffer.Write("{\"type\":\""u8);
