@@ -39,7 +39,7 @@ public sealed class ApplyConflictException : Exception
     public IReadOnlyList<ApplyConflict> Conflicts { get; }
 
     /// <summary>Kube's text: <c>Apply failed with 1 conflict: conflict with "m" using v1: .data.a</c>, or grouped by manager.</summary>
-    static string Describe(IReadOnlyList<ApplyConflict> conflicts)
+    private static string Describe(IReadOnlyList<ApplyConflict> conflicts)
     {
         if (conflicts.Count == 1) return $"Apply failed with 1 conflict: conflict with {conflicts[0].Owner.Display}: {conflicts[0].Path}";
         var lines = new List<string>();
@@ -63,16 +63,16 @@ public sealed class ApplyConflictException : Exception
 public static class FieldManager
 {
     /// <summary>Fields nobody owns (kube's stripped set): identity and server-managed metadata.</summary>
-    static readonly FieldSet Unowned = new FieldSet()
+    private static readonly FieldSet Unowned = new FieldSet()
         .Insert(FieldPath.Of("apiVersion")).Insert(FieldPath.Of("kind")).Insert(FieldPath.Of("metadata"))
         .Insert(FieldPath.Of("metadata", "name")).Insert(FieldPath.Of("metadata", "namespace")).Insert(FieldPath.Of("metadata", "uid"))
         .Insert(FieldPath.Of("metadata", "creationTimestamp")).Insert(FieldPath.Of("metadata", "selfLink")).Insert(FieldPath.Of("metadata", "generation"))
         .Insert(FieldPath.Of("metadata", "managedFields")).Insert(FieldPath.Of("metadata", "resourceVersion"))
         .Insert(FieldPath.Of("metadata", "deletionTimestamp")).Insert(FieldPath.Of("metadata", "deletionGracePeriodSeconds"));
 
-    static readonly FieldPath Root = new([]);
-    const string BeforeFirstApply = "before-first-apply";
-    static readonly PathElement Status = PathElement.Field("status");
+    private static readonly FieldPath Root = new([]);
+    private const string BeforeFirstApply = "before-first-apply";
+    private static readonly PathElement Status = PathElement.Field("status");
 
     /// <summary>
     /// Applies <paramref name="applied"/> (the manager's whole intent) to <paramref name="live"/> (null: the object
@@ -98,7 +98,7 @@ public static class FieldManager
         return result;
     }
 
-    static JsonObject ApplyOnce(JsonObject? live, JsonObject applied, string manager, bool force, FieldManagerContext context)
+    private static JsonObject ApplyOnce(JsonObject? live, JsonObject applied, string manager, bool force, FieldManagerContext context)
     {
         if (!ManagedFieldsCodec.TryDecode(Metadata(live)?["managedFields"], out var entries, out var error))
             throw new InvalidStructureException("failed to decode managed fields: " + error);
@@ -166,14 +166,14 @@ public static class FieldManager
         SetManagedFields(updated, result);
     }
 
-    static JsonObject? Metadata(JsonObject? obj) => obj?["metadata"] as JsonObject;
+    private static JsonObject? Metadata(JsonObject? obj) => obj?["metadata"] as JsonObject;
 
     /// <summary>kube keeps at most this many Update entries; older ones are merged per API version into <see cref="AncientChanges"/>.</summary>
     public const int MaxUpdateManagers = 10;
-    const string AncientChanges = "ancient-changes";
+    private const string AncientChanges = "ancient-changes";
 
     /// <summary>Merges the oldest Update entries, per API version, into one <c>ancient-changes</c> entry until at most <see cref="MaxUpdateManagers"/> remain.</summary>
-    static List<ManagedFieldsEntry> CapUpdateManagers(List<ManagedFieldsEntry> entries)
+    private static List<ManagedFieldsEntry> CapUpdateManagers(List<ManagedFieldsEntry> entries)
     {
         var updaters = entries.Where(e => !e.IsApply).OrderBy(e => e.Time ?? "", StringComparer.Ordinal).ToList();
         var count = updaters.Count;
@@ -198,7 +198,7 @@ public static class FieldManager
         return result;
     }
 
-    static void SetManagedFields(JsonObject obj, List<ManagedFieldsEntry> entries)
+    private static void SetManagedFields(JsonObject obj, List<ManagedFieldsEntry> entries)
     {
         entries = CapUpdateManagers(entries);
         if (obj["metadata"] is not JsonObject metadata)
@@ -211,7 +211,7 @@ public static class FieldManager
         else metadata["managedFields"] = ManagedFieldsCodec.Encode(entries);
     }
 
-    static JsonObject WithoutManagedFields(JsonObject? obj)
+    private static JsonObject WithoutManagedFields(JsonObject? obj)
     {
         if (obj is null) return new JsonObject();
         var copy = (JsonObject)obj.DeepClone();
@@ -219,7 +219,7 @@ public static class FieldManager
         return copy;
     }
 
-    static FieldSet Scoped(FieldSet set, FieldScope scope) => scope switch
+    private static FieldSet Scoped(FieldSet set, FieldScope scope) => scope switch
     {
         FieldScope.AllButStatus => set.RecursiveDifference(new FieldSet().Insert([Status])),
         FieldScope.StatusOnly => set.Only(Status),
@@ -227,7 +227,7 @@ public static class FieldManager
     };
 
     /// <summary>The part of an applied object a scope lets through (identity fields always stay).</summary>
-    static JsonObject InScope(JsonObject applied, FieldScope scope)
+    private static JsonObject InScope(JsonObject applied, FieldScope scope)
     {
         switch (scope)
         {
@@ -256,7 +256,7 @@ public static class FieldManager
     }
 
     /// <summary>A deep copy without null values (null in an apply configuration means "not specified").</summary>
-    static JsonObject WithoutNulls(JsonObject source)
+    private static JsonObject WithoutNulls(JsonObject source)
     {
         var copy = new JsonObject();
         foreach (var (name, value) in source)
@@ -266,7 +266,7 @@ public static class FieldManager
         return copy;
     }
 
-    static JsonNode WithoutNulls(JsonNode node) => node switch
+    private static JsonNode WithoutNulls(JsonNode node) => node switch
     {
         JsonObject obj => WithoutNulls(obj),
         JsonArray array => new JsonArray(array.Where(i => i is not null).Select(i => (JsonNode?)WithoutNulls(i!)).ToArray()),

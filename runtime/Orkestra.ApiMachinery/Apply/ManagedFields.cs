@@ -123,6 +123,6 @@ public static class ManagedFieldsCodec
         return array;
     }
 
-    static string? Text(JsonObject obj, string key) =>
+    private static string? Text(JsonObject obj, string key) =>
         obj[key] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

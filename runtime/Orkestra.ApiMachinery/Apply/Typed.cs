@@ -17,7 +17,7 @@ internal static class Typed
     // ------------------------------------------------------------------ structure
 
     /// <summary>How a list is treated: its shape's list type, or atomic when the items do not fit it.</summary>
-    static ListType ListKind(JsonArray array, Shape shape)
+    private static ListType ListKind(JsonArray array, Shape shape)
     {
         switch (shape.ListType)
         {
@@ -30,7 +30,7 @@ internal static class Typed
         }
     }
 
-    static bool IsLeaf(JsonNode? node, Shape shape) => node switch
+    private static bool IsLeaf(JsonNode? node, Shape shape) => node switch
     {
         JsonObject o => o.Count == 0 || shape.AtomicObject,
         JsonArray a => a.Count == 0 || ListKind(a, shape) == ListType.Atomic,
@@ -38,7 +38,7 @@ internal static class Typed
     };
 
     /// <summary>The path element that identifies <paramref name="item"/> in a set or map list.</summary>
-    static PathElement ItemElement(JsonNode? item, Shape listShape, ListType kind, FieldPath at)
+    private static PathElement ItemElement(JsonNode? item, Shape listShape, ListType kind, FieldPath at)
     {
         if (kind == ListType.Set) return PathElement.Value(item);
         var obj = (JsonObject)item!;
@@ -53,7 +53,7 @@ internal static class Typed
     }
 
     /// <summary>The items of a set/map list by their path element, in order; duplicate keys are an error.</summary>
-    static List<(PathElement Element, JsonNode? Item)> Items(JsonArray array, Shape shape, ListType kind, FieldPath at)
+    private static List<(PathElement Element, JsonNode? Item)> Items(JsonArray array, Shape shape, ListType kind, FieldPath at)
     {
         var items = new List<(PathElement, JsonNode?)>(array.Count);
         var seen = new HashSet<PathElement>();
@@ -76,7 +76,7 @@ internal static class Typed
         return set;
     }
 
-    static void Collect(JsonNode? node, Shape shape, FieldPath path, FieldSet set, bool rootIsMember = true)
+    private static void Collect(JsonNode? node, Shape shape, FieldPath path, FieldSet set, bool rootIsMember = true)
     {
         if (IsLeaf(node, shape))
         {
@@ -141,7 +141,7 @@ internal static class Typed
     /// order; live-only items stay where they were relative to those; applied-only items come where the applied list
     /// has them.
     /// </summary>
-    static List<JsonNode?> MergeItems(List<(PathElement Element, JsonNode? Item)> live, List<(PathElement Element, JsonNode? Item)> applied,
+    private static List<JsonNode?> MergeItems(List<(PathElement Element, JsonNode? Item)> live, List<(PathElement Element, JsonNode? Item)> applied,
         Shape shape, ListType kind, FieldPath path)
     {
         var liveByElement = live.ToDictionary(i => i.Element, i => i.Item);
@@ -207,7 +207,7 @@ internal static class Typed
     }
 
     /// <param name="fieldwise">The root and list-map items: never a leaf themselves, so an empty side (a create) compares field by field.</param>
-    static void CompareNodes(JsonNode? before, JsonNode? after, Shape shape, FieldPath path, Comparison c, bool fieldwise = false)
+    private static void CompareNodes(JsonNode? before, JsonNode? after, Shape shape, FieldPath path, Comparison c, bool fieldwise = false)
     {
         if (before is JsonObject b && after is JsonObject a && !IsLeaf(b, shape) && !IsLeaf(a, shape))
         {
@@ -270,7 +270,7 @@ internal static class Typed
         Collect(after, shape, path, c.Added);
     }
 
-    static void CollectChildren(JsonNode? item, Shape itemShape, FieldPath itemPath, FieldSet set)
+    private static void CollectChildren(JsonNode? item, Shape itemShape, FieldPath itemPath, FieldSet set)
     {
         if (item is not JsonObject obj) return;
         foreach (var (name, child) in obj) Collect(child, itemShape.Field(name), itemPath.Append(PathElement.Field(name)), set);
@@ -303,7 +303,7 @@ internal static class Typed
         }
     }
 
-    static bool TryLocate(JsonNode parent, PathElement element, Shape shape, FieldPath path, out JsonNode? child, out Shape childShape)
+    private static bool TryLocate(JsonNode parent, PathElement element, Shape shape, FieldPath path, out JsonNode? child, out Shape childShape)
     {
         child = null;
         childShape = Shape.Unknown;
@@ -327,7 +327,7 @@ internal static class Typed
         }
     }
 
-    static int IndexOf(JsonArray array, PathElement element, Shape shape, FieldPath path)
+    private static int IndexOf(JsonArray array, PathElement element, Shape shape, FieldPath path)
     {
         var kind = ListKind(array, shape);
         if (kind == ListType.Atomic) return -1;
@@ -338,7 +338,7 @@ internal static class Typed
         return -1;
     }
 
-    static void Remove(JsonNode parent, PathElement element, Shape shape, FieldPath path)
+    private static void Remove(JsonNode parent, PathElement element, Shape shape, FieldPath path)
     {
         switch (parent)
         {

@@ -11,9 +11,9 @@ namespace Orkestra.ApiMachinery.FieldSets;
 /// </summary>
 public sealed class FieldSet
 {
-    readonly Dictionary<PathElement, Node> _children = new();
+    private readonly Dictionary<PathElement, Node> _children = new();
 
-    sealed class Node
+    private sealed class Node
     {
         public bool Member;
         public FieldSet Children = new();
@@ -64,7 +64,7 @@ public sealed class FieldSet
         return false;
     }
 
-    Node? Find(IReadOnlyList<PathElement> path)
+    private Node? Find(IReadOnlyList<PathElement> path)
     {
         var set = this;
         Node? node = null;
@@ -83,7 +83,7 @@ public sealed class FieldSet
     /// <summary>Every member, in kube's iteration order (a level's members before its children's members).</summary>
     public IEnumerable<FieldPath> Members() => Members([]);
 
-    IEnumerable<FieldPath> Members(PathElement[] prefix)
+    private IEnumerable<FieldPath> Members(PathElement[] prefix)
     {
         var ordered = _children.OrderBy(p => p.Key).ToList();
         foreach (var (element, node) in ordered)
@@ -103,7 +103,7 @@ public sealed class FieldSet
         return result;
     }
 
-    void AddAll(FieldSet other)
+    private void AddAll(FieldSet other)
     {
         foreach (var (element, node) in other._children)
         {
@@ -123,7 +123,7 @@ public sealed class FieldSet
     /// <summary>Members of both sets.</summary>
     public FieldSet Intersection(FieldSet other) => Combine(other, (a, b) => a && b, keepUnmatched: false);
 
-    FieldSet Combine(FieldSet other, Func<bool, bool, bool> member, bool keepUnmatched)
+    private FieldSet Combine(FieldSet other, Func<bool, bool, bool> member, bool keepUnmatched)
     {
         var result = new FieldSet();
         foreach (var (element, node) in _children)
@@ -217,7 +217,7 @@ public sealed class FieldSet
         return set.ParseLevel(root, ref error);
     }
 
-    bool ParseLevel(JsonObject level, ref string? error)
+    private bool ParseLevel(JsonObject level, ref string? error)
     {
         foreach (var (token, value) in level)
         {

@@ -25,9 +25,9 @@ public enum PathElementKind
 /// </summary>
 public sealed class PathElement : IEquatable<PathElement>, IComparable<PathElement>
 {
-    static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
-    PathElement(PathElementKind kind, string token, string? name, JsonNode? payload, int index)
+    private PathElement(PathElementKind kind, string token, string? name, JsonNode? payload, int index)
     {
         Kind = kind;
         Token = token;

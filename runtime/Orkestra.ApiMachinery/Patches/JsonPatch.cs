@@ -52,18 +52,18 @@ public static class JsonPatch
         return doc;
     }
 
-    static JsonNode? Value(JsonObject op) => op.TryGetPropertyValue("value", out var v) ? v?.DeepClone() : throw Unprocessable("missing value");
+    private static JsonNode? Value(JsonObject op) => op.TryGetPropertyValue("value", out var v) ? v?.DeepClone() : throw Unprocessable("missing value");
 
-    static JsonPatchException Unprocessable(string message) => new(message);
+    private static JsonPatchException Unprocessable(string message) => new(message);
 
-    static string[] Tokens(string pointer)
+    private static string[] Tokens(string pointer)
     {
         if (pointer.Length == 0) return [];
         if (pointer[0] != '/') throw Unprocessable($"JSON pointer must be empty or start with a \"/\": {pointer}");
         return pointer[1..].Split('/').Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
     }
 
-    static JsonNode? Get(JsonNode? doc, string pointer)
+    private static JsonNode? Get(JsonNode? doc, string pointer)
     {
         var node = doc;
         foreach (var token in Tokens(pointer))
@@ -79,7 +79,7 @@ public static class JsonPatch
         return node;
     }
 
-    static JsonNode? Add(JsonNode? doc, string pointer, JsonNode? value)
+    private static JsonNode? Add(JsonNode? doc, string pointer, JsonNode? value)
     {
         var tokens = Tokens(pointer);
         if (tokens.Length == 0) return value;
@@ -102,7 +102,7 @@ public static class JsonPatch
         return doc;
     }
 
-    static JsonNode? Remove(JsonNode? doc, string pointer, out JsonNode? removed)
+    private static JsonNode? Remove(JsonNode? doc, string pointer, out JsonNode? removed)
     {
         var tokens = Tokens(pointer);
         var parent = tokens.Length == 1 ? doc : Get(doc, "/" + string.Join('/', tokens[..^1].Select(Escape)));
@@ -121,7 +121,7 @@ public static class JsonPatch
         }
     }
 
-    static string? Text(JsonObject op, string key) => op[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static string? Text(JsonObject op, string key) => op[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    static string Escape(string token) => token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    private static string Escape(string token) => token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 }

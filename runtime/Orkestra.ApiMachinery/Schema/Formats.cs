@@ -12,7 +12,7 @@ namespace Orkestra.ApiMachinery.Schema;
 /// </summary>
 internal static partial class Formats
 {
-    static readonly HashSet<string> Enforced = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> Enforced = new(StringComparer.Ordinal)
     {
         "bsonobjectid", "uri", "email", "hostname", "ipv4", "ipv6", "cidr", "mac", "uuid", "uuid3", "uuid4", "uuid5",
         "isbn", "isbn10", "isbn13", "creditcard", "ssn", "hexcolor", "rgbcolor", "byte", "password", "date", "duration", "datetime",
@@ -48,20 +48,20 @@ internal static partial class Formats
         _ => true, // password and anything not enforced
     };
 
-    static bool IsUri(string value)
+    private static bool IsUri(string value)
     {
         // Go's url.ParseRequestURI: an absolute URI, or an absolute path.
         if (value.StartsWith('/')) return !value.Contains(' ');
         return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme.Length > 0 && !value.Contains(' ');
     }
 
-    static bool IsHostname(string value)
+    private static bool IsHostname(string value)
     {
         if (value.Length == 0 || value.Length > 255) return false;
         return Hostname().IsMatch(value);
     }
 
-    static bool IsCidr(string value)
+    private static bool IsCidr(string value)
     {
         var slash = value.IndexOf('/');
         if (slash < 0) return false;
@@ -71,7 +71,7 @@ internal static partial class Formats
         return bits.Length is > 0 and <= 3 && bits.All(char.IsAsciiDigit) && int.Parse(bits, CultureInfo.InvariantCulture) <= max;
     }
 
-    static bool IsIsbn10(string value)
+    private static bool IsIsbn10(string value)
     {
         var s = value.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
         if (s.Length != 10) return false;
@@ -88,7 +88,7 @@ internal static partial class Formats
         return sum % 11 == 0;
     }
 
-    static bool IsIsbn13(string value)
+    private static bool IsIsbn13(string value)
     {
         var s = value.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
         if (s.Length != 13 || !s.All(char.IsAsciiDigit)) return false;
@@ -97,23 +97,23 @@ internal static partial class Formats
         return (10 - sum % 10) % 10 == s[12] - '0';
     }
 
-    static bool IsBase64(string value)
+    private static bool IsBase64(string value)
     {
         var buffer = new byte[value.Length];
         return Convert.TryFromBase64String(value, buffer, out _);
     }
 
-    static bool IsDuration(string value)
+    private static bool IsDuration(string value)
     {
         // strfmt.ParseDuration: Go durations ("1h30m") or "<n> <unit>" with long unit names.
         if (GoDuration().IsMatch(value)) return true;
         return HumanDuration().IsMatch(value);
     }
 
-    static bool IsDateTime(string value) =>
+    private static bool IsDateTime(string value) =>
         DateTimeOffset.TryParseExact(value, DateTimeLayouts, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    static readonly string[] DateTimeLayouts =
+    private static readonly string[] DateTimeLayouts =
     [
         "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
         "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK",

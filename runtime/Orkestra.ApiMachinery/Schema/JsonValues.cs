@@ -50,7 +50,7 @@ internal static class JsonValues
         }
     }
 
-    static bool TryInt(JsonValue value, out long result)
+    private static bool TryInt(JsonValue value, out long result)
     {
         if (value.TryGetValue<int>(out var i)) { result = i; return true; }
         if (value.TryGetValue<short>(out var s)) { result = s; return true; }

@@ -51,7 +51,7 @@ internal sealed class SchemaNode
 
     public JsonNode? CloneDefault() => Default?.DeepClone();
 
-    static readonly Dictionary<string, SchemaNode> Empty = new();
+    private static readonly Dictionary<string, SchemaNode> Empty = new();
 
     /// <summary>Compiles <paramref name="schema"/>; <paramref name="problems"/> receives the parts that cannot be enforced.</summary>
     public static SchemaNode Compile(JsonObject schema, string path, List<SchemaProblem> problems)
@@ -127,7 +127,7 @@ internal sealed class SchemaNode
     }
 
     /// <summary>A default must survive pruning unchanged and validate against its own schema (as the API server checks CRDs).</summary>
-    static void CheckDefault(SchemaNode node, string path, List<SchemaProblem> problems)
+    private static void CheckDefault(SchemaNode node, string path, List<SchemaProblem> problems)
     {
         var pruned = node.Default!.DeepClone();
         StructuralSchema.PruneNode(pruned, node, "", []);
@@ -146,15 +146,15 @@ internal sealed class SchemaNode
         }
     }
 
-    static SchemaNode[] Many(JsonNode? node, string path, List<SchemaProblem> problems) =>
+    private static SchemaNode[] Many(JsonNode? node, string path, List<SchemaProblem> problems) =>
         (node as JsonArray ?? []).Select((s, i) => s as JsonObject is { } o ? Compile(o, $"{path}[{i}]", problems) : null).OfType<SchemaNode>().ToArray();
 
-    static bool Flag(JsonObject schema, string key) => schema[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+    private static bool Flag(JsonObject schema, string key) => schema[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
-    static double? Number(JsonNode? node) =>
+    private static double? Number(JsonNode? node) =>
         JsonValues.Kind(node, out _, out var d) is ValueKind.Integer or ValueKind.Number ? d : null;
 
-    static long? Integer(JsonNode? node) =>
+    private static long? Integer(JsonNode? node) =>
         JsonValues.Kind(node, out var i, out var d) switch { ValueKind.Integer => i, ValueKind.Number => (long)d, _ => null };
 }
 

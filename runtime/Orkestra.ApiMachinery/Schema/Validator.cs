@@ -11,7 +11,7 @@ namespace Orkestra.ApiMachinery.Schema;
 /// </summary>
 internal sealed class Validator(List<FieldError> errors)
 {
-    const string Composite = "<nil>";
+    private const string Composite = "<nil>";
 
     public void Validate(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
     {
@@ -39,10 +39,10 @@ internal sealed class Validator(List<FieldError> errors)
         if (kind == ValueKind.Object) CheckObject(schema, (JsonObject)value!, path, location);
     }
 
-    void Add(FieldErrorType type, string field, string? badValue, string detail, IReadOnlyList<object> location) =>
+    private void Add(FieldErrorType type, string field, string? badValue, string detail, IReadOnlyList<object> location) =>
         errors.Add(new FieldError(type, field, badValue, detail, location));
 
-    void CheckType(SchemaNode schema, ValueKind kind, double number, string path, IReadOnlyList<object> location)
+    private void CheckType(SchemaNode schema, ValueKind kind, double number, string path, IReadOnlyList<object> location)
     {
         string[] types = schema.IntOrString ? ["integer", "string"] : schema.Type is { } t ? [t] : [];
         if (types.Length == 0) return;
@@ -59,7 +59,7 @@ internal sealed class Validator(List<FieldError> errors)
         if (!ok) Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(actual), $"{InBody(path)} must be of type {expected}: {JsonValues.Quote(actual)}", location);
     }
 
-    void CheckCompositions(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
+    private void CheckCompositions(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
     {
         if (schema.AnyOf.Count > 0)
         {
@@ -110,14 +110,14 @@ internal sealed class Validator(List<FieldError> errors)
             Add(FieldErrorType.Invalid, Composite, "\"\"", $"\"{path}\" must not validate the schema (not)", location);
     }
 
-    static List<FieldError> Sub(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
+    private static List<FieldError> Sub(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
     {
         var result = new List<FieldError>();
         new Validator(result).Validate(schema, value, path, location);
         return result;
     }
 
-    void CheckString(SchemaNode schema, string text, string path, IReadOnlyList<object> location)
+    private void CheckString(SchemaNode schema, string text, string path, IReadOnlyList<object> location)
     {
         var length = -1;
         if (schema.MaxLength is { } max && (length = Runes(text)) > max)
@@ -136,14 +136,14 @@ internal sealed class Validator(List<FieldError> errors)
             Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(text), $"{InBody(path)} must be of type {format}: {JsonValues.Quote(text)}", location);
     }
 
-    static int Runes(string text)
+    private static int Runes(string text)
     {
         var count = 0;
         foreach (var _ in text.EnumerateRunes()) count++;
         return count;
     }
 
-    void CheckNumber(SchemaNode schema, ValueKind kind, long integer, double number, JsonNode? value, string path, IReadOnlyList<object> location)
+    private void CheckNumber(SchemaNode schema, ValueKind kind, long integer, double number, JsonNode? value, string path, IReadOnlyList<object> location)
     {
         var rendered = JsonValues.Render(value);
         var isInteger = kind == ValueKind.Integer;
@@ -177,15 +177,15 @@ internal sealed class Validator(List<FieldError> errors)
     }
 
     /// <summary>Bounds print as int64 against integer data (kube-openapi's native-type path) and as float64 otherwise.</summary>
-    static string Bound(double bound, bool integerData) =>
+    private static string Bound(double bound, bool integerData) =>
         integerData && Fits(bound) ? ((long)bound).ToString(CultureInfo.InvariantCulture) : JsonValues.GoFloat(bound);
 
     /// <summary>Whether a schema bound converts to int64 without overflow.</summary>
-    static bool Fits(double bound) => bound is > -9.2e18 and < 9.2e18;
+    private static bool Fits(double bound) => bound is > -9.2e18 and < 9.2e18;
 
-    static bool IsWhole(double d) => !double.IsNaN(d) && !double.IsInfinity(d) && Math.Abs(d - Math.Round(d)) <= 1e-9 * Math.Max(1, Math.Abs(d));
+    private static bool IsWhole(double d) => !double.IsNaN(d) && !double.IsInfinity(d) && Math.Abs(d - Math.Round(d)) <= 1e-9 * Math.Max(1, Math.Abs(d));
 
-    void CheckArray(SchemaNode schema, JsonArray array, string path, IReadOnlyList<object> location)
+    private void CheckArray(SchemaNode schema, JsonArray array, string path, IReadOnlyList<object> location)
     {
         if (schema.Items is { } items)
         {
@@ -197,7 +197,7 @@ internal sealed class Validator(List<FieldError> errors)
             Add(FieldErrorType.TooMany, path, array.Count.ToString(CultureInfo.InvariantCulture), $"must have at most {max} {(max == 1 ? "item" : "items")}", location);
     }
 
-    void CheckEnum(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
+    private void CheckEnum(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
     {
         if (schema.Enum is not { Count: > 0 } values) return;
         foreach (var allowed in values)
@@ -208,7 +208,7 @@ internal sealed class Validator(List<FieldError> errors)
             "supported values: " + string.Join(", ", values.Select(v => JsonValues.Quote(JsonValues.EnumText(v)))), location);
     }
 
-    void CheckObject(SchemaNode schema, JsonObject obj, string path, IReadOnlyList<object> location)
+    private void CheckObject(SchemaNode schema, JsonObject obj, string path, IReadOnlyList<object> location)
     {
         if (schema.MinProperties is { } min && obj.Count < min)
         {
@@ -238,7 +238,7 @@ internal sealed class Validator(List<FieldError> errors)
     }
 
     /// <summary>kube-openapi's "&lt;name&gt; in body" (a default validated on its own has an empty name).</summary>
-    static string InBody(string path) => path.Length == 0 ? "in body" : $"{path} in body";
+    private static string InBody(string path) => path.Length == 0 ? "in body" : $"{path} in body";
 
     internal static string Child(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 }
@@ -307,7 +307,7 @@ internal static class ListTypes
         }
     }
 
-    static JsonNode Keys(JsonNode? item, IReadOnlyList<string> keys)
+    private static JsonNode Keys(JsonNode? item, IReadOnlyList<string> keys)
     {
         var tuple = new JsonObject();
         foreach (var key in keys)
@@ -317,7 +317,7 @@ internal static class ListTypes
         return tuple;
     }
 
-    static void Duplicates(JsonArray array, Func<JsonNode?, JsonNode?> identity, string path, IReadOnlyList<object> location, List<FieldError> errors)
+    private static void Duplicates(JsonArray array, Func<JsonNode?, JsonNode?> identity, string path, IReadOnlyList<object> location, List<FieldError> errors)
     {
         var seen = new List<JsonNode?>(array.Count);
         for (var i = 0; i < array.Count; i++)

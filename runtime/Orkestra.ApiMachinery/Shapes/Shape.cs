@@ -21,8 +21,8 @@ public enum ListType
 /// </summary>
 public sealed class Shape
 {
-    static readonly IReadOnlyDictionary<string, Shape> NoFields = new Dictionary<string, Shape>();
-    static readonly IReadOnlyDictionary<string, JsonNode> NoDefaults = new Dictionary<string, JsonNode>();
+    private static readonly IReadOnlyDictionary<string, Shape> NoFields = new Dictionary<string, Shape>();
+    private static readonly IReadOnlyDictionary<string, JsonNode> NoDefaults = new Dictionary<string, JsonNode>();
 
     /// <summary>Nothing known: objects are granular, lists atomic, every child unknown too.</summary>
     public static readonly Shape Unknown = new();
