@@ -53,9 +53,10 @@ public sealed class ApplyConflictException : Exception
 }
 
 /// <summary>
-/// Server-side apply and field ownership (spec §5.4; kube's structured-merge-diff semantics). <see cref="Apply"/>
-/// merges a manager's complete intent into the live object, removes what it applied before and no longer applies
-/// (unless another manager owns it), and raises conflicts for fields other managers own and the intent changes.
+/// Server-side apply and field ownership (kube's structured-merge-diff semantics,
+/// https://kubernetes.io/docs/reference/using-api/server-side-apply/). <see cref="Apply"/> merges a manager's complete intent into the live
+/// object, removes what it applied before and no longer applies (unless another manager owns it), and raises conflicts for fields other
+/// managers own and the intent changes.
 /// <see cref="Update"/> records what a non-apply write (create, update, merge/JSON/strategic patch) changed.
 /// Both return or set <c>metadata.managedFields</c>. Pure: live objects are never mutated. For the manager
 /// <c>kubectl</c>, kube's client-side-apply upgrade rules apply (see <see cref="LastApplied"/>).
@@ -66,7 +67,8 @@ public static class FieldManager
     private static readonly FieldSet Unowned = new FieldSet()
         .Insert(FieldPath.Of("apiVersion")).Insert(FieldPath.Of("kind")).Insert(FieldPath.Of("metadata"))
         .Insert(FieldPath.Of("metadata", "name")).Insert(FieldPath.Of("metadata", "namespace")).Insert(FieldPath.Of("metadata", "uid"))
-        .Insert(FieldPath.Of("metadata", "creationTimestamp")).Insert(FieldPath.Of("metadata", "selfLink")).Insert(FieldPath.Of("metadata", "generation"))
+        .Insert(FieldPath.Of("metadata", "creationTimestamp")).Insert(FieldPath.Of("metadata", "selfLink"))
+        .Insert(FieldPath.Of("metadata", "generation"))
         .Insert(FieldPath.Of("metadata", "managedFields")).Insert(FieldPath.Of("metadata", "resourceVersion"))
         .Insert(FieldPath.Of("metadata", "deletionTimestamp")).Insert(FieldPath.Of("metadata", "deletionGracePeriodSeconds"));
 
@@ -87,7 +89,8 @@ public static class FieldManager
         {
             result = ApplyOnce(live, applied, manager, force, context);
         }
-        catch (ApplyConflictException conflict) when (manager == LastApplied.Manager && LastApplied.AllowedConflicts(live, context) is { } allowed)
+        catch (ApplyConflictException conflict) when (manager == LastApplied.Manager
+            && LastApplied.AllowedConflicts(live, context) is { } allowed)
         {
             // kubectl taking over what it applied client-side: conflicts the annotation explains are forced.
             var remaining = conflict.Conflicts.Where(c => !allowed.Has(c.Path)).ToList();
@@ -114,7 +117,8 @@ public static class FieldManager
         var merged = (JsonObject)Typed.Merge(before, config, context.Shape, Root)!;
         var appliedSet = Typed.ToFieldSet(config, context.Shape).Difference(Unowned);
 
-        var mine = new ManagedFieldsEntry(manager, ManagedFieldsEntry.ApplyOperation, context.ApiVersion, null, context.Subresource, appliedSet);
+        var mine = new ManagedFieldsEntry(manager, ManagedFieldsEntry.ApplyOperation, context.ApiVersion, null, context.Subresource,
+            appliedSet);
         var previous = entries.FirstOrDefault(e => e.Identity == mine.Identity);
         var others = entries.Where(e => !ReferenceEquals(e, previous)).ToList();
         if (previous is not null)
@@ -133,7 +137,8 @@ public static class FieldManager
         if (conflicts.Count > 0 && !force) throw new ApplyConflictException(conflicts);
 
         var removed = Scoped(comparison.Removed, context.Scope);
-        var result = others.Select(e => e with { Fields = e.Fields.Difference(changed).Difference(removed) }).Where(e => !e.Fields.IsEmpty).ToList();
+        var result = others.Select(e => e with { Fields = e.Fields.Difference(changed).Difference(removed) }).Where(e => !e.Fields.IsEmpty)
+            .ToList();
         var unchanged = previous is not null && previous.Fields.SetEquals(appliedSet) && comparison.IsSame;
         if (!appliedSet.IsEmpty) result.Add(mine with { Time = unchanged ? previous!.Time : KubeTime.Format(context.Now) });
         SetManagedFields(merged, result);
@@ -150,29 +155,34 @@ public static class FieldManager
         var requested = Metadata(updated)?["managedFields"];
         List<ManagedFieldsEntry> entries;
         if (context.Subresource.Length == 0 && ManagedFieldsCodec.IsReset(requested)) entries = [];
-        else if (context.Subresource.Length == 0 && requested is JsonArray && ManagedFieldsCodec.TryDecode(requested, out var fromRequest, out _)) entries = fromRequest;
+        else if (context.Subresource.Length == 0 && requested is JsonArray
+            && ManagedFieldsCodec.TryDecode(requested, out var fromRequest, out _)) entries = fromRequest;
         else if (!ManagedFieldsCodec.TryDecode(Metadata(live)?["managedFields"], out entries, out _)) entries = [];
 
         var comparison = Typed.Compare(WithoutManagedFields(live), WithoutManagedFields(updated), context.Shape);
         var changed = Scoped(comparison.Changed, context.Scope).Difference(Unowned);
         var removed = Scoped(comparison.Removed, context.Scope);
-        var key = new ManagedFieldsEntry(manager, ManagedFieldsEntry.UpdateOperation, context.ApiVersion, null, context.Subresource, FieldSet.Empty);
+        var key = new ManagedFieldsEntry(manager, ManagedFieldsEntry.UpdateOperation, context.ApiVersion, null, context.Subresource,
+            FieldSet.Empty);
         var previous = entries.FirstOrDefault(e => e.Identity == key.Identity);
         var result = entries.Where(e => !ReferenceEquals(e, previous))
             .Select(e => e with { Fields = e.Fields.Difference(changed).Difference(removed) }).Where(e => !e.Fields.IsEmpty).ToList();
         var mine = (previous?.Fields ?? FieldSet.Empty).Difference(removed).Union(changed);
         var same = changed.IsEmpty && removed.IsEmpty;
-        if (!mine.IsEmpty) result.Add(key with { Fields = mine, Time = same && previous is not null ? previous.Time : KubeTime.Format(context.Now) });
+        if (!mine.IsEmpty)
+            result.Add(key with { Fields = mine, Time = same && previous is not null ? previous.Time : KubeTime.Format(context.Now) });
         SetManagedFields(updated, result);
     }
 
     private static JsonObject? Metadata(JsonObject? obj) => obj?["metadata"] as JsonObject;
 
-    /// <summary>kube keeps at most this many Update entries; older ones are merged per API version into <see cref="AncientChanges"/>.</summary>
+    /// <summary>kube keeps at most this many Update entries; older ones are merged per API version into
+    /// <see cref="AncientChanges"/>.</summary>
     public const int MaxUpdateManagers = 10;
     private const string AncientChanges = "ancient-changes";
 
-    /// <summary>Merges the oldest Update entries, per API version, into one <c>ancient-changes</c> entry until at most <see cref="MaxUpdateManagers"/> remain.</summary>
+    /// <summary>Merges the oldest Update entries, per API version, into one <c>ancient-changes</c> entry until at most
+    /// <see cref="MaxUpdateManagers"/> remain.</summary>
     private static List<ManagedFieldsEntry> CapUpdateManagers(List<ManagedFieldsEntry> entries)
     {
         var updaters = entries.Where(e => !e.IsApply).OrderBy(e => e.Time ?? "", StringComparer.Ordinal).ToList();
@@ -188,7 +198,8 @@ public static class FieldManager
                 firstOfVersion[oldest.ApiVersion] = oldest;
                 continue;
             }
-            var merged = new ManagedFieldsEntry(AncientChanges, ManagedFieldsEntry.UpdateOperation, oldest.ApiVersion, oldest.Time, "", bucket.Fields.Union(oldest.Fields));
+            var merged = new ManagedFieldsEntry(AncientChanges, ManagedFieldsEntry.UpdateOperation, oldest.ApiVersion, oldest.Time,
+                "", bucket.Fields.Union(oldest.Fields));
             result.Remove(bucket);
             result.Remove(oldest);
             result.Add(merged);

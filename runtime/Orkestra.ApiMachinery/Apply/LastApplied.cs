@@ -33,13 +33,15 @@ internal static class LastApplied
         {
             return null;
         }
-        if (lastApplied["apiVersion"] is not JsonValue v || !v.TryGetValue<string>(out var apiVersion) || apiVersion != context.ApiVersion) return null;
+        if (lastApplied["apiVersion"] is not JsonValue v || !v.TryGetValue<string>(out var apiVersion) || apiVersion != context.ApiVersion)
+            return null;
         try
         {
             var liveBody = (JsonObject)live!.DeepClone();
             (liveBody["metadata"] as JsonObject)?.Remove("managedFields");
             var comparison = Typed.Compare(lastApplied, liveBody, context.Shape);
-            return Typed.ToFieldSet(lastApplied, context.Shape).Difference(comparison.Modified).Difference(comparison.Added).Difference(comparison.Removed);
+            return Typed.ToFieldSet(lastApplied, context.Shape).Difference(comparison.Modified).Difference(comparison.Added)
+                .Difference(comparison.Removed);
         }
         catch (InvalidStructureException)
         {
@@ -47,7 +49,8 @@ internal static class LastApplied
         }
     }
 
-    /// <summary>When <paramref name="live"/> carries the annotation, sets it on <paramref name="result"/> to the applied configuration (without the annotation itself).</summary>
+    /// <summary>When <paramref name="live"/> carries the annotation, sets it on <paramref name="result"/> to the applied configuration
+    /// (without the annotation itself).</summary>
     public static void Sync(JsonObject? live, JsonObject result, JsonObject applied)
     {
         if (Text(live) is null || result["metadata"] is not JsonObject metadata) return;

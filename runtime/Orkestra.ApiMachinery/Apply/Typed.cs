@@ -47,7 +47,8 @@ internal static class Typed
         {
             if (obj.TryGetPropertyValue(key, out var value) && value is not null) fields.Add(new(key, value));
             else if (listShape.KeyDefaults.TryGetValue(key, out var fallback)) fields.Add(new(key, fallback));
-            else throw new InvalidStructureException($"{at}: associative list with keys has an element that omits key field \"{key}\" (and doesn't have default value)");
+            else throw new InvalidStructureException($"{at}: associative list with keys has an element that omits key field \"{key}\" " +
+                $"(and doesn't have default value)");
         }
         return PathElement.Key(fields);
     }
@@ -96,7 +97,8 @@ internal static class Typed
                     set.Insert(itemPath);
                     if (kind == ListType.Map && item is JsonObject itemObject)
                     {
-                        foreach (var (name, child) in itemObject) Collect(child, shape.Item.Field(name), itemPath.Append(PathElement.Field(name)), set);
+                        foreach (var (name, child) in itemObject)
+                            Collect(child, shape.Item.Field(name), itemPath.Append(PathElement.Field(name)), set);
                     }
                 }
                 break;
@@ -105,7 +107,8 @@ internal static class Typed
 
     // ------------------------------------------------------------------ merge
 
-    /// <summary>The applied configuration merged into the live value: objects field by field, set/map lists item by item, everything else replaced.</summary>
+    /// <summary>The applied configuration merged into the live value: objects field by field, set/map lists item by item, everything else
+    /// replaced.</summary>
     public static JsonNode? Merge(JsonNode? live, JsonNode? applied, Shape shape, FieldPath path)
     {
         if (applied is JsonObject appliedObject && live is JsonObject liveObject && !shape.AtomicObject)
@@ -126,7 +129,8 @@ internal static class Typed
             if (kind != ListType.Atomic && ListKind(liveArray, shape) == kind)
             {
                 var result = new JsonArray();
-                foreach (var item in MergeItems(Items(liveArray, shape, kind, path), Items(appliedArray, shape, kind, path), shape, kind, path))
+                var liveItems = Items(liveArray, shape, kind, path);
+                foreach (var item in MergeItems(liveItems, Items(appliedArray, shape, kind, path), shape, kind, path))
                 {
                     result.Add(item?.Parent is null ? item : item.DeepClone());
                 }
@@ -141,7 +145,8 @@ internal static class Typed
     /// order; live-only items stay where they were relative to those; applied-only items come where the applied list
     /// has them.
     /// </summary>
-    private static List<JsonNode?> MergeItems(List<(PathElement Element, JsonNode? Item)> live, List<(PathElement Element, JsonNode? Item)> applied,
+    private static List<JsonNode?> MergeItems(List<(PathElement Element, JsonNode? Item)> live,
+        List<(PathElement Element, JsonNode? Item)> applied,
         Shape shape, ListType kind, FieldPath path)
     {
         var liveByElement = live.ToDictionary(i => i.Element, i => i.Item);
@@ -149,7 +154,8 @@ internal static class Typed
         var shared = new Queue<PathElement>(applied.Select(i => i.Element).Where(liveByElement.ContainsKey));
         var output = new List<JsonNode?>(Math.Max(live.Count, applied.Count));
         JsonNode? Combine(PathElement element, JsonNode? item) =>
-            liveByElement.TryGetValue(element, out var old) && kind == ListType.Map ? Merge(old, item, shape.Item, path.Append(element)) : item?.DeepClone();
+            liveByElement.TryGetValue(element, out var old) && kind == ListType.Map ? Merge(old, item, shape.Item, path.Append(element))
+                : item?.DeepClone();
 
         var (l, r) = (0, 0);
         while (l < live.Count || r < applied.Count)
@@ -206,7 +212,8 @@ internal static class Typed
         return comparison;
     }
 
-    /// <param name="fieldwise">The root and list-map items: never a leaf themselves, so an empty side (a create) compares field by field.</param>
+    /// <param name="fieldwise">The root and list-map items: never a leaf themselves, so an empty side (a create) compares field by
+    /// field.</param>
     private static void CompareNodes(JsonNode? before, JsonNode? after, Shape shape, FieldPath path, Comparison c, bool fieldwise = false)
     {
         if (before is JsonObject b && after is JsonObject a && !IsLeaf(b, shape) && !IsLeaf(a, shape))
@@ -223,7 +230,8 @@ internal static class Typed
             }
             return;
         }
-        if (before is JsonArray ba && after is JsonArray aa && !IsLeaf(ba, shape) && !IsLeaf(aa, shape) && ListKind(ba, shape) == ListKind(aa, shape))
+        if (before is JsonArray ba && after is JsonArray aa && !IsLeaf(ba, shape) && !IsLeaf(aa, shape)
+            && ListKind(ba, shape) == ListKind(aa, shape))
         {
             var kind = ListKind(ba, shape);
             var beforeItems = Items(ba, shape, kind, path).ToDictionary(i => i.Element, i => i.Item);
@@ -252,7 +260,8 @@ internal static class Typed
         if (JsonNode.DeepEquals(before, after)) return;
         if (fieldwise && before is JsonObject bo && after is JsonObject ao)
         {
-            foreach (var (name, value) in bo) if (!ao.ContainsKey(name)) Collect(value, shape.Field(name), path.Append(PathElement.Field(name)), c.Removed);
+            foreach (var (name, value) in bo)
+                if (!ao.ContainsKey(name)) Collect(value, shape.Field(name), path.Append(PathElement.Field(name)), c.Removed);
             foreach (var (name, value) in ao)
             {
                 var childPath = path.Append(PathElement.Field(name));
@@ -303,7 +312,8 @@ internal static class Typed
         }
     }
 
-    private static bool TryLocate(JsonNode parent, PathElement element, Shape shape, FieldPath path, out JsonNode? child, out Shape childShape)
+    private static bool TryLocate(JsonNode parent, PathElement element, Shape shape, FieldPath path, out JsonNode? child,
+        out Shape childShape)
     {
         child = null;
         childShape = Shape.Unknown;

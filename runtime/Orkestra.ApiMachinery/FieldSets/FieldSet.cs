@@ -130,7 +130,8 @@ public sealed class FieldSet
         {
             Node combined;
             if (other._children.TryGetValue(element, out var theirs))
-                combined = new Node { Member = member(node.Member, theirs.Member), Children = node.Children.Combine(theirs.Children, member, keepUnmatched) };
+                combined = new Node { Member = member(node.Member, theirs.Member),
+                    Children = node.Children.Combine(theirs.Children, member, keepUnmatched) };
             else if (keepUnmatched)
                 combined = new Node { Member = node.Member, Children = node.Children.Copy() };
             else
@@ -147,7 +148,8 @@ public sealed class FieldSet
         foreach (var (element, node) in _children)
         {
             Node kept;
-            if (!other._children.TryGetValue(element, out var theirs)) kept = new Node { Member = node.Member, Children = node.Children.Copy() };
+            if (!other._children.TryGetValue(element, out var theirs))
+                kept = new Node { Member = node.Member, Children = node.Children.Copy() };
             else if (theirs.Member) continue;
             else kept = new Node { Member = node.Member, Children = node.Children.RecursiveDifference(theirs.Children) };
             if (!kept.IsEmpty) result._children[element] = kept;
@@ -159,14 +161,16 @@ public sealed class FieldSet
     public FieldSet Only(PathElement element)
     {
         var result = new FieldSet();
-        if (_children.TryGetValue(element, out var node)) result._children[element] = new Node { Member = node.Member, Children = node.Children.Copy() };
+        if (_children.TryGetValue(element, out var node))
+            result._children[element] = new Node { Member = node.Member, Children = node.Children.Copy() };
         return result;
     }
 
     public FieldSet Copy()
     {
         var copy = new FieldSet();
-        foreach (var (element, node) in _children) copy._children[element] = new Node { Member = node.Member, Children = node.Children.Copy() };
+        foreach (var (element, node) in _children)
+            copy._children[element] = new Node { Member = node.Member, Children = node.Children.Copy() };
         return copy;
     }
 
@@ -175,7 +179,8 @@ public sealed class FieldSet
         if (_children.Count != other._children.Count) return false;
         foreach (var (element, node) in _children)
         {
-            if (!other._children.TryGetValue(element, out var theirs) || theirs.Member != node.Member || !node.Children.SetEquals(theirs.Children)) return false;
+            if (!other._children.TryGetValue(element, out var theirs) || theirs.Member != node.Member
+                || !node.Children.SetEquals(theirs.Children)) return false;
         }
         return true;
     }

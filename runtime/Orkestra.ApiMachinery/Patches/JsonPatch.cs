@@ -6,7 +6,7 @@ namespace Orkestra.ApiMachinery.Patches;
 /// <summary>A JSON patch operation that cannot be applied (kube answers 422 with this text, in evanphx/json-patch's words).</summary>
 public sealed class JsonPatchException(string message) : Exception(message);
 
-/// <summary>JSON patch (RFC 6902; spec §5.2): add, remove, replace, move, copy, test over JSON pointers. Pure.</summary>
+/// <summary>JSON patch (RFC 6902): add, remove, replace, move, copy, test over JSON pointers. Pure.</summary>
 public static class JsonPatch
 {
     /// <summary>Applies the operations in order to <paramref name="doc"/> (modified in place); the first failure throws.</summary>
@@ -52,7 +52,8 @@ public static class JsonPatch
         return doc;
     }
 
-    private static JsonNode? Value(JsonObject op) => op.TryGetPropertyValue("value", out var v) ? v?.DeepClone() : throw Unprocessable("missing value");
+    private static JsonNode? Value(JsonObject op) =>
+        op.TryGetPropertyValue("value", out var v) ? v?.DeepClone() : throw Unprocessable("missing value");
 
     private static JsonPatchException Unprocessable(string message) => new(message);
 
@@ -60,7 +61,8 @@ public static class JsonPatch
     {
         if (pointer.Length == 0) return [];
         if (pointer[0] != '/') throw Unprocessable($"JSON pointer must be empty or start with a \"/\": {pointer}");
-        return pointer[1..].Split('/').Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
+        return pointer[1..].Split('/')
+            .Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
     }
 
     private static JsonNode? Get(JsonNode? doc, string pointer)
@@ -123,5 +125,6 @@ public static class JsonPatch
 
     private static string? Text(JsonObject op, string key) => op[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private static string Escape(string token) => token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    private static string Escape(string token) =>
+        token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 }

@@ -8,7 +8,7 @@ namespace Orkestra.ApiMachinery.Patches;
 public sealed class InvalidPatchException(string message) : Exception(message);
 
 /// <summary>
-/// Strategic merge patch (spec §5.3; kube's <c>strategicpatch</c>): maps merge and <c>null</c> deletes; lists with the
+/// Strategic merge patch (kube's <c>strategicpatch</c>): maps merge and <c>null</c> deletes; lists with the
 /// merge strategy merge item by item on their merge key (lists of scalars take the union); other lists are replaced.
 /// Directives: <c>$patch: replace|delete|merge</c> on maps and list items, <c>$setElementOrder/&lt;list&gt;</c>,
 /// <c>$deleteFromPrimitiveList/&lt;list&gt;</c>, <c>$retainKeys</c>. Directives are consumed, never stored. Strategies
@@ -64,7 +64,8 @@ public static class StrategicMergePatch
             }
         }
         var listsBefore = patch.Where(p => p.Key.StartsWith(SetElementOrderPrefix, StringComparison.Ordinal))
-            .ToDictionary(p => p.Key[SetElementOrderPrefix.Length..], p => target[p.Key[SetElementOrderPrefix.Length..]]?.DeepClone() as JsonArray);
+            .ToDictionary(p => p.Key[SetElementOrderPrefix.Length..],
+                p => target[p.Key[SetElementOrderPrefix.Length..]]?.DeepClone() as JsonArray);
         foreach (var (name, value) in patch)
         {
             if (name.StartsWith('$')) continue;

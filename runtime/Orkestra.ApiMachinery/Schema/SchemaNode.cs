@@ -17,7 +17,8 @@ internal sealed class SchemaNode
     /// <summary>Properties in schema order (error order is deterministic, unlike Go map iteration).</summary>
     public IReadOnlyList<KeyValuePair<string, SchemaNode>> Properties { get; init; } = [];
     public IReadOnlyDictionary<string, SchemaNode> PropertyMap { get; init; } = Empty;
-    /// <summary>The schema of every map value (<c>additionalProperties: {...}</c>); <c>additionalProperties: true</c> keeps values unpruned.</summary>
+    /// <summary>The schema of every map value (<c>additionalProperties: {...}</c>); <c>additionalProperties: true</c> keeps values
+    /// unpruned.</summary>
     public SchemaNode? AdditionalProperties { get; init; }
     public bool AdditionalPropertiesAllowed { get; init; }
     public SchemaNode? Items { get; init; }
@@ -82,7 +83,8 @@ internal sealed class SchemaNode
         {
             regex = Patterns.Compile(pattern, out var error);
             if (regex is null)
-                problems.Add(new SchemaProblem($"{path}.pattern", "FieldValueInvalid", $"Invalid value: {JsonValues.Quote(pattern)}: must be a valid regular expression, but isn't: {error}"));
+                problems.Add(new SchemaProblem($"{path}.pattern", "FieldValueInvalid",
+                    $"Invalid value: {JsonValues.Quote(pattern)}: must be a valid regular expression, but isn't: {error}"));
         }
         var format = JsonValues.String(schema["format"]);
         var listMapKeys = (schema["x-kubernetes-list-map-keys"] as JsonArray ?? []).Select(JsonValues.String).OfType<string>().ToArray();
@@ -133,7 +135,8 @@ internal sealed class SchemaNode
         StructuralSchema.PruneNode(pruned, node, "", []);
         if (!JsonValues.Equal(pruned, node.Default))
         {
-            problems.Add(new SchemaProblem(path, "FieldValueInvalid", $"Invalid value: {JsonValues.Render(node.Default)}: must not have unknown fields"));
+            problems.Add(new SchemaProblem(path, "FieldValueInvalid",
+                $"Invalid value: {JsonValues.Render(node.Default)}: must not have unknown fields"));
             return;
         }
         var errors = new List<FieldError>();
@@ -147,7 +150,8 @@ internal sealed class SchemaNode
     }
 
     private static SchemaNode[] Many(JsonNode? node, string path, List<SchemaProblem> problems) =>
-        (node as JsonArray ?? []).Select((s, i) => s as JsonObject is { } o ? Compile(o, $"{path}[{i}]", problems) : null).OfType<SchemaNode>().ToArray();
+        (node as JsonArray ?? []).Select((s, i) => s as JsonObject is { } o ? Compile(o, $"{path}[{i}]", problems) : null)
+            .OfType<SchemaNode>().ToArray();
 
     private static bool Flag(JsonObject schema, string key) => schema[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 

@@ -193,7 +193,8 @@ public sealed class StructuralSchema
 
     // ------------------------------------------------------------------ validation
 
-    /// <summary>Every violation of the schema by <paramref name="obj"/> (a pruned and defaulted resource), in the API server's words.</summary>
+    /// <summary>Every violation of the schema by <paramref name="obj"/> (a pruned and defaulted resource), in the API server's
+    /// words.</summary>
     public IReadOnlyList<FieldError> Validate(JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
@@ -201,7 +202,8 @@ public sealed class StructuralSchema
         new Validator(errors).Validate(_root, obj, "", []);
         foreach (var (key, child) in obj)
         {
-            if (key is not ("apiVersion" or "kind" or "metadata")) EmbeddedResources.Check(_root.PropertyMap.GetValueOrDefault(key), child, key, [key], errors);
+            if (key is not ("apiVersion" or "kind" or "metadata"))
+                EmbeddedResources.Check(_root.PropertyMap.GetValueOrDefault(key), child, key, [key], errors);
         }
         ListTypes.Check(_root, obj, "", [], errors);
         return Distinct(errors);

@@ -172,7 +172,8 @@ public sealed class LabelSelector
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private static FieldError Invalid(string field, string badValue, string detail) => new(FieldErrorType.Invalid, field, badValue, detail, []);
+    private static FieldError Invalid(string field, string badValue, string detail) =>
+        new(FieldErrorType.Invalid, field, badValue, detail, []);
 
     private static string Quote(string text) => "\"" + text + "\"";
 

@@ -72,10 +72,20 @@ public sealed class Selector
             {
                 r = new Requirement(part, Op.Exists, []);
             }
-            if (!ValidKey(r.Key)) { error = $"invalid label key \"{r.Key}\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"; return false; }
+            if (!ValidKey(r.Key))
+            {
+                error = $"invalid label key \"{r.Key}\": name part must consist of alphanumeric characters, '-', '_' or '.', " +
+                    "and must start and end with an alphanumeric character";
+                return false;
+            }
             foreach (var v in r.Values)
             {
-                if (!ValidValue(v)) { error = $"invalid label value: \"{v}\": at key: \"{r.Key}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"; return false; }
+                if (!ValidValue(v))
+                {
+                    error = $"invalid label value: \"{v}\": at key: \"{r.Key}\": a valid label must be an empty string or " +
+                        "consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+                    return false;
+                }
             }
             selector._requirements.Add(r);
         }

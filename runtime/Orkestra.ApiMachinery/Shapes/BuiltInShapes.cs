@@ -54,9 +54,11 @@ public static class BuiltInShapes
     {
         [("", "Pod")] = Kind(("spec", PodSpec), ("status", ConditionsStatus)),
         [("", "PodTemplate")] = Kind(("template", PodTemplate)),
-        [("", "ReplicationController")] = Kind(("spec", Shape.Struct(("selector", Shape.AtomicMap()), ("template", PodTemplate))), ("status", ConditionsStatus)),
+        [("", "ReplicationController")] =
+            Kind(("spec", Shape.Struct(("selector", Shape.AtomicMap()), ("template", PodTemplate))), ("status", ConditionsStatus)),
         [("", "Service")] = Kind(
-            ("spec", Shape.Struct(("ports", Shape.ListMap(Shape.Unknown, ["port", "protocol"], "port", ProtocolTcp)), ("selector", Shape.AtomicMap()))),
+            ("spec", Shape.Struct(("ports", Shape.ListMap(Shape.Unknown, ["port", "protocol"], "port", ProtocolTcp)),
+                ("selector", Shape.AtomicMap()))),
             ("status", ConditionsStatus)),
         [("", "ServiceAccount")] = Kind(("secrets", Shape.ListMap(Shape.Unknown, ["name"]))),
         [("", "Namespace")] = Kind(("status", ConditionsStatus)),
@@ -65,9 +67,12 @@ public static class BuiltInShapes
         [("apps", "Deployment")] = Kind(
             ("spec", Shape.Struct(("selector", Selector), ("template", PodTemplate), ("strategy", Shape.Struct().WithRetainKeys()))),
             ("status", ConditionsStatus)),
-        [("apps", "ReplicaSet")] = Kind(("spec", Shape.Struct(("selector", Selector), ("template", PodTemplate))), ("status", ConditionsStatus)),
-        [("apps", "StatefulSet")] = Kind(("spec", Shape.Struct(("selector", Selector), ("template", PodTemplate))), ("status", ConditionsStatus)),
-        [("apps", "DaemonSet")] = Kind(("spec", Shape.Struct(("selector", Selector), ("template", PodTemplate))), ("status", ConditionsStatus)),
+        [("apps", "ReplicaSet")] =
+            Kind(("spec", Shape.Struct(("selector", Selector), ("template", PodTemplate))), ("status", ConditionsStatus)),
+        [("apps", "StatefulSet")] =
+            Kind(("spec", Shape.Struct(("selector", Selector), ("template", PodTemplate))), ("status", ConditionsStatus)),
+        [("apps", "DaemonSet")] =
+            Kind(("spec", Shape.Struct(("selector", Selector), ("template", PodTemplate))), ("status", ConditionsStatus)),
         [("batch", "Job")] = Kind(("spec", JobSpec), ("status", ConditionsStatus)),
         [("batch", "CronJob")] = Kind(("spec", Shape.Struct(("jobTemplate", Shape.Struct(("metadata", ObjectMeta), ("spec", JobSpec)))))),
         [("policy", "PodDisruptionBudget")] = Kind(("spec", Shape.Struct(("selector", Selector))), ("status", ConditionsStatus)),
@@ -76,7 +81,8 @@ public static class BuiltInShapes
 
     private static readonly Shape Plain = Kind();
 
-    /// <summary>The shape of built-in <paramref name="kind"/> in <paramref name="group"/> ("" for core); unknown kinds get ObjectMeta only.</summary>
+    /// <summary>The shape of built-in <paramref name="kind"/> in <paramref name="group"/> ("" for core); unknown kinds get ObjectMeta
+    /// only.</summary>
     public static Shape For(string group, string kind) => Kinds.TryGetValue((group, kind), out var shape) ? shape : Plain;
 
     /// <summary>A custom resource: the CRD version's schema, with ObjectMeta's markers for <c>metadata</c>.</summary>

@@ -11,7 +11,8 @@ namespace Orkestra.Kube.Client;
 /// </summary>
 internal static class CompactJson
 {
-    /// <summary>A self-contained copy of <paramref name="value"/>, without <c>metadata.managedFields</c> when <paramref name="stripManagedFields"/>.</summary>
+    /// <summary>A self-contained copy of <paramref name="value"/>, without <c>metadata.managedFields</c> when
+    /// <paramref name="stripManagedFields"/>.</summary>
     public static JsonElement Copy(JsonElement value, bool stripManagedFields)
     {
         if (!stripManagedFields || !HasManagedFields(value)) return value.Clone();

@@ -26,7 +26,8 @@ internal sealed class DiscoveryRestMapper(HttpClient http, KubeConnectionOptions
             : throw NotServed(kind, $"{kind.ApiVersion} has no kind {kind.Kind}");
     }
 
-    private async Task<FrozenDictionary<string, ResourceMapping>> DiscoverAsync(string group, string version, CancellationToken cancellation)
+    private async Task<FrozenDictionary<string,
+        ResourceMapping>> DiscoverAsync(string group, string version, CancellationToken cancellation)
     {
         JsonElement document;
         try
@@ -38,7 +39,8 @@ internal sealed class DiscoveryRestMapper(HttpClient http, KubeConnectionOptions
             return FrozenDictionary<string, ResourceMapping>.Empty;
         }
         var table = new Dictionary<string, ResourceMapping>(StringComparer.Ordinal);
-        if (document.ValueKind == JsonValueKind.Object && document.TryGetProperty("resources", out var resources) && resources.ValueKind == JsonValueKind.Array)
+        if (document.ValueKind == JsonValueKind.Object && document.TryGetProperty("resources", out var resources)
+            && resources.ValueKind == JsonValueKind.Array)
         {
             foreach (var entry in resources.EnumerateArray())
             {

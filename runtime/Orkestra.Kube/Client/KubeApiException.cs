@@ -53,7 +53,8 @@ public sealed class KubeApiException : Exception
         JsonElement? details = null;
         if (status.ValueKind == JsonValueKind.Object)
         {
-            if (status.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var parsed) && parsed > 0) code = parsed;
+            if (status.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var parsed)
+                && parsed > 0) code = parsed;
             if (status.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String) reason = r.GetString()!;
             if (status.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String) message = m.GetString()!;
             if (status.TryGetProperty("details", out var d) && d.ValueKind == JsonValueKind.Object) details = d.Clone();

@@ -108,7 +108,8 @@ internal static class WatchStreamDecoder
 
     internal static WatchEvent ToEvent(JsonElement root, bool stripManagedFields)
     {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement)
+            || typeElement.ValueKind != JsonValueKind.String)
             throw new InvalidDataException("watch stream: an event without a string \"type\"");
         if (!root.TryGetProperty("object", out var obj) || obj.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"watch stream: {typeElement.GetString()} event without an \"object\"");

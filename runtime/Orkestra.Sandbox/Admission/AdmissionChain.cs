@@ -356,7 +356,8 @@ internal sealed class AdmissionChain
     // ------------------------------------------------------------------ versions
 
     /// <summary>The object and old object in the invocation's version (converted when matched through another version).</summary>
-    private async ValueTask<(JsonObject? Object, JsonObject? Old)> VersionedAsync(AdmissionRequest request, Invocation invocation, JsonObject? obj,
+    private async ValueTask<(JsonObject? Object, JsonObject? Old)> VersionedAsync(AdmissionRequest request, Invocation invocation,
+        JsonObject? obj,
         ResourceType objType)
     {
         if (request.IsScale) return (obj, request.OldObject);

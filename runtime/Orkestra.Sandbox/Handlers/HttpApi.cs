@@ -167,5 +167,6 @@ internal sealed class HttpApi
         return await handled.ConfigureAwait(false);
     }
 
-    private static ApiError MethodNotAllowed() => ApiError.MethodNotAllowed("the server does not allow this method on the requested resource");
+    private static ApiError MethodNotAllowed() =>
+        ApiError.MethodNotAllowed("the server does not allow this method on the requested resource");
 }

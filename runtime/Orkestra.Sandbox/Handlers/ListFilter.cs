@@ -9,7 +9,7 @@ namespace Orkestra.Sandbox.Handlers;
 
 /// <summary>
 /// Which objects a list, watch or deletecollection selects: namespace, <c>labelSelector</c> and
-/// <c>fieldSelector</c> (metadata.name, metadata.namespace and the kind's own fields; spec §2.2). Immutable.
+/// <c>fieldSelector</c> (metadata.name, metadata.namespace and the kind's own fields). Immutable.
 /// </summary>
 internal sealed class ListFilter
 {

@@ -9,11 +9,10 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Handlers;
 
 /// <summary>
-/// The object semantics of spec §3 and §6.1–6.2, shared by the HTTP handlers and the in-process controllers
-/// (garbage collector, namespace finaliser, simulators), so every writer goes through the same rules: uid,
-/// creationTimestamp, generation, status-subresource rules both ways, optimistic concurrency, no-op suppression,
-/// finalizers and deletionTimestamp. Every failure is an <see cref="ApiError"/> carrying kube's Status.
-/// Thread-safe: each write is one store transaction.
+/// The object semantics (create, read, update, patch, delete, finalizers and graceful deletion), shared by the HTTP handlers and the
+/// in-process controllers (garbage collector, namespace finaliser, simulators), so every writer goes through the same rules: uid,
+/// creationTimestamp, generation, status-subresource rules both ways, optimistic concurrency, no-op suppression, finalizers and
+/// deletionTimestamp. Every failure is an <see cref="ApiError"/> carrying kube's Status. Thread-safe: each write is one store transaction.
 /// </summary>
 internal sealed class ObjectService
 {
@@ -100,7 +99,8 @@ internal sealed class ObjectService
         return _store.Write(tx => CommitCreate(tx, type, obj, options, generateName, generatedEarly));
     }
 
-    private StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteRequest options, string? generateName,
+    private StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteRequest options,
+        string? generateName,
         bool generatedEarly)
     {
         var metadata = (JsonObject)obj["metadata"]!;
@@ -119,7 +119,8 @@ internal sealed class ObjectService
             {
                 var candidate = Names.Generate(generateName!);
                 if (tx.Get(type.StorageKey, new ObjectKey(ns, candidate)) is null) { name = candidate; break; }
-                if (attempt == 7) throw ApiError.AlreadyExists(type, candidate, ", the server was not able to generate a unique name for the object");
+                if (attempt == 7) throw ApiError.AlreadyExists(type, candidate,
+                    ", the server was not able to generate a unique name for the object");
             }
             metadata["name"] = name;
         }
@@ -142,7 +143,8 @@ internal sealed class ObjectService
                     ["name"] = ns, ["kind"] = "namespaces",
                     ["causes"] = new JsonArray(new JsonObject
                     {
-                        ["reason"] = "NamespaceTerminating", ["message"] = $"namespace {ns} is being terminated", ["field"] = "metadata.namespace",
+                        ["reason"] = "NamespaceTerminating", ["message"] = $"namespace {ns} is being terminated",
+                        ["field"] = "metadata.namespace",
                     }),
                 });
         }
@@ -151,22 +153,26 @@ internal sealed class ObjectService
     private static bool IsCrdTerminating(ObjectStore.WriteScope tx, ResourceType type) =>
         tx.Get("customresourcedefinitions.apiextensions.k8s.io", new ObjectKey("", type.Custom!.CrdName)) is { IsDeleting: true };
 
-    /// <summary>apiVersion/kind, namespace and name consistency between body and URL (spec §2.1).</summary>
+    /// <summary>apiVersion/kind, namespace and name consistency between body and URL.</summary>
     private static void PrepareBody(ResourceType type, string? urlNamespace, JsonObject obj, string? urlName)
     {
         var apiVersion = Json.Str(obj, "apiVersion");
         var kind = Json.Str(obj, "kind");
         if (!string.IsNullOrEmpty(kind) && kind != type.Kind)
-            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: the kind in the data ({kind}) does not match the expected kind ({type.Kind})");
+            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: the kind in the " +
+                $"data ({kind}) does not match the expected kind ({type.Kind})");
         if (!string.IsNullOrEmpty(apiVersion) && apiVersion != type.GroupVersion)
         {
-            throw ApiError.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({type.GroupVersion})");
+            throw ApiError.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version " +
+                $"({type.GroupVersion})");
         }
         obj["apiVersion"] = type.GroupVersion;
         obj["kind"] = type.Kind;
         if (obj["metadata"] is not JsonObject metadata)
         {
-            if (obj["metadata"] is not null) throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: metadata must be an object");
+            if (obj["metadata"] is not null)
+                throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: metadata must " +
+                    $"be an object");
             metadata = new JsonObject();
             obj["metadata"] = metadata;
         }
@@ -185,7 +191,8 @@ internal sealed class ObjectService
         {
             var bodyName = Json.Str(metadata, "name");
             if (string.IsNullOrEmpty(bodyName)) metadata["name"] = urlName;
-            else if (bodyName != urlName) throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({urlName})");
+            else if (bodyName != urlName)
+                throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({urlName})");
         }
     }
 
@@ -273,7 +280,8 @@ internal sealed class ObjectService
         if (string.IsNullOrEmpty(requestedRv))
         {
             if (!type.AllowUnconditionalUpdate && !options.IsPatch && options.Subresource == Subresource.None)
-                throw ApiError.Invalid(type, current.Name, Cause.InvalidValue("metadata.resourceVersion", "0x0", "must be specified for an update"));
+                throw ApiError.Invalid(type, current.Name,
+                    Cause.InvalidValue("metadata.resourceVersion", "0x0", "must be specified for an update"));
         }
         else if (requestedRv != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
@@ -321,7 +329,8 @@ internal sealed class ObjectService
                 if (added.Count > 0)
                 {
                     throw ApiError.Invalid(type, current.Name, Cause.Forbidden("metadata.finalizers",
-                        $"no new finalizers can be added if the object is being deleted, found new finalizers []string{{{string.Join(", ", added.Select(a => $"\"{a}\""))}}}"));
+                        $"no new finalizers can be added if the object is being deleted, found new finalizers []string{{{string.Join(", ",
+                            added.Select(a => $"\"{a}\""))}}}"));
                 }
             }
             _custom.Prepare(type, result, options, old);
@@ -330,16 +339,19 @@ internal sealed class ObjectService
                 metadata["generation"] = (Json.Long(oldMeta, "generation") ?? 0) + 1;
             if (!options.IsApply) TrackUpdate(type, old, result, options);
         }
-        ((JsonObject)result["metadata"]!)["resourceVersion"] = current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ((JsonObject)result["metadata"]!)["resourceVersion"] =
+            current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return result;
     }
 
-    private StoredObject CommitUpdate(ObjectStore.WriteScope tx, ResourceType type, StoredObject current, JsonObject result, WriteRequest options)
+    private StoredObject CommitUpdate(ObjectStore.WriteScope tx, ResourceType type, StoredObject current, JsonObject result,
+        WriteRequest options)
     {
         // Managed fields count: a change of ownership alone (a second applier sharing a value) is a write.
         if (Json.DeepEquals(current.Object, result)) return current;
         var metadata = (JsonObject)result["metadata"]!;
-        if (metadata["deletionTimestamp"] is not null && Finalizers(metadata).Count == 0 && (Json.Long(metadata, "deletionGracePeriodSeconds") ?? 0) == 0
+        if (metadata["deletionTimestamp"] is not null && Finalizers(metadata).Count == 0
+            && (Json.Long(metadata, "deletionGracePeriodSeconds") ?? 0) == 0
             && !HasNamespaceFinalizers(type, result))
         {
             if (options.DryRun) return new StoredObject(result, current.ResourceVersion);
@@ -354,7 +366,8 @@ internal sealed class ObjectService
     private StoredObject? RemoveNow(ObjectStore.WriteScope tx, ResourceType type, ObjectKey key)
     {
         var removed = tx.Remove(type.StorageKey, key);
-        if (removed is not null && type.Resource == "customresourcedefinitions" && type.Group == "apiextensions.k8s.io") OnCrdWritten?.Invoke(tx, removed, null);
+        if (removed is not null && type.Resource == "customresourcedefinitions" && type.Group == "apiextensions.k8s.io")
+            OnCrdWritten?.Invoke(tx, removed, null);
         return removed;
     }
 
@@ -367,7 +380,8 @@ internal sealed class ObjectService
         else to.Remove(key);
     }
 
-    private static List<string> Finalizers(JsonObject metadata) => (metadata["finalizers"] as JsonArray ?? []).Select(f => Json.ScalarText(f) ?? "").ToList();
+    private static List<string> Finalizers(JsonObject metadata) =>
+        (metadata["finalizers"] as JsonArray ?? []).Select(f => Json.ScalarText(f) ?? "").ToList();
 
     private static bool SpecChanged(ResourceType type, JsonObject old, JsonObject updated)
     {
@@ -389,7 +403,10 @@ internal sealed class ObjectService
         Shape = type.Shape,
         ApiVersion = type.GroupVersion,
         Scope = subresource == Subresource.Status ? FieldScope.StatusOnly : type.HasStatus ? FieldScope.AllButStatus : FieldScope.Whole,
-        Subresource = subresource switch { Subresource.Status => "status", Subresource.Scale => "scale", Subresource.Finalize => "finalize", _ => "" },
+        Subresource = subresource switch
+        {
+            Subresource.Status => "status", Subresource.Scale => "scale", Subresource.Finalize => "finalize", _ => "",
+        },
         Now = _time.GetUtcNow(),
     };
 
@@ -411,7 +428,7 @@ internal sealed class ObjectService
 
     // ---------------------------------------------------------------- delete
 
-    /// <summary>DELETE of one object (spec §6.1). Returns the object still present (finalizers pending) or the removed one.</summary>
+    /// <summary>DELETE of one object. Returns the object still present (finalizers pending) or the removed one.</summary>
     public (StoredObject Object, bool Removed) Delete(ResourceType type, string? ns, string name, DeleteOptions options) =>
         Wait(DeleteAsync(type, ns, name, options));
 
@@ -458,8 +475,11 @@ internal sealed class ObjectService
             }
             if (options.PreconditionUid is { } uid && uid != current.Uid)
                 throw ApiError.Conflict(type, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid}");
-            if (options.PreconditionResourceVersion is { } rv && rv != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                throw ApiError.Conflict(type, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {current.ResourceVersion}");
+            if (options.PreconditionResourceVersion is { } rv
+                && rv != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                throw ApiError.Conflict(type, name,
+                    $"Precondition failed: ResourceVersion in precondition: {rv}, " +
+                    $"ResourceVersion in object meta: {current.ResourceVersion}");
 
             var updated = current.Clone();
             var metadata = (JsonObject)updated["metadata"]!;
@@ -520,7 +540,8 @@ internal sealed class ObjectService
     // ---------------------------------------------------------------- admission and conversion plumbing
 
     /// <summary>Completes a write for a synchronous caller: at once when no webhook was involved (the common case).</summary>
-    private static T Wait<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    private static T Wait<T>(ValueTask<T> pending) =>
+        pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
     /// <summary>The stored object as the request's version (a webhook conversion when the CRD has one and versions differ).</summary>
     private async ValueTask<StoredObject> InRequestVersionAsync(ResourceType type, StoredObject stored)
@@ -541,7 +562,8 @@ internal sealed class ObjectService
         return converted[0];
     }
 
-    private AdmissionRequest Request(string operation, ResourceType type, string? ns, JsonObject? obj, JsonObject? old, WriteRequest writeOptions)
+    private AdmissionRequest Request(string operation, ResourceType type, string? ns, JsonObject? obj, JsonObject? old,
+        WriteRequest writeOptions)
     {
         var name = Json.Str((obj ?? old)?["metadata"], "name") ?? "";
         var options = new JsonObject

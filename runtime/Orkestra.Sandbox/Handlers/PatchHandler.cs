@@ -43,7 +43,7 @@ internal sealed class PatchHandler
         return await _presenter.WriteObjectAsync(context, created ? 201 : 200, type, result).ConfigureAwait(false);
     }
 
-    /// <summary>An apply body (YAML or JSON) checked as kube's apply patcher does before any merge (spec §5.4).</summary>
+    /// <summary>An apply body (YAML or JSON) checked as kube's apply patcher does before any merge.</summary>
     private static JsonObject ApplyBody(ResourceType type, byte[] body, string urlName)
     {
         var applied = Yaml.Parse(body) as JsonObject

@@ -31,7 +31,8 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly WebhookClient _webhooks;
     private int _stopped;
 
-    private SandboxServer(WebApplication app, Certificates certificates, Controllers controllers, WebhookClient webhooks, Uri baseUrl, string token,
+    private SandboxServer(WebApplication app, Certificates certificates, Controllers controllers, WebhookClient webhooks, Uri baseUrl,
+        string token,
         FaultInjector faults, RequestLog log, ObjectService objects)
     {
         _app = app;

@@ -16,7 +16,8 @@ namespace Orkestra.Sandbox.Lifecycle;
 /// </summary>
 internal sealed class Controllers
 {
-    private readonly Channel<(string Table, StoreChange Event)> _queue = Channel.CreateUnbounded<(string, StoreChange)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string Table, StoreChange Event)> _queue =
+        Channel.CreateUnbounded<(string, StoreChange)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SandboxOptions _options;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<IController> _controllers = new();

@@ -8,8 +8,8 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Lifecycle;
 
 /// <summary>
-/// ownerReferences garbage collection (spec §6.3): Background (dependents whose owners are all gone are deleted;
-/// dangling references to a gone owner are dropped when another owner lives), Foreground (the owner keeps
+/// ownerReferences garbage collection (https://kubernetes.io/docs/concepts/architecture/garbage-collection/): Background (dependents whose
+/// owners are all gone are deleted; dangling references to a gone owner are dropped when another owner lives), Foreground (the owner keeps
 /// <c>foregroundDeletion</c> until no dependent with blockOwnerDeletion remains), Orphan (references stripped,
 /// then <c>orphan</c> removed). Owners are identified by uid; a namespaced dependent only sees owners in its own
 /// namespace or cluster-scoped ones. Runs on the controller loop only (not thread-safe by itself).
@@ -25,7 +25,8 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         if (e.Type == WatchEventType.Deleted)
         {
             CollectDependentsOf(obj.Uid);
-            foreach (var owner in LiveOwners(obj)) if (owner.Stored.IsDeleting && owner.Stored.Finalizers.Contains(Foreground)) FinishForeground(owner.Type, owner.Stored);
+            foreach (var owner in LiveOwners(obj))
+                if (owner.Stored.IsDeleting && owner.Stored.Finalizers.Contains(Foreground)) FinishForeground(owner.Type, owner.Stored);
             return;
         }
         if (obj.IsDeleting)
@@ -42,7 +43,8 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
 
     private ResourceType? TypeOf(string table) => objects.Registry.Current.Preferred(table);
 
-    private static IEnumerable<JsonObject> OwnerRefs(StoredObject obj) => (obj.Metadata["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>();
+    private static IEnumerable<JsonObject> OwnerRefs(StoredObject obj) =>
+        (obj.Metadata["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>();
 
     private IEnumerable<(ResourceType Type, StoredObject Stored)> Dependents(string ownerUid)
     {
@@ -71,7 +73,8 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         var apiVersion = Json.Str(reference, "apiVersion");
         var kind = Json.Str(reference, "kind");
         var type = objects.Registry.Current.Types.FirstOrDefault(t => t.GroupVersion == apiVersion && t.Kind == kind)
-                   ?? objects.Registry.Current.Types.FirstOrDefault(t => t.Kind == kind && apiVersion?.Split('/')[0] == (t.Group.Length == 0 ? t.Version : t.Group));
+                   ?? objects.Registry.Current.Types.FirstOrDefault(t =>
+                       t.Kind == kind && apiVersion?.Split('/')[0] == (t.Group.Length == 0 ? t.Version : t.Group));
         if (type is null) return null;
         var ns = type.Namespaced ? dependentNamespace : "";
         if (type.Namespaced && dependentNamespace.Length == 0) return null;
@@ -98,14 +101,17 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
     {
         foreach (var (dependentType, dependent) in Dependents(owner.Uid).ToList())
         {
-            if (!dependent.IsDeleting) objects.Delete(dependentType, dependent.Namespace, dependent.Name, new DeleteOptions { Propagation = PropagationPolicy.Foreground });
+            if (!dependent.IsDeleting)
+                objects.Delete(dependentType, dependent.Namespace, dependent.Name,
+                new DeleteOptions { Propagation = PropagationPolicy.Foreground });
         }
         FinishForeground(type, objects.Store.Get(type.StorageKey, owner.Key) ?? owner);
     }
 
     private void FinishForeground(ResourceType type, StoredObject owner)
     {
-        var blocking = Dependents(owner.Uid).Any(d => OwnerRefs(d.Stored).Any(r => Json.Str(r, "uid") == owner.Uid && Json.Bool(r, "blockOwnerDeletion") == true));
+        var blocking = Dependents(owner.Uid)
+            .Any(d => OwnerRefs(d.Stored).Any(r => Json.Str(r, "uid") == owner.Uid && Json.Bool(r, "blockOwnerDeletion") == true));
         if (!blocking) RemoveFinalizer(type, owner, Foreground);
     }
 
@@ -114,13 +120,15 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         {
             var copy = current!.Clone();
             var metadata = (JsonObject)copy["metadata"]!;
-            var refs = new JsonArray(OwnerRefs(current).Where(r => Json.Str(r, "uid") != ownerUid).Select(r => (JsonNode?)r.DeepClone()).ToArray());
+            var refs = new JsonArray(OwnerRefs(current).Where(r => Json.Str(r, "uid") != ownerUid).Select(r => (JsonNode?)r.DeepClone())
+                .ToArray());
             if (refs.Count == 0) metadata.Remove("ownerReferences");
             else metadata["ownerReferences"] = refs;
             return copy;
         }, WriteRequest.Internal("garbage-collector"));
 
-    private void RemoveFinalizer(ResourceType type, StoredObject owner, string finalizer) => Finalizers.Remove(objects, type, owner, finalizer, "garbage-collector");
+    private void RemoveFinalizer(ResourceType type, StoredObject owner, string finalizer) =>
+        Finalizers.Remove(objects, type, owner, finalizer, "garbage-collector");
 }
 
 /// <summary>Removing one finalizer through the normal update path (which deletes the object when none remain).</summary>

@@ -4,7 +4,7 @@ using Orkestra.Sandbox.Api;
 namespace Orkestra.Sandbox.Resources;
 
 /// <summary>
-/// The server-side defaults of the built-in kinds that clients observe (spec §10.3/§10.4): workload replicas and
+/// The server-side defaults of the built-in kinds that clients observe: workload replicas and
 /// strategies, Job selectors and labels, Service cluster IPs, Namespace finalizers and phase, Pod/PVC phases.
 /// Only fields clients read are defaulted; everything else is stored as sent. Thread-safe (IP counter is atomic).
 /// </summary>
@@ -63,7 +63,8 @@ internal sealed class BuiltInDefaults
                 spec["clusterIPs"] = Json.Path(old, "spec.clusterIPs")?.DeepClone();
             }
         }
-        if (type.Group == "" && type.Resource == "namespaces" && Json.Path(obj, "spec.finalizers") is null && Json.Path(old, "spec.finalizers") is { } f)
+        if (type.Group == "" && type.Resource == "namespaces" && Json.Path(obj, "spec.finalizers") is null
+            && Json.Path(old, "spec.finalizers") is { } f)
             Json.Obj(obj, "spec")["finalizers"] = f.DeepClone();
     }
 
@@ -173,7 +174,8 @@ internal sealed class BuiltInDefaults
         if (image is null) return "IfNotPresent";
         var lastSlash = image.LastIndexOf('/');
         var tagPart = image[(lastSlash + 1)..];
-        return image.Contains('@') ? "IfNotPresent" : !tagPart.Contains(':') || tagPart.EndsWith(":latest", StringComparison.Ordinal) ? "Always" : "IfNotPresent";
+        return image.Contains('@') ? "IfNotPresent" : !tagPart.Contains(':') || tagPart.EndsWith(":latest", StringComparison.Ordinal)
+            ? "Always" : "IfNotPresent";
     }
 
     /// <summary>Generated selector on the controller-uid label (unless manualSelector), labels on the template.</summary>

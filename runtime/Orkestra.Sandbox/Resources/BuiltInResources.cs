@@ -14,49 +14,127 @@ internal static class BuiltInResources
     public static IReadOnlyList<ResourceType> Create() =>
     [
         // core/v1
-        new(Kind("", "Namespace")) { HasFinalize = true,
-                FieldSelectors = Fields(("status.phase", "status.phase")), Columns = [Column("Status", "string", o => Json.Path(o, "status.phase"))] },
+        new(Kind("", "Namespace"))
+        {
+            HasFinalize = true,
+            FieldSelectors = Fields(("status.phase", "status.phase")),
+            Columns = [Column("Status", "string", o => Json.Path(o, "status.phase"))],
+        },
         new(Kind("", "ConfigMap")) { Columns = [Column("Data", "integer", o => CountOf(o, "data", "binaryData"))] },
-        new(Kind("", "Secret")) { FieldSelectors = Fields(("type", "type")),
-                Columns = [Column("Type", "string", o => o["type"]?.DeepClone()), Column("Data", "integer", o => CountOf(o, "data"))] },
-        new(Kind("", "Service")) { Columns = [Column("Type", "string", o => Json.Path(o, "spec.type")?.DeepClone()), Column("Cluster-IP", "string", o => Json.Path(o, "spec.clusterIP")?.DeepClone() ?? "<none>"),
-                           Column("External-IP", "string", ServiceExternalIp), Column("Port(s)", "string", ServicePorts)] },
+        new(Kind("", "Secret"))
+        {
+            FieldSelectors = Fields(("type", "type")),
+            Columns = [Column("Type", "string", o => o["type"]?.DeepClone()), Column("Data", "integer", o => CountOf(o, "data"))],
+        },
+        new(Kind("", "Service"))
+        {
+            Columns =
+            [
+                Column("Type", "string", o => Json.Path(o, "spec.type")?.DeepClone()),
+                Column("Cluster-IP", "string", o => Json.Path(o, "spec.clusterIP")?.DeepClone() ?? "<none>"),
+                Column("External-IP", "string", ServiceExternalIp),
+                Column("Port(s)", "string", ServicePorts),
+            ],
+        },
         new(Kind("", "ServiceAccount")) { ReturnsDeletedObject = true },
-        new(Kind("", "Pod")) { ReturnsDeletedObject = true,
-                FieldSelectors = Fields(("spec.nodeName", "spec.nodeName"), ("status.phase", "status.phase"), ("spec.restartPolicy", "spec.restartPolicy"),
-                    ("spec.schedulerName", "spec.schedulerName"), ("spec.serviceAccountName", "spec.serviceAccountName"), ("status.podIP", "status.podIP"),
-                    ("status.nominatedNodeName", "status.nominatedNodeName")),
-                Columns = [Column("Ready", "string", PodReady), Column("Status", "string", o => Json.Path(o, "status.phase")?.DeepClone() ?? "Pending"),
-                           Column("Restarts", "string", _ => "0")] },
-        new(Kind("", "PersistentVolumeClaim")) { Columns = [Column("Status", "string", o => Json.Path(o, "status.phase")?.DeepClone() ?? "Pending"), Column("Volume", "string", o => Json.Path(o, "spec.volumeName")?.DeepClone() ?? "")] },
+        new(Kind("", "Pod"))
+        {
+            ReturnsDeletedObject = true,
+            FieldSelectors = Fields(("spec.nodeName", "spec.nodeName"), ("status.phase", "status.phase"),
+                ("spec.restartPolicy", "spec.restartPolicy"), ("spec.schedulerName", "spec.schedulerName"),
+                ("spec.serviceAccountName", "spec.serviceAccountName"), ("status.podIP", "status.podIP"),
+                ("status.nominatedNodeName", "status.nominatedNodeName")),
+            Columns =
+            [
+                Column("Ready", "string", PodReady),
+                Column("Status", "string", o => Json.Path(o, "status.phase")?.DeepClone() ?? "Pending"),
+                Column("Restarts", "string", _ => "0"),
+            ],
+        },
+        new(Kind("", "PersistentVolumeClaim"))
+        {
+            Columns =
+            [
+                Column("Status", "string", o => Json.Path(o, "status.phase")?.DeepClone() ?? "Pending"),
+                Column("Volume", "string", o => Json.Path(o, "spec.volumeName")?.DeepClone() ?? ""),
+            ],
+        },
         new(Kind("", "PersistentVolume")) { Columns = [Column("Status", "string", o => Json.Path(o, "status.phase")?.DeepClone())] },
         new(Kind("", "Endpoints")),
-        new(Kind("", "Event")) { FieldSelectors = EventFields,
-                Columns = [Column("Type", "string", o => o["type"]?.DeepClone()), Column("Reason", "string", o => o["reason"]?.DeepClone()),
-                           Column("Object", "string", o => $"{Json.Str(o["involvedObject"], "kind")?.ToLowerInvariant()}/{Json.Str(o["involvedObject"], "name")}"),
-                           Column("Message", "string", o => o["message"]?.DeepClone())] },
+        new(Kind("", "Event"))
+        {
+            FieldSelectors = EventFields,
+            Columns =
+            [
+                Column("Type", "string", o => o["type"]?.DeepClone()),
+                Column("Reason", "string", o => o["reason"]?.DeepClone()),
+                Column("Object", "string", o =>
+                    $"{Json.Str(o["involvedObject"], "kind")?.ToLowerInvariant()}/{Json.Str(o["involvedObject"], "name")}"),
+                Column("Message", "string", o => o["message"]?.DeepClone()),
+            ],
+        },
         new(Kind("", "ResourceQuota")),
         new(Kind("", "LimitRange")),
         // events.k8s.io/v1 (stored apart from core events: see docs/sandbox.md)
-        new(Kind("events.k8s.io", "Event")) { FieldSelectors = Fields(("reason", "reason"), ("type", "type"), ("regarding.kind", "regarding.kind"), ("regarding.name", "regarding.name"),
-                    ("regarding.namespace", "regarding.namespace"), ("regarding.uid", "regarding.uid"), ("reportingController", "reportingController")) },
+        new(Kind("events.k8s.io", "Event"))
+        {
+            FieldSelectors = Fields(("reason", "reason"), ("type", "type"),
+                ("regarding.kind", "regarding.kind"), ("regarding.name", "regarding.name"),
+                ("regarding.namespace", "regarding.namespace"), ("regarding.uid", "regarding.uid"),
+                ("reportingController", "reportingController")),
+        },
         // apps/v1
-        new(Kind("apps", "Deployment")) { TracksGeneration = true, Scale = Replicas,
-                Columns = [Column("Ready", "string", o => $"{Json.Long(o["status"], "readyReplicas") ?? 0}/{Json.Long(o["spec"], "replicas") ?? 1}"),
-                           Column("Up-to-date", "integer", o => Json.Long(o["status"], "updatedReplicas") ?? 0),
-                           Column("Available", "integer", o => Json.Long(o["status"], "availableReplicas") ?? 0)] },
-        new(Kind("apps", "ReplicaSet")) { TracksGeneration = true, Scale = Replicas, FieldSelectors = Fields(("status.replicas", "status.replicas")),
-                Columns = [Column("Desired", "integer", o => Json.Long(o["spec"], "replicas") ?? 1), Column("Current", "integer", o => Json.Long(o["status"], "replicas") ?? 0),
-                           Column("Ready", "integer", o => Json.Long(o["status"], "readyReplicas") ?? 0)] },
-        new(Kind("apps", "StatefulSet")) { TracksGeneration = true, Scale = Replicas,
-                Columns = [Column("Ready", "string", o => $"{Json.Long(o["status"], "readyReplicas") ?? 0}/{Json.Long(o["spec"], "replicas") ?? 1}")] },
+        new(Kind("apps", "Deployment"))
+        {
+            TracksGeneration = true,
+            Scale = Replicas,
+            Columns =
+            [
+                Column("Ready", "string", ReadyOfReplicas),
+                Column("Up-to-date", "integer", o => Json.Long(o["status"], "updatedReplicas") ?? 0),
+                Column("Available", "integer", o => Json.Long(o["status"], "availableReplicas") ?? 0),
+            ],
+        },
+        new(Kind("apps", "ReplicaSet"))
+        {
+            TracksGeneration = true,
+            Scale = Replicas,
+            FieldSelectors = Fields(("status.replicas", "status.replicas")),
+            Columns =
+            [
+                Column("Desired", "integer", o => Json.Long(o["spec"], "replicas") ?? 1),
+                Column("Current", "integer", o => Json.Long(o["status"], "replicas") ?? 0),
+                Column("Ready", "integer", o => Json.Long(o["status"], "readyReplicas") ?? 0),
+            ],
+        },
+        new(Kind("apps", "StatefulSet"))
+        {
+            TracksGeneration = true,
+            Scale = Replicas,
+            Columns = [Column("Ready", "string", ReadyOfReplicas)],
+        },
         new(Kind("apps", "DaemonSet")) { TracksGeneration = true },
         // batch/v1
-        new(Kind("batch", "Job")) { TracksGeneration = true,
-                FieldSelectors = Fields(("status.successful", "status.succeeded")),
-                Columns = [Column("Status", "string", JobStatus), Column("Completions", "string", o => $"{Json.Long(o["status"], "succeeded") ?? 0}/{Json.Long(o["spec"], "completions") ?? 1}")] },
-        new(Kind("batch", "CronJob")) { TracksGeneration = true,
-                Columns = [Column("Schedule", "string", o => Json.Path(o, "spec.schedule")?.DeepClone()), Column("Suspend", "boolean", o => Json.Bool(o["spec"], "suspend") ?? false)] },
+        new(Kind("batch", "Job"))
+        {
+            TracksGeneration = true,
+            FieldSelectors = Fields(("status.successful", "status.succeeded")),
+            Columns =
+            [
+                Column("Status", "string", JobStatus),
+                Column("Completions", "string", o =>
+                    $"{Json.Long(o["status"], "succeeded") ?? 0}/{Json.Long(o["spec"], "completions") ?? 1}"),
+            ],
+        },
+        new(Kind("batch", "CronJob"))
+        {
+            TracksGeneration = true,
+            Columns =
+            [
+                Column("Schedule", "string", o => Json.Path(o, "spec.schedule")?.DeepClone()),
+                Column("Suspend", "boolean", o => Json.Bool(o["spec"], "suspend") ?? false),
+            ],
+        },
         // networking.k8s.io/v1
         new(Kind("networking.k8s.io", "Ingress")) { TracksGeneration = true },
         new(Kind("networking.k8s.io", "NetworkPolicy")) { TracksGeneration = true },
@@ -68,10 +146,16 @@ internal static class BuiltInResources
         // autoscaling/v2, policy/v1, coordination.k8s.io/v1
         new(Kind("autoscaling", "HorizontalPodAutoscaler")),
         new(Kind("policy", "PodDisruptionBudget")) { TracksGeneration = true },
-        new(Kind("coordination.k8s.io", "Lease")) { Columns = [Column("Holder", "string", o => Json.Path(o, "spec.holderIdentity")?.DeepClone() ?? "")] },
+        new(Kind("coordination.k8s.io", "Lease"))
+        {
+            Columns = [Column("Holder", "string", o => Json.Path(o, "spec.holderIdentity")?.DeepClone() ?? "")],
+        },
         // apiextensions.k8s.io/v1, admissionregistration.k8s.io/v1
-        new(Kind("apiextensions.k8s.io", "CustomResourceDefinition")) { TracksGeneration = true,
-                Columns = [Column("Created At", "date", o => Json.Path(o, "metadata.creationTimestamp")?.DeepClone())] },
+        new(Kind("apiextensions.k8s.io", "CustomResourceDefinition"))
+        {
+            TracksGeneration = true,
+            Columns = [Column("Created At", "date", o => Json.Path(o, "metadata.creationTimestamp")?.DeepClone())],
+        },
         new(Kind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration")) { TracksGeneration = true },
         new(Kind("admissionregistration.k8s.io", "MutatingWebhookConfiguration")) { TracksGeneration = true },
     ];
@@ -87,16 +171,23 @@ internal static class BuiltInResources
         ("involvedObject.fieldPath", "involvedObject.fieldPath"), ("reason", "reason"), ("reportingComponent", "reportingComponent"),
         ("source", "source.component"), ("type", "type"));
 
-    private static Dictionary<string, string> Fields(params (string Label, string Path)[] fields) => fields.ToDictionary(f => f.Label, f => f.Path);
+    private static Dictionary<string, string> Fields(params (string Label, string Path)[] fields) =>
+        fields.ToDictionary(f => f.Label, f => f.Path);
 
     private static TableColumn Column(string name, string type, Func<JsonObject, JsonNode?> cell) => new(name, type, "", name, 0, cell);
 
+    private static JsonNode ReadyOfReplicas(JsonObject o) =>
+        $"{Json.Long(o["status"], "readyReplicas") ?? 0}/{Json.Long(o["spec"], "replicas") ?? 1}";
+
     private static JsonNode CountOf(JsonObject o, params string[] keys) => keys.Sum(k => (o[k] as JsonObject)?.Count ?? 0);
 
-    /// <summary>kubectl's EXTERNAL-IP: external IPs, load-balancer ingress (or &lt;pending&gt;), the external name, else &lt;none&gt;.</summary>
+    /// <summary>kubectl's EXTERNAL-IP: external IPs, load-balancer ingress (or &lt;pending&gt;), the external name, else
+    /// &lt;none&gt;.</summary>
     private static JsonNode ServiceExternalIp(JsonObject svc)
     {
-        static IEnumerable<string> Strings(JsonNode? list) => (list as JsonArray)?.Select(n => n?.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string)n! : null).OfType<string>() ?? [];
+        static IEnumerable<string> Strings(JsonNode? list) =>
+            (list as JsonArray)?.Select(n => n?.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string)n! : null)
+                .OfType<string>() ?? [];
         var external = Strings(Json.Path(svc, "spec.externalIPs")).ToList();
         switch (Json.Str(Json.Path(svc, "spec"), "type") ?? "ClusterIP")
         {

@@ -7,7 +7,7 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Resources;
 
 /// <summary>
-/// CRDs (spec §7.1–7.2, §7.4–7.5): validation of the CRD object, and — inside the write transaction that stores
+/// CRDs: validation of the CRD object, and — inside the write transaction that stores
 /// it — establishment: NamesAccepted/Established conditions, acceptedNames, storedVersions and the served
 /// resource types swapped into the registry, so the next request (discovery, OpenAPI, CRUD) sees the new type.
 /// </summary>
@@ -25,7 +25,7 @@ internal sealed class CustomResourceDefinitions
 
     public static bool Is(ResourceType type) => type.Group == "apiextensions.k8s.io" && type.Resource == "customresourcedefinitions";
 
-    /// <summary>The checks of §7.1 that matter to clients; every violation is one cause of a 422.</summary>
+    /// <summary>The checks of a CRD object that matter to clients; every violation is one cause of a 422.</summary>
     public static List<Cause> Validate(JsonObject crd)
     {
         var causes = new List<Cause>();
@@ -41,14 +41,16 @@ internal sealed class CustomResourceDefinitions
         var plural = Json.Str(names, "plural");
         var kind = Json.Str(names, "kind");
         if (string.IsNullOrEmpty(group)) causes.Add(Cause.Required("spec.group"));
-        else if (!group.Contains('.')) causes.Add(Cause.InvalidValue("spec.group", $"\"{group}\"", "should be a domain with at least one dot"));
+        else if (!group.Contains('.'))
+            causes.Add(Cause.InvalidValue("spec.group", $"\"{group}\"", "should be a domain with at least one dot"));
         if (string.IsNullOrEmpty(plural)) causes.Add(Cause.Required("spec.names.plural"));
         if (string.IsNullOrEmpty(kind)) causes.Add(Cause.Required("spec.names.kind"));
         if (!string.IsNullOrEmpty(plural) && !string.IsNullOrEmpty(group) && name != $"{plural}.{group}")
             causes.Add(Cause.InvalidValue("metadata.name", $"\"{name}\"", "must be spec.names.plural+\".\"+spec.group"));
         var scope = Json.Str(spec, "scope");
         if (scope is not ("Namespaced" or "Cluster"))
-            causes.Add(scope is null ? Cause.Required("spec.scope") : Cause.NotSupported("spec.scope", $"\"{scope}\"", ["Cluster", "Namespaced"]));
+            causes.Add(scope is null ? Cause.Required("spec.scope")
+                : Cause.NotSupported("spec.scope", $"\"{scope}\"", ["Cluster", "Namespaced"]));
         var versions = spec["versions"] as JsonArray ?? [];
         if (versions.Count == 0) causes.Add(Cause.Required("spec.versions", "must have exactly one version marked as storage version"));
         var storage = 0;
@@ -67,7 +69,8 @@ internal sealed class CustomResourceDefinitions
             }
         }
         if (versions.Count > 0 && storage != 1)
-            causes.Add(Cause.InvalidValue("spec.versions", "[]apiextensions.CustomResourceDefinitionVersion{...}", "must have exactly one version marked as storage version"));
+            causes.Add(Cause.InvalidValue("spec.versions", "[]apiextensions.CustomResourceDefinitionVersion{...}",
+                "must have exactly one version marked as storage version"));
         ValidateConversion(spec, causes);
         return causes;
     }
@@ -122,9 +125,12 @@ internal sealed class CustomResourceDefinitions
     {
         foreach (var forbidden in new[] { "$ref", "definitions", "dependencies", "additionalItems", "patternProperties", "id" })
         {
-            if (schema.ContainsKey(forbidden)) causes.Add(Cause.Forbidden($"{path}.{forbidden}", $"{forbidden} is forbidden in structural schemas"));
+            if (schema.ContainsKey(forbidden))
+                causes.Add(Cause.Forbidden($"{path}.{forbidden}", $"{forbidden} is forbidden in structural schemas"));
         }
-        if (Json.Bool(schema, "uniqueItems") == true) causes.Add(Cause.Forbidden($"{path}.uniqueItems", "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"));
+        if (Json.Bool(schema, "uniqueItems") == true)
+            causes.Add(Cause.Forbidden($"{path}.uniqueItems",
+            "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"));
         var intOrString = Json.Bool(schema, "x-kubernetes-int-or-string") == true;
         var preserve = Json.Bool(schema, "x-kubernetes-preserve-unknown-fields") == true;
         if (schema["x-kubernetes-preserve-unknown-fields"] is JsonValue p && p.TryGetValue<bool>(out var pv) && !pv)
@@ -143,7 +149,8 @@ internal sealed class CustomResourceDefinitions
             }
         }
         if (schema["items"] is JsonObject items) StructuralChecks(items, $"{path}.items", causes, false);
-        if (schema["additionalProperties"] is JsonObject additional) StructuralChecks(additional, $"{path}.additionalProperties", causes, false);
+        if (schema["additionalProperties"] is JsonObject additional)
+            StructuralChecks(additional, $"{path}.additionalProperties", causes, false);
     }
 
     /// <summary>Runs inside the store transaction after a CRD write (old/new null for create/delete).</summary>
@@ -172,11 +179,13 @@ internal sealed class CustomResourceDefinitions
         SetCondition(conditions, "NamesAccepted", "True", "NoConflicts", "no conflicts found", now);
         SetCondition(conditions, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
         if (Json.Path(copy, "metadata.deletionTimestamp") is not null)
-            SetCondition(conditions, "Terminating", "True", "InstanceDeletionPending", "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon", now);
+            SetCondition(conditions, "Terminating", "True", "InstanceDeletionPending",
+                "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon", now);
         status["conditions"] = conditions;
         status["acceptedNames"] = names;
         var stored = status["storedVersions"] as JsonArray ?? new JsonArray();
-        var storageVersion = (spec["versions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(v => Json.Bool(v, "storage") == true);
+        var storageVersion = (spec["versions"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(v => Json.Bool(v, "storage") == true);
         if (Json.Str(storageVersion, "name") is { } sv && stored.All(s => Json.ScalarText(s) != sv)) stored.Push(sv);
         status["storedVersions"] = stored;
         return copy;

@@ -3,7 +3,7 @@ using Orkestra.Sandbox.Api;
 
 namespace Orkestra.Sandbox.Resources;
 
-/// <summary>Legacy (unaggregated) discovery documents (spec §1.2), computed from the current registry snapshot.</summary>
+/// <summary>Legacy (unaggregated) discovery documents, computed from the current registry snapshot.</summary>
 internal static class Discovery
 {
     public static JsonObject ApiVersions(string serverAddress) => new()
@@ -38,7 +38,8 @@ internal static class Discovery
         {
             ["name"] = group.Name,
             ["versions"] = versions,
-            ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{group.Name}/{group.Versions[0]}", ["version"] = group.Versions[0] },
+            ["preferredVersion"] =
+                new JsonObject { ["groupVersion"] = $"{group.Name}/{group.Versions[0]}", ["version"] = group.Versions[0] },
         };
     }
 

@@ -56,7 +56,8 @@ internal static class JsonPathLite
                     }
                     return null;
                 }
-                if (!int.TryParse(inner, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var index)) return null;
+                if (!int.TryParse(inner, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture,
+                    out var index)) return null;
                 if (index < 0) index += array.Count;
                 node = index >= 0 && index < array.Count ? array[index] : null;
             }

@@ -6,7 +6,7 @@ namespace Orkestra.Sandbox.Resources;
 
 /// <summary>
 /// <c>/openapi/v3</c>: an index of group-versions and one document per group-version whose item PATCH operations
-/// carry <c>x-kubernetes-group-version-kind</c> and a <c>fieldValidation</c> query parameter (spec §1.3) — what
+/// carry <c>x-kubernetes-group-version-kind</c> and a <c>fieldValidation</c> query parameter — what
 /// kubectl's default strict validation looks for. Strategic merge is deliberately not advertised, so kubectl builds
 /// strategic patches from its compiled-in types (built-ins) and merge patches for custom resources.
 /// </summary>

@@ -50,13 +50,15 @@ internal sealed class RegistrySnapshot
 
     public bool HasGroupVersion(string group, string version) => Types.Any(t => t.Group == group && t.Version == version);
 
-    public IEnumerable<ResourceType> InGroupVersion(string group, string version) => Types.Where(t => t.Group == group && t.Version == version);
+    public IEnumerable<ResourceType> InGroupVersion(string group, string version) =>
+        Types.Where(t => t.Group == group && t.Version == version);
 
     /// <summary>Every served version of the resource stored under <paramref name="storageKey"/>.</summary>
     public IReadOnlyList<ResourceType> ByStorage(string storageKey) => _byStorage.TryGetValue(storageKey, out var types) ? types : [];
 
     /// <summary>The preferred (highest priority) version of a stored resource.</summary>
-    public ResourceType? Preferred(string storageKey) => ByStorage(storageKey).OrderBy(t => t.Version, VersionPriority.Comparer).FirstOrDefault();
+    public ResourceType? Preferred(string storageKey) =>
+        ByStorage(storageKey).OrderBy(t => t.Version, VersionPriority.Comparer).FirstOrDefault();
 }
 
 internal sealed record GroupInfo(string Name, string[] Versions);

@@ -9,7 +9,7 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Simulation;
 
 /// <summary>
-/// kwok-style status simulation (spec §10): what kube-controller-manager and kubelets would write. Deployments,
+/// kwok-style status simulation (https://kwok.sigs.k8s.io/): what kube-controller-manager and kubelets would write. Deployments,
 /// StatefulSets, ReplicaSets and DaemonSets become Available with the status <c>kubectl rollout status</c> and
 /// <c>kubectl wait</c> accept; Jobs run then complete (SuccessCriteriaMet, Complete, succeeded) or, with
 /// <see cref="SimulationOptions.FailAnnotation"/>, fail; Pods get a node and run (and their graceful deletion is
@@ -105,7 +105,8 @@ internal sealed class Simulators : IController, IDisposable
         var conditions = status["conditions"] as JsonArray ?? new JsonArray();
         status["conditions"] = conditions;
         var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => Json.Str(c, "type") == Json.Str(condition, "type"));
-        if (existing is not null && Json.Str(existing, "status") == Json.Str(condition, "status") && Json.Str(existing, "reason") == Json.Str(condition, "reason")) return;
+        if (existing is not null && Json.Str(existing, "status") == Json.Str(condition, "status")
+            && Json.Str(existing, "reason") == Json.Str(condition, "reason")) return;
         if (existing is not null) conditions.Remove(existing);
         conditions.Push(condition);
     }
@@ -118,7 +119,8 @@ internal sealed class Simulators : IController, IDisposable
         var generation = Json.Long(d.Metadata, "generation") ?? 1;
         var neverReady = Annotation(d, SimulationOptions.NeverReadyAnnotation);
         var ready = neverReady ? 0 : replicas;
-        if (Json.Long(d.Object["status"], "observedGeneration") == generation && Json.Long(d.Object["status"], "availableReplicas") == (neverReady ? null : ready)
+        if (Json.Long(d.Object["status"], "observedGeneration") == generation
+            && Json.Long(d.Object["status"], "availableReplicas") == (neverReady ? null : ready)
             && Json.Long(d.Object["status"], "replicas") == replicas) return;
         var now = Now;
         WriteStatus(type, d, (_, status) =>
@@ -135,7 +137,8 @@ internal sealed class Simulators : IController, IDisposable
                 : Condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", now, true));
             Upsert(status, neverReady
                 ? Condition("Progressing", "True", "ReplicaSetUpdated", $"ReplicaSet \"{d.Name}-{Hash(d)}\" is progressing.", now, true)
-                : Condition("Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{d.Name}-{Hash(d)}\" has successfully progressed.", now, true));
+                : Condition("Progressing", "True", "NewReplicaSetAvailable",
+                    $"ReplicaSet \"{d.Name}-{Hash(d)}\" has successfully progressed.", now, true));
         });
     }
 
@@ -146,7 +149,8 @@ internal sealed class Simulators : IController, IDisposable
         var ready = Annotation(s, SimulationOptions.NeverReadyAnnotation) ? 0 : replicas;
         var revision = $"{s.Name}-{Hash(s)}";
         if (Json.Long(s.Object["status"], "observedGeneration") == generation && Json.Str(s.Object["status"], "updateRevision") == revision
-            && (Json.Long(s.Object["status"], "readyReplicas") ?? 0) == ready && Json.Long(s.Object["status"], "replicas") == replicas) return;
+            && (Json.Long(s.Object["status"], "readyReplicas") ?? 0) == ready
+                && Json.Long(s.Object["status"], "replicas") == replicas) return;
         WriteStatus(type, s, (_, status) =>
         {
             status["observedGeneration"] = generation;
@@ -277,17 +281,26 @@ internal sealed class Simulators : IController, IDisposable
                 s["startTime"] = now;
                 s["hostIP"] = "10.0.0.1";
                 s["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = "10.0.0.1" });
-                var ip = $"10.244.{Math.Abs(pod.Uid.GetHashCode(StringComparison.Ordinal) % 250)}.{Math.Abs(pod.Name.GetHashCode(StringComparison.Ordinal) % 250) + 2}";
+                var subnet = Math.Abs(pod.Uid.GetHashCode(StringComparison.Ordinal) % 250);
+                var host = Math.Abs(pod.Name.GetHashCode(StringComparison.Ordinal) % 250) + 2;
+                var ip = $"10.244.{subnet}.{host}";
                 s["podIP"] = ip;
                 s["podIPs"] = new JsonArray(new JsonObject { ["ip"] = ip });
                 s["qosClass"] = "BestEffort";
                 s["conditions"] = new JsonArray(
                     Condition("PodReadyToStartContainers", "True", "", "", now), Condition("Initialized", "True", "", "", now),
-                    Condition("Ready", "True", "", "", now), Condition("ContainersReady", "True", "", "", now), Condition("PodScheduled", "True", "", "", now));
-                foreach (var c in s["conditions"]!.AsArray().OfType<JsonObject>()) { c.Remove("reason"); c.Remove("message"); c["lastProbeTime"] = null; }
+                    Condition("Ready", "True", "", "", now), Condition("ContainersReady", "True", "", "", now),
+                    Condition("PodScheduled", "True", "", "", now));
+                foreach (var c in s["conditions"]!.AsArray().OfType<JsonObject>())
+                {
+                    c.Remove("reason");
+                    c.Remove("message");
+                    c["lastProbeTime"] = null;
+                }
                 s["containerStatuses"] = new JsonArray(containers.Select(c => (JsonNode?)new JsonObject
                 {
-                    ["name"] = Json.Str(c, "name"), ["image"] = Json.Str(c, "image"), ["imageID"] = "", ["ready"] = true, ["started"] = true, ["restartCount"] = 0,
+                    ["name"] = Json.Str(c, "name"), ["image"] = Json.Str(c, "image"), ["imageID"] = "", ["ready"] = true,
+                    ["started"] = true, ["restartCount"] = 0,
                     ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } },
                 }).ToArray());
             });
@@ -304,8 +317,10 @@ internal sealed class Simulators : IController, IDisposable
                 }
                 s["containerStatuses"] = new JsonArray(containers.Select(c => (JsonNode?)new JsonObject
                 {
-                    ["name"] = Json.Str(c, "name"), ["image"] = Json.Str(c, "image"), ["imageID"] = "", ["ready"] = false, ["started"] = false, ["restartCount"] = 0,
-                    ["state"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 0, ["reason"] = "Completed", ["startedAt"] = now, ["finishedAt"] = now } },
+                    ["name"] = Json.Str(c, "name"), ["image"] = Json.Str(c, "image"), ["imageID"] = "", ["ready"] = false,
+                    ["started"] = false, ["restartCount"] = 0,
+                    ["state"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 0, ["reason"] = "Completed",
+                        ["startedAt"] = now, ["finishedAt"] = now } },
                 }).ToArray());
             });
         }
@@ -328,7 +343,8 @@ internal sealed class Simulators : IController, IDisposable
         {
             s["phase"] = "Bound";
             s["accessModes"] = Json.Path(obj, "spec.accessModes")?.DeepClone() ?? new JsonArray("ReadWriteOnce");
-            if (Json.Path(obj, "spec.resources.requests.storage") is { } storage) s["capacity"] = new JsonObject { ["storage"] = storage.DeepClone() };
+            if (Json.Path(obj, "spec.resources.requests.storage") is { } storage)
+                s["capacity"] = new JsonObject { ["storage"] = storage.DeepClone() };
         });
     }
 
@@ -338,7 +354,11 @@ internal sealed class Simulators : IController, IDisposable
         var hash = BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(template), 0);
         const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
         var chars = new char[10];
-        for (var i = 0; i < chars.Length; i++) { chars[i] = alphabet[(int)(hash % (uint)alphabet.Length)]; hash = hash / (uint)alphabet.Length + (uint)(i * 7919); }
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[(int)(hash % (uint)alphabet.Length)];
+            hash = hash / (uint)alphabet.Length + (uint)(i * 7919);
+        }
         return new string(chars);
     }
 

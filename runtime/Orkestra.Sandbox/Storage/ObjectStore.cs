@@ -35,7 +35,8 @@ internal sealed class ObjectStore
     /// <summary>The RV of the newest write (the "store revision").</summary>
     public long Revision => Volatile.Read(ref _revision);
 
-    private long _expiredBefore;                                    // guarded by _gate: history before this is gone for every table, even new ones
+    // guarded by _gate: history before this is gone for every table, even new ones
+    private long _expiredBefore;
 
     public ResourceTable Table(string storageKey) =>
         _tables.GetOrAdd(storageKey, key => new ResourceTable(key) { CompactedRevision = Volatile.Read(ref _expiredBefore) });
@@ -175,7 +176,8 @@ internal sealed class ObjectStore
             var stored = new StoredObject(obj, revision);
             table.Items.TryGetValue(stored.Key, out var previous);
             table.Items[stored.Key] = stored;
-            _store.Publish(table, new StoreChange(previous is null ? WatchEventType.Added : WatchEventType.Modified, stored, previous, revision));
+            _store.Publish(table,
+                new StoreChange(previous is null ? WatchEventType.Added : WatchEventType.Modified, stored, previous, revision));
             return stored;
         }
 
