@@ -47,8 +47,8 @@ internal static class Typed
         {
             if (obj.TryGetPropertyValue(key, out var value) && value is not null) fields.Add(new(key, value));
             else if (listShape.KeyDefaults.TryGetValue(key, out var fallback)) fields.Add(new(key, fallback));
-            else throw new InvalidStructureException($"{at}: associative list with keys has an element that omits key field \"{key}\" " +
-                $"(and doesn't have default value)");
+            else throw new InvalidStructureException(
+                $"{at}: associative list with keys has an element that omits key field \"{key}\" (and doesn't have default value)");
         }
         return PathElement.Key(fields);
     }

@@ -105,12 +105,10 @@ internal static class RunCommand
     }
 
     internal sealed record Settings(RuntimeOptions Runtime, string? Kubeconfig, string? Context, double Qps, int Burst, bool Sandbox,
-        int SandboxPort,
-        LogFormat Format, LogLevel Level);
+        int SandboxPort, LogFormat Format, LogLevel Level);
 
     private static async Task<int> RunAsync(IReadOnlyList<CompiledKatalog> katalogs, Settings settings, TextWriter stdout,
-        TextWriter stderr,
-        CancellationToken stopping)
+        TextWriter stderr, CancellationToken stopping)
     {
         using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(settings.Level)
             .AddProvider(new LineLoggerProvider(stdout, settings.Format, settings.Level)));

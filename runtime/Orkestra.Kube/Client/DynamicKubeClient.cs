@@ -100,8 +100,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
             cancellation);
 
     public Task<JsonElement> UpdateAsync(GroupVersionResource resource, string? @namespace, string name, JsonObject body,
-        WriteOptions? options,
-        CancellationToken cancellation) =>
+        WriteOptions? options, CancellationToken cancellation) =>
         SendAsync(HttpMethod.Put, "update", WriteQuery(ResourcePaths.For(resource, @namespace, name), options), Body(body, JsonMedia),
             cancellation);
 
@@ -110,14 +109,12 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         Patch(resource, @namespace, name, null, type, patch, options, cancellation);
 
     public Task<JsonElement> UpdateStatusAsync(GroupVersionResource resource, string? @namespace, string name, JsonObject body,
-        WriteOptions? options,
-        CancellationToken cancellation) =>
+        WriteOptions? options, CancellationToken cancellation) =>
         SendAsync(HttpMethod.Put, "update", WriteQuery(ResourcePaths.For(resource, @namespace, name, "status"), options),
             Body(body, JsonMedia), cancellation);
 
     public Task<JsonElement> PatchStatusAsync(GroupVersionResource resource, string? @namespace, string name, PatchType type,
-        JsonNode patch,
-        WriteOptions? options, CancellationToken cancellation) =>
+        JsonNode patch, WriteOptions? options, CancellationToken cancellation) =>
         Patch(resource, @namespace, name, "status", type, patch, options, cancellation);
 
     public async Task<JsonElement?> DeleteAsync(GroupVersionResource resource, string? @namespace, string name, DeleteOptions? options,
@@ -137,8 +134,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         SendAsync(HttpMethod.Get, "discovery", path, null, cancellation);
 
     private Task<JsonElement> Patch(GroupVersionResource resource, string? @namespace, string name, string? subresource, PatchType type,
-        JsonNode patch,
-        WriteOptions? options, CancellationToken cancellation)
+        JsonNode patch, WriteOptions? options, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(patch);
         if (type == PatchType.Apply && string.IsNullOrEmpty(options?.FieldManager))

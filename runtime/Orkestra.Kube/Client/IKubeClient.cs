@@ -53,8 +53,7 @@ public interface IKubeWriter
 public interface IKubeStatusWriter
 {
     Task<JsonElement> UpdateStatusAsync(GroupVersionResource resource, string? @namespace, string name, JsonObject body,
-        WriteOptions? options,
-        CancellationToken cancellation);
+        WriteOptions? options, CancellationToken cancellation);
 
     Task<JsonElement> PatchStatusAsync(GroupVersionResource resource, string? @namespace, string name, PatchType type, JsonNode patch,
         WriteOptions? options, CancellationToken cancellation);

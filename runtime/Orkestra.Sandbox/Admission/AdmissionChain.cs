@@ -357,8 +357,7 @@ internal sealed class AdmissionChain
 
     /// <summary>The object and old object in the invocation's version (converted when matched through another version).</summary>
     private async ValueTask<(JsonObject? Object, JsonObject? Old)> VersionedAsync(AdmissionRequest request, Invocation invocation,
-        JsonObject? obj,
-        ResourceType objType)
+        JsonObject? obj, ResourceType objType)
     {
         if (request.IsScale) return (obj, request.OldObject);
         var target = invocation.Resource;

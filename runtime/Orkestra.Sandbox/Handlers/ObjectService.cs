@@ -100,8 +100,7 @@ internal sealed class ObjectService
     }
 
     private StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteRequest options,
-        string? generateName,
-        bool generatedEarly)
+        string? generateName, bool generatedEarly)
     {
         var metadata = (JsonObject)obj["metadata"]!;
         var ns = Json.Str(metadata, "namespace") ?? "";
@@ -159,20 +158,20 @@ internal sealed class ObjectService
         var apiVersion = Json.Str(obj, "apiVersion");
         var kind = Json.Str(obj, "kind");
         if (!string.IsNullOrEmpty(kind) && kind != type.Kind)
-            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: the kind in the " +
-                $"data ({kind}) does not match the expected kind ({type.Kind})");
+            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: " +
+                $"the kind in the data ({kind}) does not match the expected kind ({type.Kind})");
         if (!string.IsNullOrEmpty(apiVersion) && apiVersion != type.GroupVersion)
         {
-            throw ApiError.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version " +
-                $"({type.GroupVersion})");
+            throw ApiError.BadRequest(
+                $"the API version in the data ({apiVersion}) does not match the expected API version ({type.GroupVersion})");
         }
         obj["apiVersion"] = type.GroupVersion;
         obj["kind"] = type.Kind;
         if (obj["metadata"] is not JsonObject metadata)
         {
             if (obj["metadata"] is not null)
-                throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: metadata must " +
-                    $"be an object");
+                throw ApiError.BadRequest(
+                    $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: metadata must be an object");
             metadata = new JsonObject();
             obj["metadata"] = metadata;
         }

@@ -32,8 +32,7 @@ public sealed class SandboxServer : IAsyncDisposable
     private int _stopped;
 
     private SandboxServer(WebApplication app, Certificates certificates, Controllers controllers, WebhookClient webhooks, Uri baseUrl,
-        string token,
-        FaultInjector faults, RequestLog log, ObjectService objects)
+        string token, FaultInjector faults, RequestLog log, ObjectService objects)
     {
         _app = app;
         _certificates = certificates;

@@ -103,7 +103,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         {
             if (!dependent.IsDeleting)
                 objects.Delete(dependentType, dependent.Namespace, dependent.Name,
-                new DeleteOptions { Propagation = PropagationPolicy.Foreground });
+                    new DeleteOptions { Propagation = PropagationPolicy.Foreground });
         }
         FinishForeground(type, objects.Store.Get(type.StorageKey, owner.Key) ?? owner);
     }

@@ -130,7 +130,7 @@ internal sealed class CustomResourceDefinitions
         }
         if (Json.Bool(schema, "uniqueItems") == true)
             causes.Add(Cause.Forbidden($"{path}.uniqueItems",
-            "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"));
+                "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"));
         var intOrString = Json.Bool(schema, "x-kubernetes-int-or-string") == true;
         var preserve = Json.Bool(schema, "x-kubernetes-preserve-unknown-fields") == true;
         if (schema["x-kubernetes-preserve-unknown-fields"] is JsonValue p && p.TryGetValue<bool>(out var pv) && !pv)

@@ -173,7 +173,7 @@ internal sealed class Parser
         var keyword = Next();
         if (keyword.Kind != TokenKind.End)
             throw new TemplateSyntaxException(keyword.Offset, keyword.Length,
-            $"expected {{{{end}}}} after {{{{else}}}}, found {Describe(keyword)}");
+                $"expected {{{{end}}}} after {{{{else}}}}, found {Describe(keyword)}");
         Expect(TokenKind.RightDelim, "end");
     }
 

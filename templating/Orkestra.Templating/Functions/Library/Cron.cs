@@ -13,8 +13,8 @@ internal static class Cron
     public static void Register(FunctionRegistry r)
     {
         r.Add(C, "cronFromAny", "cronFromAny V",
-            "a five-field cron string from a schedule map (absent keys → *) or a cron string (normalised); nil or anything else → \"* * " +
-            "* * *\"", 1, 1, ValueShape.String,
+            "a five-field cron string from a schedule map (absent keys → *) or a cron string (normalised); " +
+            "nil or anything else → \"* * * * *\"", 1, 1, ValueShape.String,
             (a, in _) => Str(GoValues.Kind(a[0]) switch
             {
                 GoKind.Map => FromMap(a[0]),
@@ -22,13 +22,13 @@ internal static class Cron
                 _ => Every,
             }));
         r.Add(C, "cronFromMap", "cronFromMap M",
-            "a five-field cron string from the keys minute, hour, dayOfMonth, month, dayOfWeek of M (absent → *); an error when M is " +
-            "not a map", 1, 1, ValueShape.String,
+            "a five-field cron string from the keys minute, hour, dayOfMonth, month, dayOfWeek of M (absent → *); " +
+            "an error when M is not a map", 1, 1, ValueShape.String,
             (a, in _) => GoValues.Kind(a[0]) == GoKind.Map ? Str(FromMap(a[0]))
                 : throw new TemplateFunctionException($"cronFromMap: expected a map, got {Describe(a[0])}"));
         r.Add(C, "cronToMap", "cronToMap V",
-            "the schedule map {minute, hour, dayOfMonth, month, dayOfWeek} of a cron string (macros expanded; a map is returned as " +
-            "is; \"\" or nil → all *)", 1, 1, ValueShape.Map, (a, in _) =>
+            "the schedule map {minute, hour, dayOfMonth, month, dayOfWeek} of a cron string (macros expanded; " +
+            "a map is returned as is; \"\" or nil → all *)", 1, 1, ValueShape.Map, (a, in _) =>
         {
             if (GoValues.Kind(a[0]) == GoKind.Map) return a[0];
             var fields = FieldsOf("cronToMap", a[0]);
