@@ -25,7 +25,8 @@ public readonly record struct GroupVersionKind(string Group, string Version, str
         var slash = apiVersion.IndexOf('/');
         if (slash < 0) return new GroupVersionKind("", apiVersion, kind);
         if (slash == 0 || slash == apiVersion.Length - 1 || apiVersion.IndexOf('/', slash + 1) >= 0)
-            throw new ArgumentException($"apiVersion \"{apiVersion}\" is not of the form \"version\" or \"group/version\"", nameof(apiVersion));
+            throw new ArgumentException($"apiVersion \"{apiVersion}\" is not of the form \"version\" or \"group/version\"",
+                nameof(apiVersion));
         return new GroupVersionKind(apiVersion[..slash], apiVersion[(slash + 1)..], kind);
     }
 
@@ -66,7 +67,7 @@ public static class ObjectMeta
     public static ObjectKey KeyOf(JsonElement obj) =>
         new(Namespace(obj), Name(obj) ?? throw new ArgumentException("object has no metadata.name", nameof(obj)));
 
-    static string? MetadataString(JsonElement obj, string field) =>
+    private static string? MetadataString(JsonElement obj, string field) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object
         && md.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()

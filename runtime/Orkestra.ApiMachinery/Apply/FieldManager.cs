@@ -39,7 +39,7 @@ public sealed class ApplyConflictException : Exception
     public IReadOnlyList<ApplyConflict> Conflicts { get; }
 
     /// <summary>Kube's text: <c>Apply failed with 1 conflict: conflict with "m" using v1: .data.a</c>, or grouped by manager.</summary>
-    static string Describe(IReadOnlyList<ApplyConflict> conflicts)
+    private static string Describe(IReadOnlyList<ApplyConflict> conflicts)
     {
         if (conflicts.Count == 1) return $"Apply failed with 1 conflict: conflict with {conflicts[0].Owner.Display}: {conflicts[0].Path}";
         var lines = new List<string>();
@@ -53,9 +53,10 @@ public sealed class ApplyConflictException : Exception
 }
 
 /// <summary>
-/// Server-side apply and field ownership (spec §5.4; kube's structured-merge-diff semantics). <see cref="Apply"/>
-/// merges a manager's complete intent into the live object, removes what it applied before and no longer applies
-/// (unless another manager owns it), and raises conflicts for fields other managers own and the intent changes.
+/// Server-side apply and field ownership (kube's structured-merge-diff semantics,
+/// https://kubernetes.io/docs/reference/using-api/server-side-apply/). <see cref="Apply"/> merges a manager's complete intent into the live
+/// object, removes what it applied before and no longer applies (unless another manager owns it), and raises conflicts for fields other
+/// managers own and the intent changes.
 /// <see cref="Update"/> records what a non-apply write (create, update, merge/JSON/strategic patch) changed.
 /// Both return or set <c>metadata.managedFields</c>. Pure: live objects are never mutated. For the manager
 /// <c>kubectl</c>, kube's client-side-apply upgrade rules apply (see <see cref="LastApplied"/>).
@@ -63,16 +64,17 @@ public sealed class ApplyConflictException : Exception
 public static class FieldManager
 {
     /// <summary>Fields nobody owns (kube's stripped set): identity and server-managed metadata.</summary>
-    static readonly FieldSet Unowned = new FieldSet()
+    private static readonly FieldSet Unowned = new FieldSet()
         .Insert(FieldPath.Of("apiVersion")).Insert(FieldPath.Of("kind")).Insert(FieldPath.Of("metadata"))
         .Insert(FieldPath.Of("metadata", "name")).Insert(FieldPath.Of("metadata", "namespace")).Insert(FieldPath.Of("metadata", "uid"))
-        .Insert(FieldPath.Of("metadata", "creationTimestamp")).Insert(FieldPath.Of("metadata", "selfLink")).Insert(FieldPath.Of("metadata", "generation"))
+        .Insert(FieldPath.Of("metadata", "creationTimestamp")).Insert(FieldPath.Of("metadata", "selfLink"))
+        .Insert(FieldPath.Of("metadata", "generation"))
         .Insert(FieldPath.Of("metadata", "managedFields")).Insert(FieldPath.Of("metadata", "resourceVersion"))
         .Insert(FieldPath.Of("metadata", "deletionTimestamp")).Insert(FieldPath.Of("metadata", "deletionGracePeriodSeconds"));
 
-    static readonly FieldPath Root = new([]);
-    const string BeforeFirstApply = "before-first-apply";
-    static readonly PathElement Status = PathElement.Field("status");
+    private static readonly FieldPath Root = new([]);
+    private const string BeforeFirstApply = "before-first-apply";
+    private static readonly PathElement Status = PathElement.Field("status");
 
     /// <summary>
     /// Applies <paramref name="applied"/> (the manager's whole intent) to <paramref name="live"/> (null: the object
@@ -87,7 +89,8 @@ public static class FieldManager
         {
             result = ApplyOnce(live, applied, manager, force, context);
         }
-        catch (ApplyConflictException conflict) when (manager == LastApplied.Manager && LastApplied.AllowedConflicts(live, context) is { } allowed)
+        catch (ApplyConflictException conflict) when (manager == LastApplied.Manager
+            && LastApplied.AllowedConflicts(live, context) is { } allowed)
         {
             // kubectl taking over what it applied client-side: conflicts the annotation explains are forced.
             var remaining = conflict.Conflicts.Where(c => !allowed.Has(c.Path)).ToList();
@@ -98,7 +101,7 @@ public static class FieldManager
         return result;
     }
 
-    static JsonObject ApplyOnce(JsonObject? live, JsonObject applied, string manager, bool force, FieldManagerContext context)
+    private static JsonObject ApplyOnce(JsonObject? live, JsonObject applied, string manager, bool force, FieldManagerContext context)
     {
         if (!ManagedFieldsCodec.TryDecode(Metadata(live)?["managedFields"], out var entries, out var error))
             throw new InvalidStructureException("failed to decode managed fields: " + error);
@@ -114,7 +117,8 @@ public static class FieldManager
         var merged = (JsonObject)Typed.Merge(before, config, context.Shape, Root)!;
         var appliedSet = Typed.ToFieldSet(config, context.Shape).Difference(Unowned);
 
-        var mine = new ManagedFieldsEntry(manager, ManagedFieldsEntry.ApplyOperation, context.ApiVersion, null, context.Subresource, appliedSet);
+        var mine = new ManagedFieldsEntry(manager, ManagedFieldsEntry.ApplyOperation, context.ApiVersion, null, context.Subresource,
+            appliedSet);
         var previous = entries.FirstOrDefault(e => e.Identity == mine.Identity);
         var others = entries.Where(e => !ReferenceEquals(e, previous)).ToList();
         if (previous is not null)
@@ -133,7 +137,8 @@ public static class FieldManager
         if (conflicts.Count > 0 && !force) throw new ApplyConflictException(conflicts);
 
         var removed = Scoped(comparison.Removed, context.Scope);
-        var result = others.Select(e => e with { Fields = e.Fields.Difference(changed).Difference(removed) }).Where(e => !e.Fields.IsEmpty).ToList();
+        var result = others.Select(e => e with { Fields = e.Fields.Difference(changed).Difference(removed) }).Where(e => !e.Fields.IsEmpty)
+            .ToList();
         var unchanged = previous is not null && previous.Fields.SetEquals(appliedSet) && comparison.IsSame;
         if (!appliedSet.IsEmpty) result.Add(mine with { Time = unchanged ? previous!.Time : KubeTime.Format(context.Now) });
         SetManagedFields(merged, result);
@@ -150,30 +155,35 @@ public static class FieldManager
         var requested = Metadata(updated)?["managedFields"];
         List<ManagedFieldsEntry> entries;
         if (context.Subresource.Length == 0 && ManagedFieldsCodec.IsReset(requested)) entries = [];
-        else if (context.Subresource.Length == 0 && requested is JsonArray && ManagedFieldsCodec.TryDecode(requested, out var fromRequest, out _)) entries = fromRequest;
+        else if (context.Subresource.Length == 0 && requested is JsonArray
+            && ManagedFieldsCodec.TryDecode(requested, out var fromRequest, out _)) entries = fromRequest;
         else if (!ManagedFieldsCodec.TryDecode(Metadata(live)?["managedFields"], out entries, out _)) entries = [];
 
         var comparison = Typed.Compare(WithoutManagedFields(live), WithoutManagedFields(updated), context.Shape);
         var changed = Scoped(comparison.Changed, context.Scope).Difference(Unowned);
         var removed = Scoped(comparison.Removed, context.Scope);
-        var key = new ManagedFieldsEntry(manager, ManagedFieldsEntry.UpdateOperation, context.ApiVersion, null, context.Subresource, FieldSet.Empty);
+        var key = new ManagedFieldsEntry(manager, ManagedFieldsEntry.UpdateOperation, context.ApiVersion, null, context.Subresource,
+            FieldSet.Empty);
         var previous = entries.FirstOrDefault(e => e.Identity == key.Identity);
         var result = entries.Where(e => !ReferenceEquals(e, previous))
             .Select(e => e with { Fields = e.Fields.Difference(changed).Difference(removed) }).Where(e => !e.Fields.IsEmpty).ToList();
         var mine = (previous?.Fields ?? FieldSet.Empty).Difference(removed).Union(changed);
         var same = changed.IsEmpty && removed.IsEmpty;
-        if (!mine.IsEmpty) result.Add(key with { Fields = mine, Time = same && previous is not null ? previous.Time : KubeTime.Format(context.Now) });
+        if (!mine.IsEmpty)
+            result.Add(key with { Fields = mine, Time = same && previous is not null ? previous.Time : KubeTime.Format(context.Now) });
         SetManagedFields(updated, result);
     }
 
-    static JsonObject? Metadata(JsonObject? obj) => obj?["metadata"] as JsonObject;
+    private static JsonObject? Metadata(JsonObject? obj) => obj?["metadata"] as JsonObject;
 
-    /// <summary>kube keeps at most this many Update entries; older ones are merged per API version into <see cref="AncientChanges"/>.</summary>
+    /// <summary>kube keeps at most this many Update entries; older ones are merged per API version into
+    /// <see cref="AncientChanges"/>.</summary>
     public const int MaxUpdateManagers = 10;
-    const string AncientChanges = "ancient-changes";
+    private const string AncientChanges = "ancient-changes";
 
-    /// <summary>Merges the oldest Update entries, per API version, into one <c>ancient-changes</c> entry until at most <see cref="MaxUpdateManagers"/> remain.</summary>
-    static List<ManagedFieldsEntry> CapUpdateManagers(List<ManagedFieldsEntry> entries)
+    /// <summary>Merges the oldest Update entries, per API version, into one <c>ancient-changes</c> entry until at most
+    /// <see cref="MaxUpdateManagers"/> remain.</summary>
+    private static List<ManagedFieldsEntry> CapUpdateManagers(List<ManagedFieldsEntry> entries)
     {
         var updaters = entries.Where(e => !e.IsApply).OrderBy(e => e.Time ?? "", StringComparer.Ordinal).ToList();
         var count = updaters.Count;
@@ -188,7 +198,8 @@ public static class FieldManager
                 firstOfVersion[oldest.ApiVersion] = oldest;
                 continue;
             }
-            var merged = new ManagedFieldsEntry(AncientChanges, ManagedFieldsEntry.UpdateOperation, oldest.ApiVersion, oldest.Time, "", bucket.Fields.Union(oldest.Fields));
+            var merged = new ManagedFieldsEntry(AncientChanges, ManagedFieldsEntry.UpdateOperation, oldest.ApiVersion, oldest.Time,
+                "", bucket.Fields.Union(oldest.Fields));
             result.Remove(bucket);
             result.Remove(oldest);
             result.Add(merged);
@@ -198,7 +209,7 @@ public static class FieldManager
         return result;
     }
 
-    static void SetManagedFields(JsonObject obj, List<ManagedFieldsEntry> entries)
+    private static void SetManagedFields(JsonObject obj, List<ManagedFieldsEntry> entries)
     {
         entries = CapUpdateManagers(entries);
         if (obj["metadata"] is not JsonObject metadata)
@@ -211,7 +222,7 @@ public static class FieldManager
         else metadata["managedFields"] = ManagedFieldsCodec.Encode(entries);
     }
 
-    static JsonObject WithoutManagedFields(JsonObject? obj)
+    private static JsonObject WithoutManagedFields(JsonObject? obj)
     {
         if (obj is null) return new JsonObject();
         var copy = (JsonObject)obj.DeepClone();
@@ -219,7 +230,7 @@ public static class FieldManager
         return copy;
     }
 
-    static FieldSet Scoped(FieldSet set, FieldScope scope) => scope switch
+    private static FieldSet Scoped(FieldSet set, FieldScope scope) => scope switch
     {
         FieldScope.AllButStatus => set.RecursiveDifference(new FieldSet().Insert([Status])),
         FieldScope.StatusOnly => set.Only(Status),
@@ -227,7 +238,7 @@ public static class FieldManager
     };
 
     /// <summary>The part of an applied object a scope lets through (identity fields always stay).</summary>
-    static JsonObject InScope(JsonObject applied, FieldScope scope)
+    private static JsonObject InScope(JsonObject applied, FieldScope scope)
     {
         switch (scope)
         {
@@ -256,7 +267,7 @@ public static class FieldManager
     }
 
     /// <summary>A deep copy without null values (null in an apply configuration means "not specified").</summary>
-    static JsonObject WithoutNulls(JsonObject source)
+    private static JsonObject WithoutNulls(JsonObject source)
     {
         var copy = new JsonObject();
         foreach (var (name, value) in source)
@@ -266,7 +277,7 @@ public static class FieldManager
         return copy;
     }
 
-    static JsonNode WithoutNulls(JsonNode node) => node switch
+    private static JsonNode WithoutNulls(JsonNode node) => node switch
     {
         JsonObject obj => WithoutNulls(obj),
         JsonArray array => new JsonArray(array.Where(i => i is not null).Select(i => (JsonNode?)WithoutNulls(i!)).ToArray()),

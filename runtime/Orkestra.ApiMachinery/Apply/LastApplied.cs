@@ -17,7 +17,7 @@ internal static class LastApplied
     public const string Annotation = "kubectl.kubernetes.io/last-applied-configuration";
     public const string Manager = "kubectl";
 
-    static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
     /// <summary>Fields the annotation proves were applied with their live value; null when there is no usable annotation.</summary>
     public static FieldSet? AllowedConflicts(JsonObject? live, FieldManagerContext context)
@@ -33,13 +33,15 @@ internal static class LastApplied
         {
             return null;
         }
-        if (lastApplied["apiVersion"] is not JsonValue v || !v.TryGetValue<string>(out var apiVersion) || apiVersion != context.ApiVersion) return null;
+        if (lastApplied["apiVersion"] is not JsonValue v || !v.TryGetValue<string>(out var apiVersion) || apiVersion != context.ApiVersion)
+            return null;
         try
         {
             var liveBody = (JsonObject)live!.DeepClone();
             (liveBody["metadata"] as JsonObject)?.Remove("managedFields");
             var comparison = Typed.Compare(lastApplied, liveBody, context.Shape);
-            return Typed.ToFieldSet(lastApplied, context.Shape).Difference(comparison.Modified).Difference(comparison.Added).Difference(comparison.Removed);
+            return Typed.ToFieldSet(lastApplied, context.Shape).Difference(comparison.Modified).Difference(comparison.Added)
+                .Difference(comparison.Removed);
         }
         catch (InvalidStructureException)
         {
@@ -47,7 +49,8 @@ internal static class LastApplied
         }
     }
 
-    /// <summary>When <paramref name="live"/> carries the annotation, sets it on <paramref name="result"/> to the applied configuration (without the annotation itself).</summary>
+    /// <summary>When <paramref name="live"/> carries the annotation, sets it on <paramref name="result"/> to the applied configuration
+    /// (without the annotation itself).</summary>
     public static void Sync(JsonObject? live, JsonObject result, JsonObject applied)
     {
         if (Text(live) is null || result["metadata"] is not JsonObject metadata) return;
@@ -61,18 +64,18 @@ internal static class LastApplied
         annotations[Annotation] = SortedJson(copy) + "\n";
     }
 
-    static string? Text(JsonObject? obj) =>
+    private static string? Text(JsonObject? obj) =>
         obj?["metadata"]?["annotations"]?[Annotation] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>Compact JSON with object keys sorted, as Go's encoder writes maps.</summary>
-    static string SortedJson(JsonNode node)
+    private static string SortedJson(JsonNode node)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, Compact)) Write(writer, node);
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    static void Write(Utf8JsonWriter writer, JsonNode? node)
+    private static void Write(Utf8JsonWriter writer, JsonNode? node)
     {
         switch (node)
         {

@@ -7,7 +7,8 @@ namespace Orkestra.ApiMachinery.Apply;
 /// One <c>metadata.managedFields</c> entry: who (manager, operation <c>Apply</c>|<c>Update</c>, subresource) owns
 /// which fields, at which API version, since when. Immutable.
 /// </summary>
-public sealed record ManagedFieldsEntry(string Manager, string Operation, string ApiVersion, string? Time, string Subresource, FieldSet Fields)
+public sealed record ManagedFieldsEntry(string Manager, string Operation, string ApiVersion, string? Time, string Subresource,
+    FieldSet Fields)
 {
     public const string ApplyOperation = "Apply";
     public const string UpdateOperation = "Update";
@@ -90,7 +91,8 @@ public static class ManagedFieldsCodec
                 error = $"managedFields[{i}].fieldsV1: {fieldsError}";
                 return false;
             }
-            var decoded = new ManagedFieldsEntry(manager, operation, Text(entry, "apiVersion") ?? "", Text(entry, "time"), Text(entry, "subresource") ?? "", fields);
+            var decoded = new ManagedFieldsEntry(manager, operation, Text(entry, "apiVersion") ?? "", Text(entry, "time"),
+                Text(entry, "subresource") ?? "", fields);
             if (!identities.Add(decoded.Identity))
             {
                 error = $"managedFields[{i}]: duplicate entry for manager {decoded.Display}";
@@ -123,6 +125,6 @@ public static class ManagedFieldsCodec
         return array;
     }
 
-    static string? Text(JsonObject obj, string key) =>
+    private static string? Text(JsonObject obj, string key) =>
         obj[key] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

@@ -17,7 +17,7 @@ internal static class Typed
     // ------------------------------------------------------------------ structure
 
     /// <summary>How a list is treated: its shape's list type, or atomic when the items do not fit it.</summary>
-    static ListType ListKind(JsonArray array, Shape shape)
+    private static ListType ListKind(JsonArray array, Shape shape)
     {
         switch (shape.ListType)
         {
@@ -30,7 +30,7 @@ internal static class Typed
         }
     }
 
-    static bool IsLeaf(JsonNode? node, Shape shape) => node switch
+    private static bool IsLeaf(JsonNode? node, Shape shape) => node switch
     {
         JsonObject o => o.Count == 0 || shape.AtomicObject,
         JsonArray a => a.Count == 0 || ListKind(a, shape) == ListType.Atomic,
@@ -38,7 +38,7 @@ internal static class Typed
     };
 
     /// <summary>The path element that identifies <paramref name="item"/> in a set or map list.</summary>
-    static PathElement ItemElement(JsonNode? item, Shape listShape, ListType kind, FieldPath at)
+    private static PathElement ItemElement(JsonNode? item, Shape listShape, ListType kind, FieldPath at)
     {
         if (kind == ListType.Set) return PathElement.Value(item);
         var obj = (JsonObject)item!;
@@ -47,13 +47,14 @@ internal static class Typed
         {
             if (obj.TryGetPropertyValue(key, out var value) && value is not null) fields.Add(new(key, value));
             else if (listShape.KeyDefaults.TryGetValue(key, out var fallback)) fields.Add(new(key, fallback));
-            else throw new InvalidStructureException($"{at}: associative list with keys has an element that omits key field \"{key}\" (and doesn't have default value)");
+            else throw new InvalidStructureException(
+                $"{at}: associative list with keys has an element that omits key field \"{key}\" (and doesn't have default value)");
         }
         return PathElement.Key(fields);
     }
 
     /// <summary>The items of a set/map list by their path element, in order; duplicate keys are an error.</summary>
-    static List<(PathElement Element, JsonNode? Item)> Items(JsonArray array, Shape shape, ListType kind, FieldPath at)
+    private static List<(PathElement Element, JsonNode? Item)> Items(JsonArray array, Shape shape, ListType kind, FieldPath at)
     {
         var items = new List<(PathElement, JsonNode?)>(array.Count);
         var seen = new HashSet<PathElement>();
@@ -76,7 +77,7 @@ internal static class Typed
         return set;
     }
 
-    static void Collect(JsonNode? node, Shape shape, FieldPath path, FieldSet set, bool rootIsMember = true)
+    private static void Collect(JsonNode? node, Shape shape, FieldPath path, FieldSet set, bool rootIsMember = true)
     {
         if (IsLeaf(node, shape))
         {
@@ -96,7 +97,8 @@ internal static class Typed
                     set.Insert(itemPath);
                     if (kind == ListType.Map && item is JsonObject itemObject)
                     {
-                        foreach (var (name, child) in itemObject) Collect(child, shape.Item.Field(name), itemPath.Append(PathElement.Field(name)), set);
+                        foreach (var (name, child) in itemObject)
+                            Collect(child, shape.Item.Field(name), itemPath.Append(PathElement.Field(name)), set);
                     }
                 }
                 break;
@@ -105,7 +107,8 @@ internal static class Typed
 
     // ------------------------------------------------------------------ merge
 
-    /// <summary>The applied configuration merged into the live value: objects field by field, set/map lists item by item, everything else replaced.</summary>
+    /// <summary>The applied configuration merged into the live value: objects field by field, set/map lists item by item, everything else
+    /// replaced.</summary>
     public static JsonNode? Merge(JsonNode? live, JsonNode? applied, Shape shape, FieldPath path)
     {
         if (applied is JsonObject appliedObject && live is JsonObject liveObject && !shape.AtomicObject)
@@ -126,7 +129,8 @@ internal static class Typed
             if (kind != ListType.Atomic && ListKind(liveArray, shape) == kind)
             {
                 var result = new JsonArray();
-                foreach (var item in MergeItems(Items(liveArray, shape, kind, path), Items(appliedArray, shape, kind, path), shape, kind, path))
+                var liveItems = Items(liveArray, shape, kind, path);
+                foreach (var item in MergeItems(liveItems, Items(appliedArray, shape, kind, path), shape, kind, path))
                 {
                     result.Add(item?.Parent is null ? item : item.DeepClone());
                 }
@@ -141,7 +145,8 @@ internal static class Typed
     /// order; live-only items stay where they were relative to those; applied-only items come where the applied list
     /// has them.
     /// </summary>
-    static List<JsonNode?> MergeItems(List<(PathElement Element, JsonNode? Item)> live, List<(PathElement Element, JsonNode? Item)> applied,
+    private static List<JsonNode?> MergeItems(List<(PathElement Element, JsonNode? Item)> live,
+        List<(PathElement Element, JsonNode? Item)> applied,
         Shape shape, ListType kind, FieldPath path)
     {
         var liveByElement = live.ToDictionary(i => i.Element, i => i.Item);
@@ -149,7 +154,8 @@ internal static class Typed
         var shared = new Queue<PathElement>(applied.Select(i => i.Element).Where(liveByElement.ContainsKey));
         var output = new List<JsonNode?>(Math.Max(live.Count, applied.Count));
         JsonNode? Combine(PathElement element, JsonNode? item) =>
-            liveByElement.TryGetValue(element, out var old) && kind == ListType.Map ? Merge(old, item, shape.Item, path.Append(element)) : item?.DeepClone();
+            liveByElement.TryGetValue(element, out var old) && kind == ListType.Map ? Merge(old, item, shape.Item, path.Append(element))
+                : item?.DeepClone();
 
         var (l, r) = (0, 0);
         while (l < live.Count || r < applied.Count)
@@ -206,8 +212,9 @@ internal static class Typed
         return comparison;
     }
 
-    /// <param name="fieldwise">The root and list-map items: never a leaf themselves, so an empty side (a create) compares field by field.</param>
-    static void CompareNodes(JsonNode? before, JsonNode? after, Shape shape, FieldPath path, Comparison c, bool fieldwise = false)
+    /// <param name="fieldwise">The root and list-map items: never a leaf themselves, so an empty side (a create) compares field by
+    /// field.</param>
+    private static void CompareNodes(JsonNode? before, JsonNode? after, Shape shape, FieldPath path, Comparison c, bool fieldwise = false)
     {
         if (before is JsonObject b && after is JsonObject a && !IsLeaf(b, shape) && !IsLeaf(a, shape))
         {
@@ -223,7 +230,8 @@ internal static class Typed
             }
             return;
         }
-        if (before is JsonArray ba && after is JsonArray aa && !IsLeaf(ba, shape) && !IsLeaf(aa, shape) && ListKind(ba, shape) == ListKind(aa, shape))
+        if (before is JsonArray ba && after is JsonArray aa && !IsLeaf(ba, shape) && !IsLeaf(aa, shape)
+            && ListKind(ba, shape) == ListKind(aa, shape))
         {
             var kind = ListKind(ba, shape);
             var beforeItems = Items(ba, shape, kind, path).ToDictionary(i => i.Element, i => i.Item);
@@ -252,7 +260,8 @@ internal static class Typed
         if (JsonNode.DeepEquals(before, after)) return;
         if (fieldwise && before is JsonObject bo && after is JsonObject ao)
         {
-            foreach (var (name, value) in bo) if (!ao.ContainsKey(name)) Collect(value, shape.Field(name), path.Append(PathElement.Field(name)), c.Removed);
+            foreach (var (name, value) in bo)
+                if (!ao.ContainsKey(name)) Collect(value, shape.Field(name), path.Append(PathElement.Field(name)), c.Removed);
             foreach (var (name, value) in ao)
             {
                 var childPath = path.Append(PathElement.Field(name));
@@ -270,7 +279,7 @@ internal static class Typed
         Collect(after, shape, path, c.Added);
     }
 
-    static void CollectChildren(JsonNode? item, Shape itemShape, FieldPath itemPath, FieldSet set)
+    private static void CollectChildren(JsonNode? item, Shape itemShape, FieldPath itemPath, FieldSet set)
     {
         if (item is not JsonObject obj) return;
         foreach (var (name, child) in obj) Collect(child, itemShape.Field(name), itemPath.Append(PathElement.Field(name)), set);
@@ -303,7 +312,8 @@ internal static class Typed
         }
     }
 
-    static bool TryLocate(JsonNode parent, PathElement element, Shape shape, FieldPath path, out JsonNode? child, out Shape childShape)
+    private static bool TryLocate(JsonNode parent, PathElement element, Shape shape, FieldPath path, out JsonNode? child,
+        out Shape childShape)
     {
         child = null;
         childShape = Shape.Unknown;
@@ -327,7 +337,7 @@ internal static class Typed
         }
     }
 
-    static int IndexOf(JsonArray array, PathElement element, Shape shape, FieldPath path)
+    private static int IndexOf(JsonArray array, PathElement element, Shape shape, FieldPath path)
     {
         var kind = ListKind(array, shape);
         if (kind == ListType.Atomic) return -1;
@@ -338,7 +348,7 @@ internal static class Typed
         return -1;
     }
 
-    static void Remove(JsonNode parent, PathElement element, Shape shape, FieldPath path)
+    private static void Remove(JsonNode parent, PathElement element, Shape shape, FieldPath path)
     {
         switch (parent)
         {

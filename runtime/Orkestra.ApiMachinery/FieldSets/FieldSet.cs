@@ -11,9 +11,9 @@ namespace Orkestra.ApiMachinery.FieldSets;
 /// </summary>
 public sealed class FieldSet
 {
-    readonly Dictionary<PathElement, Node> _children = new();
+    private readonly Dictionary<PathElement, Node> _children = new();
 
-    sealed class Node
+    private sealed class Node
     {
         public bool Member;
         public FieldSet Children = new();
@@ -64,7 +64,7 @@ public sealed class FieldSet
         return false;
     }
 
-    Node? Find(IReadOnlyList<PathElement> path)
+    private Node? Find(IReadOnlyList<PathElement> path)
     {
         var set = this;
         Node? node = null;
@@ -83,7 +83,7 @@ public sealed class FieldSet
     /// <summary>Every member, in kube's iteration order (a level's members before its children's members).</summary>
     public IEnumerable<FieldPath> Members() => Members([]);
 
-    IEnumerable<FieldPath> Members(PathElement[] prefix)
+    private IEnumerable<FieldPath> Members(PathElement[] prefix)
     {
         var ordered = _children.OrderBy(p => p.Key).ToList();
         foreach (var (element, node) in ordered)
@@ -103,7 +103,7 @@ public sealed class FieldSet
         return result;
     }
 
-    void AddAll(FieldSet other)
+    private void AddAll(FieldSet other)
     {
         foreach (var (element, node) in other._children)
         {
@@ -123,14 +123,15 @@ public sealed class FieldSet
     /// <summary>Members of both sets.</summary>
     public FieldSet Intersection(FieldSet other) => Combine(other, (a, b) => a && b, keepUnmatched: false);
 
-    FieldSet Combine(FieldSet other, Func<bool, bool, bool> member, bool keepUnmatched)
+    private FieldSet Combine(FieldSet other, Func<bool, bool, bool> member, bool keepUnmatched)
     {
         var result = new FieldSet();
         foreach (var (element, node) in _children)
         {
             Node combined;
             if (other._children.TryGetValue(element, out var theirs))
-                combined = new Node { Member = member(node.Member, theirs.Member), Children = node.Children.Combine(theirs.Children, member, keepUnmatched) };
+                combined = new Node { Member = member(node.Member, theirs.Member),
+                    Children = node.Children.Combine(theirs.Children, member, keepUnmatched) };
             else if (keepUnmatched)
                 combined = new Node { Member = node.Member, Children = node.Children.Copy() };
             else
@@ -147,7 +148,8 @@ public sealed class FieldSet
         foreach (var (element, node) in _children)
         {
             Node kept;
-            if (!other._children.TryGetValue(element, out var theirs)) kept = new Node { Member = node.Member, Children = node.Children.Copy() };
+            if (!other._children.TryGetValue(element, out var theirs))
+                kept = new Node { Member = node.Member, Children = node.Children.Copy() };
             else if (theirs.Member) continue;
             else kept = new Node { Member = node.Member, Children = node.Children.RecursiveDifference(theirs.Children) };
             if (!kept.IsEmpty) result._children[element] = kept;
@@ -159,14 +161,16 @@ public sealed class FieldSet
     public FieldSet Only(PathElement element)
     {
         var result = new FieldSet();
-        if (_children.TryGetValue(element, out var node)) result._children[element] = new Node { Member = node.Member, Children = node.Children.Copy() };
+        if (_children.TryGetValue(element, out var node))
+            result._children[element] = new Node { Member = node.Member, Children = node.Children.Copy() };
         return result;
     }
 
     public FieldSet Copy()
     {
         var copy = new FieldSet();
-        foreach (var (element, node) in _children) copy._children[element] = new Node { Member = node.Member, Children = node.Children.Copy() };
+        foreach (var (element, node) in _children)
+            copy._children[element] = new Node { Member = node.Member, Children = node.Children.Copy() };
         return copy;
     }
 
@@ -175,7 +179,8 @@ public sealed class FieldSet
         if (_children.Count != other._children.Count) return false;
         foreach (var (element, node) in _children)
         {
-            if (!other._children.TryGetValue(element, out var theirs) || theirs.Member != node.Member || !node.Children.SetEquals(theirs.Children)) return false;
+            if (!other._children.TryGetValue(element, out var theirs) || theirs.Member != node.Member
+                || !node.Children.SetEquals(theirs.Children)) return false;
         }
         return true;
     }
@@ -217,7 +222,7 @@ public sealed class FieldSet
         return set.ParseLevel(root, ref error);
     }
 
-    bool ParseLevel(JsonObject level, ref string? error)
+    private bool ParseLevel(JsonObject level, ref string? error)
     {
         foreach (var (token, value) in level)
         {

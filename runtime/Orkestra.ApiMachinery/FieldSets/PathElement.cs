@@ -25,9 +25,9 @@ public enum PathElementKind
 /// </summary>
 public sealed class PathElement : IEquatable<PathElement>, IComparable<PathElement>
 {
-    static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
-    PathElement(PathElementKind kind, string token, string? name, JsonNode? payload, int index)
+    private PathElement(PathElementKind kind, string token, string? name, JsonNode? payload, int index)
     {
         Kind = kind;
         Token = token;
@@ -41,7 +41,8 @@ public sealed class PathElement : IEquatable<PathElement>, IComparable<PathEleme
     public string Token { get; }
     /// <summary>The field name for <see cref="PathElementKind.Field"/>.</summary>
     public string? Name { get; }
-    /// <summary>The key object (<see cref="PathElementKind.Key"/>) or the item value (<see cref="PathElementKind.Value"/>). Do not mutate.</summary>
+    /// <summary>The key object (<see cref="PathElementKind.Key"/>) or the item value (<see cref="PathElementKind.Value"/>). Do not
+    /// mutate.</summary>
     public JsonNode? Payload { get; }
     public int Index { get; }
 
@@ -57,7 +58,8 @@ public sealed class PathElement : IEquatable<PathElement>, IComparable<PathEleme
 
     public static PathElement Value(JsonNode? value) => new(PathElementKind.Value, "v:" + ToJson(value), null, value?.DeepClone(), 0);
 
-    public static PathElement At(int index) => new(PathElementKind.Index, "i:" + index.ToString(CultureInfo.InvariantCulture), null, null, index);
+    public static PathElement At(int index) =>
+        new(PathElementKind.Index, "i:" + index.ToString(CultureInfo.InvariantCulture), null, null, index);
 
     /// <summary>Parses a FieldsV1 key (anything but <c>.</c>); false for malformed tokens.</summary>
     public static bool TryParse(string token, out PathElement element)

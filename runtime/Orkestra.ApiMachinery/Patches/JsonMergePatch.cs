@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Orkestra.ApiMachinery.Patches;
 
-/// <summary>JSON merge patch (RFC 7386; spec §5.1): objects merge recursively, <c>null</c> deletes, anything else replaces. Pure.</summary>
+/// <summary>JSON merge patch (RFC 7386): objects merge recursively, <c>null</c> deletes, anything else replaces. Pure.</summary>
 public static class JsonMergePatch
 {
     /// <summary>RFC 7386: objects merge recursively, null deletes, everything else replaces.</summary>

@@ -6,7 +6,7 @@ namespace Orkestra.ApiMachinery.Patches;
 /// <summary>A JSON patch operation that cannot be applied (kube answers 422 with this text, in evanphx/json-patch's words).</summary>
 public sealed class JsonPatchException(string message) : Exception(message);
 
-/// <summary>JSON patch (RFC 6902; spec §5.2): add, remove, replace, move, copy, test over JSON pointers. Pure.</summary>
+/// <summary>JSON patch (RFC 6902): add, remove, replace, move, copy, test over JSON pointers. Pure.</summary>
 public static class JsonPatch
 {
     /// <summary>Applies the operations in order to <paramref name="doc"/> (modified in place); the first failure throws.</summary>
@@ -52,18 +52,20 @@ public static class JsonPatch
         return doc;
     }
 
-    static JsonNode? Value(JsonObject op) => op.TryGetPropertyValue("value", out var v) ? v?.DeepClone() : throw Unprocessable("missing value");
+    private static JsonNode? Value(JsonObject op) =>
+        op.TryGetPropertyValue("value", out var v) ? v?.DeepClone() : throw Unprocessable("missing value");
 
-    static JsonPatchException Unprocessable(string message) => new(message);
+    private static JsonPatchException Unprocessable(string message) => new(message);
 
-    static string[] Tokens(string pointer)
+    private static string[] Tokens(string pointer)
     {
         if (pointer.Length == 0) return [];
         if (pointer[0] != '/') throw Unprocessable($"JSON pointer must be empty or start with a \"/\": {pointer}");
-        return pointer[1..].Split('/').Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
+        return pointer[1..].Split('/')
+            .Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
     }
 
-    static JsonNode? Get(JsonNode? doc, string pointer)
+    private static JsonNode? Get(JsonNode? doc, string pointer)
     {
         var node = doc;
         foreach (var token in Tokens(pointer))
@@ -79,7 +81,7 @@ public static class JsonPatch
         return node;
     }
 
-    static JsonNode? Add(JsonNode? doc, string pointer, JsonNode? value)
+    private static JsonNode? Add(JsonNode? doc, string pointer, JsonNode? value)
     {
         var tokens = Tokens(pointer);
         if (tokens.Length == 0) return value;
@@ -102,7 +104,7 @@ public static class JsonPatch
         return doc;
     }
 
-    static JsonNode? Remove(JsonNode? doc, string pointer, out JsonNode? removed)
+    private static JsonNode? Remove(JsonNode? doc, string pointer, out JsonNode? removed)
     {
         var tokens = Tokens(pointer);
         var parent = tokens.Length == 1 ? doc : Get(doc, "/" + string.Join('/', tokens[..^1].Select(Escape)));
@@ -121,7 +123,8 @@ public static class JsonPatch
         }
     }
 
-    static string? Text(JsonObject op, string key) => op[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static string? Text(JsonObject op, string key) => op[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    static string Escape(string token) => token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    private static string Escape(string token) =>
+        token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 }

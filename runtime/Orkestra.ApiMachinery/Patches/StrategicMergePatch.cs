@@ -8,7 +8,7 @@ namespace Orkestra.ApiMachinery.Patches;
 public sealed class InvalidPatchException(string message) : Exception(message);
 
 /// <summary>
-/// Strategic merge patch (spec §5.3; kube's <c>strategicpatch</c>): maps merge and <c>null</c> deletes; lists with the
+/// Strategic merge patch (kube's <c>strategicpatch</c>): maps merge and <c>null</c> deletes; lists with the
 /// merge strategy merge item by item on their merge key (lists of scalars take the union); other lists are replaced.
 /// Directives: <c>$patch: replace|delete|merge</c> on maps and list items, <c>$setElementOrder/&lt;list&gt;</c>,
 /// <c>$deleteFromPrimitiveList/&lt;list&gt;</c>, <c>$retainKeys</c>. Directives are consumed, never stored. Strategies
@@ -16,17 +16,17 @@ public sealed class InvalidPatchException(string message) : Exception(message);
 /// </summary>
 public static class StrategicMergePatch
 {
-    const string PatchDirective = "$patch";
-    const string RetainKeysDirective = "$retainKeys";
-    const string SetElementOrderPrefix = "$setElementOrder/";
-    const string DeleteFromPrimitiveListPrefix = "$deleteFromPrimitiveList/";
+    private const string PatchDirective = "$patch";
+    private const string RetainKeysDirective = "$retainKeys";
+    private const string SetElementOrderPrefix = "$setElementOrder/";
+    private const string DeleteFromPrimitiveListPrefix = "$deleteFromPrimitiveList/";
 
     /// <summary>Returns <paramref name="original"/> patched by <paramref name="patch"/>; neither input is modified.</summary>
     public static JsonObject Apply(JsonObject original, JsonObject patch, Shape shape) =>
         MergeMap((JsonObject)original.DeepClone(), patch, shape) ?? new JsonObject();
 
     /// <summary>Merges <paramref name="patch"/> into <paramref name="target"/> (owned, modified in place); null: delete the map.</summary>
-    static JsonObject? MergeMap(JsonObject target, JsonObject patch, Shape shape)
+    private static JsonObject? MergeMap(JsonObject target, JsonObject patch, Shape shape)
     {
         switch (Directive(patch))
         {
@@ -64,7 +64,8 @@ public static class StrategicMergePatch
             }
         }
         var listsBefore = patch.Where(p => p.Key.StartsWith(SetElementOrderPrefix, StringComparison.Ordinal))
-            .ToDictionary(p => p.Key[SetElementOrderPrefix.Length..], p => target[p.Key[SetElementOrderPrefix.Length..]]?.DeepClone() as JsonArray);
+            .ToDictionary(p => p.Key[SetElementOrderPrefix.Length..],
+                p => target[p.Key[SetElementOrderPrefix.Length..]]?.DeepClone() as JsonArray);
         foreach (var (name, value) in patch)
         {
             if (name.StartsWith('$')) continue;
@@ -96,14 +97,14 @@ public static class StrategicMergePatch
         return target;
     }
 
-    static string? Directive(JsonObject patch)
+    private static string? Directive(JsonObject patch)
     {
         if (!patch.TryGetPropertyValue(PatchDirective, out var value)) return null;
         var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : PathElement.ToJson(value);
         return text is "replace" or "delete" or "merge" ? text : throw new InvalidPatchException($"Unknown patch type: {text}");
     }
 
-    static JsonArray MergeList(JsonArray target, JsonArray patch, Shape shape, string field)
+    private static JsonArray MergeList(JsonArray target, JsonArray patch, Shape shape, string field)
     {
         if (!shape.PatchMerge) return (JsonArray)Clean(patch)!;
         if (patch.Any(i => i is JsonObject o && Directive(o) == "replace"))
@@ -145,7 +146,7 @@ public static class StrategicMergePatch
     /// <c>$setElementOrder</c>, as kube orders a merged list: the items the order lists come in that order; the others
     /// (server-only items) keep their live order and are interleaved where the live list had them before a listed item.
     /// </summary>
-    static JsonArray Reorder(JsonArray merged, JsonArray order, JsonArray before, Shape shape, string field)
+    private static JsonArray Reorder(JsonArray merged, JsonArray order, JsonArray before, Shape shape, string field)
     {
         var key = shape.PatchMergeKey;
         JsonNode? Identity(JsonNode? item) => key is not null && item is JsonObject o ? o[key] : item;
@@ -182,14 +183,14 @@ public static class StrategicMergePatch
     }
 
     /// <summary>A copy of a patch value without directives or nulls (what may be stored).</summary>
-    static JsonNode? Clean(JsonNode? node) => node switch
+    private static JsonNode? Clean(JsonNode? node) => node switch
     {
         JsonObject o => CleanObject(o),
         JsonArray a => new JsonArray(a.Where(i => !(i is JsonObject io && Directive(io) == "delete")).Select(Clean).ToArray()),
         _ => node?.DeepClone(),
     };
 
-    static JsonObject CleanObject(JsonObject o)
+    private static JsonObject CleanObject(JsonObject o)
     {
         var copy = new JsonObject();
         foreach (var (name, value) in o)

@@ -12,7 +12,7 @@ namespace Orkestra.ApiMachinery.Schema;
 /// </summary>
 internal static partial class Formats
 {
-    static readonly HashSet<string> Enforced = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> Enforced = new(StringComparer.Ordinal)
     {
         "bsonobjectid", "uri", "email", "hostname", "ipv4", "ipv6", "cidr", "mac", "uuid", "uuid3", "uuid4", "uuid5",
         "isbn", "isbn10", "isbn13", "creditcard", "ssn", "hexcolor", "rgbcolor", "byte", "password", "date", "duration", "datetime",
@@ -26,7 +26,8 @@ internal static partial class Formats
         "uri" => IsUri(value),
         "email" => Email().IsMatch(value),
         "hostname" => IsHostname(value),
-        "ipv4" => IPAddress.TryParse(value, out var v4) && v4.AddressFamily == AddressFamily.InterNetwork && value.Contains('.') && Ipv4Text().IsMatch(value),
+        "ipv4" => IPAddress.TryParse(value, out var v4) && v4.AddressFamily == AddressFamily.InterNetwork && value.Contains('.')
+            && Ipv4Text().IsMatch(value),
         "ipv6" => value.Contains(':') && IPAddress.TryParse(value, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6,
         "cidr" => IsCidr(value),
         "mac" => Mac().IsMatch(value),
@@ -48,20 +49,20 @@ internal static partial class Formats
         _ => true, // password and anything not enforced
     };
 
-    static bool IsUri(string value)
+    private static bool IsUri(string value)
     {
         // Go's url.ParseRequestURI: an absolute URI, or an absolute path.
         if (value.StartsWith('/')) return !value.Contains(' ');
         return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme.Length > 0 && !value.Contains(' ');
     }
 
-    static bool IsHostname(string value)
+    private static bool IsHostname(string value)
     {
         if (value.Length == 0 || value.Length > 255) return false;
         return Hostname().IsMatch(value);
     }
 
-    static bool IsCidr(string value)
+    private static bool IsCidr(string value)
     {
         var slash = value.IndexOf('/');
         if (slash < 0) return false;
@@ -71,7 +72,7 @@ internal static partial class Formats
         return bits.Length is > 0 and <= 3 && bits.All(char.IsAsciiDigit) && int.Parse(bits, CultureInfo.InvariantCulture) <= max;
     }
 
-    static bool IsIsbn10(string value)
+    private static bool IsIsbn10(string value)
     {
         var s = value.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
         if (s.Length != 10) return false;
@@ -88,7 +89,7 @@ internal static partial class Formats
         return sum % 11 == 0;
     }
 
-    static bool IsIsbn13(string value)
+    private static bool IsIsbn13(string value)
     {
         var s = value.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
         if (s.Length != 13 || !s.All(char.IsAsciiDigit)) return false;
@@ -97,23 +98,23 @@ internal static partial class Formats
         return (10 - sum % 10) % 10 == s[12] - '0';
     }
 
-    static bool IsBase64(string value)
+    private static bool IsBase64(string value)
     {
         var buffer = new byte[value.Length];
         return Convert.TryFromBase64String(value, buffer, out _);
     }
 
-    static bool IsDuration(string value)
+    private static bool IsDuration(string value)
     {
         // strfmt.ParseDuration: Go durations ("1h30m") or "<n> <unit>" with long unit names.
         if (GoDuration().IsMatch(value)) return true;
         return HumanDuration().IsMatch(value);
     }
 
-    static bool IsDateTime(string value) =>
+    private static bool IsDateTime(string value) =>
         DateTimeOffset.TryParseExact(value, DateTimeLayouts, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    static readonly string[] DateTimeLayouts =
+    private static readonly string[] DateTimeLayouts =
     [
         "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
         "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
@@ -122,13 +123,15 @@ internal static partial class Formats
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+$")]
     private static partial Regex Email();
 
-    [GeneratedRegex(@"^([a-zA-Z0-9\p{L}\p{S}]([a-zA-Z0-9\p{L}\p{S}-]{0,61}[a-zA-Z0-9\p{L}\p{S}])?)(\.([a-zA-Z0-9\p{L}\p{S}]([a-zA-Z0-9\p{L}\p{S}-]{0,61}[a-zA-Z0-9\p{L}\p{S}])?))*\.?$")]
+    [GeneratedRegex(@"^([a-zA-Z0-9\p{L}\p{S}]([a-zA-Z0-9\p{L}\p{S}-]{0,61}[a-zA-Z0-9\p{L}\p{S}])?)" +
+        @"(\.([a-zA-Z0-9\p{L}\p{S}]([a-zA-Z0-9\p{L}\p{S}-]{0,61}[a-zA-Z0-9\p{L}\p{S}])?))*\.?$")]
     private static partial Regex Hostname();
 
     [GeneratedRegex(@"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")]
     private static partial Regex Ipv4Text();
 
-    [GeneratedRegex(@"^([0-9A-Fa-f]{2}[:-]){5}([0-9A-Fa-f]{2})$|^([0-9A-Fa-f]{2}[:-]){7}([0-9A-Fa-f]{2})$|^([0-9A-Fa-f]{2}[:-]){19}([0-9A-Fa-f]{2})$|^([0-9A-Fa-f]{4}\.){2}([0-9A-Fa-f]{4})$")]
+    [GeneratedRegex(@"^([0-9A-Fa-f]{2}[:-]){5}([0-9A-Fa-f]{2})$|^([0-9A-Fa-f]{2}[:-]){7}([0-9A-Fa-f]{2})$|" +
+        @"^([0-9A-Fa-f]{2}[:-]){19}([0-9A-Fa-f]{2})$|^([0-9A-Fa-f]{4}\.){2}([0-9A-Fa-f]{4})$")]
     private static partial Regex Mac();
 
     [GeneratedRegex(@"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")]
@@ -143,7 +146,8 @@ internal static partial class Formats
     [GeneratedRegex(@"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?5[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}$")]
     private static partial Regex Uuid5();
 
-    [GeneratedRegex(@"^(?:4[0-9]{12}(?:[0-9]{3})?|5[1-5][0-9]{14}|6(?:011|5[0-9][0-9])[0-9]{12}|3[47][0-9]{13}|3(?:0[0-5]|[68][0-9])[0-9]{11}|(?:2131|1800|35[0-9]{3})[0-9]{11})$")]
+    [GeneratedRegex(@"^(?:4[0-9]{12}(?:[0-9]{3})?|5[1-5][0-9]{14}|6(?:011|5[0-9][0-9])[0-9]{12}|3[47][0-9]{13}|3(?:0[0-5]|" +
+        @"[68][0-9])[0-9]{11}|(?:2131|1800|35[0-9]{3})[0-9]{11})$")]
     private static partial Regex CreditCard();
 
     [GeneratedRegex(@"^[0-9]{3}[- ]?[0-9]{2}[- ]?[0-9]{4}$")]
@@ -152,12 +156,14 @@ internal static partial class Formats
     [GeneratedRegex(@"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
     private static partial Regex HexColor();
 
-    [GeneratedRegex(@"^rgb\(\s*(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\s*,\s*(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\s*,\s*(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\s*\)$")]
+    [GeneratedRegex(@"^rgb\(\s*(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\s*,\s*(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|" +
+        @"25[0-5])\s*,\s*(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\s*\)$")]
     private static partial Regex RgbColor();
 
     [GeneratedRegex(@"^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$|^0$")]
     private static partial Regex GoDuration();
 
-    [GeneratedRegex(@"^[0-9]+\s*(ns|us|µs|ms|s|m|h|d|w|nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|sec|secs|min|mins|hr|hrs)$")]
+    [GeneratedRegex(@"^[0-9]+\s*(ns|us|µs|ms|s|m|h|d|w|nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|" +
+        @"sec|secs|min|mins|hr|hrs)$")]
     private static partial Regex HumanDuration();
 }

@@ -50,7 +50,7 @@ internal static class JsonValues
         }
     }
 
-    static bool TryInt(JsonValue value, out long result)
+    private static bool TryInt(JsonValue value, out long result)
     {
         if (value.TryGetValue<int>(out var i)) { result = i; return true; }
         if (value.TryGetValue<short>(out var s)) { result = s; return true; }
@@ -187,7 +187,8 @@ internal static class JsonValues
                 case '\v': sb.Append("\\v"); break;
                 default:
                     var category = Rune.GetUnicodeCategory(rune);
-                    var printable = rune.Value == ' ' || !(category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+                    var printable = rune.Value == ' '
+                        || !(category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
                         or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator
                         or System.Globalization.UnicodeCategory.SpaceSeparator or System.Globalization.UnicodeCategory.Surrogate
                         or System.Globalization.UnicodeCategory.PrivateUse or System.Globalization.UnicodeCategory.OtherNotAssigned);
@@ -201,7 +202,8 @@ internal static class JsonValues
         return sb.Append('"').ToString();
     }
 
-    /// <summary>How <c>field.Error</c> prints a bad value: scalars with <c>%v</c>, strings with <c>%q</c>, the rest with <c>%#v</c>.</summary>
+    /// <summary>How <c>field.Error</c> prints a bad value: scalars with <c>%v</c>, strings with <c>%q</c>, the rest with
+    /// <c>%#v</c>.</summary>
     public static string Render(JsonNode? node) => Kind(node, out var i, out var d) switch
     {
         ValueKind.Null => "\"null\"",
@@ -225,7 +227,8 @@ internal static class JsonValues
             case ValueKind.Array:
                 return "[]interface {}{" + string.Join(", ", ((JsonArray)node!).Select(GoSyntax)) + "}";
             default:
-                var entries = ((JsonObject)node!).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Quote(p.Key) + ":" + GoSyntax(p.Value));
+                var entries = ((JsonObject)node!).OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => Quote(p.Key) + ":" + GoSyntax(p.Value));
                 return "map[string]interface {}{" + string.Join(", ", entries) + "}";
         }
     }

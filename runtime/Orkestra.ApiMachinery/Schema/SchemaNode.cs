@@ -17,7 +17,8 @@ internal sealed class SchemaNode
     /// <summary>Properties in schema order (error order is deterministic, unlike Go map iteration).</summary>
     public IReadOnlyList<KeyValuePair<string, SchemaNode>> Properties { get; init; } = [];
     public IReadOnlyDictionary<string, SchemaNode> PropertyMap { get; init; } = Empty;
-    /// <summary>The schema of every map value (<c>additionalProperties: {...}</c>); <c>additionalProperties: true</c> keeps values unpruned.</summary>
+    /// <summary>The schema of every map value (<c>additionalProperties: {...}</c>); <c>additionalProperties: true</c> keeps values
+    /// unpruned.</summary>
     public SchemaNode? AdditionalProperties { get; init; }
     public bool AdditionalPropertiesAllowed { get; init; }
     public SchemaNode? Items { get; init; }
@@ -51,7 +52,7 @@ internal sealed class SchemaNode
 
     public JsonNode? CloneDefault() => Default?.DeepClone();
 
-    static readonly Dictionary<string, SchemaNode> Empty = new();
+    private static readonly Dictionary<string, SchemaNode> Empty = new();
 
     /// <summary>Compiles <paramref name="schema"/>; <paramref name="problems"/> receives the parts that cannot be enforced.</summary>
     public static SchemaNode Compile(JsonObject schema, string path, List<SchemaProblem> problems)
@@ -82,7 +83,8 @@ internal sealed class SchemaNode
         {
             regex = Patterns.Compile(pattern, out var error);
             if (regex is null)
-                problems.Add(new SchemaProblem($"{path}.pattern", "FieldValueInvalid", $"Invalid value: {JsonValues.Quote(pattern)}: must be a valid regular expression, but isn't: {error}"));
+                problems.Add(new SchemaProblem($"{path}.pattern", "FieldValueInvalid",
+                    $"Invalid value: {JsonValues.Quote(pattern)}: must be a valid regular expression, but isn't: {error}"));
         }
         var format = JsonValues.String(schema["format"]);
         var listMapKeys = (schema["x-kubernetes-list-map-keys"] as JsonArray ?? []).Select(JsonValues.String).OfType<string>().ToArray();
@@ -127,13 +129,14 @@ internal sealed class SchemaNode
     }
 
     /// <summary>A default must survive pruning unchanged and validate against its own schema (as the API server checks CRDs).</summary>
-    static void CheckDefault(SchemaNode node, string path, List<SchemaProblem> problems)
+    private static void CheckDefault(SchemaNode node, string path, List<SchemaProblem> problems)
     {
         var pruned = node.Default!.DeepClone();
         StructuralSchema.PruneNode(pruned, node, "", []);
         if (!JsonValues.Equal(pruned, node.Default))
         {
-            problems.Add(new SchemaProblem(path, "FieldValueInvalid", $"Invalid value: {JsonValues.Render(node.Default)}: must not have unknown fields"));
+            problems.Add(new SchemaProblem(path, "FieldValueInvalid",
+                $"Invalid value: {JsonValues.Render(node.Default)}: must not have unknown fields"));
             return;
         }
         var errors = new List<FieldError>();
@@ -146,15 +149,16 @@ internal sealed class SchemaNode
         }
     }
 
-    static SchemaNode[] Many(JsonNode? node, string path, List<SchemaProblem> problems) =>
-        (node as JsonArray ?? []).Select((s, i) => s as JsonObject is { } o ? Compile(o, $"{path}[{i}]", problems) : null).OfType<SchemaNode>().ToArray();
+    private static SchemaNode[] Many(JsonNode? node, string path, List<SchemaProblem> problems) =>
+        (node as JsonArray ?? []).Select((s, i) => s as JsonObject is { } o ? Compile(o, $"{path}[{i}]", problems) : null)
+            .OfType<SchemaNode>().ToArray();
 
-    static bool Flag(JsonObject schema, string key) => schema[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+    private static bool Flag(JsonObject schema, string key) => schema[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
-    static double? Number(JsonNode? node) =>
+    private static double? Number(JsonNode? node) =>
         JsonValues.Kind(node, out _, out var d) is ValueKind.Integer or ValueKind.Number ? d : null;
 
-    static long? Integer(JsonNode? node) =>
+    private static long? Integer(JsonNode? node) =>
         JsonValues.Kind(node, out var i, out var d) switch { ValueKind.Integer => i, ValueKind.Number => (long)d, _ => null };
 }
 

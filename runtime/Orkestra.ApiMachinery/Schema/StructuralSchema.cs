@@ -20,15 +20,15 @@ public sealed record SchemaProblem(string Path, string Reason, string Body)
 public sealed class StructuralSchema
 {
     /// <summary>Fields of ObjectMeta; anything else under a resource's <c>metadata</c> is pruned.</summary>
-    static readonly HashSet<string> ObjectMetaFields = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> ObjectMetaFields = new(StringComparer.Ordinal)
     {
         "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
         "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
     };
 
-    readonly SchemaNode _root;
+    private readonly SchemaNode _root;
 
-    StructuralSchema(SchemaNode root, IReadOnlyList<SchemaProblem> problems)
+    private StructuralSchema(SchemaNode root, IReadOnlyList<SchemaProblem> problems)
     {
         _root = root;
         Problems = problems;
@@ -61,7 +61,7 @@ public sealed class StructuralSchema
         return pruned;
     }
 
-    static void PruneResource(JsonObject obj, SchemaNode? schema, string path, List<string> pruned, bool preserve)
+    private static void PruneResource(JsonObject obj, SchemaNode? schema, string path, List<string> pruned, bool preserve)
     {
         if (obj["metadata"] is JsonObject metadata)
         {
@@ -97,7 +97,7 @@ public sealed class StructuralSchema
         }
     }
 
-    static void PruneObject(JsonObject obj, SchemaNode? schema, string path, List<string> pruned, bool embedded, bool preserve)
+    private static void PruneObject(JsonObject obj, SchemaNode? schema, string path, List<string> pruned, bool embedded, bool preserve)
     {
         List<string>? drop = null;
         foreach (var (key, value) in obj)
@@ -118,7 +118,7 @@ public sealed class StructuralSchema
         }
     }
 
-    static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+    private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
     // ------------------------------------------------------------------ defaulting
 
@@ -134,7 +134,7 @@ public sealed class StructuralSchema
         ApplyDefaults(obj, _root);
     }
 
-    static void DropNulls(JsonNode? node, SchemaNode? schema)
+    private static void DropNulls(JsonNode? node, SchemaNode? schema)
     {
         if (schema is null) return;
         switch (node)
@@ -156,7 +156,7 @@ public sealed class StructuralSchema
         }
     }
 
-    static void ApplyDefaults(JsonNode? node, SchemaNode? schema)
+    private static void ApplyDefaults(JsonNode? node, SchemaNode? schema)
     {
         if (schema is null) return;
         switch (node)
@@ -193,7 +193,8 @@ public sealed class StructuralSchema
 
     // ------------------------------------------------------------------ validation
 
-    /// <summary>Every violation of the schema by <paramref name="obj"/> (a pruned and defaulted resource), in the API server's words.</summary>
+    /// <summary>Every violation of the schema by <paramref name="obj"/> (a pruned and defaulted resource), in the API server's
+    /// words.</summary>
     public IReadOnlyList<FieldError> Validate(JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
@@ -201,7 +202,8 @@ public sealed class StructuralSchema
         new Validator(errors).Validate(_root, obj, "", []);
         foreach (var (key, child) in obj)
         {
-            if (key is not ("apiVersion" or "kind" or "metadata")) EmbeddedResources.Check(_root.PropertyMap.GetValueOrDefault(key), child, key, [key], errors);
+            if (key is not ("apiVersion" or "kind" or "metadata"))
+                EmbeddedResources.Check(_root.PropertyMap.GetValueOrDefault(key), child, key, [key], errors);
         }
         ListTypes.Check(_root, obj, "", [], errors);
         return Distinct(errors);
@@ -218,7 +220,7 @@ public sealed class StructuralSchema
         return Validate(obj).Where(e => !Unchanged(e.Location, obj, old)).ToArray();
     }
 
-    static bool Unchanged(IReadOnlyList<object> location, JsonNode current, JsonNode old)
+    private static bool Unchanged(IReadOnlyList<object> location, JsonNode current, JsonNode old)
     {
         JsonNode? a = current, b = old;
         foreach (var step in location)
@@ -230,7 +232,7 @@ public sealed class StructuralSchema
         return JsonValues.Equal(a, b);
     }
 
-    static List<FieldError> Distinct(List<FieldError> errors)
+    private static List<FieldError> Distinct(List<FieldError> errors)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         return errors.Where(e => seen.Add(e.Message)).ToList();

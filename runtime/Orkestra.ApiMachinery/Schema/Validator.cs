@@ -11,7 +11,7 @@ namespace Orkestra.ApiMachinery.Schema;
 /// </summary>
 internal sealed class Validator(List<FieldError> errors)
 {
-    const string Composite = "<nil>";
+    private const string Composite = "<nil>";
 
     public void Validate(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
     {
@@ -39,27 +39,30 @@ internal sealed class Validator(List<FieldError> errors)
         if (kind == ValueKind.Object) CheckObject(schema, (JsonObject)value!, path, location);
     }
 
-    void Add(FieldErrorType type, string field, string? badValue, string detail, IReadOnlyList<object> location) =>
+    private void Add(FieldErrorType type, string field, string? badValue, string detail, IReadOnlyList<object> location) =>
         errors.Add(new FieldError(type, field, badValue, detail, location));
 
-    void CheckType(SchemaNode schema, ValueKind kind, double number, string path, IReadOnlyList<object> location)
+    private void CheckType(SchemaNode schema, ValueKind kind, double number, string path, IReadOnlyList<object> location)
     {
         string[] types = schema.IntOrString ? ["integer", "string"] : schema.Type is { } t ? [t] : [];
         if (types.Length == 0) return;
         var expected = string.Join(",", types);
         if (kind == ValueKind.Null)
         {
-            if (!schema.Nullable) Add(FieldErrorType.TypeInvalid, path, "\"null\"", $"{InBody(path)} must be of type {expected}: \"null\"", location);
+            if (!schema.Nullable)
+                Add(FieldErrorType.TypeInvalid, path, "\"null\"", $"{InBody(path)} must be of type {expected}: \"null\"", location);
             return;
         }
         var actual = JsonValues.TypeName(kind);
         var ok = types.Contains(actual)
-                 || (kind == ValueKind.Number && types.Contains("integer") && IsWhole(number) && Math.Abs(number) <= 9007199254740992) // a JSON integer (≤ 2^53)
+                 // a JSON integer (≤ 2^53)
+                 || (kind == ValueKind.Number && types.Contains("integer") && IsWhole(number) && Math.Abs(number) <= 9007199254740992)
                  || (kind == ValueKind.Integer && types.Contains("number"));
-        if (!ok) Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(actual), $"{InBody(path)} must be of type {expected}: {JsonValues.Quote(actual)}", location);
+        if (!ok) Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(actual),
+            $"{InBody(path)} must be of type {expected}: {JsonValues.Quote(actual)}", location);
     }
 
-    void CheckCompositions(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
+    private void CheckCompositions(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
     {
         if (schema.AnyOf.Count > 0)
         {
@@ -90,7 +93,8 @@ internal sealed class Validator(List<FieldError> errors)
             if (validated != 1)
             {
                 var why = validated == 0 ? "Found none valid" : $"Found {validated} valid alternatives";
-                Add(FieldErrorType.Invalid, Composite, "\"\"", $"\"{path}\" must validate one and only one schema (oneOf). {why}", location);
+                Add(FieldErrorType.Invalid, Composite, "\"\"",
+                    $"\"{path}\" must validate one and only one schema (oneOf). {why}", location);
                 if (validated == 0 && best is not null) errors.AddRange(best);
             }
         }
@@ -104,20 +108,21 @@ internal sealed class Validator(List<FieldError> errors)
                 errors.AddRange(result);
             }
             if (validated != schema.AllOf.Count)
-                Add(FieldErrorType.Invalid, Composite, "\"\"", $"\"{path}\" must validate all the schemas (allOf){(validated == 0 ? ". None validated" : "")}", location);
+                Add(FieldErrorType.Invalid, Composite, "\"\"",
+                    $"\"{path}\" must validate all the schemas (allOf){(validated == 0 ? ". None validated" : "")}", location);
         }
         if (schema.Not is { } not && Sub(not, value, path, location).Count == 0)
             Add(FieldErrorType.Invalid, Composite, "\"\"", $"\"{path}\" must not validate the schema (not)", location);
     }
 
-    static List<FieldError> Sub(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
+    private static List<FieldError> Sub(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
     {
         var result = new List<FieldError>();
         new Validator(result).Validate(schema, value, path, location);
         return result;
     }
 
-    void CheckString(SchemaNode schema, string text, string path, IReadOnlyList<object> location)
+    private void CheckString(SchemaNode schema, string text, string path, IReadOnlyList<object> location)
     {
         var length = -1;
         if (schema.MaxLength is { } max && (length = Runes(text)) > max)
@@ -133,24 +138,27 @@ internal sealed class Validator(List<FieldError> errors)
             Add(FieldErrorType.Invalid, path, JsonValues.Quote(text), $"{InBody(path)} should match '{schema.Pattern}'", location);
         }
         if (schema.Format is { } format && !Formats.IsValid(format, text))
-            Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(text), $"{InBody(path)} must be of type {format}: {JsonValues.Quote(text)}", location);
+            Add(FieldErrorType.TypeInvalid, path, JsonValues.Quote(text),
+                $"{InBody(path)} must be of type {format}: {JsonValues.Quote(text)}", location);
     }
 
-    static int Runes(string text)
+    private static int Runes(string text)
     {
         var count = 0;
         foreach (var _ in text.EnumerateRunes()) count++;
         return count;
     }
 
-    void CheckNumber(SchemaNode schema, ValueKind kind, long integer, double number, JsonNode? value, string path, IReadOnlyList<object> location)
+    private void CheckNumber(SchemaNode schema, ValueKind kind, long integer, double number, JsonNode? value, string path,
+        IReadOnlyList<object> location)
     {
         var rendered = JsonValues.Render(value);
         var isInteger = kind == ValueKind.Integer;
         if (schema.MultipleOf is { } factor && factor > 0)
         {
             var ok = isInteger && IsWhole(factor) && Fits(factor) ? integer % (long)factor == 0 : IsWhole(number / factor);
-            if (!ok) Add(FieldErrorType.Invalid, path, rendered, $"{InBody(path)} should be a multiple of {Bound(factor, isInteger)}", location);
+            if (!ok) Add(FieldErrorType.Invalid, path, rendered,
+                $"{InBody(path)} should be a multiple of {Bound(factor, isInteger)}", location);
         }
         if (schema.Minimum is { } minimum)
         {
@@ -177,27 +185,30 @@ internal sealed class Validator(List<FieldError> errors)
     }
 
     /// <summary>Bounds print as int64 against integer data (kube-openapi's native-type path) and as float64 otherwise.</summary>
-    static string Bound(double bound, bool integerData) =>
+    private static string Bound(double bound, bool integerData) =>
         integerData && Fits(bound) ? ((long)bound).ToString(CultureInfo.InvariantCulture) : JsonValues.GoFloat(bound);
 
     /// <summary>Whether a schema bound converts to int64 without overflow.</summary>
-    static bool Fits(double bound) => bound is > -9.2e18 and < 9.2e18;
+    private static bool Fits(double bound) => bound is > -9.2e18 and < 9.2e18;
 
-    static bool IsWhole(double d) => !double.IsNaN(d) && !double.IsInfinity(d) && Math.Abs(d - Math.Round(d)) <= 1e-9 * Math.Max(1, Math.Abs(d));
+    private static bool IsWhole(double d) =>
+        !double.IsNaN(d) && !double.IsInfinity(d) && Math.Abs(d - Math.Round(d)) <= 1e-9 * Math.Max(1, Math.Abs(d));
 
-    void CheckArray(SchemaNode schema, JsonArray array, string path, IReadOnlyList<object> location)
+    private void CheckArray(SchemaNode schema, JsonArray array, string path, IReadOnlyList<object> location)
     {
         if (schema.Items is { } items)
         {
             for (var i = 0; i < array.Count; i++) Validate(items, array[i], $"{path}[{i}]", [.. location, i]);
         }
         if (schema.MinItems is { } min && array.Count < min)
-            Add(FieldErrorType.Invalid, path, array.Count.ToString(CultureInfo.InvariantCulture), $"{InBody(path)} should have at least {min} items", location);
+            Add(FieldErrorType.Invalid, path, array.Count.ToString(CultureInfo.InvariantCulture),
+                $"{InBody(path)} should have at least {min} items", location);
         if (schema.MaxItems is { } max && array.Count > max)
-            Add(FieldErrorType.TooMany, path, array.Count.ToString(CultureInfo.InvariantCulture), $"must have at most {max} {(max == 1 ? "item" : "items")}", location);
+            Add(FieldErrorType.TooMany, path, array.Count.ToString(CultureInfo.InvariantCulture),
+                $"must have at most {max} {(max == 1 ? "item" : "items")}", location);
     }
 
-    void CheckEnum(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
+    private void CheckEnum(SchemaNode schema, JsonNode? value, string path, IReadOnlyList<object> location)
     {
         if (schema.Enum is not { Count: > 0 } values) return;
         foreach (var allowed in values)
@@ -208,16 +219,18 @@ internal sealed class Validator(List<FieldError> errors)
             "supported values: " + string.Join(", ", values.Select(v => JsonValues.Quote(JsonValues.EnumText(v)))), location);
     }
 
-    void CheckObject(SchemaNode schema, JsonObject obj, string path, IReadOnlyList<object> location)
+    private void CheckObject(SchemaNode schema, JsonObject obj, string path, IReadOnlyList<object> location)
     {
         if (schema.MinProperties is { } min && obj.Count < min)
         {
-            Add(FieldErrorType.Invalid, path, obj.Count.ToString(CultureInfo.InvariantCulture), $"{InBody(path)} should have at least {min} properties", location);
+            Add(FieldErrorType.Invalid, path, obj.Count.ToString(CultureInfo.InvariantCulture),
+                $"{InBody(path)} should have at least {min} properties", location);
             return;
         }
         if (schema.MaxProperties is { } max && obj.Count > max)
         {
-            Add(FieldErrorType.TooMany, path, obj.Count.ToString(CultureInfo.InvariantCulture), $"must have at most {max} {(max == 1 ? "item" : "items")}", location);
+            Add(FieldErrorType.TooMany, path, obj.Count.ToString(CultureInfo.InvariantCulture),
+                $"must have at most {max} {(max == 1 ? "item" : "items")}", location);
             return;
         }
         if (schema.AdditionalProperties is { } additional)
@@ -238,7 +251,7 @@ internal sealed class Validator(List<FieldError> errors)
     }
 
     /// <summary>kube-openapi's "&lt;name&gt; in body" (a default validated on its own has an empty name).</summary>
-    static string InBody(string path) => path.Length == 0 ? "in body" : $"{path} in body";
+    private static string InBody(string path) => path.Length == 0 ? "in body" : $"{path} in body";
 
     internal static string Child(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 }
@@ -263,7 +276,8 @@ internal static class EmbeddedResources
                         if (!obj.TryGetPropertyValue(key, out var v))
                             errors.Add(new FieldError(FieldErrorType.Required, field, null, "must not be empty", location));
                         else if (JsonValues.String(v) is not { } text)
-                            errors.Add(new FieldError(FieldErrorType.Invalid, field, JsonValues.Render(v), "must be a string", [.. location, key]));
+                            errors.Add(new FieldError(FieldErrorType.Invalid, field, JsonValues.Render(v),
+                                "must be a string", [.. location, key]));
                         else if (text.Length == 0)
                             errors.Add(new FieldError(FieldErrorType.Invalid, field, "\"\"", "must not be empty", [.. location, key]));
                     }
@@ -271,7 +285,8 @@ internal static class EmbeddedResources
                 foreach (var (key, child) in obj)
                 {
                     if (schema.EmbeddedResource && key is "apiVersion" or "kind" or "metadata") continue;
-                    Check(schema.PropertyMap.GetValueOrDefault(key) ?? schema.AdditionalProperties, child, Validator.Child(path, key), [.. location, key], errors);
+                    Check(schema.PropertyMap.GetValueOrDefault(key) ?? schema.AdditionalProperties, child, Validator.Child(path, key),
+                        [.. location, key], errors);
                 }
                 break;
             case JsonArray array:
@@ -301,13 +316,14 @@ internal static class ListTypes
                 break;
             case JsonArray array:
                 if (schema.ListType == "set") Duplicates(array, item => item, path, location, errors);
-                else if (schema.ListType == "map" && schema.ListMapKeys.Count > 0) Duplicates(array, item => Keys(item, schema.ListMapKeys), path, location, errors);
+                else if (schema.ListType == "map" && schema.ListMapKeys.Count > 0)
+                    Duplicates(array, item => Keys(item, schema.ListMapKeys), path, location, errors);
                 for (var i = 0; i < array.Count; i++) Check(schema.Items, array[i], $"{path}[{i}]", [.. location, i], errors);
                 break;
         }
     }
 
-    static JsonNode Keys(JsonNode? item, IReadOnlyList<string> keys)
+    private static JsonNode Keys(JsonNode? item, IReadOnlyList<string> keys)
     {
         var tuple = new JsonObject();
         foreach (var key in keys)
@@ -317,7 +333,8 @@ internal static class ListTypes
         return tuple;
     }
 
-    static void Duplicates(JsonArray array, Func<JsonNode?, JsonNode?> identity, string path, IReadOnlyList<object> location, List<FieldError> errors)
+    private static void Duplicates(JsonArray array, Func<JsonNode?, JsonNode?> identity, string path, IReadOnlyList<object> location,
+        List<FieldError> errors)
     {
         var seen = new List<JsonNode?>(array.Count);
         for (var i = 0; i < array.Count; i++)

@@ -10,21 +10,21 @@ namespace Orkestra.ApiMachinery.Selectors;
 /// </summary>
 public sealed class LabelSelector
 {
-    enum Op { In, NotIn, Exists, DoesNotExist }
+    private enum Op { In, NotIn, Exists, DoesNotExist }
 
-    sealed record Requirement(string Key, Op Op, string[] Values);
+    private sealed record Requirement(string Key, Op Op, string[] Values);
 
-    const string KeyMessage = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with " +
+    private const string KeyMessage = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with " +
         "an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is " +
         "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 
-    const string ValueMessage = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', " +
+    private const string ValueMessage = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', " +
         "and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for " +
         "validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
-    readonly Requirement[] _requirements;
+    private readonly Requirement[] _requirements;
 
-    LabelSelector(Requirement[] requirements) => _requirements = requirements;
+    private LabelSelector(Requirement[] requirements) => _requirements = requirements;
 
     /// <summary>The selector that matches every label set.</summary>
     public static LabelSelector Everything { get; } = new([]);
@@ -99,7 +99,7 @@ public sealed class LabelSelector
         return requirements.Count == 0 ? Everything : new LabelSelector(requirements.ToArray());
     }
 
-    static Requirement? ParseExpression(JsonNode? node, string path, List<FieldError> errors)
+    private static Requirement? ParseExpression(JsonNode? node, string path, List<FieldError> errors)
     {
         if (node is not JsonObject expression)
         {
@@ -142,7 +142,7 @@ public sealed class LabelSelector
         return parsed is { } o ? new Requirement(key, o, values.ToArray()) : null;
     }
 
-    static void CheckKey(string key, string path, List<FieldError> errors)
+    private static void CheckKey(string key, string path, List<FieldError> errors)
     {
         var slash = key.IndexOf('/');
         var name = slash >= 0 ? key[(slash + 1)..] : key;
@@ -158,23 +158,24 @@ public sealed class LabelSelector
         }
     }
 
-    static bool ValidDnsLabel(string label) =>
+    private static bool ValidDnsLabel(string label) =>
         label.Length is > 0 and <= 63 && IsLowerAlnum(label[0]) && IsLowerAlnum(label[^1]) && label.All(c => IsLowerAlnum(c) || c == '-');
 
-    static bool IsLowerAlnum(char c) => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c);
+    private static bool IsLowerAlnum(char c) => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c);
 
-    static bool ValidValue(string value)
+    private static bool ValidValue(string value)
     {
         if (value.Length == 0) return true;
         if (value.Length > 63 || !char.IsAsciiLetterOrDigit(value[0]) || !char.IsAsciiLetterOrDigit(value[^1])) return false;
         return value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
     }
 
-    static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    static FieldError Invalid(string field, string badValue, string detail) => new(FieldErrorType.Invalid, field, badValue, detail, []);
+    private static FieldError Invalid(string field, string badValue, string detail) =>
+        new(FieldErrorType.Invalid, field, badValue, detail, []);
 
-    static string Quote(string text) => "\"" + text + "\"";
+    private static string Quote(string text) => "\"" + text + "\"";
 
-    static string Render(JsonNode? node) => node is null ? "null" : node.ToJsonString();
+    private static string Render(JsonNode? node) => node is null ? "null" : node.ToJsonString();
 }

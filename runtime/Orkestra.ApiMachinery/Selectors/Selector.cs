@@ -9,13 +9,13 @@ namespace Orkestra.ApiMachinery.Selectors;
 /// </summary>
 public sealed class Selector
 {
-    enum Op { Equals, NotEquals, In, NotIn, Exists, DoesNotExist }
+    private enum Op { Equals, NotEquals, In, NotIn, Exists, DoesNotExist }
 
-    sealed record Requirement(string Key, Op Op, string[] Values);
+    private sealed record Requirement(string Key, Op Op, string[] Values);
 
-    readonly List<Requirement> _requirements;
+    private readonly List<Requirement> _requirements;
 
-    Selector(List<Requirement> requirements) => _requirements = requirements;
+    private Selector(List<Requirement> requirements) => _requirements = requirements;
 
     public IEnumerable<string> Keys => _requirements.Select(r => r.Key);
 
@@ -72,10 +72,20 @@ public sealed class Selector
             {
                 r = new Requirement(part, Op.Exists, []);
             }
-            if (!ValidKey(r.Key)) { error = $"invalid label key \"{r.Key}\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"; return false; }
+            if (!ValidKey(r.Key))
+            {
+                error = $"invalid label key \"{r.Key}\": name part must consist of alphanumeric characters, '-', '_' or '.', " +
+                    "and must start and end with an alphanumeric character";
+                return false;
+            }
             foreach (var v in r.Values)
             {
-                if (!ValidValue(v)) { error = $"invalid label value: \"{v}\": at key: \"{r.Key}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"; return false; }
+                if (!ValidValue(v))
+                {
+                    error = $"invalid label value: \"{v}\": at key: \"{r.Key}\": a valid label must be an empty string or " +
+                        "consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+                    return false;
+                }
             }
             selector._requirements.Add(r);
         }
@@ -99,7 +109,7 @@ public sealed class Selector
         return true;
     }
 
-    static (Op Op, int Index, int Width) FindFieldOperator(string term)
+    private static (Op Op, int Index, int Width) FindFieldOperator(string term)
     {
         for (var i = 0; i < term.Length; i++)
         {
@@ -110,7 +120,7 @@ public sealed class Selector
         return (Op.Equals, -1, 0);
     }
 
-    static bool TrySet(string part, string keyword, Op op, out Requirement? r)
+    private static bool TrySet(string part, string keyword, Op op, out Requirement? r)
     {
         r = null;
         var at = part.IndexOf(keyword, StringComparison.Ordinal);
@@ -122,7 +132,7 @@ public sealed class Selector
         return true;
     }
 
-    static IEnumerable<string> SplitTopLevel(string text)
+    private static IEnumerable<string> SplitTopLevel(string text)
     {
         var depth = 0;
         var start = 0;
@@ -139,7 +149,7 @@ public sealed class Selector
         yield return text[start..];
     }
 
-    static IEnumerable<string> SplitEscaped(string text, char separator)
+    private static IEnumerable<string> SplitEscaped(string text, char separator)
     {
         var start = 0;
         for (var i = 0; i < text.Length; i++)
@@ -154,7 +164,7 @@ public sealed class Selector
         yield return text[start..];
     }
 
-    static string Unescape(string text)
+    private static string Unescape(string text)
     {
         if (!text.Contains('\\')) return text;
         var sb = new StringBuilder(text.Length);
@@ -166,7 +176,7 @@ public sealed class Selector
         return sb.ToString();
     }
 
-    static bool ValidKey(string key)
+    private static bool ValidKey(string key)
     {
         if (key.Length == 0) return false;
         var slash = key.LastIndexOf('/');
@@ -174,7 +184,7 @@ public sealed class Selector
         return name.Length is > 0 and <= 63 && ValidValue(name);
     }
 
-    static bool ValidValue(string value)
+    private static bool ValidValue(string value)
     {
         if (value.Length == 0) return true;
         if (value.Length > 63 || !char.IsAsciiLetterOrDigit(value[0]) || !char.IsAsciiLetterOrDigit(value[^1])) return false;

@@ -21,8 +21,8 @@ public enum ListType
 /// </summary>
 public sealed class Shape
 {
-    static readonly IReadOnlyDictionary<string, Shape> NoFields = new Dictionary<string, Shape>();
-    static readonly IReadOnlyDictionary<string, JsonNode> NoDefaults = new Dictionary<string, JsonNode>();
+    private static readonly IReadOnlyDictionary<string, Shape> NoFields = new Dictionary<string, Shape>();
+    private static readonly IReadOnlyDictionary<string, JsonNode> NoDefaults = new Dictionary<string, JsonNode>();
 
     /// <summary>Nothing known: objects are granular, lists atomic, every child unknown too.</summary>
     public static readonly Shape Unknown = new();
@@ -54,7 +54,8 @@ public sealed class Shape
     // ------------------------------------------------------------------ builders
 
     /// <summary>An object with known fields; other fields are unknown.</summary>
-    public static Shape Struct(params (string Name, Shape Shape)[] fields) => new() { Fields = fields.ToDictionary(f => f.Name, f => f.Shape) };
+    public static Shape Struct(params (string Name, Shape Shape)[] fields) =>
+        new() { Fields = fields.ToDictionary(f => f.Name, f => f.Shape) };
 
     /// <summary>A granular map whose values have <paramref name="values"/>' shape.</summary>
     public static Shape Map(Shape? values = null) => new() { Elements = values ?? Unknown };
@@ -62,8 +63,10 @@ public sealed class Shape
     /// <summary>An object replaced and owned as a whole.</summary>
     public static Shape AtomicMap() => new() { AtomicObject = true };
 
-    /// <summary>An associative list keyed by <paramref name="keys"/>; strategic merge uses <paramref name="patchMergeKey"/> (default: the first key).</summary>
-    public static Shape ListMap(Shape item, string[] keys, string? patchMergeKey = null, IReadOnlyDictionary<string, JsonNode>? keyDefaults = null) => new()
+    /// <summary>An associative list keyed by <paramref name="keys"/>; strategic merge uses <paramref name="patchMergeKey"/> (default: the
+    /// first key).</summary>
+    public static Shape ListMap(Shape item, string[] keys, string? patchMergeKey = null, IReadOnlyDictionary<string,
+        JsonNode>? keyDefaults = null) => new()
     {
         Elements = item, ListType = ListType.Map, Keys = keys, KeyDefaults = keyDefaults ?? NoDefaults,
         PatchMerge = true, PatchMergeKey = patchMergeKey ?? keys[0],
@@ -105,7 +108,8 @@ public sealed class Shape
                 case "set":
                     return new Shape { ListType = ListType.Set, Elements = item };
                 case "map":
-                    var keys = (s["x-kubernetes-list-map-keys"] as JsonArray ?? []).Select(k => k is JsonValue v && v.TryGetValue<string>(out var key) ? key : null)
+                    var keys = (s["x-kubernetes-list-map-keys"] as JsonArray ?? [])
+                        .Select(k => k is JsonValue v && v.TryGetValue<string>(out var key) ? key : null)
                         .OfType<string>().ToArray();
                     if (keys.Length == 0) return new Shape { Elements = item };
                     var defaults = new Dictionary<string, JsonNode>();

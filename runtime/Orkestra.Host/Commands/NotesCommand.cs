@@ -41,8 +41,10 @@ internal static class NotesCommand
             case ["show", var name]:
                 if (!registry.TryGet(name, out var function))
                 {
-                    var close = registry.All.Where(f => f.Name.Contains(name, StringComparison.OrdinalIgnoreCase)).Select(f => f.Name).Take(5).ToArray();
-                    stderr.WriteLine($"ork notes: no function named \"{name}\"" + (close.Length > 0 ? $" (did you mean: {string.Join(", ", close)}?)" : ""));
+                    var close = registry.All.Where(f => f.Name.Contains(name, StringComparison.OrdinalIgnoreCase)).Select(f => f.Name)
+                        .Take(5).ToArray();
+                    stderr.WriteLine($"ork notes: no function named \"{name}\"" +
+                        (close.Length > 0 ? $" (did you mean: {string.Join(", ", close)}?)" : ""));
                     return 1;
                 }
                 stdout.WriteLine(function.Signature);

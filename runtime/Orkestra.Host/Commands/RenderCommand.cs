@@ -39,10 +39,12 @@ internal static class RenderCommand
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         if (args is ["-h" or "--help"]) { stdout.WriteLine(Help); return 0; }
-        var line = CommandLine.Parse(args, [["--katalog", "-k", "-f", "--file"], ["--cr"], ["--crd"], ["--child"], ["--hook"], ["--seed"]], []);
+        var line = CommandLine.Parse(args, [["--katalog", "-k", "-f", "--file"], ["--cr"], ["--crd"], ["--child"], ["--hook"], ["--seed"]],
+            []);
         if (line.Error is not null || line.Positional.Count > 0 || line.One("--cr") is null)
         {
-            stderr.WriteLine($"ork render: {line.Error ?? (line.Positional.Count > 0 ? $"unexpected argument {line.Positional[0]}" : "--cr is required")}");
+            stderr.WriteLine($"ork render: {line.Error
+                ?? (line.Positional.Count > 0 ? $"unexpected argument {line.Positional[0]}" : "--cr is required")}");
             stderr.WriteLine(Help);
             return 2;
         }
@@ -95,7 +97,8 @@ internal static class RenderCommand
             var op = Select(operators, cr, line.One("--crd"), out var why);
             if (op is null)
             {
-                if (line.One("--crd") is null && crs.Count > 1 && why.StartsWith("no CRD", StringComparison.Ordinal)) continue; // other CRDs' CRs in a shared file
+                // other CRDs' CRs in a shared file
+                if (line.One("--crd") is null && crs.Count > 1 && why.StartsWith("no CRD", StringComparison.Ordinal)) continue;
                 stderr.WriteLine($"{doc.Location}: error: {why}");
                 failed = true;
                 continue;
@@ -114,7 +117,8 @@ internal static class RenderCommand
                 ["apiVersion"] = "orkestra.orkspace.io/v1",
                 ["kind"] = "StatusPreview",
                 ["metadata"] = metadata,
-                ["target"] = new JsonObject { ["apiVersion"] = (string?)cr["apiVersion"], ["kind"] = (string?)cr["kind"], ["crd"] = op.Name },
+                ["target"] = new JsonObject { ["apiVersion"] = (string?)cr["apiVersion"], ["kind"] = (string?)cr["kind"],
+                    ["crd"] = op.Name },
                 ["status"] = result.Status.Status,
             });
         }

@@ -68,9 +68,11 @@ internal static class RunCommand
         ["--log-format"], ["--log-level"], ["--sandbox-port"], ["--webhook-port"], ["--webhook-url"],
     ];
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, Environment.GetEnvironmentVariable, null);
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
+        Run(args, stdout, stderr, Environment.GetEnvironmentVariable, null);
 
-    /// <summary>Testable entry: <paramref name="stop"/> replaces SIGINT/SIGTERM when given; <paramref name="env"/> replaces the environment.</summary>
+    /// <summary>Testable entry: <paramref name="stop"/> replaces SIGINT/SIGTERM when given; <paramref name="env"/> replaces the
+    /// environment.</summary>
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> env, CancellationToken? stop)
     {
         if (args is ["-h" or "--help"]) { stdout.WriteLine(Help); return 0; }
@@ -102,13 +104,14 @@ internal static class RunCommand
         return RunAsync(compiled.Katalogs, settings, stdout, stderr, linked.Token).GetAwaiter().GetResult();
     }
 
-    internal sealed record Settings(RuntimeOptions Runtime, string? Kubeconfig, string? Context, double Qps, int Burst, bool Sandbox, int SandboxPort,
-        LogFormat Format, LogLevel Level);
+    internal sealed record Settings(RuntimeOptions Runtime, string? Kubeconfig, string? Context, double Qps, int Burst, bool Sandbox,
+        int SandboxPort, LogFormat Format, LogLevel Level);
 
-    private static async Task<int> RunAsync(IReadOnlyList<CompiledKatalog> katalogs, Settings settings, TextWriter stdout, TextWriter stderr,
-        CancellationToken stopping)
+    private static async Task<int> RunAsync(IReadOnlyList<CompiledKatalog> katalogs, Settings settings, TextWriter stdout,
+        TextWriter stderr, CancellationToken stopping)
     {
-        using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(settings.Level).AddProvider(new LineLoggerProvider(stdout, settings.Format, settings.Level)));
+        using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(settings.Level)
+            .AddProvider(new LineLoggerProvider(stdout, settings.Format, settings.Level)));
         SandboxServer? sandbox = null;
         var kubeconfig = settings.Kubeconfig;
         try
@@ -117,7 +120,8 @@ internal static class RunCommand
             {
                 try
                 {
-                    sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = settings.SandboxPort }, stopping).ConfigureAwait(false);
+                    sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = settings.SandboxPort }, stopping)
+                        .ConfigureAwait(false);
                 }
                 catch (IOException e)
                 {
@@ -180,7 +184,8 @@ internal static class RunCommand
 
     private static CommandLine Parse(string[] args) => CommandLine.Parse(args, ValueFlags, ["--sandbox"]);
 
-    /// <summary>The settings <paramref name="args"/> and <paramref name="env"/> resolve to (null with <paramref name="error"/> when invalid).</summary>
+    /// <summary>The settings <paramref name="args"/> and <paramref name="env"/> resolve to (null with <paramref name="error"/> when
+    /// invalid).</summary>
     internal static Settings? Resolve(string[] args, Func<string, string?> env, out string? error)
     {
         var line = Parse(args);
@@ -202,7 +207,8 @@ internal static class RunCommand
         if (!int.TryParse(sandboxPortText, NumberStyles.None, CultureInfo.InvariantCulture, out var sandboxPort) || sandboxPort > 65535)
         { error = $"--sandbox-port must be a number from 0 to 65535, got '{sandboxPortText}'"; return false; }
         if (line.One("--sandbox-port") is not null && !line.Has("--sandbox")) { error = "--sandbox-port needs --sandbox"; return false; }
-        if (line.Has("--sandbox") && line.One("--kubeconfig") is not null) { error = "--sandbox and --kubeconfig exclude each other"; return false; }
+        if (line.Has("--sandbox")
+            && line.One("--kubeconfig") is not null) { error = "--sandbox and --kubeconfig exclude each other"; return false; }
 
         var webhooks = WebhookOptions.FromEnvironment(env, out var webhookErrors);
         if (webhookErrors.Count > 0) { error = webhookErrors[0]; return false; }
@@ -219,7 +225,8 @@ internal static class RunCommand
         }
 
         var bind = IPAddress.Any;
-        if (line.One("--bind") is { } bindText && !IPAddress.TryParse(bindText, out bind!)) { error = $"--bind must be an IP address, got '{bindText}'"; return false; }
+        if (line.One("--bind") is { } bindText
+            && !IPAddress.TryParse(bindText, out bind!)) { error = $"--bind must be an IP address, got '{bindText}'"; return false; }
 
         var elect = line.One("--leader-elect") ?? "true";
         if (elect is not ("true" or "false")) { error = $"--leader-elect must be true or false, got '{elect}'"; return false; }
@@ -244,7 +251,8 @@ internal static class RunCommand
         var formatText = line.One("--log-format") ?? "text";
         if (formatText is not ("text" or "json")) { error = $"--log-format must be text or json, got '{formatText}'"; return false; }
         var levelText = line.One("--log-level") ?? env("LOG_LEVEL") ?? "info";
-        if (!LineLoggerProvider.TryParseLevel(levelText, out var level)) { error = $"--log-level must be trace, debug, info, warn or error, got '{levelText}'"; return false; }
+        if (!LineLoggerProvider.TryParseLevel(levelText,
+            out var level)) { error = $"--log-level must be trace, debug, info, warn or error, got '{levelText}'"; return false; }
 
         LeaderElectionOptions? election = null;
         if (elect == "true")

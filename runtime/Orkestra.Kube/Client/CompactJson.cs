@@ -11,7 +11,8 @@ namespace Orkestra.Kube.Client;
 /// </summary>
 internal static class CompactJson
 {
-    /// <summary>A self-contained copy of <paramref name="value"/>, without <c>metadata.managedFields</c> when <paramref name="stripManagedFields"/>.</summary>
+    /// <summary>A self-contained copy of <paramref name="value"/>, without <c>metadata.managedFields</c> when
+    /// <paramref name="stripManagedFields"/>.</summary>
     public static JsonElement Copy(JsonElement value, bool stripManagedFields)
     {
         if (!stripManagedFields || !HasManagedFields(value)) return value.Clone();
@@ -51,12 +52,12 @@ internal static class CompactJson
     }
 
     /// <summary>Largest scratch buffer a thread keeps between copies.</summary>
-    const int MaxRetainedScratch = 64 * 1024;
+    private const int MaxRetainedScratch = 64 * 1024;
 
-    [ThreadStatic] static ArrayBufferWriter<byte>? t_buffer;
-    [ThreadStatic] static Utf8JsonWriter? t_writer;
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
-    static bool HasManagedFields(JsonElement value) =>
+    private static bool HasManagedFields(JsonElement value) =>
         value.ValueKind == JsonValueKind.Object && value.TryGetProperty("metadata", out var metadata)
         && metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("managedFields", out _);
 }

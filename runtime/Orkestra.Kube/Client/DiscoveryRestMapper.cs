@@ -13,8 +13,8 @@ namespace Orkestra.Kube.Client;
 /// </summary>
 internal sealed class DiscoveryRestMapper(HttpClient http, KubeConnectionOptions options) : IRestMapper
 {
-    readonly ConcurrentDictionary<string, FrozenDictionary<string, ResourceMapping>> _byGroupVersion = new(StringComparer.Ordinal);
-    readonly DynamicKubeClient _client = new(http, options);
+    private readonly ConcurrentDictionary<string, FrozenDictionary<string, ResourceMapping>> _byGroupVersion = new(StringComparer.Ordinal);
+    private readonly DynamicKubeClient _client = new(http, options);
 
     public async Task<ResourceMapping> MapAsync(GroupVersionKind kind, CancellationToken cancellation)
     {
@@ -26,7 +26,8 @@ internal sealed class DiscoveryRestMapper(HttpClient http, KubeConnectionOptions
             : throw NotServed(kind, $"{kind.ApiVersion} has no kind {kind.Kind}");
     }
 
-    async Task<FrozenDictionary<string, ResourceMapping>> DiscoverAsync(string group, string version, CancellationToken cancellation)
+    private async Task<FrozenDictionary<string,
+        ResourceMapping>> DiscoverAsync(string group, string version, CancellationToken cancellation)
     {
         JsonElement document;
         try
@@ -38,7 +39,8 @@ internal sealed class DiscoveryRestMapper(HttpClient http, KubeConnectionOptions
             return FrozenDictionary<string, ResourceMapping>.Empty;
         }
         var table = new Dictionary<string, ResourceMapping>(StringComparer.Ordinal);
-        if (document.ValueKind == JsonValueKind.Object && document.TryGetProperty("resources", out var resources) && resources.ValueKind == JsonValueKind.Array)
+        if (document.ValueKind == JsonValueKind.Object && document.TryGetProperty("resources", out var resources)
+            && resources.ValueKind == JsonValueKind.Array)
         {
             foreach (var entry in resources.EnumerateArray())
             {
@@ -54,6 +56,6 @@ internal sealed class DiscoveryRestMapper(HttpClient http, KubeConnectionOptions
         return table.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    static KubeApiException NotServed(GroupVersionKind kind, string why) =>
+    private static KubeApiException NotServed(GroupVersionKind kind, string why) =>
         new(404, "NotFound", $"no resource for {kind}: {why} (is its CustomResourceDefinition installed?)");
 }

@@ -19,12 +19,13 @@ namespace Orkestra.Kube.Client;
 /// </summary>
 internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions settings) : IKubeClient
 {
-    static readonly MediaTypeHeaderValue JsonMedia = new("application/json");
+    private static readonly MediaTypeHeaderValue JsonMedia = new("application/json");
 
     public Task<JsonElement> GetAsync(GroupVersionResource resource, string? @namespace, string name, CancellationToken cancellation) =>
         SendAsync(HttpMethod.Get, "get", ResourcePaths.For(resource, @namespace, name).ToString(), null, cancellation);
 
-    public async Task<KubeList> ListAsync(GroupVersionResource resource, string? @namespace, ListOptions options, CancellationToken cancellation)
+    public async Task<KubeList> ListAsync(GroupVersionResource resource, string? @namespace, ListOptions options,
+        CancellationToken cancellation)
     {
         var url = ResourcePaths.For(resource, @namespace)
             .Query("labelSelector", options.LabelSelector)
@@ -47,7 +48,8 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         string resourceVersion = "", @continue = "";
         if (root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
         {
-            if (metadata.TryGetProperty("resourceVersion", out var rv) && rv.ValueKind == JsonValueKind.String) resourceVersion = rv.GetString()!;
+            if (metadata.TryGetProperty("resourceVersion", out var rv) && rv.ValueKind == JsonValueKind.String)
+                resourceVersion = rv.GetString()!;
             if (metadata.TryGetProperty("continue", out var c) && c.ValueKind == JsonValueKind.String) @continue = c.GetString()!;
         }
         return new KubeList(items, resourceVersion, @continue.Length == 0 ? null : @continue);
@@ -62,7 +64,8 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
             .Query("labelSelector", options.LabelSelector)
             .Query("fieldSelector", options.FieldSelector)
             .Query("allowWatchBookmarks", options.AllowBookmarks)
-            .Query("timeoutSeconds", options.Timeout is { } t ? ((long)Math.Ceiling(t.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : null)
+            .Query("timeoutSeconds", options.Timeout is { } t ? ((long)Math.Ceiling(t.TotalSeconds))
+                .ToString(CultureInfo.InvariantCulture) : null)
             .ToString();
         using var request = NewRequest(HttpMethod.Get, "watch", url, null);
         request.Options.Set(RequestTags.Watch, true);
@@ -84,7 +87,8 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
             var body = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
-                await foreach (var evt in WatchStreamDecoder.ReadAsync(body, options.WithoutManagedFields, cancellation).ConfigureAwait(false))
+                await foreach (var evt in WatchStreamDecoder.ReadAsync(body, options.WithoutManagedFields, cancellation)
+                    .ConfigureAwait(false))
                     yield return evt;
             }
         }
@@ -92,29 +96,33 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
 
     public Task<JsonElement> CreateAsync(GroupVersionResource resource, string? @namespace, JsonObject body, WriteOptions? options,
         CancellationToken cancellation) =>
-        SendAsync(HttpMethod.Post, "create", WriteQuery(ResourcePaths.For(resource, @namespace), options), Body(body, JsonMedia), cancellation);
+        SendAsync(HttpMethod.Post, "create", WriteQuery(ResourcePaths.For(resource, @namespace), options), Body(body, JsonMedia),
+            cancellation);
 
-    public Task<JsonElement> UpdateAsync(GroupVersionResource resource, string? @namespace, string name, JsonObject body, WriteOptions? options,
-        CancellationToken cancellation) =>
-        SendAsync(HttpMethod.Put, "update", WriteQuery(ResourcePaths.For(resource, @namespace, name), options), Body(body, JsonMedia), cancellation);
+    public Task<JsonElement> UpdateAsync(GroupVersionResource resource, string? @namespace, string name, JsonObject body,
+        WriteOptions? options, CancellationToken cancellation) =>
+        SendAsync(HttpMethod.Put, "update", WriteQuery(ResourcePaths.For(resource, @namespace, name), options), Body(body, JsonMedia),
+            cancellation);
 
     public Task<JsonElement> PatchAsync(GroupVersionResource resource, string? @namespace, string name, PatchType type, JsonNode patch,
         WriteOptions? options, CancellationToken cancellation) =>
         Patch(resource, @namespace, name, null, type, patch, options, cancellation);
 
-    public Task<JsonElement> UpdateStatusAsync(GroupVersionResource resource, string? @namespace, string name, JsonObject body, WriteOptions? options,
-        CancellationToken cancellation) =>
-        SendAsync(HttpMethod.Put, "update", WriteQuery(ResourcePaths.For(resource, @namespace, name, "status"), options), Body(body, JsonMedia), cancellation);
-
-    public Task<JsonElement> PatchStatusAsync(GroupVersionResource resource, string? @namespace, string name, PatchType type, JsonNode patch,
+    public Task<JsonElement> UpdateStatusAsync(GroupVersionResource resource, string? @namespace, string name, JsonObject body,
         WriteOptions? options, CancellationToken cancellation) =>
+        SendAsync(HttpMethod.Put, "update", WriteQuery(ResourcePaths.For(resource, @namespace, name, "status"), options),
+            Body(body, JsonMedia), cancellation);
+
+    public Task<JsonElement> PatchStatusAsync(GroupVersionResource resource, string? @namespace, string name, PatchType type,
+        JsonNode patch, WriteOptions? options, CancellationToken cancellation) =>
         Patch(resource, @namespace, name, "status", type, patch, options, cancellation);
 
     public async Task<JsonElement?> DeleteAsync(GroupVersionResource resource, string? @namespace, string name, DeleteOptions? options,
         CancellationToken cancellation)
     {
         var url = ResourcePaths.For(resource, @namespace, name).ToString();
-        var result = await SendAsync(HttpMethod.Delete, "delete", url, Body((options ?? DeleteOptions.None).ToJson(), JsonMedia), cancellation)
+        var result = await SendAsync(HttpMethod.Delete, "delete", url, Body((options ?? DeleteOptions.None).ToJson(), JsonMedia),
+            cancellation)
             .ConfigureAwait(false);
         var isStatus = result.ValueKind == JsonValueKind.Object && result.TryGetProperty("kind", out var kind)
             && kind.ValueKind == JsonValueKind.String && kind.ValueEquals("Status");
@@ -125,8 +133,8 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
     internal Task<JsonElement> GetDiscoveryAsync(string path, CancellationToken cancellation) =>
         SendAsync(HttpMethod.Get, "discovery", path, null, cancellation);
 
-    Task<JsonElement> Patch(GroupVersionResource resource, string? @namespace, string name, string? subresource, PatchType type, JsonNode patch,
-        WriteOptions? options, CancellationToken cancellation)
+    private Task<JsonElement> Patch(GroupVersionResource resource, string? @namespace, string name, string? subresource, PatchType type,
+        JsonNode patch, WriteOptions? options, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(patch);
         if (type == PatchType.Apply && string.IsNullOrEmpty(options?.FieldManager))
@@ -143,18 +151,20 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
             PatchType.Apply => "application/apply-patch+yaml",
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
         };
-        var url = WriteQuery(ResourcePaths.For(resource, @namespace, name, subresource), options, type == PatchType.Apply && options!.Force);
-        return SendAsync(HttpMethod.Patch, type == PatchType.Apply ? "apply" : "patch", url, Body(patch, new MediaTypeHeaderValue(media)), cancellation);
+        var url = WriteQuery(ResourcePaths.For(resource, @namespace, name, subresource), options,
+            type == PatchType.Apply && options!.Force);
+        return SendAsync(HttpMethod.Patch, type == PatchType.Apply ? "apply" : "patch", url, Body(patch, new MediaTypeHeaderValue(media)),
+            cancellation);
     }
 
-    static string WriteQuery(StringBuilder url, WriteOptions? options, bool force = false) =>
+    private static string WriteQuery(StringBuilder url, WriteOptions? options, bool force = false) =>
         url.Query("fieldManager", options?.FieldManager)
             .Query("force", force)
             .Query("dryRun", options?.DryRun == true ? "All" : null)
             .Query("fieldValidation", options?.Validation?.ToString())
             .ToString();
 
-    static ByteArrayContent Body(JsonNode node, MediaTypeHeaderValue media)
+    private static ByteArrayContent Body(JsonNode node, MediaTypeHeaderValue media)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer)) node.WriteTo(writer);
@@ -163,7 +173,8 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         return content;
     }
 
-    async Task<JsonElement> SendAsync(HttpMethod method, string verb, string url, HttpContent? content, CancellationToken cancellation)
+    private async Task<JsonElement> SendAsync(HttpMethod method, string verb, string url, HttpContent? content,
+        CancellationToken cancellation)
     {
         var bytes = await SendForBytesAsync(method, verb, url, content, cancellation).ConfigureAwait(false);
         if (bytes.Length == 0) throw new InvalidDataException($"{verb} {url}: empty response body");
@@ -178,13 +189,15 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         }
     }
 
-    async Task<byte[]> SendForBytesAsync(HttpMethod method, string verb, string url, HttpContent? content, CancellationToken cancellation)
+    private async Task<byte[]> SendForBytesAsync(HttpMethod method, string verb, string url, HttpContent? content,
+        CancellationToken cancellation)
     {
         using var request = NewRequest(method, verb, url, content);
         using var bounded = Bounded(cancellation);
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, bounded.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, bounded.Token)
+                .ConfigureAwait(false);
             if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, bounded.Token).ConfigureAwait(false);
             return await response.Content.ReadAsByteArrayAsync(bounded.Token).ConfigureAwait(false);
         }
@@ -194,7 +207,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         }
     }
 
-    HttpRequestMessage NewRequest(HttpMethod method, string verb, string url, HttpContent? content)
+    private HttpRequestMessage NewRequest(HttpMethod method, string verb, string url, HttpContent? content)
     {
         var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative))
         {
@@ -207,13 +220,13 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         return request;
     }
 
-    Deadline Bounded(CancellationToken cancellation) => new(cancellation, settings.RequestTimeout, settings.TimeProvider);
+    private Deadline Bounded(CancellationToken cancellation) => new(cancellation, settings.RequestTimeout, settings.TimeProvider);
 
     /// <summary>The caller's token plus a timer on the injected clock; disposing stops both.</summary>
-    sealed class Deadline : IDisposable
+    private sealed class Deadline : IDisposable
     {
-        readonly CancellationTokenSource _timer;
-        readonly CancellationTokenSource _linked;
+        private readonly CancellationTokenSource _timer;
+        private readonly CancellationTokenSource _linked;
 
         public Deadline(CancellationToken cancellation, TimeSpan timeout, TimeProvider time)
         {
@@ -257,6 +270,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
             }
         }
         var text = Encoding.UTF8.GetString(bytes.AsSpan(0, Math.Min(bytes.Length, 512))).Trim();
-        return new KubeApiException(code, "", text.Length > 0 ? text : response.ReasonPhrase ?? response.StatusCode.ToString(), retryAfter: retryAfter);
+        return new KubeApiException(code, "", text.Length > 0 ? text : response.ReasonPhrase ?? response.StatusCode.ToString(),
+            retryAfter: retryAfter);
     }
 }

@@ -26,30 +26,34 @@ public interface IKubeWatcher
     /// <see cref="KubeApiException"/> from the first <c>MoveNextAsync</c>; an ERROR event is delivered as an event
     /// with <see cref="WatchEvent.Error"/> set, after which the server closes the stream.
     /// </summary>
-    IAsyncEnumerable<WatchEvent> WatchAsync(GroupVersionResource resource, string? @namespace, WatchOptions options, CancellationToken cancellation);
+    IAsyncEnumerable<WatchEvent> WatchAsync(GroupVersionResource resource, string? @namespace, WatchOptions options,
+        CancellationToken cancellation);
 }
 
 /// <summary>Writes objects. Bodies are sent as JSON; the server's resulting object is returned. Thread-safe.</summary>
 public interface IKubeWriter
 {
-    Task<JsonElement> CreateAsync(GroupVersionResource resource, string? @namespace, JsonObject body, WriteOptions? options, CancellationToken cancellation);
+    Task<JsonElement> CreateAsync(GroupVersionResource resource, string? @namespace, JsonObject body, WriteOptions? options,
+        CancellationToken cancellation);
 
     /// <summary>PUT: replaces the object; a <c>metadata.resourceVersion</c> in the body makes it conditional (409 when stale).</summary>
-    Task<JsonElement> UpdateAsync(GroupVersionResource resource, string? @namespace, string name, JsonObject body, WriteOptions? options, CancellationToken cancellation);
+    Task<JsonElement> UpdateAsync(GroupVersionResource resource, string? @namespace, string name, JsonObject body, WriteOptions? options,
+        CancellationToken cancellation);
 
     Task<JsonElement> PatchAsync(GroupVersionResource resource, string? @namespace, string name, PatchType type, JsonNode patch,
         WriteOptions? options, CancellationToken cancellation);
 
     /// <summary>Returns the object when it still exists (finalizers pending, or foreground deletion), otherwise null.
     /// Throws <see cref="KubeApiException"/> (404) when it was already gone.</summary>
-    Task<JsonElement?> DeleteAsync(GroupVersionResource resource, string? @namespace, string name, DeleteOptions? options, CancellationToken cancellation);
+    Task<JsonElement?> DeleteAsync(GroupVersionResource resource, string? @namespace, string name, DeleteOptions? options,
+        CancellationToken cancellation);
 }
 
 /// <summary>Writes the <c>/status</c> subresource. Thread-safe.</summary>
 public interface IKubeStatusWriter
 {
-    Task<JsonElement> UpdateStatusAsync(GroupVersionResource resource, string? @namespace, string name, JsonObject body, WriteOptions? options,
-        CancellationToken cancellation);
+    Task<JsonElement> UpdateStatusAsync(GroupVersionResource resource, string? @namespace, string name, JsonObject body,
+        WriteOptions? options, CancellationToken cancellation);
 
     Task<JsonElement> PatchStatusAsync(GroupVersionResource resource, string? @namespace, string name, PatchType type, JsonNode patch,
         WriteOptions? options, CancellationToken cancellation);
@@ -61,7 +65,8 @@ public interface IKubeClient : IKubeReader, IKubeWatcher, IKubeWriter, IKubeStat
 /// <summary>One page of a list: the items, the list's resourceVersion (a consistent point to watch from) and the continue token.</summary>
 public sealed record KubeList(IReadOnlyList<JsonElement> Items, string ResourceVersion, string? Continue);
 
-/// <summary>One watch event. For <see cref="WatchEventType.Error"/>, <see cref="Error"/> holds the Status and <see cref="Object"/> the raw Status object.</summary>
+/// <summary>One watch event. For <see cref="WatchEventType.Error"/>, <see cref="Error"/> holds the Status and <see cref="Object"/> the raw
+/// Status object.</summary>
 public sealed record WatchEvent(WatchEventType Type, JsonElement Object, KubeApiException? Error = null)
 {
     /// <summary>The event object's <c>metadata.resourceVersion</c> (for every type but ERROR).</summary>

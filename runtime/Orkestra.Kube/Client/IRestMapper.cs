@@ -7,6 +7,7 @@ namespace Orkestra.Kube.Client;
 /// </summary>
 public interface IRestMapper
 {
-    /// <summary>Throws <see cref="KubeApiException"/> with <see cref="KubeApiException.IsNotFound"/> when the server does not serve the kind.</summary>
+    /// <summary>Throws <see cref="KubeApiException"/> with <see cref="KubeApiException.IsNotFound"/> when the server does not serve the
+    /// kind.</summary>
     Task<ResourceMapping> MapAsync(GroupVersionKind kind, CancellationToken cancellation);
 }

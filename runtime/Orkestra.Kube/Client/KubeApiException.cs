@@ -42,7 +42,7 @@ public sealed class KubeApiException : Exception
     /// <summary>410 Gone / reason Expired: a resourceVersion or continue token fell out of the server's history.</summary>
     public bool IsExpired => Code == 410 || Reason is "Expired" or "Gone";
 
-    static string Format(int code, string reason, string message) =>
+    private static string Format(int code, string reason, string message) =>
         reason.Length == 0 ? $"API error {code}: {message}" : $"API error {code} ({reason}): {message}";
 
     /// <summary>Reads a <c>Status</c> object (the body of an error response or of a watch ERROR event).</summary>
@@ -53,7 +53,8 @@ public sealed class KubeApiException : Exception
         JsonElement? details = null;
         if (status.ValueKind == JsonValueKind.Object)
         {
-            if (status.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var parsed) && parsed > 0) code = parsed;
+            if (status.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var parsed)
+                && parsed > 0) code = parsed;
             if (status.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String) reason = r.GetString()!;
             if (status.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String) message = m.GetString()!;
             if (status.TryGetProperty("details", out var d) && d.ValueKind == JsonValueKind.Object) details = d.Clone();

@@ -78,7 +78,7 @@ internal static class WatchStreamDecoder
 
     /// <summary>Takes one complete JSON value off the front of <paramref name="data"/>; false when it is not complete yet.
     /// Whitespace alone is consumed with a null event.</summary>
-    static bool TryTakeEvent(ReadOnlySpan<byte> data, bool stripManagedFields, out int consumed, out WatchEvent? evt)
+    private static bool TryTakeEvent(ReadOnlySpan<byte> data, bool stripManagedFields, out int consumed, out WatchEvent? evt)
     {
         evt = null;
         var skip = data.IndexOfAnyExcept(" \t\r\n"u8);
@@ -108,7 +108,8 @@ internal static class WatchStreamDecoder
 
     internal static WatchEvent ToEvent(JsonElement root, bool stripManagedFields)
     {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement)
+            || typeElement.ValueKind != JsonValueKind.String)
             throw new InvalidDataException("watch stream: an event without a string \"type\"");
         if (!root.TryGetProperty("object", out var obj) || obj.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"watch stream: {typeElement.GetString()} event without an \"object\"");

@@ -12,7 +12,8 @@ public interface IKubeMetrics
     /// For a watch the duration covers the response headers only.</summary>
     void RequestCompleted(string verb, int code, TimeSpan duration);
 
-    /// <summary>A reflector re-listed or re-watched. <paramref name="reason"/> is one of <c>expired</c>, <c>closed</c>, <c>error</c>.</summary>
+    /// <summary>A reflector re-listed or re-watched. <paramref name="reason"/> is one of <c>expired</c>, <c>closed</c>,
+    /// <c>error</c>.</summary>
     void WatchRestarted(GroupVersionResource resource, string reason);
 }
 
@@ -21,7 +22,7 @@ public sealed class NullKubeMetrics : IKubeMetrics
 {
     public static readonly NullKubeMetrics Instance = new();
 
-    NullKubeMetrics() { }
+    private NullKubeMetrics() { }
 
     public void RequestCompleted(string verb, int code, TimeSpan duration) { }
 

@@ -52,11 +52,11 @@ internal sealed class AdmissionChain
     public const string UserName = "sandbox";
     public static readonly string[] UserGroups = ["system:masters", "system:authenticated"];
 
-    readonly WebhookRegistry _webhooks;
-    readonly WebhookClient _client;
-    readonly ObjectStore _store;
-    readonly ResourceRegistry _types;
-    readonly CustomResourceConverter _converter;
+    private readonly WebhookRegistry _webhooks;
+    private readonly WebhookClient _client;
+    private readonly ObjectStore _store;
+    private readonly ResourceRegistry _types;
+    private readonly CustomResourceConverter _converter;
 
     public AdmissionChain(WebhookRegistry webhooks, WebhookClient client, ObjectStore store, ResourceRegistry types,
         CustomResourceConverter converter)
@@ -109,10 +109,10 @@ internal sealed class AdmissionChain
         return current;
     }
 
-    static readonly System.Text.Json.JsonDocumentOptions PatchOptions = new() { MaxDepth = WebhookClient.MaxResponseDepth };
+    private static readonly System.Text.Json.JsonDocumentOptions PatchOptions = new() { MaxDepth = WebhookClient.MaxResponseDepth };
 
     /// <summary>One mutating call; null when the object stays as it is (no patch, or a failure failing open).</summary>
-    async Task<JsonObject?> CallMutatingAsync(Invocation invocation, AdmissionRequest request, JsonObject? obj, JsonObject? old)
+    private async Task<JsonObject?> CallMutatingAsync(Invocation invocation, AdmissionRequest request, JsonObject? obj, JsonObject? old)
     {
         var hook = invocation.Hook;
         AdmissionResponse response;
@@ -195,7 +195,7 @@ internal sealed class AdmissionChain
         }
     }
 
-    async Task<(ApiError? Error, string[] Warnings)> CallValidatingAsync(Invocation invocation, AdmissionRequest request,
+    private async Task<(ApiError? Error, string[] Warnings)> CallValidatingAsync(Invocation invocation, AdmissionRequest request,
         (JsonObject? Object, JsonObject? Old) objects)
     {
         var hook = invocation.Hook;
@@ -221,7 +221,7 @@ internal sealed class AdmissionChain
     // ------------------------------------------------------------------ calling
 
     /// <summary>Builds the review, posts it and checks the answer; transport and protocol problems are <see cref="CallFailure"/>.</summary>
-    async Task<AdmissionResponse> CallAsync(Invocation invocation, AdmissionRequest request, JsonObject? obj, JsonObject? old,
+    private async Task<AdmissionResponse> CallAsync(Invocation invocation, AdmissionRequest request, JsonObject? obj, JsonObject? old,
         bool addWarnings = true)
     {
         var hook = invocation.Hook;
@@ -263,7 +263,7 @@ internal sealed class AdmissionChain
         return response;
     }
 
-    static void AddWarnings(AdmissionRequest request, string[] warnings)
+    private static void AddWarnings(AdmissionRequest request, string[] warnings)
     {
         foreach (var warning in warnings)
         {
@@ -272,7 +272,7 @@ internal sealed class AdmissionChain
     }
 
     /// <summary>errors.ToStatusErr: the webhook's Status with code ≥ 400 and kube's "denied the request" message.</summary>
-    static ApiError Denied(string webhook, JsonObject? status)
+    private static ApiError Denied(string webhook, JsonObject? status)
     {
         var code = (int)Math.Clamp(Json.Long(status, "code") ?? 0, 0, 599);
         if (code < 400) code = 400;
@@ -286,12 +286,12 @@ internal sealed class AdmissionChain
     }
 
     /// <summary>A failed call (connection, timeout, garbage, protocol violation): what failurePolicy decides about.</summary>
-    sealed class CallFailure(string message) : Exception(message);
+    private sealed class CallFailure(string message) : Exception(message);
 
     // ------------------------------------------------------------------ matching
 
     /// <summary>ShouldCallHook: namespaceSelector, objectSelector, then the rules (exact, then equivalent versions).</summary>
-    Invocation? Match(Webhook hook, AdmissionRequest request, JsonObject? obj)
+    private Invocation? Match(Webhook hook, AdmissionRequest request, JsonObject? obj)
     {
         ApiError? namespaceError = null;
         if (!NamespaceMatches(hook, request, obj, out namespaceError) && namespaceError is null) return null;
@@ -323,12 +323,12 @@ internal sealed class AdmissionChain
         return invocation;
     }
 
-    static bool RuleMatches(WebhookRule rule, AdmissionRequest request, ResourceType type) =>
+    private static bool RuleMatches(WebhookRule rule, AdmissionRequest request, ResourceType type) =>
         rule.Matches(request.Operation, type.Group, type.Version, type.Resource, request.Subresource, request.Namespace,
             request.IsNamespace);
 
     /// <summary>MatchNamespaceSelector; a missing namespace is a 404, reported only when the rules match too.</summary>
-    bool NamespaceMatches(Webhook hook, AdmissionRequest request, JsonObject? obj, out ApiError? error)
+    private bool NamespaceMatches(Webhook hook, AdmissionRequest request, JsonObject? obj, out ApiError? error)
     {
         error = null;
         if (request.Namespace.Length == 0 && !request.IsNamespace) return true;
@@ -351,13 +351,13 @@ internal sealed class AdmissionChain
         return hook.NamespaceSelector.Matches(labels);
     }
 
-    static JsonObject? Labels(JsonObject? obj) => Json.Path(obj, "metadata.labels") as JsonObject;
+    private static JsonObject? Labels(JsonObject? obj) => Json.Path(obj, "metadata.labels") as JsonObject;
 
     // ------------------------------------------------------------------ versions
 
     /// <summary>The object and old object in the invocation's version (converted when matched through another version).</summary>
-    async ValueTask<(JsonObject? Object, JsonObject? Old)> VersionedAsync(AdmissionRequest request, Invocation invocation, JsonObject? obj,
-        ResourceType objType)
+    private async ValueTask<(JsonObject? Object, JsonObject? Old)> VersionedAsync(AdmissionRequest request, Invocation invocation,
+        JsonObject? obj, ResourceType objType)
     {
         if (request.IsScale) return (obj, request.OldObject);
         var target = invocation.Resource;
@@ -367,7 +367,7 @@ internal sealed class AdmissionChain
         return (obj, old);
     }
 
-    async ValueTask<JsonObject> ConvertAsync(JsonObject obj, ResourceType from, ResourceType to)
+    private async ValueTask<JsonObject> ConvertAsync(JsonObject obj, ResourceType from, ResourceType to)
     {
         if (to.Custom is null || from == to) return obj;
         try

@@ -50,7 +50,7 @@ internal static class AdmissionReview
         return buffer.WrittenSpan.ToArray();
     }
 
-    static void Kind(Utf8JsonWriter w, string name, (string Group, string Version, string Kind) kind)
+    private static void Kind(Utf8JsonWriter w, string name, (string Group, string Version, string Kind) kind)
     {
         w.WriteStartObject(name);
         w.WriteString("group", kind.Group);
@@ -59,7 +59,7 @@ internal static class AdmissionReview
         w.WriteEndObject();
     }
 
-    static void Resource(Utf8JsonWriter w, string name, string group, string version, string resource)
+    private static void Resource(Utf8JsonWriter w, string name, string group, string version, string resource)
     {
         w.WriteStartObject(name);
         w.WriteString("group", group);
@@ -68,7 +68,7 @@ internal static class AdmissionReview
         w.WriteEndObject();
     }
 
-    static void Raw(Utf8JsonWriter w, string name, byte[]? json)
+    private static void Raw(Utf8JsonWriter w, string name, byte[]? json)
     {
         w.WritePropertyName(name);
         if (json is null) w.WriteNullValue();
@@ -138,14 +138,14 @@ internal static class AdmissionReview
         return new AdmissionResponse(allowed, mutating ? patch : null, patchType, r["status"] as JsonObject, warnings);
     }
 
-    static T? Field<T>(JsonObject? r, string name, string goType)
+    private static T? Field<T>(JsonObject? r, string name, string goType)
     {
         if (r is null || !r.TryGetPropertyValue(name, out var node) || node is null) return default;
         if (node is JsonValue v && v.TryGetValue<T>(out var value)) return value;
         throw Undecodable($"response.{name}", goType, node);
     }
 
-    static WebhookCallException Undecodable(string field, string goType, JsonNode? node)
+    private static WebhookCallException Undecodable(string field, string goType, JsonNode? node)
     {
         var kind = node?.GetValueKind() switch
         {
@@ -163,7 +163,7 @@ internal static class AdmissionReview
     /// <summary>An answer that decoded but breaks kube's rules (always counted as a call failure).</summary>
     public sealed class InvalidResponseException(string message) : Exception(message);
 
-    static InvalidResponseException InvalidResponse(string message) => new(message);
+    private static InvalidResponseException InvalidResponse(string message) => new(message);
 }
 
 /// <summary>A verified AdmissionResponse: the decision, a JSON patch (mutating only), the Status and the warnings.</summary>

@@ -18,8 +18,8 @@ internal sealed record ConversionWebhook(WebhookEndpoint Endpoint, string? Revie
 /// </summary>
 internal sealed class CustomResourceConverter
 {
-    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    readonly WebhookClient _client;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly WebhookClient _client;
 
     public CustomResourceConverter(WebhookClient client) => _client = client;
 
@@ -73,7 +73,7 @@ internal sealed class CustomResourceConverter
         return result;
     }
 
-    async Task<JsonArray> CallAsync(ConversionWebhook webhook, string gvk, List<JsonObject> objects, string desiredApiVersion)
+    private async Task<JsonArray> CallAsync(ConversionWebhook webhook, string gvk, List<JsonObject> objects, string desiredApiVersion)
     {
         if (webhook.ReviewVersion is null) throw Failure($"conversion webhook for {gvk} failed: no supported conversion review versions");
         var reviewApiVersion = $"apiextensions.k8s.io/{webhook.ReviewVersion}";
@@ -113,7 +113,7 @@ internal sealed class CustomResourceConverter
     }
 
     /// <summary>getConvertedObjectsFromResponse's checks; null when the response is usable.</summary>
-    static string? Problem(JsonObject answer, string reviewApiVersion, string uid)
+    private static string? Problem(JsonObject answer, string reviewApiVersion, string uid)
     {
         var strict = reviewApiVersion.EndsWith("/v1", StringComparison.Ordinal);
         var apiVersion = Json.Str(answer, "apiVersion") ?? "";
@@ -133,7 +133,7 @@ internal sealed class CustomResourceConverter
     }
 
     /// <summary>validateConvertedObject: kind, name, namespace and uid must survive the conversion.</summary>
-    static string? CheckIdentity(JsonObject original, JsonObject converted)
+    private static string? CheckIdentity(JsonObject original, JsonObject converted)
     {
         foreach (var (label, read) in new (string, Func<JsonObject, string>)[]
                  {
@@ -150,7 +150,7 @@ internal sealed class CustomResourceConverter
     }
 
     /// <summary>restoreObjectMeta: the original metadata with the converted object's labels and annotations.</summary>
-    static string? RestoreMetadata(JsonObject original, JsonObject converted)
+    private static string? RestoreMetadata(JsonObject original, JsonObject converted)
     {
         if (converted["metadata"] is not JsonObject returned)
             return converted.ContainsKey("metadata") ? "invalid metadata in converted object" : "missing metadata in converted object";
@@ -174,7 +174,7 @@ internal sealed class CustomResourceConverter
         return null;
     }
 
-    static JsonObject Coerce(JsonObject obj, StructuralSchema? schema)
+    private static JsonObject Coerce(JsonObject obj, StructuralSchema? schema)
     {
         if (schema is null) return obj;
         schema.Prune(obj);
@@ -182,5 +182,5 @@ internal sealed class CustomResourceConverter
         return obj;
     }
 
-    static ApiError Failure(string message) => new(500, "", message);
+    private static ApiError Failure(string message) => new(500, "", message);
 }

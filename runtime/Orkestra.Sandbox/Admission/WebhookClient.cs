@@ -28,13 +28,13 @@ internal sealed class WebhookClient : IDisposable
     /// <summary>Deepest JSON nesting accepted in a response (room for any object the sandbox stores, inside a review).</summary>
     public const int MaxResponseDepth = 512;
 
-    const int MaxClients = 64;
-    static readonly JsonDocumentOptions ResponseOptions = new() { MaxDepth = MaxResponseDepth, AllowDuplicateProperties = false };
-    static readonly MediaTypeHeaderValue JsonType = new("application/json");
+    private const int MaxClients = 64;
+    private static readonly JsonDocumentOptions ResponseOptions = new() { MaxDepth = MaxResponseDepth, AllowDuplicateProperties = false };
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
 
-    readonly Dictionary<string, HttpClient?> _clients = new(StringComparer.Ordinal);   // guarded by itself; null: unusable caBundle
-    readonly IReadOnlyDictionary<string, string> _services;
-    readonly TimeProvider _time;
+    private readonly Dictionary<string, HttpClient?> _clients = new(StringComparer.Ordinal);   // guarded by itself; null: unusable caBundle
+    private readonly IReadOnlyDictionary<string, string> _services;
+    private readonly TimeProvider _time;
 
     public WebhookClient(IReadOnlyDictionary<string, string> services, TimeProvider time)
     {
@@ -75,13 +75,13 @@ internal sealed class WebhookClient : IDisposable
         }
     }
 
-    static string WithTimeout(string url, TimeSpan timeout)
+    private static string WithTimeout(string url, TimeSpan timeout)
     {
         var seconds = (long)Math.Ceiling(timeout.TotalSeconds);
         return $"{url}?timeout={seconds.ToString(CultureInfo.InvariantCulture)}s";
     }
 
-    static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellation)
+    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellation)
     {
         if (content.Headers.ContentLength is > MaxResponseBytes) throw TooLarge();
         await using var stream = await content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
@@ -96,10 +96,10 @@ internal sealed class WebhookClient : IDisposable
         }
     }
 
-    static WebhookCallException TooLarge() =>
+    private static WebhookCallException TooLarge() =>
         new(WebhookCallStage.Call, $"the webhook response is larger than {MaxResponseBytes.ToString(CultureInfo.InvariantCulture)} bytes");
 
-    static JsonObject Decode(byte[] bytes)
+    private static JsonObject Decode(byte[] bytes)
     {
         JsonNode? node;
         try
@@ -121,7 +121,7 @@ internal sealed class WebhookClient : IDisposable
     }
 
     /// <summary>client-go's text for a non-2xx answer (a Status body's message when there is one).</summary>
-    static string StatusText(int code, byte[] body)
+    private static string StatusText(int code, byte[] body)
     {
         try
         {
@@ -148,14 +148,14 @@ internal sealed class WebhookClient : IDisposable
         };
     }
 
-    static string Excerpt(byte[] bytes)
+    private static string Excerpt(byte[] bytes)
     {
         var text = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 1024));
         return bytes.Length > 1024 ? text + "..." : text;
     }
 
     /// <summary>The Go-style reason inside a transport failure: our own connect/TLS texts, EOF, or .NET's message.</summary>
-    static string Describe(HttpRequestException e)
+    private static string Describe(HttpRequestException e)
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
@@ -171,7 +171,7 @@ internal sealed class WebhookClient : IDisposable
 
     // ------------------------------------------------------------------ clients
 
-    HttpClient? ClientFor(string? caBundlePem)
+    private HttpClient? ClientFor(string? caBundlePem)
     {
         var key = caBundlePem ?? "";
         lock (_clients)
@@ -189,7 +189,7 @@ internal sealed class WebhookClient : IDisposable
         }
     }
 
-    HttpClient? Create(string? caBundlePem)
+    private HttpClient? Create(string? caBundlePem)
     {
         X509Certificate2Collection? roots = null;
         if (caBundlePem is not null)
@@ -220,7 +220,7 @@ internal sealed class WebhookClient : IDisposable
     }
 
     /// <summary>TCP connect: service hosts through the configured map, others as named; failures in Go's words.</summary>
-    async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellation)
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellation)
     {
         var host = context.DnsEndPoint.Host;
         var port = context.DnsEndPoint.Port;
@@ -263,7 +263,7 @@ internal sealed class WebhookClient : IDisposable
     }
 
     /// <summary>Certificate check: host name first, then the chain to the caBundle (Go's order and texts).</summary>
-    static bool Verify(object sender, X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors,
+    private static bool Verify(object sender, X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors,
         X509Certificate2Collection? roots)
     {
         const string Prefix = "tls: failed to verify certificate: ";
@@ -297,7 +297,7 @@ internal sealed class WebhookClient : IDisposable
     }
 
     /// <summary>Go's <c>x509.HostnameError</c> text.</summary>
-    static string HostnameError(X509Certificate2 certificate, string host)
+    private static string HostnameError(X509Certificate2 certificate, string host)
     {
         var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
         var dns = san?.EnumerateDnsNames().ToList() ?? [];

@@ -14,12 +14,12 @@ namespace Orkestra.Sandbox.Admission;
 /// </summary>
 internal static class WebhookConfigurationValidation
 {
-    static readonly string[] FailurePolicies = ["Fail", "Ignore"];
-    static readonly string[] MatchPolicies = ["Equivalent", "Exact"];
-    static readonly string[] SideEffectClasses = ["None", "NoneOnDryRun"];
-    static readonly string[] Operations = ["*", "CONNECT", "CREATE", "DELETE", "UPDATE"];
-    static readonly string[] Scopes = ["*", "Cluster", "Namespaced"];
-    static readonly string[] ReinvocationPolicies = ["IfNeeded", "Never"];
+    private static readonly string[] FailurePolicies = ["Fail", "Ignore"];
+    private static readonly string[] MatchPolicies = ["Equivalent", "Exact"];
+    private static readonly string[] SideEffectClasses = ["None", "NoneOnDryRun"];
+    private static readonly string[] Operations = ["*", "CONNECT", "CREATE", "DELETE", "UPDATE"];
+    private static readonly string[] Scopes = ["*", "Cluster", "Namespaced"];
+    private static readonly string[] ReinvocationPolicies = ["IfNeeded", "Never"];
 
     public static bool Is(ResourceType type) =>
         type.Group == "admissionregistration.k8s.io" && type.Kind is "MutatingWebhookConfiguration" or "ValidatingWebhookConfiguration";
@@ -50,7 +50,7 @@ internal static class WebhookConfigurationValidation
         if (causes.Count > 0) throw ApiError.Invalid(type, name, causes.ToArray());
     }
 
-    static void Default(JsonObject hook, bool mutating)
+    private static void Default(JsonObject hook, bool mutating)
     {
         hook["failurePolicy"] ??= "Fail";
         hook["matchPolicy"] ??= "Equivalent";
@@ -62,7 +62,7 @@ internal static class WebhookConfigurationValidation
         if (Json.Path(hook, "clientConfig.service") is JsonObject service) service["port"] ??= 443;
     }
 
-    static void Validate(ResourceType type, JsonObject hook, string path, bool mutating, List<Cause> causes)
+    private static void Validate(ResourceType type, JsonObject hook, string path, bool mutating, List<Cause> causes)
     {
         FullyQualifiedName(Json.Str(hook, "name") ?? "", $"{path}.name", causes);
         if (hook["rules"] is not null and not JsonArray) throw Undecodable(type, $"{path}.rules", "an array");
@@ -95,7 +95,7 @@ internal static class WebhookConfigurationValidation
         ReviewVersions(type, hook["admissionReviewVersions"], $"{path}.admissionReviewVersions", causes);
     }
 
-    static void ValidateRule(ResourceType type, JsonObject rule, string path, List<Cause> causes)
+    private static void ValidateRule(ResourceType type, JsonObject rule, string path, List<Cause> causes)
     {
         var operations = StringList(type, rule, "operations", path);
         if (operations.Length == 0) causes.Add(Cause.Required($"{path}.operations"));
@@ -130,7 +130,7 @@ internal static class WebhookConfigurationValidation
     }
 
     /// <summary>kube's validateResources: wildcard combinations that make no sense are refused.</summary>
-    static void ValidateResources(string[] resources, string path, List<Cause> causes)
+    private static void ValidateResources(string[] resources, string path, List<Cause> causes)
     {
         if (resources.Length == 0) causes.Add(Cause.Required(path));
         var wildcardSubOf = new HashSet<string>(StringComparer.Ordinal);
@@ -171,7 +171,7 @@ internal static class WebhookConfigurationValidation
         }
     }
 
-    static void ReviewVersions(ResourceType type, JsonNode? node, string path, List<Cause> causes)
+    private static void ReviewVersions(ResourceType type, JsonNode? node, string path, List<Cause> causes)
     {
         if (node is not null and not JsonArray) throw Undecodable(type, path, "an array");
         var versions = Webhook.Strings(node);
@@ -198,14 +198,14 @@ internal static class WebhookConfigurationValidation
             causes.Add(Cause.InvalidValue(path, $"\"{name}\"", "should be a domain with at least three segments separated by dots"));
     }
 
-    static void OneOf(JsonObject hook, string key, string[] allowed, string path, List<Cause> causes)
+    private static void OneOf(JsonObject hook, string key, string[] allowed, string path, List<Cause> causes)
     {
         var value = Json.Str(hook, key);
         if (value is not null && !allowed.Contains(value)) causes.Add(Cause.NotSupported(path, $"\"{value}\"", allowed));
         else if (value is null && hook[key] is not null) causes.Add(Cause.NotSupported(path, Json.Render(hook[key]), allowed));
     }
 
-    static string[] StringList(ResourceType type, JsonObject parent, string key, string path)
+    private static string[] StringList(ResourceType type, JsonObject parent, string key, string path)
     {
         var node = parent[key];
         if (node is null) return [];
@@ -215,8 +215,8 @@ internal static class WebhookConfigurationValidation
     }
 
     /// <summary>Go renders a []string field value as <c>[]string{"a", "b"}</c>.</summary>
-    static string GoStrings(IEnumerable<string> values) => "[]string{" + string.Join(", ", values.Select(v => $"\"{v}\"")) + "}";
+    private static string GoStrings(IEnumerable<string> values) => "[]string{" + string.Join(", ", values.Select(v => $"\"{v}\"")) + "}";
 
-    static ApiError Undecodable(ResourceType type, string path, string expected) =>
+    private static ApiError Undecodable(ResourceType type, string path, string expected) =>
         ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {path} must be {expected}");
 }

@@ -12,9 +12,9 @@ namespace Orkestra.Sandbox.Admission;
 /// </summary>
 internal sealed class WebhookEndpoint
 {
-    const string Form = "; desired format: https://host[/path]";
+    private const string Form = "; desired format: https://host[/path]";
 
-    WebhookEndpoint(Uri url, string text, string? caBundlePem)
+    private WebhookEndpoint(Uri url, string text, string? caBundlePem)
     {
         Url = url;
         Text = text;
@@ -52,7 +52,7 @@ internal sealed class WebhookEndpoint
         return new WebhookEndpoint(target, text, pem);
     }
 
-    static Uri? ParseUrl(string text, string path, List<Cause> causes)
+    private static Uri? ParseUrl(string text, string path, List<Cause> causes)
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
         {
@@ -68,7 +68,7 @@ internal sealed class WebhookEndpoint
         return uri;
     }
 
-    static Uri? ParseService(JsonObject service, string path, List<Cause> causes)
+    private static Uri? ParseService(JsonObject service, string path, List<Cause> causes)
     {
         var before = causes.Count;
         var name = Json.Str(service, "name") ?? "";
@@ -88,7 +88,7 @@ internal sealed class WebhookEndpoint
         return null;
     }
 
-    static void CheckPath(string urlPath, string path, List<Cause> causes)
+    private static void CheckPath(string urlPath, string path, List<Cause> causes)
     {
         if (urlPath == "//")
         {
@@ -108,7 +108,7 @@ internal sealed class WebhookEndpoint
     }
 
     /// <summary><c>caBundle</c> is base64 in JSON (a Go []byte); it must hold at least one PEM certificate when set.</summary>
-    static string? CaBundle(JsonObject config, string path, List<Cause> causes)
+    private static string? CaBundle(JsonObject config, string path, List<Cause> causes)
     {
         if (config["caBundle"] is null) return null;
         var text = Json.Str(config, "caBundle");

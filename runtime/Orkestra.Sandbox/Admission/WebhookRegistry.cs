@@ -17,9 +17,9 @@ internal sealed class WebhookRegistry
     public const string MutatingKey = "mutatingwebhookconfigurations.admissionregistration.k8s.io";
     public const string ValidatingKey = "validatingwebhookconfigurations.admissionregistration.k8s.io";
 
-    readonly ResourceTable _mutating;
-    readonly ResourceTable _validating;
-    volatile WebhookSnapshot _current = WebhookSnapshot.Empty;
+    private readonly ResourceTable _mutating;
+    private readonly ResourceTable _validating;
+    private volatile WebhookSnapshot _current = WebhookSnapshot.Empty;
 
     public WebhookRegistry(ObjectStore store)
     {
@@ -40,7 +40,7 @@ internal sealed class WebhookRegistry
     }
 
     /// <summary>Every webhook of every configuration in the table, ordered by configuration name, then position.</summary>
-    static Webhook[] Compile(ResourceTable table, bool mutating)
+    private static Webhook[] Compile(ResourceTable table, bool mutating)
     {
         var webhooks = new List<Webhook>();
         foreach (var configuration in table.Items.Values.OrderBy(o => o.Name, StringComparer.Ordinal))
@@ -132,7 +132,7 @@ internal sealed record WebhookRule(string[] Operations, string[] Groups, string[
         Webhook.Strings(rule["resources"]).Select(Split).ToArray(),
         Json.Str(rule, "scope") ?? "*");
 
-    static (string, string) Split(string resource) =>
+    private static (string, string) Split(string resource) =>
         resource.IndexOf('/') is var slash and >= 0 ? (resource[..slash], resource[(slash + 1)..]) : (resource, "");
 
     /// <summary>kube's rules.Matcher: scope, operation, group, version and resource/subresource.</summary>
@@ -148,5 +148,5 @@ internal sealed record WebhookRule(string[] Operations, string[] Groups, string[
                Resources.Any(r => (r.Resource == "*" || r.Resource == resource) && (r.Sub == "*" || r.Sub == subresource));
     }
 
-    static bool Any(string[] items, string requested) => items.Any(i => i == "*" || i == requested);
+    private static bool Any(string[] items, string requested) => items.Any(i => i == "*" || i == requested);
 }

@@ -1,11 +1,11 @@
-using Orkestra.Sandbox.Api;
 using System.Text.Json.Nodes;
+using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Resources;
 
 namespace Orkestra.Sandbox.Api;
 
 /// <summary>
-/// A failed API call carrying the exact <c>Status</c> a kube-apiserver would answer with (spec §3.5).
+/// A failed API call carrying the exact <c>Status</c> a kube-apiserver would answer with.
 /// Thrown anywhere below the HTTP layer; the router turns it into the response body and code.
 /// </summary>
 internal sealed class ApiError : Exception
@@ -26,7 +26,7 @@ internal sealed class ApiError : Exception
 
     public JsonObject ToStatus() => Status.Failure(Code, Reason, Message, Details?.DeepClone().AsObject());
 
-    static JsonObject NameDetails(ResourceType type, string name) => new()
+    private static JsonObject NameDetails(ResourceType type, string name) => new()
     {
         ["name"] = name,
         ["group"] = type.Group,
@@ -64,11 +64,13 @@ internal sealed class ApiError : Exception
 
     public static ApiError Invalid(ResourceType type, string name, params Cause[] causes) => Invalid(type.Kind, type.Group, name, causes);
 
-    /// <summary>409 for a server-side apply that would change fields other managers own; details carry only the causes (kube's NewApplyConflict).</summary>
+    /// <summary>409 for a server-side apply that would change fields other managers own; details carry only the causes (kube's
+    /// NewApplyConflict).</summary>
     public static ApiError ApplyConflict(string message, IEnumerable<(string Message, string Field)> conflicts)
     {
         var causes = new JsonArray();
-        foreach (var (text, field) in conflicts) causes.Push(new JsonObject { ["reason"] = "FieldManagerConflict", ["message"] = text, ["field"] = field });
+        foreach (var (text, field) in conflicts)
+            causes.Push(new JsonObject { ["reason"] = "FieldManagerConflict", ["message"] = text, ["field"] = field });
         return new ApiError(409, "Conflict", message, new JsonObject { ["causes"] = causes });
     }
 
@@ -109,7 +111,8 @@ internal sealed record Cause(string Type, string Field, string Detail, string Me
         InvalidValue(field, renderedValue, "field is immutable");
 
     public static Cause NotSupported(string field, string renderedValue, IEnumerable<string> supported) =>
-        new("FieldValueNotSupported", field, $"Unsupported value: {renderedValue}: supported values: {string.Join(", ", supported.Select(s => $"\"{s}\""))}",
+        new("FieldValueNotSupported", field,
+            $"Unsupported value: {renderedValue}: supported values: {string.Join(", ", supported.Select(s => $"\"{s}\""))}",
             $"{field}: Unsupported value: {renderedValue}: supported values: {string.Join(", ", supported.Select(s => $"\"{s}\""))}");
 }
 

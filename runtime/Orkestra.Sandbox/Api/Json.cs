@@ -8,10 +8,12 @@ namespace Orkestra.Sandbox.Api;
 /// <summary>JSON helpers shared by every part of the sandbox. All AOT-safe (JsonNode + Utf8JsonWriter only).</summary>
 internal static class Json
 {
-    static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false, SkipValidation = true };
-    static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
+    private static readonly JsonWriterOptions Compact =
+        new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false, SkipValidation = true };
+    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
     // Duplicate keys are refused at parse time (400): JsonObject would otherwise throw on first access (a 500).
-    static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, MaxDepth = 256, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions DocumentOptions =
+        new() { AllowTrailingCommas = false, MaxDepth = 256, AllowDuplicateProperties = false };
 
     /// <summary>Serialises one node compactly (never indented: watch lines depend on it).</summary>
     public static byte[] ToBytes(JsonNode? node)
@@ -60,7 +62,8 @@ internal static class Json
     }
 
     public static string? Str(JsonNode? node, string key) =>
-        node is JsonObject o && o.TryGetPropertyValue(key, out var v) && v is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
+        node is JsonObject o && o.TryGetPropertyValue(key, out var v) && v is JsonValue value && value.TryGetValue<string>(out var s) ? s
+            : null;
 
     public static long? Long(JsonNode? node, string key)
     {
@@ -73,7 +76,8 @@ internal static class Json
     }
 
     public static bool? Bool(JsonNode? node, string key) =>
-        node is JsonObject o && o.TryGetPropertyValue(key, out var v) && v is JsonValue value && value.TryGetValue<bool>(out var b) ? b : null;
+        node is JsonObject o && o.TryGetPropertyValue(key, out var v) && v is JsonValue value && value.TryGetValue<bool>(out var b) ? b
+            : null;
 
     /// <summary>Follows a dotted path (<c>spec.template.metadata</c>) through objects; null when absent.</summary>
     public static JsonNode? Path(JsonNode? node, string dotted)

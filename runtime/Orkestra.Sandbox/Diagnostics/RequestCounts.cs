@@ -32,7 +32,7 @@ public static class RequestCounts
         return json;
     }
 
-    static JsonObject ToJson(IReadOnlyDictionary<string, long> countsByVerb)
+    private static JsonObject ToJson(IReadOnlyDictionary<string, long> countsByVerb)
     {
         var verbs = new JsonObject();
         long total = 0, writes = 0;

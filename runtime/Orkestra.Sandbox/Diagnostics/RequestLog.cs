@@ -12,9 +12,9 @@ public sealed record RequestRecord(string Verb, string Resource, string Path, in
 /// </summary>
 public sealed class RequestLog
 {
-    readonly ConcurrentQueue<RequestRecord> _records = new();
-    readonly ConcurrentDictionary<string, long> _perVerb = new(StringComparer.Ordinal);
-    readonly int _capacity;
+    private readonly ConcurrentQueue<RequestRecord> _records = new();
+    private readonly ConcurrentDictionary<string, long> _perVerb = new(StringComparer.Ordinal);
+    private readonly int _capacity;
 
     internal RequestLog(int capacity) => _capacity = capacity;
 

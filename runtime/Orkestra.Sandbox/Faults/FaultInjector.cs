@@ -7,17 +7,18 @@ namespace Orkestra.Sandbox.Faults;
 /// <summary>
 /// Fault injection for reliability tests (issue 4): close every open watch, expire watch history, fail the next N
 /// requests matching a verb/resource with 429 (Retry-After), 500 or 409, add latency, hold back the watch events of
-/// one resource (a lagging watch), pause and resume the whole server. Reachable from the library (<see cref="SandboxServer.Faults"/>) and from the token-guarded admin
-/// endpoint. Thread-safe.
+/// one resource (a lagging watch), pause and resume the whole server. Reachable from the library (<see cref="SandboxServer.Faults"/>) and
+/// from the token-guarded admin endpoint. Thread-safe.
 /// </summary>
 public sealed class FaultInjector
 {
-    readonly object _gate = new();
-    readonly List<FailureRule> _rules = new();              // guarded by _gate
-    readonly ObjectStore _store;
-    TimeSpan _latency;                                      // guarded by _gate
-    TaskCompletionSource? _paused;                          // guarded by _gate; null = serving
-    readonly Dictionary<string, TaskCompletionSource> _heldWatches = new(StringComparer.Ordinal);   // guarded by _gate; completes on release
+    private readonly object _gate = new();
+    private readonly List<FailureRule> _rules = new();              // guarded by _gate
+    private readonly ObjectStore _store;
+    private TimeSpan _latency;                                      // guarded by _gate
+    private TaskCompletionSource? _paused;                          // guarded by _gate; null = serving
+    // guarded by _gate; completes on release
+    private readonly Dictionary<string, TaskCompletionSource> _heldWatches = new(StringComparer.Ordinal);
 
     internal FaultInjector(ObjectStore store) => _store = store;
 
@@ -33,7 +34,8 @@ public sealed class FaultInjector
     /// </summary>
     public void FailNext(int count, int code, string? verb = null, string? resource = null)
     {
-        if (code is not (429 or 500 or 409)) throw new ArgumentOutOfRangeException(nameof(code), code, "only 429, 500 and 409 can be injected");
+        if (code is not (429 or 500 or 409))
+            throw new ArgumentOutOfRangeException(nameof(code), code, "only 429, 500 and 409 can be injected");
         lock (_gate) _rules.Add(new FailureRule(verb, resource, code, count));
     }
 
@@ -129,7 +131,8 @@ public sealed class FaultInjector
                 if (rule.Remaining <= 0) _rules.RemoveAt(i);
                 return rule.Code switch
                 {
-                    429 => new ApiError(429, "TooManyRequests", "the server has received too many requests and has asked us to try again later",
+                    429 => new ApiError(429, "TooManyRequests",
+                        "the server has received too many requests and has asked us to try again later",
                         new JsonObject { ["retryAfterSeconds"] = 1 }, retryAfterSeconds: "1"),
                     409 => new ApiError(409, "Conflict", $"Operation cannot be fulfilled on {resource}: injected conflict"),
                     _ => ApiError.Internal("injected failure"),
@@ -151,7 +154,8 @@ public sealed class FaultInjector
             case "resume": Resume(); break;
             case "reset": Reset(); break;
             case "holdWatches":
-                HoldWatchEvents(query("resource") is { Length: > 0 } resource ? resource : throw ApiError.BadRequest("query parameter resource is required"));
+                HoldWatchEvents(query("resource") is { Length: > 0 } resource ? resource
+                    : throw ApiError.BadRequest("query parameter resource is required"));
                 break;
             case "releaseWatches": ReleaseWatchEvents(); break;
             case "latency":
@@ -162,16 +166,19 @@ public sealed class FaultInjector
                     ? c : throw ApiError.BadRequest("code must be 429, 500 or 409"), query("verb"), query("resource"));
                 break;
             default:
-                throw ApiError.BadRequest($"unknown fault action \"{action}\": use closeWatches, expireHistory, fail, latency, holdWatches, releaseWatches, pause, resume or reset");
+                throw ApiError.BadRequest($"unknown fault action \"{action}\": use closeWatches, expireHistory, fail, latency, " +
+                    $"holdWatches, releaseWatches, pause, resume or reset");
         }
-        return new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["message"] = action };
+        return new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success",
+            ["message"] = action };
     }
 
-    static int ParseInt(string? text, string name) =>
-        int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0
+    private static int ParseInt(string? text, string name) =>
+        int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            && n >= 0
             ? n : throw ApiError.BadRequest($"query parameter {name} must be a non-negative integer");
 
-    sealed class FailureRule(string? verb, string? resource, int code, int remaining)
+    private sealed class FailureRule(string? verb, string? resource, int code, int remaining)
     {
         public string? Verb { get; } = verb;
         public string? Resource { get; } = resource;

@@ -101,7 +101,7 @@ internal sealed class HttpApi
         }
     }
 
-    bool Authorized(HttpRequest request)
+    private bool Authorized(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.Ordinal) &&
@@ -109,7 +109,7 @@ internal sealed class HttpApi
                    System.Text.Encoding.UTF8.GetBytes(header[7..].Trim()), System.Text.Encoding.UTF8.GetBytes(_token));
     }
 
-    static string Verb(string method, ApiPath? path, IQueryCollection query)
+    private static string Verb(string method, ApiPath? path, IQueryCollection query)
     {
         if (path is null) return method.ToLowerInvariant();
         var item = path.Name is not null;
@@ -127,7 +127,7 @@ internal sealed class HttpApi
     }
 
     /// <summary>A resource URL: its type and scope, the subresource, the media type, then the verb's handler.</summary>
-    async Task<int> ResourceAsync(HttpContext context, ApiPath path, string verb)
+    private async Task<int> ResourceAsync(HttpContext context, ApiPath path, string verb)
     {
         var type = _objects.Registry.Current.Find(path.Group, path.Version, path.Resource) ?? throw ApiError.PathNotFound();
         var collectionAcrossNamespaces = type.Namespaced && path.Name is null && verb is "list" or "watch";
@@ -167,5 +167,6 @@ internal sealed class HttpApi
         return await handled.ConfigureAwait(false);
     }
 
-    static ApiError MethodNotAllowed() => ApiError.MethodNotAllowed("the server does not allow this method on the requested resource");
+    private static ApiError MethodNotAllowed() =>
+        ApiError.MethodNotAllowed("the server does not allow this method on the requested resource");
 }

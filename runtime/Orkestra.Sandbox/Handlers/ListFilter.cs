@@ -9,16 +9,16 @@ namespace Orkestra.Sandbox.Handlers;
 
 /// <summary>
 /// Which objects a list, watch or deletecollection selects: namespace, <c>labelSelector</c> and
-/// <c>fieldSelector</c> (metadata.name, metadata.namespace and the kind's own fields; spec §2.2). Immutable.
+/// <c>fieldSelector</c> (metadata.name, metadata.namespace and the kind's own fields). Immutable.
 /// </summary>
 internal sealed class ListFilter
 {
-    readonly string? _namespace;
-    readonly Selector _labels;
-    readonly Selector _fields;
-    readonly ResourceType _type;
+    private readonly string? _namespace;
+    private readonly Selector _labels;
+    private readonly Selector _fields;
+    private readonly ResourceType _type;
 
-    ListFilter(ResourceType type, string? ns, Selector labels, Selector fields)
+    private ListFilter(ResourceType type, string? ns, Selector labels, Selector fields)
     {
         _type = type;
         _namespace = ns;
@@ -49,7 +49,7 @@ internal sealed class ListFilter
                && _fields.Matches(field => Field(obj, field));
     }
 
-    string? Field(StoredObject obj, string field) => field switch
+    private string? Field(StoredObject obj, string field) => field switch
     {
         "metadata.name" => obj.Name,
         "metadata.namespace" => obj.Namespace,

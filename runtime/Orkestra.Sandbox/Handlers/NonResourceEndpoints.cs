@@ -14,10 +14,10 @@ namespace Orkestra.Sandbox.Handlers;
 /// </summary>
 internal sealed class NonResourceEndpoints
 {
-    const string FaultsPrefix = "/sandbox/faults/";
-    const string OpenApiV3Prefix = "/openapi/v3/";
+    private const string FaultsPrefix = "/sandbox/faults/";
+    private const string OpenApiV3Prefix = "/openapi/v3/";
 
-    static readonly string[] FixedPaths = ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v3", "/readyz", "/version"];
+    private static readonly string[] FixedPaths = ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v3", "/readyz", "/version"];
 
     private readonly ResourceRegistry _registry;
     private readonly FaultInjector _faults;
@@ -80,7 +80,7 @@ internal sealed class NonResourceEndpoints
     }
 
     /// <summary>What kube 1.32 reports, with this process's platform.</summary>
-    static JsonObject Version()
+    private static JsonObject Version()
     {
         var os = OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsMacOS() ? "darwin" : "windows";
         var arch = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
@@ -99,7 +99,7 @@ internal sealed class NonResourceEndpoints
     }
 
     /// <summary>Plain-text health: "ok", or with <c>?verbose</c> one line per check.</summary>
-    static async Task<int> HealthAsync(HttpContext context, string path)
+    private static async Task<int> HealthAsync(HttpContext context, string path)
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain; charset=utf-8";
@@ -109,7 +109,7 @@ internal sealed class NonResourceEndpoints
     }
 
     /// <summary>The root document: the fixed paths, then one per served group/version.</summary>
-    static JsonObject RootPaths(RegistrySnapshot snapshot)
+    private static JsonObject RootPaths(RegistrySnapshot snapshot)
     {
         var versions = snapshot.Types.Select(t => t.Group.Length == 0 ? $"/api/{t.Version}" : $"/apis/{t.Group}/{t.Version}");
         var paths = FixedPaths.Concat(versions).Distinct(StringComparer.Ordinal).Select(p => (JsonNode?)p).ToArray();

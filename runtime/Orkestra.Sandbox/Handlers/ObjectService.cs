@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Apply;
-using Orkestra.Sandbox.Admission;
 using Orkestra.ApiMachinery.Meta;
+using Orkestra.Sandbox.Admission;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Resources;
 using Orkestra.Sandbox.Storage;
@@ -9,20 +9,19 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Handlers;
 
 /// <summary>
-/// The object semantics of spec §3 and §6.1–6.2, shared by the HTTP handlers and the in-process controllers
-/// (garbage collector, namespace finaliser, simulators), so every writer goes through the same rules: uid,
-/// creationTimestamp, generation, status-subresource rules both ways, optimistic concurrency, no-op suppression,
-/// finalizers and deletionTimestamp. Every failure is an <see cref="ApiError"/> carrying kube's Status.
-/// Thread-safe: each write is one store transaction.
+/// The object semantics (create, read, update, patch, delete, finalizers and graceful deletion), shared by the HTTP handlers and the
+/// in-process controllers (garbage collector, namespace finaliser, simulators), so every writer goes through the same rules: uid,
+/// creationTimestamp, generation, status-subresource rules both ways, optimistic concurrency, no-op suppression, finalizers and
+/// deletionTimestamp. Every failure is an <see cref="ApiError"/> carrying kube's Status. Thread-safe: each write is one store transaction.
 /// </summary>
 internal sealed class ObjectService
 {
-    const string NamespacesKey = "namespaces";
-    readonly ObjectStore _store;
-    readonly ResourceRegistry _registry;
-    readonly TimeProvider _time;
-    readonly BuiltInDefaults _defaults;
-    readonly CustomResourcePipeline _custom;
+    private const string NamespacesKey = "namespaces";
+    private readonly ObjectStore _store;
+    private readonly ResourceRegistry _registry;
+    private readonly TimeProvider _time;
+    private readonly BuiltInDefaults _defaults;
+    private readonly CustomResourcePipeline _custom;
 
     public ObjectService(ObjectStore store, ResourceRegistry registry, TimeProvider time, CustomResourcePipeline custom)
     {
@@ -100,8 +99,8 @@ internal sealed class ObjectService
         return _store.Write(tx => CommitCreate(tx, type, obj, options, generateName, generatedEarly));
     }
 
-    StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteRequest options, string? generateName,
-        bool generatedEarly)
+    private StoredObject CommitCreate(ObjectStore.WriteScope tx, ResourceType type, JsonObject obj, WriteRequest options,
+        string? generateName, bool generatedEarly)
     {
         var metadata = (JsonObject)obj["metadata"]!;
         var ns = Json.Str(metadata, "namespace") ?? "";
@@ -119,7 +118,8 @@ internal sealed class ObjectService
             {
                 var candidate = Names.Generate(generateName!);
                 if (tx.Get(type.StorageKey, new ObjectKey(ns, candidate)) is null) { name = candidate; break; }
-                if (attempt == 7) throw ApiError.AlreadyExists(type, candidate, ", the server was not able to generate a unique name for the object");
+                if (attempt == 7) throw ApiError.AlreadyExists(type, candidate,
+                    ", the server was not able to generate a unique name for the object");
             }
             metadata["name"] = name;
         }
@@ -131,7 +131,7 @@ internal sealed class ObjectService
         return stored;
     }
 
-    void CheckNamespaceAcceptsContent(ObjectStore.WriteScope tx, string ns)
+    private void CheckNamespaceAcceptsContent(ObjectStore.WriteScope tx, string ns)
     {
         var namespaceObject = tx.Get(NamespacesKey, new ObjectKey("", ns)) ?? throw ApiError.NamespaceNotFound(ns);
         if (namespaceObject.IsDeleting)
@@ -142,31 +142,36 @@ internal sealed class ObjectService
                     ["name"] = ns, ["kind"] = "namespaces",
                     ["causes"] = new JsonArray(new JsonObject
                     {
-                        ["reason"] = "NamespaceTerminating", ["message"] = $"namespace {ns} is being terminated", ["field"] = "metadata.namespace",
+                        ["reason"] = "NamespaceTerminating", ["message"] = $"namespace {ns} is being terminated",
+                        ["field"] = "metadata.namespace",
                     }),
                 });
         }
     }
 
-    static bool IsCrdTerminating(ObjectStore.WriteScope tx, ResourceType type) =>
+    private static bool IsCrdTerminating(ObjectStore.WriteScope tx, ResourceType type) =>
         tx.Get("customresourcedefinitions.apiextensions.k8s.io", new ObjectKey("", type.Custom!.CrdName)) is { IsDeleting: true };
 
-    /// <summary>apiVersion/kind, namespace and name consistency between body and URL (spec §2.1).</summary>
-    static void PrepareBody(ResourceType type, string? urlNamespace, JsonObject obj, string? urlName)
+    /// <summary>apiVersion/kind, namespace and name consistency between body and URL.</summary>
+    private static void PrepareBody(ResourceType type, string? urlNamespace, JsonObject obj, string? urlName)
     {
         var apiVersion = Json.Str(obj, "apiVersion");
         var kind = Json.Str(obj, "kind");
         if (!string.IsNullOrEmpty(kind) && kind != type.Kind)
-            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: the kind in the data ({kind}) does not match the expected kind ({type.Kind})");
+            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: " +
+                $"the kind in the data ({kind}) does not match the expected kind ({type.Kind})");
         if (!string.IsNullOrEmpty(apiVersion) && apiVersion != type.GroupVersion)
         {
-            throw ApiError.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({type.GroupVersion})");
+            throw ApiError.BadRequest(
+                $"the API version in the data ({apiVersion}) does not match the expected API version ({type.GroupVersion})");
         }
         obj["apiVersion"] = type.GroupVersion;
         obj["kind"] = type.Kind;
         if (obj["metadata"] is not JsonObject metadata)
         {
-            if (obj["metadata"] is not null) throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: metadata must be an object");
+            if (obj["metadata"] is not null)
+                throw ApiError.BadRequest(
+                    $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: metadata must be an object");
             metadata = new JsonObject();
             obj["metadata"] = metadata;
         }
@@ -185,7 +190,8 @@ internal sealed class ObjectService
         {
             var bodyName = Json.Str(metadata, "name");
             if (string.IsNullOrEmpty(bodyName)) metadata["name"] = urlName;
-            else if (bodyName != urlName) throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({urlName})");
+            else if (bodyName != urlName)
+                throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({urlName})");
         }
     }
 
@@ -241,7 +247,7 @@ internal sealed class ObjectService
     }
 
     /// <summary>Mutating admission of an update: decode, webhooks (a Scale for /scale), decode again.</summary>
-    async ValueTask<JsonObject> MutateUpdateAsync(WebhookSnapshot webhooks, ResourceType type, string? ns, StoredObject view,
+    private async ValueTask<JsonObject> MutateUpdateAsync(WebhookSnapshot webhooks, ResourceType type, string? ns, StoredObject view,
         JsonObject desired, WriteRequest options)
     {
         if (options.Subresource == Subresource.Scale)
@@ -259,12 +265,12 @@ internal sealed class ObjectService
         return mutated;
     }
 
-    AdmissionRequest UpdateRequest(ResourceType type, string? ns, StoredObject view, JsonObject obj, WriteRequest options) =>
+    private AdmissionRequest UpdateRequest(ResourceType type, string? ns, StoredObject view, JsonObject obj, WriteRequest options) =>
         options.Subresource == Subresource.Scale
             ? Request("UPDATE", type, ns, Scales.ToScale(type, obj), Scales.ToScale(type, view.Object), options)
             : Request("UPDATE", type, ns, obj, view.Object, options);
 
-    JsonObject PrepareUpdate(ResourceType type, StoredObject current, JsonObject desired, WriteRequest options)
+    private JsonObject PrepareUpdate(ResourceType type, StoredObject current, JsonObject desired, WriteRequest options)
     {
         var metadata = (JsonObject)desired["metadata"]!;
         var old = current.Object;
@@ -273,7 +279,8 @@ internal sealed class ObjectService
         if (string.IsNullOrEmpty(requestedRv))
         {
             if (!type.AllowUnconditionalUpdate && !options.IsPatch && options.Subresource == Subresource.None)
-                throw ApiError.Invalid(type, current.Name, Cause.InvalidValue("metadata.resourceVersion", "0x0", "must be specified for an update"));
+                throw ApiError.Invalid(type, current.Name,
+                    Cause.InvalidValue("metadata.resourceVersion", "0x0", "must be specified for an update"));
         }
         else if (requestedRv != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
@@ -321,7 +328,8 @@ internal sealed class ObjectService
                 if (added.Count > 0)
                 {
                     throw ApiError.Invalid(type, current.Name, Cause.Forbidden("metadata.finalizers",
-                        $"no new finalizers can be added if the object is being deleted, found new finalizers []string{{{string.Join(", ", added.Select(a => $"\"{a}\""))}}}"));
+                        $"no new finalizers can be added if the object is being deleted, found new finalizers []string{{{string.Join(", ",
+                            added.Select(a => $"\"{a}\""))}}}"));
                 }
             }
             _custom.Prepare(type, result, options, old);
@@ -330,16 +338,19 @@ internal sealed class ObjectService
                 metadata["generation"] = (Json.Long(oldMeta, "generation") ?? 0) + 1;
             if (!options.IsApply) TrackUpdate(type, old, result, options);
         }
-        ((JsonObject)result["metadata"]!)["resourceVersion"] = current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ((JsonObject)result["metadata"]!)["resourceVersion"] =
+            current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return result;
     }
 
-    StoredObject CommitUpdate(ObjectStore.WriteScope tx, ResourceType type, StoredObject current, JsonObject result, WriteRequest options)
+    private StoredObject CommitUpdate(ObjectStore.WriteScope tx, ResourceType type, StoredObject current, JsonObject result,
+        WriteRequest options)
     {
         // Managed fields count: a change of ownership alone (a second applier sharing a value) is a write.
         if (Json.DeepEquals(current.Object, result)) return current;
         var metadata = (JsonObject)result["metadata"]!;
-        if (metadata["deletionTimestamp"] is not null && Finalizers(metadata).Count == 0 && (Json.Long(metadata, "deletionGracePeriodSeconds") ?? 0) == 0
+        if (metadata["deletionTimestamp"] is not null && Finalizers(metadata).Count == 0
+            && (Json.Long(metadata, "deletionGracePeriodSeconds") ?? 0) == 0
             && !HasNamespaceFinalizers(type, result))
         {
             if (options.DryRun) return new StoredObject(result, current.ResourceVersion);
@@ -351,25 +362,27 @@ internal sealed class ObjectService
         return stored;
     }
 
-    StoredObject? RemoveNow(ObjectStore.WriteScope tx, ResourceType type, ObjectKey key)
+    private StoredObject? RemoveNow(ObjectStore.WriteScope tx, ResourceType type, ObjectKey key)
     {
         var removed = tx.Remove(type.StorageKey, key);
-        if (removed is not null && type.Resource == "customresourcedefinitions" && type.Group == "apiextensions.k8s.io") OnCrdWritten?.Invoke(tx, removed, null);
+        if (removed is not null && type.Resource == "customresourcedefinitions" && type.Group == "apiextensions.k8s.io")
+            OnCrdWritten?.Invoke(tx, removed, null);
         return removed;
     }
 
-    static bool HasNamespaceFinalizers(ResourceType type, JsonObject obj) =>
+    private static bool HasNamespaceFinalizers(ResourceType type, JsonObject obj) =>
         type.Resource == "namespaces" && type.Group.Length == 0 && (Json.Path(obj, "spec.finalizers") as JsonArray)?.Count > 0;
 
-    static void CarryOver(JsonObject from, JsonObject to, string key)
+    private static void CarryOver(JsonObject from, JsonObject to, string key)
     {
         if (from[key] is { } value) to[key] = value.DeepClone();
         else to.Remove(key);
     }
 
-    static List<string> Finalizers(JsonObject metadata) => (metadata["finalizers"] as JsonArray ?? []).Select(f => Json.ScalarText(f) ?? "").ToList();
+    private static List<string> Finalizers(JsonObject metadata) =>
+        (metadata["finalizers"] as JsonArray ?? []).Select(f => Json.ScalarText(f) ?? "").ToList();
 
-    static bool SpecChanged(ResourceType type, JsonObject old, JsonObject updated)
+    private static bool SpecChanged(ResourceType type, JsonObject old, JsonObject updated)
     {
         var keys = old.Select(p => p.Key).Concat(updated.Select(p => p.Key)).Distinct();
         foreach (var key in keys)
@@ -389,7 +402,10 @@ internal sealed class ObjectService
         Shape = type.Shape,
         ApiVersion = type.GroupVersion,
         Scope = subresource == Subresource.Status ? FieldScope.StatusOnly : type.HasStatus ? FieldScope.AllButStatus : FieldScope.Whole,
-        Subresource = subresource switch { Subresource.Status => "status", Subresource.Scale => "scale", Subresource.Finalize => "finalize", _ => "" },
+        Subresource = subresource switch
+        {
+            Subresource.Status => "status", Subresource.Scale => "scale", Subresource.Finalize => "finalize", _ => "",
+        },
         Now = _time.GetUtcNow(),
     };
 
@@ -397,7 +413,7 @@ internal sealed class ObjectService
     /// Records what a non-apply write changed in <paramref name="result"/>'s managedFields. Like kube's UpdateNoErrors, an
     /// object that does not fit its shape is still written, without managed fields.
     /// </summary>
-    void TrackUpdate(ResourceType type, JsonObject? old, JsonObject result, WriteRequest options)
+    private void TrackUpdate(ResourceType type, JsonObject? old, JsonObject result, WriteRequest options)
     {
         try
         {
@@ -411,7 +427,7 @@ internal sealed class ObjectService
 
     // ---------------------------------------------------------------- delete
 
-    /// <summary>DELETE of one object (spec §6.1). Returns the object still present (finalizers pending) or the removed one.</summary>
+    /// <summary>DELETE of one object. Returns the object still present (finalizers pending) or the removed one.</summary>
     public (StoredObject Object, bool Removed) Delete(ResourceType type, string? ns, string name, DeleteOptions options) =>
         Wait(DeleteAsync(type, ns, name, options));
 
@@ -445,7 +461,7 @@ internal sealed class ObjectService
     }
 
     /// <summary>The delete itself, one transaction; <paramref name="onStale"/> when the object changed since admission.</summary>
-    (StoredObject Object, bool Removed) DeleteNow(ResourceType type, ObjectKey key, string name, DeleteOptions options,
+    private (StoredObject Object, bool Removed) DeleteNow(ResourceType type, ObjectKey key, string name, DeleteOptions options,
         StoredObject? admitted, Action onStale)
     {
         return _store.Write(tx =>
@@ -458,8 +474,11 @@ internal sealed class ObjectService
             }
             if (options.PreconditionUid is { } uid && uid != current.Uid)
                 throw ApiError.Conflict(type, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid}");
-            if (options.PreconditionResourceVersion is { } rv && rv != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                throw ApiError.Conflict(type, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {current.ResourceVersion}");
+            if (options.PreconditionResourceVersion is { } rv
+                && rv != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                throw ApiError.Conflict(type, name,
+                    $"Precondition failed: ResourceVersion in precondition: {rv}, " +
+                    $"ResourceVersion in object meta: {current.ResourceVersion}");
 
             var updated = current.Clone();
             var metadata = (JsonObject)updated["metadata"]!;
@@ -520,10 +539,11 @@ internal sealed class ObjectService
     // ---------------------------------------------------------------- admission and conversion plumbing
 
     /// <summary>Completes a write for a synchronous caller: at once when no webhook was involved (the common case).</summary>
-    static T Wait<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    private static T Wait<T>(ValueTask<T> pending) =>
+        pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
     /// <summary>The stored object as the request's version (a webhook conversion when the CRD has one and versions differ).</summary>
-    async ValueTask<StoredObject> InRequestVersionAsync(ResourceType type, StoredObject stored)
+    private async ValueTask<StoredObject> InRequestVersionAsync(ResourceType type, StoredObject stored)
     {
         if (Converter is null || !CustomResourceConverter.NeedsCall(type, stored.Object)) return stored;
         var converted = await Converter.ConvertAsync(type.Custom!, type.Kind, [stored.Object], type.GroupVersion, type.Custom!.Schema)
@@ -532,7 +552,7 @@ internal sealed class ObjectService
     }
 
     /// <summary>A custom resource with a conversion webhook, converted to its storage version before it is stored.</summary>
-    async ValueTask<JsonObject> ForStorageAsync(ResourceType type, JsonObject obj)
+    private async ValueTask<JsonObject> ForStorageAsync(ResourceType type, JsonObject obj)
     {
         if (Converter is null || type.Custom is not { Conversion: not null } custom || custom.StorageVersion == type.Version) return obj;
         var storage = Registry.Current.ByStorage(type.StorageKey).FirstOrDefault(t => t.Version == custom.StorageVersion);
@@ -541,7 +561,8 @@ internal sealed class ObjectService
         return converted[0];
     }
 
-    AdmissionRequest Request(string operation, ResourceType type, string? ns, JsonObject? obj, JsonObject? old, WriteRequest writeOptions)
+    private AdmissionRequest Request(string operation, ResourceType type, string? ns, JsonObject? obj, JsonObject? old,
+        WriteRequest writeOptions)
     {
         var name = Json.Str((obj ?? old)?["metadata"], "name") ?? "";
         var options = new JsonObject
@@ -567,7 +588,7 @@ internal sealed class ObjectService
         };
     }
 
-    AdmissionRequest DeleteRequest(ResourceType type, string? ns, StoredObject view, DeleteOptions delete, List<string> warnings)
+    private AdmissionRequest DeleteRequest(ResourceType type, string? ns, StoredObject view, DeleteOptions delete, List<string> warnings)
     {
         var options = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "meta.k8s.io/v1" };
         if (delete.GracePeriodSeconds is { } grace) options["gracePeriodSeconds"] = grace;
@@ -595,10 +616,10 @@ internal sealed class ObjectService
     }
 
     /// <summary>kube's request namespace: the object's, or for a Namespace object its own name (except on create).</summary>
-    static string AdmissionNamespace(ResourceType type, string? ns, string operation, string name) =>
+    private static string AdmissionNamespace(ResourceType type, string? ns, string operation, string name) =>
         type.Resource == NamespacesKey && type.Group.Length == 0 ? (operation == "CREATE" ? "" : name) : type.Namespaced ? ns ?? "" : "";
 
-    static string SubresourceName(Subresource subresource) => subresource switch
+    private static string SubresourceName(Subresource subresource) => subresource switch
     {
         Subresource.Status => "status",
         Subresource.Scale => "scale",

@@ -43,8 +43,8 @@ internal sealed class PatchHandler
         return await _presenter.WriteObjectAsync(context, created ? 201 : 200, type, result).ConfigureAwait(false);
     }
 
-    /// <summary>An apply body (YAML or JSON) checked as kube's apply patcher does before any merge (spec §5.4).</summary>
-    static JsonObject ApplyBody(ResourceType type, byte[] body, string urlName)
+    /// <summary>An apply body (YAML or JSON) checked as kube's apply patcher does before any merge.</summary>
+    private static JsonObject ApplyBody(ResourceType type, byte[] body, string urlName)
     {
         var applied = Yaml.Parse(body) as JsonObject
                       ?? throw ApiError.BadRequest("error decoding YAML: the apply configuration must be an object");
@@ -74,7 +74,7 @@ internal sealed class PatchHandler
     }
 
     /// <summary>The applied intent merged into the current object (null: absent), with kube's 409 for conflicts.</summary>
-    static JsonObject ServerSideApply(JsonObject? current, JsonObject applied, PatchRequest patch, FieldManagerContext fields)
+    private static JsonObject ServerSideApply(JsonObject? current, JsonObject applied, PatchRequest patch, FieldManagerContext fields)
     {
         try
         {

@@ -5,7 +5,7 @@ using Orkestra.Sandbox.Api;
 namespace Orkestra.Sandbox.Handlers;
 
 /// <summary>
-/// Applies a PATCH body to the current object by media type (spec §5): RFC 7386 merge patch and RFC 6902 JSON
+/// Applies a PATCH body to the current object by media type: RFC 7386 merge patch and RFC 6902 JSON
 /// patch for every kind, strategic merge patch for built-in kinds (custom resources are refused with 415 before this).
 /// Server-side apply is handled by <c>PatchHandler</c>.
 /// </summary>

@@ -19,7 +19,7 @@ internal sealed class Presenter
     public Presenter(ObjectService objects) => _objects = objects;
 
     /// <summary>The stored object as the requested version (None conversion: only apiVersion changes).</summary>
-    /// <remarks>Custom resources stored before a schema change are pruned and defaulted on the way out (§7.3).</remarks>
+    /// <remarks>Custom resources stored before a schema change are pruned and defaulted on the way out.</remarks>
     public static JsonObject Present(ResourceType type, StoredObject stored)
     {
         var reread = CustomResourcePipeline.ForRead(type, stored);

@@ -18,7 +18,7 @@ namespace Orkestra.Sandbox.Handlers;
 /// </summary>
 internal sealed class ReadHandler
 {
-    const string ContinueTooOld =
+    private const string ContinueTooOld =
         "The provided continue parameter is too old to display a consistent list result. You can start a new list " +
         "without the continue parameter, or use the continue token in this response to retrieve the remainder of the " +
         "results. Continuing with the provided token results in an inconsistent list - objects that were created, " +
@@ -35,7 +35,7 @@ internal sealed class ReadHandler
         _watches = new WatchStream(objects.Store, objects.Time, faults, objects.Converter);
     }
 
-    ObjectStore Store => _objects.Store;
+    private ObjectStore Store => _objects.Store;
 
     public async Task<int> GetAsync(HttpContext context, ResourceType type, ApiPath path, string accept)
     {
@@ -125,5 +125,5 @@ internal sealed class ReadHandler
         return 200;
     }
 
-    static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

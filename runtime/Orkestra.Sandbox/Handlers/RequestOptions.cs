@@ -80,7 +80,7 @@ internal static class RequestOptions
             ? n : throw ApiError.BadRequest($"invalid value for {name}: \"{text}\"");
     }
 
-    static async Task<DeleteOptions> ParseDeleteAsync(HttpContext context)
+    private static async Task<DeleteOptions> ParseDeleteAsync(HttpContext context)
     {
         var body = await Responses.ReadBodyAsync(context).ConfigureAwait(false);
         if (body.Length > 0 && Json.Parse(body, "error decoding DeleteOptions") is JsonObject o)
@@ -107,7 +107,7 @@ internal static class RequestOptions
     }
 
     /// <summary>The propagation policy of a DELETE, refused with kube's texts when unknown or given with orphanDependents.</summary>
-    static PropagationPolicy Propagation(string? text, bool? orphanDependents)
+    private static PropagationPolicy Propagation(string? text, bool? orphanDependents)
     {
         if (!PropagationPolicies.TryParse(text, out var policy))
         {

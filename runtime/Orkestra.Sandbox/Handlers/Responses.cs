@@ -10,11 +10,11 @@ namespace Orkestra.Sandbox.Handlers;
 /// </summary>
 internal static class Responses
 {
-    const string AcceptedBodies =
+    private const string AcceptedBodies =
         "application/json, application/merge-patch+json, application/json-patch+json, application/apply-patch+yaml";
 
     /// <summary>A write's warnings (pruned fields, webhooks): a request feature until the response (success or error) is written.</summary>
-    sealed record WriteWarnings(List<string> List);
+    private sealed record WriteWarnings(List<string> List);
 
     /// <summary>Sends <paramref name="warnings"/> (filled later by the write) as <c>Warning</c> headers of the response.</summary>
     public static void CollectWarnings(HttpContext context, List<string> warnings) => context.Features.Set(new WriteWarnings(warnings));
@@ -50,7 +50,7 @@ internal static class Responses
         return buffer.ToArray();
     }
 
-    static void AppendWarnings(HttpContext context)
+    private static void AppendWarnings(HttpContext context)
     {
         // Features.Get of a feature nobody set allocates nothing: reads pay no cost here.
         if (context.Features.Get<WriteWarnings>() is { List.Count: > 0 } warnings)

@@ -5,7 +5,7 @@ using Orkestra.Sandbox.Storage;
 
 namespace Orkestra.Sandbox.Handlers;
 
-/// <summary>The <c>/scale</c> subresource (autoscaling/v1 Scale) over a kind's replica paths (spec §7.4).</summary>
+/// <summary>The <c>/scale</c> subresource (autoscaling/v1 Scale) over a kind's replica paths.</summary>
 internal static class Scales
 {
     public static JsonObject ToScale(ResourceType type, StoredObject stored) => ToScale(type, stored.Object);
@@ -60,7 +60,9 @@ internal static class Scales
             var desiredScale = produce(ToScale(type, current!));
             var replicas = Json.Long(desiredScale["spec"], "replicas");
             if (replicas is null or < 0)
-                throw ApiError.Invalid("Scale", "autoscaling", name, [Cause.InvalidValue("spec.replicas", Json.Render(Json.Path(desiredScale, "spec.replicas")), "must be greater than or equal to 0")]);
+                throw ApiError.Invalid("Scale", "autoscaling", name,
+                    [Cause.InvalidValue("spec.replicas", Json.Render(Json.Path(desiredScale, "spec.replicas")),
+                    "must be greater than or equal to 0")]);
             var updated = current!.Clone();
             var rv = Json.Str(desiredScale["metadata"], "resourceVersion");
             if (!string.IsNullOrEmpty(rv)) ((JsonObject)updated["metadata"]!)["resourceVersion"] = rv;
@@ -74,11 +76,11 @@ internal static class Scales
         return ToScale(type, result);
     }
 
-    static JsonNode? Parent(JsonObject obj, string path)
+    private static JsonNode? Parent(JsonObject obj, string path)
     {
         var dot = path.LastIndexOf('.');
         return dot < 0 ? obj : Json.Path(obj, path[..dot]);
     }
 
-    static string Leaf(string path) => path[(path.LastIndexOf('.') + 1)..];
+    private static string Leaf(string path) => path[(path.LastIndexOf('.') + 1)..];
 }

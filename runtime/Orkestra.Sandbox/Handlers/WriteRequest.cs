@@ -36,6 +36,7 @@ internal sealed class WriteRequest
     public static WriteRequest Internal(string manager, Subresource subresource = Subresource.None) =>
         new()
         {
-            Options = new WriteOptions { FieldManager = manager, Validation = FieldValidation.Ignore }, Subresource = subresource, IsPatch = true,
+            Options = new WriteOptions { FieldManager = manager, Validation = FieldValidation.Ignore }, Subresource = subresource,
+                IsPatch = true,
         };
 }

@@ -10,7 +10,7 @@ namespace Orkestra.Sandbox.Hosting;
 /// </summary>
 internal sealed class Certificates : IDisposable
 {
-    Certificates(X509Certificate2 ca, X509Certificate2 server)
+    private Certificates(X509Certificate2 ca, X509Certificate2 server)
     {
         Ca = ca;
         Server = server;

@@ -2,7 +2,8 @@ using System.Text;
 
 namespace Orkestra.Sandbox.Hosting;
 
-/// <summary>A kubeconfig for one sandbox: cluster with CA data, user with the bearer token, context <c>sandbox</c>, namespace <c>default</c>.</summary>
+/// <summary>A kubeconfig for one sandbox: cluster with CA data, user with the bearer token, context <c>sandbox</c>, namespace
+/// <c>default</c>.</summary>
 internal static class Kubeconfig
 {
     public static string Render(Uri server, string caPem, string token)

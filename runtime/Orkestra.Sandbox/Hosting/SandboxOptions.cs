@@ -18,7 +18,7 @@ public sealed class SandboxOptions
     /// <summary>Watch events kept per resource for resuming watches; older resumes get 410 Expired.</summary>
     public int WatchHistory { get; init; } = 2000;
 
-    /// <summary>Garbage collection of dependents via ownerReferences (§6.3). Off = dependents are left alone.</summary>
+    /// <summary>Garbage collection of dependents via ownerReferences. Off = dependents are left alone.</summary>
     public bool GarbageCollection { get; init; } = true;
 
     /// <summary>How many requests <see cref="SandboxServer.RequestLog"/> keeps.</summary>
@@ -34,7 +34,7 @@ public sealed class SandboxOptions
 }
 
 /// <summary>
-/// Simulated controllers and kubelet (spec §10). Annotations on an object switch simulation per object:
+/// Simulated controllers and kubelet. Annotations on an object switch simulation per object:
 /// <see cref="FailAnnotation"/> makes a Job fail, <see cref="NeverReadyAnnotation"/> keeps a workload unready,
 /// <see cref="SkipAnnotation"/> leaves an object's status alone.
 /// </summary>

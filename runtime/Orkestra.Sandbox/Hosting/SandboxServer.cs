@@ -25,14 +25,14 @@ namespace Orkestra.Sandbox;
 /// </summary>
 public sealed class SandboxServer : IAsyncDisposable
 {
-    readonly WebApplication _app;
-    readonly Certificates _certificates;
-    readonly Controllers _controllers;
-    readonly WebhookClient _webhooks;
-    int _stopped;
+    private readonly WebApplication _app;
+    private readonly Certificates _certificates;
+    private readonly Controllers _controllers;
+    private readonly WebhookClient _webhooks;
+    private int _stopped;
 
-    SandboxServer(WebApplication app, Certificates certificates, Controllers controllers, WebhookClient webhooks, Uri baseUrl, string token,
-        FaultInjector faults, RequestLog log, ObjectService objects)
+    private SandboxServer(WebApplication app, Certificates certificates, Controllers controllers, WebhookClient webhooks, Uri baseUrl,
+        string token, FaultInjector faults, RequestLog log, ObjectService objects)
     {
         _app = app;
         _certificates = certificates;

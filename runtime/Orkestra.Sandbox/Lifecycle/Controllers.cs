@@ -16,13 +16,14 @@ namespace Orkestra.Sandbox.Lifecycle;
 /// </summary>
 internal sealed class Controllers
 {
-    readonly Channel<(string Table, StoreChange Event)> _queue = Channel.CreateUnbounded<(string, StoreChange)>(new UnboundedChannelOptions { SingleReader = true });
-    readonly SandboxOptions _options;
-    readonly CancellationTokenSource _stop = new();
-    readonly List<IController> _controllers = new();
-    Task _loop = Task.CompletedTask;
-    long _enqueued;   // written under the store lock
-    long _processed;  // written by the loop only
+    private readonly Channel<(string Table, StoreChange Event)> _queue =
+        Channel.CreateUnbounded<(string, StoreChange)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SandboxOptions _options;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<IController> _controllers = new();
+    private Task _loop = Task.CompletedTask;
+    private long _enqueued;   // written under the store lock
+    private long _processed;  // written by the loop only
 
     public Controllers(SandboxOptions options) => _options = options;
 
@@ -47,7 +48,7 @@ internal sealed class Controllers
     /// <summary>True when every committed write so far has been seen by the controllers.</summary>
     public bool IsIdle => Volatile.Read(ref _processed) >= Volatile.Read(ref _enqueued);
 
-    async Task RunAsync()
+    private async Task RunAsync()
     {
         try
         {

@@ -7,13 +7,13 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Lifecycle;
 
 /// <summary>
-/// CRD deletion (spec §6.5): while a CRD carries <c>customresourcecleanup.apiextensions.k8s.io</c> and is being
+/// CRD deletion: while a CRD carries <c>customresourcecleanup.apiextensions.k8s.io</c> and is being
 /// deleted, deletes all its custom resources (finalizers honoured); when none is left, removes the finalizer, the
 /// CRD goes away and its types leave discovery.
 /// </summary>
 internal sealed class CrdCleanup(ObjectService objects) : IController
 {
-    const string Finalizer = "customresourcecleanup.apiextensions.k8s.io";
+    private const string Finalizer = "customresourcecleanup.apiextensions.k8s.io";
 
     public void Handle(string table, StoreChange e)
     {
@@ -25,10 +25,11 @@ internal sealed class CrdCleanup(ObjectService objects) : IController
         if (e.Type != WatchEventType.Deleted) return;
         var type = objects.Registry.Current.Preferred(table);
         if (type?.Custom is null) return;
-        if (objects.Store.Get(CustomResourceDefinitions.StorageKey, new ObjectKey("", type.Custom.CrdName)) is { IsDeleting: true } crd) Drain(crd);
+        if (objects.Store.Get(CustomResourceDefinitions.StorageKey, new ObjectKey("", type.Custom.CrdName)) is { IsDeleting: true } crd)
+            Drain(crd);
     }
 
-    void Drain(StoredObject crd)
+    private void Drain(StoredObject crd)
     {
         var group = Json.Str(crd.Object["spec"], "group");
         var plural = Json.Str(Json.Path(crd.Object, "spec.names"), "plural");

@@ -8,16 +8,16 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Lifecycle;
 
 /// <summary>
-/// ownerReferences garbage collection (spec §6.3): Background (dependents whose owners are all gone are deleted;
-/// dangling references to a gone owner are dropped when another owner lives), Foreground (the owner keeps
+/// ownerReferences garbage collection (https://kubernetes.io/docs/concepts/architecture/garbage-collection/): Background (dependents whose
+/// owners are all gone are deleted; dangling references to a gone owner are dropped when another owner lives), Foreground (the owner keeps
 /// <c>foregroundDeletion</c> until no dependent with blockOwnerDeletion remains), Orphan (references stripped,
 /// then <c>orphan</c> removed). Owners are identified by uid; a namespaced dependent only sees owners in its own
 /// namespace or cluster-scoped ones. Runs on the controller loop only (not thread-safe by itself).
 /// </summary>
 internal sealed class GarbageCollector(ObjectService objects) : IController
 {
-    const string Foreground = "foregroundDeletion";
-    const string Orphan = "orphan";
+    private const string Foreground = "foregroundDeletion";
+    private const string Orphan = "orphan";
 
     public void Handle(string table, StoreChange e)
     {
@@ -25,7 +25,8 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         if (e.Type == WatchEventType.Deleted)
         {
             CollectDependentsOf(obj.Uid);
-            foreach (var owner in LiveOwners(obj)) if (owner.Stored.IsDeleting && owner.Stored.Finalizers.Contains(Foreground)) FinishForeground(owner.Type, owner.Stored);
+            foreach (var owner in LiveOwners(obj))
+                if (owner.Stored.IsDeleting && owner.Stored.Finalizers.Contains(Foreground)) FinishForeground(owner.Type, owner.Stored);
             return;
         }
         if (obj.IsDeleting)
@@ -40,11 +41,12 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
             objects.Delete(t, obj.Namespace, obj.Name, DeleteOptions.Background);
     }
 
-    ResourceType? TypeOf(string table) => objects.Registry.Current.Preferred(table);
+    private ResourceType? TypeOf(string table) => objects.Registry.Current.Preferred(table);
 
-    static IEnumerable<JsonObject> OwnerRefs(StoredObject obj) => (obj.Metadata["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>();
+    private static IEnumerable<JsonObject> OwnerRefs(StoredObject obj) =>
+        (obj.Metadata["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>();
 
-    IEnumerable<(ResourceType Type, StoredObject Stored)> Dependents(string ownerUid)
+    private IEnumerable<(ResourceType Type, StoredObject Stored)> Dependents(string ownerUid)
     {
         foreach (var table in objects.Store.Tables)
         {
@@ -57,7 +59,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         }
     }
 
-    IEnumerable<(ResourceType Type, StoredObject Stored)> LiveOwners(StoredObject dependent)
+    private IEnumerable<(ResourceType Type, StoredObject Stored)> LiveOwners(StoredObject dependent)
     {
         foreach (var reference in OwnerRefs(dependent))
         {
@@ -66,12 +68,13 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         }
     }
 
-    (ResourceType Type, StoredObject Stored)? Resolve(JsonObject reference, string dependentNamespace)
+    private (ResourceType Type, StoredObject Stored)? Resolve(JsonObject reference, string dependentNamespace)
     {
         var apiVersion = Json.Str(reference, "apiVersion");
         var kind = Json.Str(reference, "kind");
         var type = objects.Registry.Current.Types.FirstOrDefault(t => t.GroupVersion == apiVersion && t.Kind == kind)
-                   ?? objects.Registry.Current.Types.FirstOrDefault(t => t.Kind == kind && apiVersion?.Split('/')[0] == (t.Group.Length == 0 ? t.Version : t.Group));
+                   ?? objects.Registry.Current.Types.FirstOrDefault(t =>
+                       t.Kind == kind && apiVersion?.Split('/')[0] == (t.Group.Length == 0 ? t.Version : t.Group));
         if (type is null) return null;
         var ns = type.Namespaced ? dependentNamespace : "";
         if (type.Namespaced && dependentNamespace.Length == 0) return null;
@@ -79,7 +82,7 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         return stored is not null && stored.Uid == Json.Str(reference, "uid") ? (type, stored) : null;
     }
 
-    void CollectDependentsOf(string ownerUid)
+    private void CollectDependentsOf(string ownerUid)
     {
         foreach (var (type, dependent) in Dependents(ownerUid).ToList())
         {
@@ -88,39 +91,44 @@ internal sealed class GarbageCollector(ObjectService objects) : IController
         }
     }
 
-    void OrphanDependents(ResourceType type, StoredObject owner)
+    private void OrphanDependents(ResourceType type, StoredObject owner)
     {
         foreach (var (dependentType, dependent) in Dependents(owner.Uid).ToList()) DropReference(dependentType, dependent, owner.Uid);
         RemoveFinalizer(type, owner, Orphan);
     }
 
-    void DeleteDependentsForeground(ResourceType type, StoredObject owner)
+    private void DeleteDependentsForeground(ResourceType type, StoredObject owner)
     {
         foreach (var (dependentType, dependent) in Dependents(owner.Uid).ToList())
         {
-            if (!dependent.IsDeleting) objects.Delete(dependentType, dependent.Namespace, dependent.Name, new DeleteOptions { Propagation = PropagationPolicy.Foreground });
+            if (!dependent.IsDeleting)
+                objects.Delete(dependentType, dependent.Namespace, dependent.Name,
+                    new DeleteOptions { Propagation = PropagationPolicy.Foreground });
         }
         FinishForeground(type, objects.Store.Get(type.StorageKey, owner.Key) ?? owner);
     }
 
-    void FinishForeground(ResourceType type, StoredObject owner)
+    private void FinishForeground(ResourceType type, StoredObject owner)
     {
-        var blocking = Dependents(owner.Uid).Any(d => OwnerRefs(d.Stored).Any(r => Json.Str(r, "uid") == owner.Uid && Json.Bool(r, "blockOwnerDeletion") == true));
+        var blocking = Dependents(owner.Uid)
+            .Any(d => OwnerRefs(d.Stored).Any(r => Json.Str(r, "uid") == owner.Uid && Json.Bool(r, "blockOwnerDeletion") == true));
         if (!blocking) RemoveFinalizer(type, owner, Foreground);
     }
 
-    void DropReference(ResourceType type, StoredObject dependent, string ownerUid) =>
+    private void DropReference(ResourceType type, StoredObject dependent, string ownerUid) =>
         objects.Update(type, dependent.Namespace, dependent.Name, current =>
         {
             var copy = current!.Clone();
             var metadata = (JsonObject)copy["metadata"]!;
-            var refs = new JsonArray(OwnerRefs(current).Where(r => Json.Str(r, "uid") != ownerUid).Select(r => (JsonNode?)r.DeepClone()).ToArray());
+            var refs = new JsonArray(OwnerRefs(current).Where(r => Json.Str(r, "uid") != ownerUid).Select(r => (JsonNode?)r.DeepClone())
+                .ToArray());
             if (refs.Count == 0) metadata.Remove("ownerReferences");
             else metadata["ownerReferences"] = refs;
             return copy;
         }, WriteRequest.Internal("garbage-collector"));
 
-    void RemoveFinalizer(ResourceType type, StoredObject owner, string finalizer) => Finalizers.Remove(objects, type, owner, finalizer, "garbage-collector");
+    private void RemoveFinalizer(ResourceType type, StoredObject owner, string finalizer) =>
+        Finalizers.Remove(objects, type, owner, finalizer, "garbage-collector");
 }
 
 /// <summary>Removing one finalizer through the normal update path (which deletes the object when none remain).</summary>

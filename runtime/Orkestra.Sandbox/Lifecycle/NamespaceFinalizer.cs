@@ -6,7 +6,7 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Lifecycle;
 
 /// <summary>
-/// The namespace controller (spec §6.4): when a namespace is terminating, deletes every namespaced object in it
+/// The namespace controller: when a namespace is terminating, deletes every namespaced object in it
 /// (their finalizers are honoured), and once nothing is left removes the <c>kubernetes</c> finalizer through
 /// <c>/finalize</c>, which removes the namespace. Re-checked whenever an object in a terminating namespace goes.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class NamespaceFinalizer(ObjectService objects) : IController
         }
     }
 
-    void Drain(string ns)
+    private void Drain(string ns)
     {
         var remaining = 0;
         foreach (var table in objects.Store.Tables)

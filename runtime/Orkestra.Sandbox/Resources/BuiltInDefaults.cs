@@ -4,13 +4,13 @@ using Orkestra.Sandbox.Api;
 namespace Orkestra.Sandbox.Resources;
 
 /// <summary>
-/// The server-side defaults of the built-in kinds that clients observe (spec §10.3/§10.4): workload replicas and
+/// The server-side defaults of the built-in kinds that clients observe: workload replicas and
 /// strategies, Job selectors and labels, Service cluster IPs, Namespace finalizers and phase, Pod/PVC phases.
 /// Only fields clients read are defaulted; everything else is stored as sent. Thread-safe (IP counter is atomic).
 /// </summary>
 internal sealed class BuiltInDefaults
 {
-    int _nextServiceIp;
+    private int _nextServiceIp;
 
     public void OnCreate(ResourceType type, JsonObject obj)
     {
@@ -63,11 +63,12 @@ internal sealed class BuiltInDefaults
                 spec["clusterIPs"] = Json.Path(old, "spec.clusterIPs")?.DeepClone();
             }
         }
-        if (type.Group == "" && type.Resource == "namespaces" && Json.Path(obj, "spec.finalizers") is null && Json.Path(old, "spec.finalizers") is { } f)
+        if (type.Group == "" && type.Resource == "namespaces" && Json.Path(obj, "spec.finalizers") is null
+            && Json.Path(old, "spec.finalizers") is { } f)
             Json.Obj(obj, "spec")["finalizers"] = f.DeepClone();
     }
 
-    static void Common(ResourceType type, JsonObject obj)
+    private static void Common(ResourceType type, JsonObject obj)
     {
         switch (type.Group, type.Resource)
         {
@@ -147,12 +148,12 @@ internal sealed class BuiltInDefaults
         }
     }
 
-    static void PodTemplate(JsonObject spec, string restartPolicy = "Always")
+    private static void PodTemplate(JsonObject spec, string restartPolicy = "Always")
     {
         if (Json.Path(spec, "template.spec") is JsonObject podSpec) PodSpec(podSpec, restartPolicy);
     }
 
-    static void PodSpec(JsonObject spec, string restartPolicy)
+    private static void PodSpec(JsonObject spec, string restartPolicy)
     {
         spec["restartPolicy"] ??= restartPolicy;
         spec["terminationGracePeriodSeconds"] ??= 30;
@@ -168,16 +169,17 @@ internal sealed class BuiltInDefaults
         }
     }
 
-    static string ImagePullPolicy(string? image)
+    private static string ImagePullPolicy(string? image)
     {
         if (image is null) return "IfNotPresent";
         var lastSlash = image.LastIndexOf('/');
         var tagPart = image[(lastSlash + 1)..];
-        return image.Contains('@') ? "IfNotPresent" : !tagPart.Contains(':') || tagPart.EndsWith(":latest", StringComparison.Ordinal) ? "Always" : "IfNotPresent";
+        return image.Contains('@') ? "IfNotPresent" : !tagPart.Contains(':') || tagPart.EndsWith(":latest", StringComparison.Ordinal)
+            ? "Always" : "IfNotPresent";
     }
 
     /// <summary>Generated selector on the controller-uid label (unless manualSelector), labels on the template.</summary>
-    static void JobSelector(JsonObject job)
+    private static void JobSelector(JsonObject job)
     {
         var spec = Json.Obj(job, "spec");
         if (Json.Bool(spec, "manualSelector") == true) return;

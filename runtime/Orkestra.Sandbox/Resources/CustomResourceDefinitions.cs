@@ -7,15 +7,15 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Resources;
 
 /// <summary>
-/// CRDs (spec §7.1–7.2, §7.4–7.5): validation of the CRD object, and — inside the write transaction that stores
+/// CRDs: validation of the CRD object, and — inside the write transaction that stores
 /// it — establishment: NamesAccepted/Established conditions, acceptedNames, storedVersions and the served
 /// resource types swapped into the registry, so the next request (discovery, OpenAPI, CRUD) sees the new type.
 /// </summary>
 internal sealed class CustomResourceDefinitions
 {
     public const string StorageKey = "customresourcedefinitions.apiextensions.k8s.io";
-    readonly ResourceRegistry _registry;
-    readonly TimeProvider _time;
+    private readonly ResourceRegistry _registry;
+    private readonly TimeProvider _time;
 
     public CustomResourceDefinitions(ResourceRegistry registry, TimeProvider time)
     {
@@ -25,7 +25,7 @@ internal sealed class CustomResourceDefinitions
 
     public static bool Is(ResourceType type) => type.Group == "apiextensions.k8s.io" && type.Resource == "customresourcedefinitions";
 
-    /// <summary>The checks of §7.1 that matter to clients; every violation is one cause of a 422.</summary>
+    /// <summary>The checks of a CRD object that matter to clients; every violation is one cause of a 422.</summary>
     public static List<Cause> Validate(JsonObject crd)
     {
         var causes = new List<Cause>();
@@ -41,14 +41,16 @@ internal sealed class CustomResourceDefinitions
         var plural = Json.Str(names, "plural");
         var kind = Json.Str(names, "kind");
         if (string.IsNullOrEmpty(group)) causes.Add(Cause.Required("spec.group"));
-        else if (!group.Contains('.')) causes.Add(Cause.InvalidValue("spec.group", $"\"{group}\"", "should be a domain with at least one dot"));
+        else if (!group.Contains('.'))
+            causes.Add(Cause.InvalidValue("spec.group", $"\"{group}\"", "should be a domain with at least one dot"));
         if (string.IsNullOrEmpty(plural)) causes.Add(Cause.Required("spec.names.plural"));
         if (string.IsNullOrEmpty(kind)) causes.Add(Cause.Required("spec.names.kind"));
         if (!string.IsNullOrEmpty(plural) && !string.IsNullOrEmpty(group) && name != $"{plural}.{group}")
             causes.Add(Cause.InvalidValue("metadata.name", $"\"{name}\"", "must be spec.names.plural+\".\"+spec.group"));
         var scope = Json.Str(spec, "scope");
         if (scope is not ("Namespaced" or "Cluster"))
-            causes.Add(scope is null ? Cause.Required("spec.scope") : Cause.NotSupported("spec.scope", $"\"{scope}\"", ["Cluster", "Namespaced"]));
+            causes.Add(scope is null ? Cause.Required("spec.scope")
+                : Cause.NotSupported("spec.scope", $"\"{scope}\"", ["Cluster", "Namespaced"]));
         var versions = spec["versions"] as JsonArray ?? [];
         if (versions.Count == 0) causes.Add(Cause.Required("spec.versions", "must have exactly one version marked as storage version"));
         var storage = 0;
@@ -67,7 +69,8 @@ internal sealed class CustomResourceDefinitions
             }
         }
         if (versions.Count > 0 && storage != 1)
-            causes.Add(Cause.InvalidValue("spec.versions", "[]apiextensions.CustomResourceDefinitionVersion{...}", "must have exactly one version marked as storage version"));
+            causes.Add(Cause.InvalidValue("spec.versions", "[]apiextensions.CustomResourceDefinitionVersion{...}",
+                "must have exactly one version marked as storage version"));
         ValidateConversion(spec, causes);
         return causes;
     }
@@ -76,7 +79,7 @@ internal sealed class CustomResourceDefinitions
     /// validateCustomResourceConversion; kube reports the internal paths (<c>webhookClientConfig</c>,
     /// <c>conversionReviewVersions</c> directly under <c>spec.conversion</c>).
     /// </summary>
-    static void ValidateConversion(JsonObject spec, List<Cause> causes)
+    private static void ValidateConversion(JsonObject spec, List<Cause> causes)
     {
         if (spec["conversion"] is not JsonObject conversion) return;
         var strategy = Json.Str(conversion, "strategy");
@@ -110,7 +113,7 @@ internal sealed class CustomResourceDefinitions
     }
 
     /// <summary>The compiled conversion webhook of a (validated) CRD spec; null for strategy None.</summary>
-    static Admission.ConversionWebhook? ConversionOf(JsonObject spec)
+    private static Admission.ConversionWebhook? ConversionOf(JsonObject spec)
     {
         if (Json.Path(spec, "conversion.strategy") is not JsonValue v || Json.ScalarText(v) != "Webhook") return null;
         var endpoint = Admission.WebhookEndpoint.Parse(Json.Path(spec, "conversion.webhook.clientConfig"), "clientConfig", []);
@@ -118,13 +121,16 @@ internal sealed class CustomResourceDefinitions
         return endpoint is null ? null : new Admission.ConversionWebhook(endpoint, version);
     }
 
-    static void StructuralChecks(JsonObject schema, string path, List<Cause> causes, bool root)
+    private static void StructuralChecks(JsonObject schema, string path, List<Cause> causes, bool root)
     {
         foreach (var forbidden in new[] { "$ref", "definitions", "dependencies", "additionalItems", "patternProperties", "id" })
         {
-            if (schema.ContainsKey(forbidden)) causes.Add(Cause.Forbidden($"{path}.{forbidden}", $"{forbidden} is forbidden in structural schemas"));
+            if (schema.ContainsKey(forbidden))
+                causes.Add(Cause.Forbidden($"{path}.{forbidden}", $"{forbidden} is forbidden in structural schemas"));
         }
-        if (Json.Bool(schema, "uniqueItems") == true) causes.Add(Cause.Forbidden($"{path}.uniqueItems", "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"));
+        if (Json.Bool(schema, "uniqueItems") == true)
+            causes.Add(Cause.Forbidden($"{path}.uniqueItems",
+                "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"));
         var intOrString = Json.Bool(schema, "x-kubernetes-int-or-string") == true;
         var preserve = Json.Bool(schema, "x-kubernetes-preserve-unknown-fields") == true;
         if (schema["x-kubernetes-preserve-unknown-fields"] is JsonValue p && p.TryGetValue<bool>(out var pv) && !pv)
@@ -143,7 +149,8 @@ internal sealed class CustomResourceDefinitions
             }
         }
         if (schema["items"] is JsonObject items) StructuralChecks(items, $"{path}.items", causes, false);
-        if (schema["additionalProperties"] is JsonObject additional) StructuralChecks(additional, $"{path}.additionalProperties", causes, false);
+        if (schema["additionalProperties"] is JsonObject additional)
+            StructuralChecks(additional, $"{path}.additionalProperties", causes, false);
     }
 
     /// <summary>Runs inside the store transaction after a CRD write (old/new null for create/delete).</summary>
@@ -159,7 +166,7 @@ internal sealed class CustomResourceDefinitions
         if (!Json.DeepEquals(wanted["status"], updated.Object["status"])) tx.Put(StorageKey, wanted);
     }
 
-    JsonObject WithStatus(JsonObject crd)
+    private JsonObject WithStatus(JsonObject crd)
     {
         var copy = (JsonObject)crd.DeepClone();
         var spec = (JsonObject)copy["spec"]!;
@@ -172,17 +179,19 @@ internal sealed class CustomResourceDefinitions
         SetCondition(conditions, "NamesAccepted", "True", "NoConflicts", "no conflicts found", now);
         SetCondition(conditions, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
         if (Json.Path(copy, "metadata.deletionTimestamp") is not null)
-            SetCondition(conditions, "Terminating", "True", "InstanceDeletionPending", "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon", now);
+            SetCondition(conditions, "Terminating", "True", "InstanceDeletionPending",
+                "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon", now);
         status["conditions"] = conditions;
         status["acceptedNames"] = names;
         var stored = status["storedVersions"] as JsonArray ?? new JsonArray();
-        var storageVersion = (spec["versions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(v => Json.Bool(v, "storage") == true);
+        var storageVersion = (spec["versions"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(v => Json.Bool(v, "storage") == true);
         if (Json.Str(storageVersion, "name") is { } sv && stored.All(s => Json.ScalarText(s) != sv)) stored.Push(sv);
         status["storedVersions"] = stored;
         return copy;
     }
 
-    static void SetCondition(JsonArray conditions, string type, string status, string reason, string message, string now)
+    private static void SetCondition(JsonArray conditions, string type, string status, string reason, string message, string now)
     {
         var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => Json.Str(c, "type") == type);
         if (existing is not null && Json.Str(existing, "status") == status && Json.Str(existing, "reason") == reason) return;
@@ -197,7 +206,7 @@ internal sealed class CustomResourceDefinitions
     /// The served types of a CRD. A version whose schema is unchanged keeps its compiled schema (and the RV it dates
     /// from); a new or changed schema is compiled here, once, dated <paramref name="revision"/>.
     /// </summary>
-    static List<ResourceType> TypesFor(JsonObject crd, long revision, IReadOnlyList<ResourceType> current)
+    private static List<ResourceType> TypesFor(JsonObject crd, long revision, IReadOnlyList<ResourceType> current)
     {
         var spec = (JsonObject)crd["spec"]!;
         var names = (JsonObject)spec["names"]!;
@@ -257,14 +266,14 @@ internal sealed class CustomResourceDefinitions
         return types;
     }
 
-    static TableColumn Column(JsonObject c)
+    private static TableColumn Column(JsonObject c)
     {
         var path = Json.Str(c, "jsonPath") ?? "";
         return new TableColumn(Json.Str(c, "name") ?? path, Json.Str(c, "type") ?? "string", Json.Str(c, "format") ?? "",
             Json.Str(c, "description") ?? "", (int)(Json.Long(c, "priority") ?? 0), o => JsonPathLite.Evaluate(o, path));
     }
 
-    static string? Trim(string? path) => path?.TrimStart('.');
+    private static string? Trim(string? path) => path?.TrimStart('.');
 
-    static string[] Strings(JsonNode? node) => (node as JsonArray ?? []).Select(Json.ScalarText).OfType<string>().ToArray();
+    private static string[] Strings(JsonNode? node) => (node as JsonArray ?? []).Select(Json.ScalarText).OfType<string>().ToArray();
 }

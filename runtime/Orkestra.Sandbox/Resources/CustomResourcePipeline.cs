@@ -7,9 +7,9 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Resources;
 
 /// <summary>
-/// Kind-specific admission of a write before it is stored: CRD validation (§7.1) for CRD objects, defaulting and
+/// Kind-specific admission of a write before it is stored: CRD validation for CRD objects, defaulting and
 /// validation of webhook configurations (see <c>Admission/</c>) and, for custom
-/// resources, the structural schema of §7.3 (compiled when the CRD was stored): prune unknown fields (reported per
+/// resources, the structural schema (compiled when the CRD was stored): prune unknown fields (reported per
 /// <c>fieldValidation</c>: Strict → 400, Warn → Warning headers, Ignore → silence), default, validate (422 with one
 /// cause per violation; on updates, violations in unchanged values are ratcheted). Built-in kinds pass through.
 /// Stateless, shared.
@@ -23,7 +23,8 @@ internal sealed class CustomResourcePipeline
             var causes = CustomResourceDefinitions.Validate(obj);
             if (causes.Count > 0) throw ApiError.Invalid(type, Json.Str(obj["metadata"], "name") ?? "", causes.ToArray());
             if (old is not null && Json.Path(old, "spec.group")?.ToJsonString() != Json.Path(obj, "spec.group")?.ToJsonString())
-                throw ApiError.Invalid(type, Json.Str(obj["metadata"], "name") ?? "", Cause.Immutable("spec.group", Json.Render(Json.Path(obj, "spec.group"))));
+                throw ApiError.Invalid(type, Json.Str(obj["metadata"], "name") ?? "",
+                    Cause.Immutable("spec.group", Json.Render(Json.Path(obj, "spec.group"))));
         }
         else if (Admission.WebhookConfigurationValidation.Is(type))
         {
@@ -70,10 +71,11 @@ internal sealed class CustomResourcePipeline
     /// Whether a pruned path came from the request: with a status subresource the main endpoint keeps the stored
     /// status and /status keeps everything but status, so those parts are not the client's unknown fields.
     /// </summary>
-    static bool FromRequest(ResourceType type, WriteRequest options, string path)
+    private static bool FromRequest(ResourceType type, WriteRequest options, string path)
     {
         if (!type.HasStatus) return true;
-        var underStatus = path == "status" || path.StartsWith("status.", StringComparison.Ordinal) || path.StartsWith("status[", StringComparison.Ordinal);
+        var underStatus = path == "status" || path.StartsWith("status.", StringComparison.Ordinal)
+            || path.StartsWith("status[", StringComparison.Ordinal);
         return options.Subresource == Subresource.Status ? underStatus : !underStatus;
     }
 

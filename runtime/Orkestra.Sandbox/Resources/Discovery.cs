@@ -1,9 +1,9 @@
-using Orkestra.Sandbox.Api;
 using System.Text.Json.Nodes;
+using Orkestra.Sandbox.Api;
 
 namespace Orkestra.Sandbox.Resources;
 
-/// <summary>Legacy (unaggregated) discovery documents (spec §1.2), computed from the current registry snapshot.</summary>
+/// <summary>Legacy (unaggregated) discovery documents, computed from the current registry snapshot.</summary>
 internal static class Discovery
 {
     public static JsonObject ApiVersions(string serverAddress) => new()
@@ -30,7 +30,7 @@ internal static class Discovery
         return doc;
     }
 
-    static JsonObject Group(GroupInfo group)
+    private static JsonObject Group(GroupInfo group)
     {
         var versions = new JsonArray();
         foreach (var v in group.Versions) versions.Push(new JsonObject { ["groupVersion"] = $"{group.Name}/{v}", ["version"] = v });
@@ -38,7 +38,8 @@ internal static class Discovery
         {
             ["name"] = group.Name,
             ["versions"] = versions,
-            ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{group.Name}/{group.Versions[0]}", ["version"] = group.Versions[0] },
+            ["preferredVersion"] =
+                new JsonObject { ["groupVersion"] = $"{group.Name}/{group.Versions[0]}", ["version"] = group.Versions[0] },
         };
     }
 
@@ -72,7 +73,7 @@ internal static class Discovery
         };
     }
 
-    static JsonObject Sub(ResourceType t, string name, string? group, string? version, string kind, string[] verbs)
+    private static JsonObject Sub(ResourceType t, string name, string? group, string? version, string kind, string[] verbs)
     {
         var entry = new JsonObject { ["name"] = $"{t.Resource}/{name}", ["singularName"] = "", ["namespaced"] = t.Namespaced };
         if (group is not null) entry["group"] = group;
@@ -82,5 +83,5 @@ internal static class Discovery
         return entry;
     }
 
-    static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)v).ToArray());
+    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)v).ToArray());
 }

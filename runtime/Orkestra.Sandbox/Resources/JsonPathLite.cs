@@ -16,7 +16,7 @@ internal static class JsonPathLite
         return Walk(root, p, 0);
     }
 
-    static JsonNode? Walk(JsonNode? node, string p, int i)
+    private static JsonNode? Walk(JsonNode? node, string p, int i)
     {
         while (i < p.Length && node is not null)
         {
@@ -56,7 +56,8 @@ internal static class JsonPathLite
                     }
                     return null;
                 }
-                if (!int.TryParse(inner, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var index)) return null;
+                if (!int.TryParse(inner, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture,
+                    out var index)) return null;
                 if (index < 0) index += array.Count;
                 node = index >= 0 && index < array.Count ? array[index] : null;
             }
@@ -65,9 +66,9 @@ internal static class JsonPathLite
         return node;
     }
 
-    static string? Json(JsonNode? node) => Api.Json.ScalarText(node);
+    private static string? Json(JsonNode? node) => Api.Json.ScalarText(node);
 
-    static int FindClose(string p, int open)
+    private static int FindClose(string p, int open)
     {
         var depth = 0;
         for (var i = open; i < p.Length; i++)

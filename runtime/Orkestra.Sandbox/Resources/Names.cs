@@ -6,7 +6,7 @@ namespace Orkestra.Sandbox.Resources;
 /// <summary>Object name rules: generateName suffixes and DNS-1123 validation with kube's messages.</summary>
 internal static partial class Names
 {
-    const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    private const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
 
     /// <summary>prefix (cut to 58 chars) + 5 random characters from kube's alphabet (APISERVER names/generate.go).</summary>
     public static string Generate(string prefix)
@@ -39,7 +39,9 @@ internal static partial class Names
         {
             if (name.Length > 63) problem = "must be no more than 63 characters";
             else if (!Label().IsMatch(name))
-                problem = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+                problem = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end " +
+                    "with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is " +
+                    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
         }
         else if (type.Group == "rbac.authorization.k8s.io")
         {
@@ -51,7 +53,9 @@ internal static partial class Names
         }
         else if (!Subdomain().IsMatch(name))
         {
-            problem = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+            problem = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start " +
+                "and end with an alphanumeric character (e.g. 'example.com', regex used for validation is " +
+                "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
         }
         if (problem is not null) throw ApiError.Invalid(type, name, Cause.InvalidValue("metadata.name", $"\"{name}\"", problem));
     }

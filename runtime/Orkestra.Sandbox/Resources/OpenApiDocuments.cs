@@ -6,15 +6,15 @@ namespace Orkestra.Sandbox.Resources;
 
 /// <summary>
 /// <c>/openapi/v3</c>: an index of group-versions and one document per group-version whose item PATCH operations
-/// carry <c>x-kubernetes-group-version-kind</c> and a <c>fieldValidation</c> query parameter (spec §1.3) — what
+/// carry <c>x-kubernetes-group-version-kind</c> and a <c>fieldValidation</c> query parameter — what
 /// kubectl's default strict validation looks for. Strategic merge is deliberately not advertised, so kubectl builds
 /// strategic patches from its compiled-in types (built-ins) and merge patches for custom resources.
 /// </summary>
 internal static class OpenApiDocuments
 {
-    static string Key(string group, string version) => group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
+    private static string Key(string group, string version) => group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
 
-    static string Hash(RegistrySnapshot snapshot, string group, string version)
+    private static string Hash(RegistrySnapshot snapshot, string group, string version)
     {
         // Changes whenever the registry changes; stable otherwise (kubectl caches by URL).
         var text = $"{snapshot.Generation}:{group}/{version}";
@@ -76,7 +76,7 @@ internal static class OpenApiDocuments
         };
     }
 
-    static JsonObject Operation(ResourceType t, string verb, bool includeForce, bool patchBody)
+    private static JsonObject Operation(ResourceType t, string verb, bool includeForce, bool patchBody)
     {
         var parameters = new JsonArray(Query("dryRun", "string"), Query("fieldManager", "string"), Query("fieldValidation", "string"));
         if (includeForce) parameters.Push(Query("force", "boolean"));
@@ -102,7 +102,7 @@ internal static class OpenApiDocuments
         };
     }
 
-    static JsonObject Query(string name, string type) => new()
+    private static JsonObject Query(string name, string type) => new()
     {
         ["name"] = name,
         ["in"] = "query",

@@ -7,7 +7,7 @@ namespace Orkestra.Sandbox.Resources;
 /// </summary>
 internal sealed class ResourceRegistry
 {
-    volatile RegistrySnapshot _current;
+    private volatile RegistrySnapshot _current;
 
     public ResourceRegistry(IEnumerable<ResourceType> builtIns) => _current = new RegistrySnapshot(builtIns.ToArray(), 1);
 
@@ -25,8 +25,8 @@ internal sealed class ResourceRegistry
 /// <summary>An immutable view of the served resources, with the lookups routing and discovery need.</summary>
 internal sealed class RegistrySnapshot
 {
-    readonly Dictionary<(string Group, string Version, string Resource), ResourceType> _byPath = new();
-    readonly Dictionary<string, ResourceType[]> _byStorage = new();
+    private readonly Dictionary<(string Group, string Version, string Resource), ResourceType> _byPath = new();
+    private readonly Dictionary<string, ResourceType[]> _byStorage = new();
 
     public RegistrySnapshot(ResourceType[] types, long generation)
     {
@@ -50,13 +50,15 @@ internal sealed class RegistrySnapshot
 
     public bool HasGroupVersion(string group, string version) => Types.Any(t => t.Group == group && t.Version == version);
 
-    public IEnumerable<ResourceType> InGroupVersion(string group, string version) => Types.Where(t => t.Group == group && t.Version == version);
+    public IEnumerable<ResourceType> InGroupVersion(string group, string version) =>
+        Types.Where(t => t.Group == group && t.Version == version);
 
     /// <summary>Every served version of the resource stored under <paramref name="storageKey"/>.</summary>
     public IReadOnlyList<ResourceType> ByStorage(string storageKey) => _byStorage.TryGetValue(storageKey, out var types) ? types : [];
 
     /// <summary>The preferred (highest priority) version of a stored resource.</summary>
-    public ResourceType? Preferred(string storageKey) => ByStorage(storageKey).OrderBy(t => t.Version, VersionPriority.Comparer).FirstOrDefault();
+    public ResourceType? Preferred(string storageKey) =>
+        ByStorage(storageKey).OrderBy(t => t.Version, VersionPriority.Comparer).FirstOrDefault();
 }
 
 internal sealed record GroupInfo(string Name, string[] Versions);
@@ -66,7 +68,7 @@ internal static class VersionPriority
 {
     public static readonly IComparer<string> Comparer = Comparer<string>.Create(Compare);
 
-    static int Compare(string a, string b)
+    private static int Compare(string a, string b)
     {
         var (ka, na, sa) = Parse(a);
         var (kb, nb, sb) = Parse(b);
@@ -77,7 +79,7 @@ internal static class VersionPriority
     }
 
     // kind: 0 GA, 1 beta, 2 alpha, 3 not a kube version
-    static (int Kind, int Major, int Minor) Parse(string v)
+    private static (int Kind, int Major, int Minor) Parse(string v)
     {
         if (v.Length < 2 || v[0] != 'v' || !char.IsAsciiDigit(v[1])) return (3, 0, 0);
         var i = 1;

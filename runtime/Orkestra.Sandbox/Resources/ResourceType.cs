@@ -56,7 +56,7 @@ internal sealed class ResourceType
     /// <summary>Only namespaces: the /finalize subresource.</summary>
     public bool HasFinalize { get; init; }
 
-    static readonly Dictionary<string, string> EmptyFields = new();
+    private static readonly Dictionary<string, string> EmptyFields = new();
 
     public string Singular => SingularName ?? Kind.ToLowerInvariant();
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
@@ -65,10 +65,12 @@ internal sealed class ResourceType
     public string ListKind => Custom?.ListKind ?? Kind + "List";
     public bool IsCustom => Custom is not null;
 
-    Shape? _shape;
+    private Shape? _shape;
 
-    /// <summary>List/map markers for server-side apply and strategic merge patch (built-in table or the CRD version's schema); computed once.</summary>
-    public Shape Shape => _shape ??= Custom is null ? BuiltInShapes.For(Group, Kind) : BuiltInShapes.ForCustomResource(Custom.OpenApiSchema);
+    /// <summary>List/map markers for server-side apply and strategic merge patch (built-in table or the CRD version's schema); computed
+    /// once.</summary>
+    public Shape Shape =>
+        _shape ??= Custom is null ? BuiltInShapes.For(Group, Kind) : BuiltInShapes.ForCustomResource(Custom.OpenApiSchema);
 
     public static readonly string[] AllVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 }
@@ -77,7 +79,8 @@ internal sealed class ResourceType
 internal sealed record ScaleSpec(string SpecReplicasPath, string StatusReplicasPath, string? LabelSelectorPath);
 
 /// <summary>A Table column: kube's column definition plus how to compute the cell.</summary>
-internal sealed record TableColumn(string Name, string Type, string Format, string Description, int Priority, Func<JsonObject, JsonNode?> Cell);
+internal sealed record TableColumn(string Name, string Type, string Format, string Description, int Priority, Func<JsonObject,
+    JsonNode?> Cell);
 
 /// <summary>What a custom resource type knows about its CRD: schema, printer columns, selectable fields.</summary>
 internal sealed class CustomResourceInfo
@@ -87,7 +90,8 @@ internal sealed class CustomResourceInfo
     public required JsonObject? OpenApiSchema { get; init; }
     /// <summary>The compiled <see cref="OpenApiSchema"/> (built once per CRD version when the CRD is stored).</summary>
     public Orkestra.ApiMachinery.Schema.StructuralSchema? Schema { get; init; }
-    /// <summary>RV of the CRD write that introduced <see cref="Schema"/>: objects stored before it are re-pruned and re-defaulted when read.</summary>
+    /// <summary>RV of the CRD write that introduced <see cref="Schema"/>: objects stored before it are re-pruned and re-defaulted when
+    /// read.</summary>
     public long SchemaSince { get; init; }
     public bool Deprecated { get; init; }
     public string? DeprecationWarning { get; init; }

@@ -6,14 +6,15 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Resources;
 
 /// <summary>
-/// <c>meta.k8s.io/v1 Table</c> responses for <c>kubectl get</c> (spec §2.3): Name, the kind's columns (CRD
+/// <c>meta.k8s.io/v1 Table</c> responses for <c>kubectl get</c>: Name, the kind's columns (CRD
 /// additionalPrinterColumns or the built-in set) and Age, rendered server-side as kube does.
 /// </summary>
 internal static class Tables
 {
     public static bool Wanted(string? accept) => accept is not null && accept.Contains("as=Table", StringComparison.Ordinal);
 
-    public static JsonObject Build(ResourceType type, IEnumerable<JsonObject> objects, string includeObject, DateTimeOffset now, JsonObject? listMetadata, bool withColumns = true)
+    public static JsonObject Build(ResourceType type, IEnumerable<JsonObject> objects, string includeObject, DateTimeOffset now,
+        JsonObject? listMetadata, bool withColumns = true)
     {
         var columns = Columns(type);
         var table = new JsonObject
@@ -27,7 +28,8 @@ internal static class Tables
             var definitions = new JsonArray();
             foreach (var c in columns)
             {
-                definitions.Push(new JsonObject { ["name"] = c.Name, ["type"] = c.Type, ["format"] = c.Format, ["description"] = c.Description, ["priority"] = c.Priority });
+                definitions.Push(new JsonObject { ["name"] = c.Name, ["type"] = c.Type, ["format"] = c.Format,
+                    ["description"] = c.Description, ["priority"] = c.Priority });
             }
             table["columnDefinitions"] = definitions;
         }
@@ -54,7 +56,7 @@ internal static class Tables
         return table;
     }
 
-    static JsonNode? Cell(TableColumn column, JsonObject obj, DateTimeOffset now)
+    private static JsonNode? Cell(TableColumn column, JsonObject obj, DateTimeOffset now)
     {
         var value = column.Cell(obj);
         if (column.Type == "date" && value is JsonValue v && v.TryGetValue<string>(out var text) &&
@@ -65,16 +67,21 @@ internal static class Tables
         return value is null || value.Parent is null ? value : value.DeepClone();
     }
 
-    static List<TableColumn> Columns(ResourceType type)
+    private static List<TableColumn> Columns(ResourceType type)
     {
         var list = new List<TableColumn>
         {
-            new("Name", "string", "name", "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
+            new("Name", "string", "name",
+                "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a " +
+                "client to request the generation of an appropriate name automatically. Name is primarily intended for creation " +
+                "idempotence and configuration definition. Cannot be updated. More info: " +
+                "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
                 0, o => Json.Path(o, "metadata.name")?.DeepClone()),
         };
         list.AddRange(type.Columns);
         if (!type.IsCustom || type.Columns.Count == 0)
-            list.Add(new TableColumn("Age", "date", "", "CreationTimestamp is a timestamp representing the server time when this object was created.", 0,
+            list.Add(new TableColumn("Age", "date", "",
+                "CreationTimestamp is a timestamp representing the server time when this object was created.", 0,
                 o => Json.Path(o, "metadata.creationTimestamp")?.DeepClone()));
         return list;
     }

@@ -2,7 +2,7 @@ namespace Orkestra.Sandbox.Routing;
 
 /// <summary>
 /// A parsed resource URL: <c>/api/v1[/namespaces/NS]/RESOURCE[/NAME[/SUB]]</c> or the same under
-/// <c>/apis/GROUP/VERSION</c> (spec §2.1). Namespaces themselves are addressed as <c>/api/v1/namespaces/NAME[/status|finalize]</c>.
+/// <c>/apis/GROUP/VERSION</c>. Namespaces themselves are addressed as <c>/api/v1/namespaces/NAME[/status|finalize]</c>.
 /// </summary>
 internal sealed record ApiPath(string Group, string Version, string? Namespace, string Resource, string? Name, string? Subresource)
 {
@@ -22,7 +22,8 @@ internal sealed record ApiPath(string Group, string Version, string? Namespace, 
             // namespaces | namespaces/NAME | namespaces/NAME/status|finalize | namespaces/NS/RES[/NAME[/SUB]]
             if (s.Length == 1) return new(group, version, null, "namespaces", null, null);
             if (s.Length == 2) return new(group, version, null, "namespaces", s[1], null);
-            if (s.Length == 3 && group.Length == 0 && s[2] is "status" or "finalize") return new(group, version, null, "namespaces", s[1], s[2]);
+            if (s.Length == 3 && group.Length == 0 && s[2] is "status" or "finalize")
+                return new(group, version, null, "namespaces", s[1], s[2]);
             if (s.Length > 5) return null;
             return new(group, version, s[1], s[2], s.Length > 3 ? s[3] : null, s.Length > 4 ? s[4] : null);
         }

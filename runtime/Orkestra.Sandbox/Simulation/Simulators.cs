@@ -9,7 +9,7 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Simulation;
 
 /// <summary>
-/// kwok-style status simulation (spec §10): what kube-controller-manager and kubelets would write. Deployments,
+/// kwok-style status simulation (https://kwok.sigs.k8s.io/): what kube-controller-manager and kubelets would write. Deployments,
 /// StatefulSets, ReplicaSets and DaemonSets become Available with the status <c>kubectl rollout status</c> and
 /// <c>kubectl wait</c> accept; Jobs run then complete (SuccessCriteriaMet, Complete, succeeded) or, with
 /// <see cref="SimulationOptions.FailAnnotation"/>, fail; Pods get a node and run (and their graceful deletion is
@@ -19,10 +19,10 @@ namespace Orkestra.Sandbox.Simulation;
 /// </summary>
 internal sealed class Simulators : IController, IDisposable
 {
-    const string Manager = "sandbox-simulator";
-    readonly ObjectService _objects;
-    readonly SimulationOptions _options;
-    readonly CancellationTokenSource _stop = new();
+    private const string Manager = "sandbox-simulator";
+    private readonly ObjectService _objects;
+    private readonly SimulationOptions _options;
+    private readonly CancellationTokenSource _stop = new();
 
     public Simulators(ObjectService objects, SimulationOptions options)
     {
@@ -56,7 +56,7 @@ internal sealed class Simulators : IController, IDisposable
         _ = RunLaterAsync(type, e.Object.Key, step);
     }
 
-    async Task RunLaterAsync(ResourceType type, ObjectKey key, Action<ResourceType, StoredObject> step)
+    private async Task RunLaterAsync(ResourceType type, ObjectKey key, Action<ResourceType, StoredObject> step)
     {
         try
         {
@@ -72,11 +72,11 @@ internal sealed class Simulators : IController, IDisposable
         }
     }
 
-    static bool Annotation(StoredObject obj, string key) => Json.Str(obj.Metadata["annotations"], key) is { } v && v != "false";
+    private static bool Annotation(StoredObject obj, string key) => Json.Str(obj.Metadata["annotations"], key) is { } v && v != "false";
 
-    string Now => KubeTime.Format(_objects.Time.GetUtcNow());
+    private string Now => KubeTime.Format(_objects.Time.GetUtcNow());
 
-    void WriteStatus(ResourceType type, StoredObject obj, Action<JsonObject, JsonObject> mutate)
+    private void WriteStatus(ResourceType type, StoredObject obj, Action<JsonObject, JsonObject> mutate)
     {
         _objects.Update(type, obj.Namespace, obj.Name, current =>
         {
@@ -86,7 +86,7 @@ internal sealed class Simulators : IController, IDisposable
         }, WriteRequest.Internal(Manager, Subresource.Status));
     }
 
-    static JsonObject Condition(string type, string status, string reason, string message, string now, bool withUpdateTime = false)
+    private static JsonObject Condition(string type, string status, string reason, string message, string now, bool withUpdateTime = false)
     {
         var c = new JsonObject { ["type"] = type, ["status"] = status };
         if (withUpdateTime) c["lastUpdateTime"] = now;
@@ -96,29 +96,31 @@ internal sealed class Simulators : IController, IDisposable
         return c;
     }
 
-    static JsonObject? FindCondition(JsonNode? status, string type) =>
+    private static JsonObject? FindCondition(JsonNode? status, string type) =>
         (Json.Path(status, "conditions") as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c => Json.Str(c, "type") == type);
 
     /// <summary>Replaces the condition of that type unless status and reason are unchanged (keeps transition times stable).</summary>
-    static void Upsert(JsonObject status, JsonObject condition)
+    private static void Upsert(JsonObject status, JsonObject condition)
     {
         var conditions = status["conditions"] as JsonArray ?? new JsonArray();
         status["conditions"] = conditions;
         var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => Json.Str(c, "type") == Json.Str(condition, "type"));
-        if (existing is not null && Json.Str(existing, "status") == Json.Str(condition, "status") && Json.Str(existing, "reason") == Json.Str(condition, "reason")) return;
+        if (existing is not null && Json.Str(existing, "status") == Json.Str(condition, "status")
+            && Json.Str(existing, "reason") == Json.Str(condition, "reason")) return;
         if (existing is not null) conditions.Remove(existing);
         conditions.Push(condition);
     }
 
     // ------------------------------------------------------------------ workloads
 
-    void Deployment(ResourceType type, StoredObject d)
+    private void Deployment(ResourceType type, StoredObject d)
     {
         var replicas = Json.Long(d.Object["spec"], "replicas") ?? 1;
         var generation = Json.Long(d.Metadata, "generation") ?? 1;
         var neverReady = Annotation(d, SimulationOptions.NeverReadyAnnotation);
         var ready = neverReady ? 0 : replicas;
-        if (Json.Long(d.Object["status"], "observedGeneration") == generation && Json.Long(d.Object["status"], "availableReplicas") == (neverReady ? null : ready)
+        if (Json.Long(d.Object["status"], "observedGeneration") == generation
+            && Json.Long(d.Object["status"], "availableReplicas") == (neverReady ? null : ready)
             && Json.Long(d.Object["status"], "replicas") == replicas) return;
         var now = Now;
         WriteStatus(type, d, (_, status) =>
@@ -135,18 +137,20 @@ internal sealed class Simulators : IController, IDisposable
                 : Condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", now, true));
             Upsert(status, neverReady
                 ? Condition("Progressing", "True", "ReplicaSetUpdated", $"ReplicaSet \"{d.Name}-{Hash(d)}\" is progressing.", now, true)
-                : Condition("Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{d.Name}-{Hash(d)}\" has successfully progressed.", now, true));
+                : Condition("Progressing", "True", "NewReplicaSetAvailable",
+                    $"ReplicaSet \"{d.Name}-{Hash(d)}\" has successfully progressed.", now, true));
         });
     }
 
-    void StatefulSet(ResourceType type, StoredObject s)
+    private void StatefulSet(ResourceType type, StoredObject s)
     {
         var replicas = Json.Long(s.Object["spec"], "replicas") ?? 1;
         var generation = Json.Long(s.Metadata, "generation") ?? 1;
         var ready = Annotation(s, SimulationOptions.NeverReadyAnnotation) ? 0 : replicas;
         var revision = $"{s.Name}-{Hash(s)}";
         if (Json.Long(s.Object["status"], "observedGeneration") == generation && Json.Str(s.Object["status"], "updateRevision") == revision
-            && (Json.Long(s.Object["status"], "readyReplicas") ?? 0) == ready && Json.Long(s.Object["status"], "replicas") == replicas) return;
+            && (Json.Long(s.Object["status"], "readyReplicas") ?? 0) == ready
+                && Json.Long(s.Object["status"], "replicas") == replicas) return;
         WriteStatus(type, s, (_, status) =>
         {
             status["observedGeneration"] = generation;
@@ -161,7 +165,7 @@ internal sealed class Simulators : IController, IDisposable
         });
     }
 
-    void ReplicaSet(ResourceType type, StoredObject r)
+    private void ReplicaSet(ResourceType type, StoredObject r)
     {
         var replicas = Json.Long(r.Object["spec"], "replicas") ?? 1;
         var generation = Json.Long(r.Metadata, "generation") ?? 1;
@@ -178,7 +182,7 @@ internal sealed class Simulators : IController, IDisposable
         });
     }
 
-    void DaemonSet(ResourceType type, StoredObject ds)
+    private void DaemonSet(ResourceType type, StoredObject ds)
     {
         var generation = Json.Long(ds.Metadata, "generation") ?? 1;
         if (Json.Long(ds.Object["status"], "observedGeneration") == generation) return;
@@ -197,7 +201,7 @@ internal sealed class Simulators : IController, IDisposable
         });
     }
 
-    void Job(ResourceType type, StoredObject job)
+    private void Job(ResourceType type, StoredObject job)
     {
         var status = job.Object["status"] as JsonObject;
         if (Json.Bool(job.Object["spec"], "suspend") == true) return;
@@ -245,7 +249,7 @@ internal sealed class Simulators : IController, IDisposable
 
     // ------------------------------------------------------------------ kubelet
 
-    void Pod(ResourceType type, StoredObject pod)
+    private void Pod(ResourceType type, StoredObject pod)
     {
         if (pod.IsDeleting)
         {
@@ -277,17 +281,26 @@ internal sealed class Simulators : IController, IDisposable
                 s["startTime"] = now;
                 s["hostIP"] = "10.0.0.1";
                 s["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = "10.0.0.1" });
-                var ip = $"10.244.{Math.Abs(pod.Uid.GetHashCode(StringComparison.Ordinal) % 250)}.{Math.Abs(pod.Name.GetHashCode(StringComparison.Ordinal) % 250) + 2}";
+                var subnet = Math.Abs(pod.Uid.GetHashCode(StringComparison.Ordinal) % 250);
+                var host = Math.Abs(pod.Name.GetHashCode(StringComparison.Ordinal) % 250) + 2;
+                var ip = $"10.244.{subnet}.{host}";
                 s["podIP"] = ip;
                 s["podIPs"] = new JsonArray(new JsonObject { ["ip"] = ip });
                 s["qosClass"] = "BestEffort";
                 s["conditions"] = new JsonArray(
                     Condition("PodReadyToStartContainers", "True", "", "", now), Condition("Initialized", "True", "", "", now),
-                    Condition("Ready", "True", "", "", now), Condition("ContainersReady", "True", "", "", now), Condition("PodScheduled", "True", "", "", now));
-                foreach (var c in s["conditions"]!.AsArray().OfType<JsonObject>()) { c.Remove("reason"); c.Remove("message"); c["lastProbeTime"] = null; }
+                    Condition("Ready", "True", "", "", now), Condition("ContainersReady", "True", "", "", now),
+                    Condition("PodScheduled", "True", "", "", now));
+                foreach (var c in s["conditions"]!.AsArray().OfType<JsonObject>())
+                {
+                    c.Remove("reason");
+                    c.Remove("message");
+                    c["lastProbeTime"] = null;
+                }
                 s["containerStatuses"] = new JsonArray(containers.Select(c => (JsonNode?)new JsonObject
                 {
-                    ["name"] = Json.Str(c, "name"), ["image"] = Json.Str(c, "image"), ["imageID"] = "", ["ready"] = true, ["started"] = true, ["restartCount"] = 0,
+                    ["name"] = Json.Str(c, "name"), ["image"] = Json.Str(c, "image"), ["imageID"] = "", ["ready"] = true,
+                    ["started"] = true, ["restartCount"] = 0,
                     ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } },
                 }).ToArray());
             });
@@ -304,14 +317,16 @@ internal sealed class Simulators : IController, IDisposable
                 }
                 s["containerStatuses"] = new JsonArray(containers.Select(c => (JsonNode?)new JsonObject
                 {
-                    ["name"] = Json.Str(c, "name"), ["image"] = Json.Str(c, "image"), ["imageID"] = "", ["ready"] = false, ["started"] = false, ["restartCount"] = 0,
-                    ["state"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 0, ["reason"] = "Completed", ["startedAt"] = now, ["finishedAt"] = now } },
+                    ["name"] = Json.Str(c, "name"), ["image"] = Json.Str(c, "image"), ["imageID"] = "", ["ready"] = false,
+                    ["started"] = false, ["restartCount"] = 0,
+                    ["state"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 0, ["reason"] = "Completed",
+                        ["startedAt"] = now, ["finishedAt"] = now } },
                 }).ToArray());
             });
         }
     }
 
-    void Claim(ResourceType type, StoredObject pvc)
+    private void Claim(ResourceType type, StoredObject pvc)
     {
         if (Json.Str(pvc.Object["status"], "phase") == "Bound" || Annotation(pvc, SimulationOptions.NeverReadyAnnotation)) return;
         if (string.IsNullOrEmpty(Json.Path(pvc.Object, "spec.volumeName")?.GetValue<string>()))
@@ -328,17 +343,22 @@ internal sealed class Simulators : IController, IDisposable
         {
             s["phase"] = "Bound";
             s["accessModes"] = Json.Path(obj, "spec.accessModes")?.DeepClone() ?? new JsonArray("ReadWriteOnce");
-            if (Json.Path(obj, "spec.resources.requests.storage") is { } storage) s["capacity"] = new JsonObject { ["storage"] = storage.DeepClone() };
+            if (Json.Path(obj, "spec.resources.requests.storage") is { } storage)
+                s["capacity"] = new JsonObject { ["storage"] = storage.DeepClone() };
         });
     }
 
-    static string Hash(StoredObject obj)
+    private static string Hash(StoredObject obj)
     {
         var template = Json.ToBytes(Json.Path(obj.Object, "spec.template"));
         var hash = BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(template), 0);
         const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
         var chars = new char[10];
-        for (var i = 0; i < chars.Length; i++) { chars[i] = alphabet[(int)(hash % (uint)alphabet.Length)]; hash = hash / (uint)alphabet.Length + (uint)(i * 7919); }
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[(int)(hash % (uint)alphabet.Length)];
+            hash = hash / (uint)alphabet.Length + (uint)(i * 7919);
+        }
         return new string(chars);
     }
 

@@ -20,11 +20,11 @@ namespace Orkestra.Sandbox.Storage;
 /// </remarks>
 internal sealed class ObjectStore
 {
-    readonly object _gate = new();
-    long _revision;                                         // guarded by _gate for writes; read with Volatile
-    readonly ConcurrentDictionary<string, ResourceTable> _tables = new(StringComparer.Ordinal);
-    readonly int _historyLimit;
-    readonly Action<ResourceTable, StoreChange>? _onCommit;  // called under _gate; must not block
+    private readonly object _gate = new();
+    private long _revision;                                         // guarded by _gate for writes; read with Volatile
+    private readonly ConcurrentDictionary<string, ResourceTable> _tables = new(StringComparer.Ordinal);
+    private readonly int _historyLimit;
+    private readonly Action<ResourceTable, StoreChange>? _onCommit;  // called under _gate; must not block
 
     public ObjectStore(int historyLimit, Action<ResourceTable, StoreChange>? onCommit)
     {
@@ -35,7 +35,8 @@ internal sealed class ObjectStore
     /// <summary>The RV of the newest write (the "store revision").</summary>
     public long Revision => Volatile.Read(ref _revision);
 
-    long _expiredBefore;                                    // guarded by _gate: history before this is gone for every table, even new ones
+    // guarded by _gate: history before this is gone for every table, even new ones
+    private long _expiredBefore;
 
     public ResourceTable Table(string storageKey) =>
         _tables.GetOrAdd(storageKey, key => new ResourceTable(key) { CompactedRevision = Volatile.Read(ref _expiredBefore) });
@@ -155,7 +156,7 @@ internal sealed class ObjectStore
     /// <summary>The operations allowed inside <see cref="Write{T}"/>; only valid while the lock is held.</summary>
     internal readonly struct WriteScope
     {
-        readonly ObjectStore _store;
+        private readonly ObjectStore _store;
 
         public WriteScope(ObjectStore store) => _store = store;
 
@@ -175,7 +176,8 @@ internal sealed class ObjectStore
             var stored = new StoredObject(obj, revision);
             table.Items.TryGetValue(stored.Key, out var previous);
             table.Items[stored.Key] = stored;
-            _store.Publish(table, new StoreChange(previous is null ? WatchEventType.Added : WatchEventType.Modified, stored, previous, revision));
+            _store.Publish(table,
+                new StoreChange(previous is null ? WatchEventType.Added : WatchEventType.Modified, stored, previous, revision));
             return stored;
         }
 
@@ -194,7 +196,7 @@ internal sealed class ObjectStore
         }
     }
 
-    void Publish(ResourceTable table, StoreChange e)
+    private void Publish(ResourceTable table, StoreChange e)
     {
         table.History.Enqueue(e);
         while (table.History.Count > _historyLimit) table.CompactedRevision = table.History.Dequeue().Revision;

@@ -39,7 +39,7 @@ internal sealed class StoredObject
 
     /// <summary>JsonNode trees parsed from text fill their children lazily; touching every container once makes
     /// later concurrent reads safe (after this, reads only look at built dictionaries and lists).</summary>
-    static void Materialise(JsonNode? node)
+    private static void Materialise(JsonNode? node)
     {
         switch (node)
         {

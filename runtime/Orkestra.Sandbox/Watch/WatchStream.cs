@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Orkestra.Sandbox.Admission;
 using Orkestra.ApiMachinery.Meta;
+using Orkestra.Sandbox.Admission;
 using Orkestra.Sandbox.Api;
 using Orkestra.Sandbox.Faults;
 using Orkestra.Sandbox.Handlers;
@@ -13,7 +13,7 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Watch;
 
 /// <summary>
-/// Serves one watch request (spec §4): 200 with headers flushed at once, then one compact JSON event per line,
+/// Serves one watch request: 200 with headers flushed at once, then one compact JSON event per line,
 /// flushed per event. Start: RV unset/0 → synthetic ADDED for current state; N → replay after N, or a single
 /// ERROR 410 Expired event when N is older than the history window. Selector transitions become ADDED/DELETED.
 /// BOOKMARKs when asked (every <see cref="BookmarkInterval"/> and at the timeout), sendInitialEvents with the
@@ -22,12 +22,12 @@ namespace Orkestra.Sandbox.Watch;
 internal sealed class WatchStream
 {
     public static readonly TimeSpan BookmarkInterval = TimeSpan.FromMinutes(1);
-    const int Capacity = 1024;
+    private const int Capacity = 1024;
 
-    readonly ObjectStore _store;
-    readonly TimeProvider _time;
-    readonly FaultInjector _faults;
-    readonly CustomResourceConverter? _converter;
+    private readonly ObjectStore _store;
+    private readonly TimeProvider _time;
+    private readonly FaultInjector _faults;
+    private readonly CustomResourceConverter? _converter;
 
     public WatchStream(ObjectStore store, TimeProvider time, FaultInjector faults, CustomResourceConverter? converter = null)
     {
@@ -37,7 +37,8 @@ internal sealed class WatchStream
         _converter = converter;
     }
 
-    public async Task ServeAsync(HttpContext context, ResourceType type, ListFilter filter, IQueryCollection query, bool table, string includeObject)
+    public async Task ServeAsync(HttpContext context, ResourceType type, ListFilter filter, IQueryCollection query, bool table,
+        string includeObject)
     {
         var rvText = query["resourceVersion"].FirstOrDefault();
         var bookmarks = query["allowWatchBookmarks"].FirstOrDefault() is "true" or "1";
@@ -49,7 +50,9 @@ internal sealed class WatchStream
                 "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan and allowWatchBookmarks=true")]);
         }
         if (sendInitial is null && !string.IsNullOrEmpty(match))
-            throw ApiError.Invalid("ListOptions", "meta.k8s.io", "", [Cause.Forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")]);
+            throw ApiError.Invalid("ListOptions", "meta.k8s.io",
+                "", [Cause.Forbidden("resourceVersionMatch",
+                "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")]);
         long? from = null;
         if (!string.IsNullOrEmpty(rvText) && rvText != "0")
         {
@@ -91,7 +94,8 @@ internal sealed class WatchStream
                     var tick = Task.Delay(BookmarkInterval, _time, linked.Token);
                     if (await Task.WhenAny(waiting, tick).ConfigureAwait(false) == tick && !waiting.IsCompleted)
                     {
-                        if (watcher.TryGetIdleRevision(out var idle)) await writer.BookmarkAsync(idle, false, linked.Token).ConfigureAwait(false);
+                        if (watcher.TryGetIdleRevision(out var idle))
+                            await writer.BookmarkAsync(idle, false, linked.Token).ConfigureAwait(false);
                         continue;
                     }
                 }
@@ -120,7 +124,7 @@ internal sealed class WatchStream
         }
     }
 
-    static async Task SendAsync(EventWriter writer, ListFilter filter, StoreChange e, CancellationToken cancellation)
+    private static async Task SendAsync(EventWriter writer, ListFilter filter, StoreChange e, CancellationToken cancellation)
     {
         switch (e.Type)
         {
@@ -146,10 +150,10 @@ internal sealed class WatchStream
     }
 
     /// <summary>Writes <c>{"type":T,"object":O}\n</c> and flushes; objects as the requested version or one-row Tables.</summary>
-    sealed class EventWriter(HttpResponse response, ResourceType type, bool table, string includeObject, TimeProvider time,
+    private sealed class EventWriter(HttpResponse response, ResourceType type, bool table, string includeObject, TimeProvider time,
         CustomResourceConverter? converter)
     {
-        bool _columnsSent;
+        private bool _columnsSent;
 
         public Task WriteAsync(WatchEventType eventType, StoredObject obj, CancellationToken cancellation)
         {
@@ -163,7 +167,8 @@ internal sealed class WatchStream
 
         public async Task WriteAsync(WatchEventType eventType, JsonObject obj, CancellationToken cancellation)
         {
-            if (converter is not null && eventType is not (WatchEventType.Error or WatchEventType.Bookmark) && CustomResourceConverter.NeedsCall(type, obj))
+            if (converter is not null && eventType is not (WatchEventType.Error or WatchEventType.Bookmark)
+                && CustomResourceConverter.NeedsCall(type, obj))
             {
                 var converted = await converter.ConvertAsync(type.Custom!, type.Kind, [obj], type.GroupVersion, type.Custom!.Schema)
                     .ConfigureAwait(false);
@@ -180,7 +185,8 @@ internal sealed class WatchStream
                     versioned["apiVersion"] = type.GroupVersion;
                 }
                 payload = Tables.Build(type, [versioned], includeObject, time.GetUtcNow(),
-                    new JsonObject { ["resourceVersion"] = Json.Path(obj, "metadata.resourceVersion")?.DeepClone() }, withColumns: !_columnsSent);
+                    new JsonObject { ["resourceVersion"] = Json.Path(obj, "metadata.resourceVersion")?.DeepClone() },
+                        withColumns: !_columnsSent);
                 _columnsSent = true;
             }
             else if (Json.Str(obj, "apiVersion") != type.GroupVersion)
@@ -201,7 +207,7 @@ internal sealed class WatchStream
             return WriteRawAsync(WatchEventType.Bookmark, Json.ToBytes(bookmark), cancellation);
         }
 
-        async Task WriteRawAsync(WatchEventType eventType, byte[] obj, CancellationToken cancellation)
+        private async Task WriteRawAsync(WatchEventType eventType, byte[] obj, CancellationToken cancellation)
         {
             var buffer = new ArrayBufferWriter<byte>(obj.Length + 40);
             buffer.Write("{\"type\":\""u8);

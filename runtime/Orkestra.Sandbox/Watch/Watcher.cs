@@ -11,9 +11,9 @@ namespace Orkestra.Sandbox.Watch;
 /// </summary>
 internal sealed class Watcher : IDisposable
 {
-    readonly Channel<StoreChange> _queue;
-    readonly ObjectStore _store;
-    int _closed;
+    private readonly Channel<StoreChange> _queue;
+    private readonly ObjectStore _store;
+    private int _closed;
 
     public Watcher(ResourceTable table, int capacity, ObjectStore store)
     {

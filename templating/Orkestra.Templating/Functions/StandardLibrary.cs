@@ -15,6 +15,6 @@ internal static partial class StandardLibrary
     /// <summary>and or not eq ne lt le gt ge len index print printf println (Functions/Builtins/).</summary>
     static partial void RegisterGoBuiltins(FunctionRegistry registry);
 
-    /// <summary>Orkestra's notes, orkestra-schema.md §8.2 (Functions/Library/).</summary>
+    /// <summary>Orkestra's notes: the functions it adds (Functions/Library/).</summary>
     static partial void RegisterOrkestraLibrary(FunctionRegistry registry);
 }

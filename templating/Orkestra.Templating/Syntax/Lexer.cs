@@ -152,7 +152,8 @@ internal sealed class Lexer
                     Add(TokenKind.Dot, 1);
                     continue;
             }
-            if (char.IsAsciiDigit(c) || ((c is '-' or '+') && _pos + 1 < _src.Length && (char.IsAsciiDigit(_src[_pos + 1]) || _src[_pos + 1] == '.')))
+            if (char.IsAsciiDigit(c)
+                || ((c is '-' or '+') && _pos + 1 < _src.Length && (char.IsAsciiDigit(_src[_pos + 1]) || _src[_pos + 1] == '.')))
             {
                 LexNumber();
                 continue;

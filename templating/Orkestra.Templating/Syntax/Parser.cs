@@ -85,7 +85,8 @@ internal sealed class Parser
                     var keyword = Peek(1);
                     if (keyword.Kind is TokenKind.End or TokenKind.Else)
                     {
-                        if (topLevel) throw new TemplateSyntaxException(keyword.Offset, keyword.Length, $"unexpected {{{{{keyword.Text}}}}}");
+                        if (topLevel) throw new TemplateSyntaxException(keyword.Offset, keyword.Length,
+                            $"unexpected {{{{{keyword.Text}}}}}");
                         return statements;
                     }
                     Next();
@@ -113,7 +114,8 @@ internal sealed class Parser
                 return ParseRange(offset);
             case TokenKind.Break or TokenKind.Continue:
                 Next();
-                if (_rangeDepth == 0) throw new TemplateSyntaxException(token.Offset, token.Length, $"{{{{{token.Text}}}}} outside {{{{range}}}}");
+                if (_rangeDepth == 0)
+                    throw new TemplateSyntaxException(token.Offset, token.Length, $"{{{{{token.Text}}}}} outside {{{{range}}}}");
                 Expect(TokenKind.RightDelim, token.Text);
                 return new GoLoopControlStatement(offset, token.Kind == TokenKind.Break);
             case TokenKind.Define or TokenKind.Template or TokenKind.Block:
@@ -136,7 +138,8 @@ internal sealed class Parser
         branches.Add(new Branch(condition, ParseList(topLevel: false)));
         while (true)
         {
-            if (Peek().Kind == TokenKind.Eof) throw new TemplateSyntaxException(offset, 2, $"unexpected EOF: missing {{{{end}}}} for {{{{{name}}}}}");
+            if (Peek().Kind == TokenKind.Eof)
+                throw new TemplateSyntaxException(offset, 2, $"unexpected EOF: missing {{{{end}}}} for {{{{{name}}}}}");
             Next(); // {{
             var keyword = Next();
             if (keyword.Kind == TokenKind.End)
@@ -164,10 +167,13 @@ internal sealed class Parser
 
     private void ExpectEnd(int offset, string name)
     {
-        if (Peek().Kind == TokenKind.Eof) throw new TemplateSyntaxException(offset, 2, $"unexpected EOF: missing {{{{end}}}} for {{{{{name}}}}}");
+        if (Peek().Kind == TokenKind.Eof)
+            throw new TemplateSyntaxException(offset, 2, $"unexpected EOF: missing {{{{end}}}} for {{{{{name}}}}}");
         Next();
         var keyword = Next();
-        if (keyword.Kind != TokenKind.End) throw new TemplateSyntaxException(keyword.Offset, keyword.Length, $"expected {{{{end}}}} after {{{{else}}}}, found {Describe(keyword)}");
+        if (keyword.Kind != TokenKind.End)
+            throw new TemplateSyntaxException(keyword.Offset, keyword.Length,
+                $"expected {{{{end}}}} after {{{{else}}}}, found {Describe(keyword)}");
         Expect(TokenKind.RightDelim, "end");
     }
 
@@ -215,7 +221,8 @@ internal sealed class Parser
                 variables.Add(Next().Text);
                 isAssignment = Next().Kind == TokenKind.Assign;
             }
-            else if (allowTwoVariables && Peek(1).Kind == TokenKind.Comma && Peek(2).Kind == TokenKind.Variable && Peek(3).Kind == TokenKind.Declare)
+            else if (allowTwoVariables && Peek(1).Kind == TokenKind.Comma && Peek(2).Kind == TokenKind.Variable
+                && Peek(3).Kind == TokenKind.Declare)
             {
                 variables.Add(Next().Text);
                 Next();
@@ -264,7 +271,8 @@ internal sealed class Parser
         if (!EndsCommand(Peek()))
         {
             var extra = Peek();
-            throw new TemplateSyntaxException(extra.Offset, Math.Max(1, extra.Length), $"can't give argument to non-function {SourceOf(head)}");
+            throw new TemplateSyntaxException(extra.Offset, Math.Max(1, extra.Length),
+                $"can't give argument to non-function {SourceOf(head)}");
         }
         return new ValueCommand(head.Offset, operand);
     }
@@ -306,7 +314,8 @@ internal sealed class Parser
                 term = new DotExpression(token.Offset);
                 break;
             case TokenKind.Variable:
-                if (!IsDefined(token.Text)) throw new TemplateSyntaxException(token.Offset, token.Length, $"undefined variable: {token.Text}");
+                if (!IsDefined(token.Text))
+                    throw new TemplateSyntaxException(token.Offset, token.Length, $"undefined variable: {token.Text}");
                 term = new VariableExpression(token.Offset, token.Text);
                 if (token.Text == "$" && Peek().Kind == TokenKind.Field && Adjacent(token, Peek())) _rootFields.Add(Peek().Text);
                 break;
@@ -368,7 +377,8 @@ internal sealed class Parser
             ok = long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value);
         else
         {
-            if (decimal.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !digits.EndsWith('.') || digits.EndsWith('.') && decimal.TryParse(digits + "0", NumberStyles.Float, CultureInfo.InvariantCulture, out d))
+            if (decimal.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !digits.EndsWith('.')
+                || digits.EndsWith('.') && decimal.TryParse(digits + "0", NumberStyles.Float, CultureInfo.InvariantCulture, out d))
                 return GoValues.Number(negative ? -d : d);
             throw new TemplateSyntaxException(token.Offset, token.Length, $"bad number syntax: \"{token.Text}\"");
         }

@@ -16,20 +16,28 @@ internal static partial class StandardLibrary
     static partial void RegisterGoBuiltins(FunctionRegistry registry)
     {
         var r = registry;
-        r.Add(new("and", Go, "and ARG...", "the first empty argument, or the last one (stops evaluating at the first empty one)", 1, FunctionDescriptor.Variadic, ValueShape.Any, And));
-        r.Add(new("or", Go, "or ARG...", "the first non-empty argument, or the last one (stops evaluating at the first non-empty one)", 1, FunctionDescriptor.Variadic, ValueShape.Any, Or));
-        r.Add(new("not", Go, "not ARG", "true when ARG is empty (false, 0, nil, \"\", empty list or map)", 1, 1, ValueShape.Bool, (a, in _) => GoValues.Bool(!GoValues.IsTrue(a[0]))));
+        r.Add(new("and", Go, "and ARG...", "the first empty argument, or the last one (stops evaluating at the first empty one)", 1,
+            FunctionDescriptor.Variadic, ValueShape.Any, And));
+        r.Add(new("or", Go, "or ARG...", "the first non-empty argument, or the last one (stops evaluating at the first non-empty one)", 1,
+            FunctionDescriptor.Variadic, ValueShape.Any, Or));
+        r.Add(new("not", Go, "not ARG", "true when ARG is empty (false, 0, nil, \"\", empty list or map)", 1, 1, ValueShape.Bool,
+            (a, in _) => GoValues.Bool(!GoValues.IsTrue(a[0]))));
         r.Add(new("len", Go, "len X", "length of a string (bytes), list or map", 1, 1, ValueShape.Number, Len));
-        r.Add(new("index", Go, "index X KEY...", "X[KEY][KEY2]…: map values by key, list items by position", 1, FunctionDescriptor.Variadic, ValueShape.Any, Index));
-        r.Add(new("eq", Go, "eq A B...", "true when A equals B (or any of the following arguments)", 2, FunctionDescriptor.Variadic, ValueShape.Bool, Eq));
+        r.Add(new("index", Go, "index X KEY...", "X[KEY][KEY2]…: map values by key, list items by position", 1, FunctionDescriptor.Variadic,
+            ValueShape.Any, Index));
+        r.Add(new("eq", Go, "eq A B...", "true when A equals B (or any of the following arguments)", 2, FunctionDescriptor.Variadic,
+            ValueShape.Bool, Eq));
         r.Add(new("ne", Go, "ne A B", "true when A differs from B", 2, 2, ValueShape.Bool, (a, in _) => GoValues.Bool(!Equal(a[0], a[1]))));
         r.Add(new("lt", Go, "lt A B", "A < B (numbers or strings)", 2, 2, ValueShape.Bool, (a, in c) => Compare(a, c, x => x < 0)));
         r.Add(new("le", Go, "le A B", "A <= B (numbers or strings)", 2, 2, ValueShape.Bool, (a, in c) => Compare(a, c, x => x <= 0)));
         r.Add(new("gt", Go, "gt A B", "A > B (numbers or strings)", 2, 2, ValueShape.Bool, (a, in c) => Compare(a, c, x => x > 0)));
         r.Add(new("ge", Go, "ge A B", "A >= B (numbers or strings)", 2, 2, ValueShape.Bool, (a, in c) => Compare(a, c, x => x >= 0)));
-        r.Add(new("print", Go, "print ARG...", "the arguments printed as Go's fmt.Sprint (spaces between non-string operands)", 0, FunctionDescriptor.Variadic, ValueShape.String, Print));
-        r.Add(new("println", Go, "println ARG...", "the arguments separated by spaces, with a trailing newline", 0, FunctionDescriptor.Variadic, ValueShape.String, Println));
-        r.Add(new("printf", Go, "printf FORMAT ARG...", "the arguments formatted by FORMAT (Go verbs: %s %d %v %q %f %t %x …)", 1, FunctionDescriptor.Variadic, ValueShape.String, (a, in _) => GoValues.String(GoFormat.Sprintf(GoValues.Format(a[0]), a[1..]))));
+        r.Add(new("print", Go, "print ARG...", "the arguments printed as Go's fmt.Sprint (spaces between non-string operands)", 0,
+            FunctionDescriptor.Variadic, ValueShape.String, Print));
+        r.Add(new("println", Go, "println ARG...", "the arguments separated by spaces, with a trailing newline", 0,
+            FunctionDescriptor.Variadic, ValueShape.String, Println));
+        r.Add(new("printf", Go, "printf FORMAT ARG...", "the arguments formatted by FORMAT (Go verbs: %s %d %v %q %f %t %x …)", 1,
+            FunctionDescriptor.Variadic, ValueShape.String, (a, in _) => GoValues.String(GoFormat.Sprintf(GoValues.Format(a[0]), a[1..]))));
     }
 
     private static FluidValue And(ReadOnlySpan<FluidValue> args, in FunctionCall call)

@@ -101,7 +101,8 @@ internal static class GoFormat
             case 'f' or 'F' when kind == GoKind.Number:
                 return Signed(((double)arg.ToNumberValue()).ToString("F" + (precision ?? 6), CultureInfo.InvariantCulture), plus, space);
             case 'e' when kind == GoKind.Number:
-                return Signed(GoExponent(((double)arg.ToNumberValue()).ToString("e" + (precision ?? 6), CultureInfo.InvariantCulture)), plus, space);
+                return Signed(GoExponent(((double)arg.ToNumberValue()).ToString("e" + (precision ?? 6), CultureInfo.InvariantCulture)),
+                    plus, space);
             case 'g' when kind == GoKind.Number:
                 return Signed(GoValues.FormatNumber(arg.ToNumberValue()), plus, space);
             case 'x' or 'X' or 'o' or 'b' when kind == GoKind.Number && GoValues.IsInteger(arg):

@@ -18,7 +18,8 @@ internal static class Args
             case GoKind.String:
                 var s = v.ToStringValue().Trim();
                 if (decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out number)) return true;
-                if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) && Math.Abs(d) < 7.9e28) { number = (decimal)d; return true; }
+                if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+                    && Math.Abs(d) < 7.9e28) { number = (decimal)d; return true; }
                 return false;
             default: number = 0; return false;
         }
@@ -33,7 +34,8 @@ internal static class Args
 
     public static long Int(string fn, FluidValue v) => (long)decimal.Truncate(Number(fn, v));
 
-    public static string Describe(FluidValue v) => GoValues.Kind(v) == GoKind.String ? $"\"{v.ToStringValue()}\"" : $"{GoValues.TypeName(v)} {GoValues.Format(v)}";
+    public static string Describe(FluidValue v) =>
+        GoValues.Kind(v) == GoKind.String ? $"\"{v.ToStringValue()}\"" : $"{GoValues.TypeName(v)} {GoValues.Format(v)}";
 
     /// <summary>Number as Go's arithmetic would give it: an integer when whole.</summary>
     public static FluidValue Num(decimal d) => GoValues.Number(d);

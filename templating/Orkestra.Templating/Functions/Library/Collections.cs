@@ -12,24 +12,29 @@ internal static class Collections
 
     public static void Register(FunctionRegistry r)
     {
-        r.Add(C, "asList", "asList VALUE", "VALUE as a list: a list as is, a JSON array or YAML list string parsed; [] for anything else", 1, 1, ValueShape.List, (a, in _) =>
+        r.Add(C, "asList", "asList VALUE", "VALUE as a list: a list as is, a JSON array or YAML list string parsed; [] for anything else",
+            1, 1, ValueShape.List, (a, in _) =>
         {
             var v = a[0];
             switch (GoValues.Kind(v))
             {
                 case GoKind.List: return v;
-                case GoKind.String when FlatYaml.Parse(v.ToStringValue()) is { } parsed && GoValues.Kind(parsed) == GoKind.List: return parsed;
+                case GoKind.String when FlatYaml.Parse(v.ToStringValue()) is { } parsed
+                    && GoValues.Kind(parsed) == GoKind.List: return parsed;
                 default: return ListValue.Empty;
             }
         });
-        r.Add(C, "asMap", "asMap VALUE", "VALUE as a map: a map as is, a JSON object or YAML map string parsed, nil as an empty map; an error otherwise", 1, 1, ValueShape.Map, (a, in _) =>
+        r.Add(C, "asMap", "asMap VALUE",
+            "VALUE as a map: a map as is, a JSON object or YAML map string parsed, nil as an empty map; an error otherwise", 1, 1,
+            ValueShape.Map, (a, in _) =>
         {
             var v = a[0];
             switch (GoValues.Kind(v))
             {
                 case GoKind.Map: return v;
                 case GoKind.Nil: return MapValue.Empty;
-                case GoKind.String when FlatYaml.Parse(v.ToStringValue()) is { } parsed && GoValues.Kind(parsed) == GoKind.Map: return parsed;
+                case GoKind.String when FlatYaml.Parse(v.ToStringValue()) is { } parsed
+                    && GoValues.Kind(parsed) == GoKind.Map: return parsed;
                 default: throw new TemplateFunctionException($"asMap: cannot convert {Describe(v)} to a map");
             }
         });
@@ -61,13 +66,15 @@ internal static class Collections
             var keys = a[1..].ToArray().Select(Str).ToHashSet(StringComparer.Ordinal);
             return Map(GoValues.EnumerateMap(a[0]).Where(e => !keys.Contains(e.Key)));
         });
-        r.Add(C, "hasKey", "hasKey MAP KEY", "true when MAP has KEY", 2, 2, ValueShape.Bool, (a, in _) => Bool(GoValues.TryGetMember(a[0], Str(a[1]), out var unused)));
+        r.Add(C, "hasKey", "hasKey MAP KEY", "true when MAP has KEY", 2, 2, ValueShape.Bool,
+            (a, in _) => Bool(GoValues.TryGetMember(a[0], Str(a[1]), out var unused)));
 
         r.Add(S, "getOr", "getOr VALUE DEFAULT", "VALUE unless it is empty (as for default), else DEFAULT", 2, 2, ValueShape.Any,
             (a, in _) => GoValues.IsEmpty(a[0]) ? a[1] : a[0]);
         r.Add(S, "getStringOr", "getStringOr VALUE DEFAULT", "VALUE when it is a non-empty string, else DEFAULT", 2, 2, ValueShape.Any,
             (a, in _) => GoValues.Kind(a[0]) == GoKind.String && a[0].ToStringValue().Length > 0 ? a[0] : a[1]);
-        r.Add(S, "getIntOr", "getIntOr VALUE DEFAULT", "VALUE as an integer (truncated) when it is a number, else DEFAULT (numeric strings are not accepted)", 2, 2, ValueShape.Any,
+        r.Add(S, "getIntOr", "getIntOr VALUE DEFAULT",
+            "VALUE as an integer (truncated) when it is a number, else DEFAULT (numeric strings are not accepted)", 2, 2, ValueShape.Any,
             (a, in _) => GoValues.Kind(a[0]) == GoKind.Number ? Num(decimal.Truncate(a[0].ToNumberValue())) : a[1]);
         r.Add(S, "getBoolOr", "getBoolOr VALUE DEFAULT", "VALUE when it is a boolean, else DEFAULT", 2, 2, ValueShape.Any,
             (a, in _) => GoValues.Kind(a[0]) == GoKind.Bool ? a[0] : a[1]);

@@ -11,11 +11,13 @@ internal static class Conditional
 
     public static void Register(FunctionRegistry r)
     {
-        r.Add(C, "default", "default FALLBACK VALUE", "VALUE when it is not empty, else FALLBACK (fallback first, so `.x | default \"y\"` works)", 2, 2, ValueShape.Any,
+        r.Add(C, "default", "default FALLBACK VALUE",
+            "VALUE when it is not empty, else FALLBACK (fallback first, so `.x | default \"y\"` works)", 2, 2, ValueShape.Any,
             (a, in _) => GoValues.IsEmpty(a[1]) ? a[0] : a[1]);
         r.Add(C, "ternary", "ternary COND A B", "A when COND is true (Go truthiness), else B", 3, 3, ValueShape.Any,
             (a, in _) => GoValues.IsTrue(a[0]) ? a[1] : a[2]);
-        r.Add(C, "boolTernary", "boolTernary BOOL A B", "A when BOOL is the boolean true (or the string \"true\"), else B", 3, 3, ValueShape.Any,
+        r.Add(C, "boolTernary", "boolTernary BOOL A B", "A when BOOL is the boolean true (or the string \"true\"), else B", 3, 3,
+            ValueShape.Any,
             (a, in _) => IsStrictTrue(a[0]) ? a[1] : a[2]);
         r.Add(C, "boolDefault", "boolDefault VALUE DEFAULT", "VALUE when it is a boolean, else DEFAULT", 2, 2, ValueShape.Any,
             (a, in _) => GoValues.Kind(a[0]) == GoKind.Bool ? a[0] : a[1]);
@@ -26,8 +28,10 @@ internal static class Conditional
             foreach (var v in a) if (!GoValues.IsEmpty(v)) return v;
             return NilValue.Instance;
         });
-        r.Add(C, "empty", "empty VALUE", "true for nil, \"\", 0, false, empty lists and maps, and \"<no value>\"", 1, 1, ValueShape.Bool, (a, in _) => Bool(GoValues.IsEmpty(a[0])));
-        r.Add(C, "Empty", "Empty VALUE", "same as empty (the capitalised name Orkestra's index lists)", 1, 1, ValueShape.Bool, (a, in _) => Bool(GoValues.IsEmpty(a[0])));
+        r.Add(C, "empty", "empty VALUE", "true for nil, \"\", 0, false, empty lists and maps, and \"<no value>\"", 1, 1, ValueShape.Bool,
+            (a, in _) => Bool(GoValues.IsEmpty(a[0])));
+        r.Add(C, "Empty", "Empty VALUE", "same as empty (the capitalised name Orkestra's index lists)", 1, 1, ValueShape.Bool,
+            (a, in _) => Bool(GoValues.IsEmpty(a[0])));
         r.Add(C, "notEmpty", "notEmpty VALUE", "the opposite of empty", 1, 1, ValueShape.Bool, (a, in _) => Bool(!GoValues.IsEmpty(a[0])));
     }
 

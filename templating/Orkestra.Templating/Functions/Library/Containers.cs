@@ -5,7 +5,8 @@ using static Orkestra.Templating.Functions.Library.ObjectAccess;
 
 namespace Orkestra.Templating.Functions.Library;
 
-/// <summary>Containers of a workload: the pod template of a Deployment/StatefulSet/DaemonSet/Job, a CronJob's job template, or a Pod's own spec.</summary>
+/// <summary>Containers of a workload: the pod template of a Deployment/StatefulSet/DaemonSet/Job, a CronJob's job template, or a Pod's own
+/// spec.</summary>
 internal static class Containers
 {
     private const string C = "containers";
@@ -14,18 +15,21 @@ internal static class Containers
     {
         r.Add(C, "containerImage", "containerImage OBJ I", "the image of container I of OBJ, or \"\"", 2, 2, ValueShape.String,
             (a, in _) => Str(Text(At(a[0], a[1], "containerImage"), "image")));
-        r.Add(C, "containerEnv", "containerEnv OBJ I NAME", "the value of env variable NAME of container I, or \"\"", 3, 3, ValueShape.String, (a, in _) =>
+        r.Add(C, "containerEnv", "containerEnv OBJ I NAME", "the value of env variable NAME of container I, or \"\"", 3, 3,
+            ValueShape.String, (a, in _) =>
         {
             var name = Str(a[2]);
             var env = Items(At(a[0], a[1], "containerEnv"), "env").FirstOrDefault(e => Text(e, "name") == name);
             return Str(env is null ? "" : Text(env, "value"));
         });
-        r.Add(C, "containerPort", "containerPort OBJ I PORT", "true when container I exposes containerPort PORT", 3, 3, ValueShape.Bool, (a, in _) =>
+        r.Add(C, "containerPort", "containerPort OBJ I PORT", "true when container I exposes containerPort PORT", 3, 3, ValueShape.Bool,
+            (a, in _) =>
         {
             var port = Int("containerPort", a[2]);
             return Bool(Items(At(a[0], a[1], "containerPort"), "ports").Any(p => Long(p, "containerPort") == port));
         });
-        r.Add(C, "containerPortByName", "containerPortByName OBJ I NAME", "the containerPort named NAME of container I, or 0", 3, 3, ValueShape.Number, (a, in _) =>
+        r.Add(C, "containerPortByName", "containerPortByName OBJ I NAME",
+            "the containerPort named NAME of container I, or 0", 3, 3, ValueShape.Number, (a, in _) =>
         {
             var name = Str(a[2]);
             var port = Items(At(a[0], a[1], "containerPortByName"), "ports").FirstOrDefault(p => Text(p, "name") == name);

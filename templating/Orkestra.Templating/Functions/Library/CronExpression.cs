@@ -148,11 +148,13 @@ internal sealed class CronExpression
         var (m, h, dom, mon, dow) = (Fields[0], Fields[1], Fields[2], Fields[3], Fields[4]);
         var sb = new StringBuilder();
         var fixedTime = IsNumber(m) && IsNumber(h);
-        if (fixedTime) sb.Append(CultureInfo.InvariantCulture, $"at {int.Parse(h, CultureInfo.InvariantCulture):00}:{int.Parse(m, CultureInfo.InvariantCulture):00}");
+        if (fixedTime) sb.Append(CultureInfo.InvariantCulture,
+            $"at {int.Parse(h, CultureInfo.InvariantCulture):00}:{int.Parse(m, CultureInfo.InvariantCulture):00}");
         else if (IsAny(m) && IsAny(h)) sb.Append("every minute");
         else if (m.StartsWith("*/", StringComparison.Ordinal) && IsAny(h)) sb.Append("every ").Append(Plural(m[2..], "minute"));
         else if (IsNumber(m) && IsAny(h)) sb.Append(m == "0" ? "every hour" : $"at minute {m} of every hour");
-        else if (IsNumber(m) && h.StartsWith("*/", StringComparison.Ordinal)) sb.Append($"at minute {m} of every ").Append(Plural(h[2..], "hour"));
+        else if (IsNumber(m) && h.StartsWith("*/", StringComparison.Ordinal))
+            sb.Append($"at minute {m} of every ").Append(Plural(h[2..], "hour"));
         else
         {
             sb.Append(IsAny(m) ? "every minute" : $"at minute {DescribeField(m, 0)}");

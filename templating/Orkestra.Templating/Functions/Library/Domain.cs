@@ -11,7 +11,9 @@ internal static class Domain
 
     public static void Register(FunctionRegistry r)
     {
-        r.Add(C, "domainHost", "domainHost S", "S without surrounding white space, an http:// or https:// prefix and a trailing '/'; \"\" for non-strings", 1, 1, ValueShape.String,
+        r.Add(C, "domainHost", "domainHost S",
+            "S without surrounding white space, an http:// or https:// prefix and a trailing '/'; \"\" for non-strings", 1, 1,
+            ValueShape.String,
             (a, in _) => Str(Host(a[0])));
         r.Add(C, "domainBare", "domainBare S", "domainHost S without a leading \"www.\"", 1, 1, ValueShape.String, (a, in _) =>
         {

@@ -13,7 +13,8 @@ internal static class FlatYaml
     public static FluidValue? Parse(string text)
     {
         if (Types.ParseJson(text) is { } json) return json;
-        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#')).ToList();
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#'))
+            .ToList();
         if (lines.Count == 0 || lines.Any(l => char.IsWhiteSpace(l[0]))) return null;
         if (lines.All(l => l == "-" || l.StartsWith("- ", StringComparison.Ordinal)))
             return new ListValue(lines.Select(l => Scalar(l.Length > 1 ? l[2..] : "")).ToArray());
@@ -40,7 +41,8 @@ internal static class FlatYaml
             "true" or "True" or "TRUE" => BooleanValue.True,
             "false" or "False" or "FALSE" => BooleanValue.False,
             _ when long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) => GoValues.Number(l),
-            _ when decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && s.Any(char.IsAsciiDigit) => GoValues.Number(d),
+            _ when decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && s.Any(char.IsAsciiDigit) =>
+                GoValues.Number(d),
             _ => GoValues.String(s),
         };
     }

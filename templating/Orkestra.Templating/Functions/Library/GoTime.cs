@@ -40,8 +40,10 @@ internal static class GoTime
         {
             var start = i;
             while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '.')) i++;
-            if (i == start || !decimal.TryParse(s[start..i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)) return false;
-            var unit = s_units.FirstOrDefault(u => string.CompareOrdinal(s, i, u.Unit, 0, u.Unit.Length) == 0 && !(u.Unit == "m" && i + 1 < s.Length && s[i + 1] == 's'));
+            if (i == start || !decimal.TryParse(s[start..i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+                return false;
+            var unit = s_units.FirstOrDefault(u => string.CompareOrdinal(s, i, u.Unit, 0, u.Unit.Length) == 0
+                && !(u.Unit == "m" && i + 1 < s.Length && s[i + 1] == 's'));
             if (unit.Unit is null) return false;
             i += unit.Unit.Length;
             total += number * unit.Nanos;
@@ -77,12 +79,14 @@ internal static class GoTime
         var rest = value % unit;
         if (rest == 0) return whole.ToString(CultureInfo.InvariantCulture);
         var digits = unit.ToString(CultureInfo.InvariantCulture).Length - 1;
-        return whole.ToString(CultureInfo.InvariantCulture) + "." + rest.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
+        return whole.ToString(CultureInfo.InvariantCulture) + "." + rest.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0')
+            .TrimEnd('0');
     }
 
     /// <summary>Parses an RFC 3339 timestamp (or a date); the result is UTC.</summary>
     public static bool TryParseTimestamp(string text, out DateTimeOffset time) =>
-        DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time) && text.Trim().Length > 0;
+        DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time) && text.Trim().Length > 0;
 
     public static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -18,19 +18,26 @@ internal static class Hpa
         r.ObjBool(C, "hpaAtMax", "true when status.currentReplicas >= spec.maxReplicas (false without an HPA)",
             o => Has(o, "spec", "maxReplicas") && Long(o, "status", "currentReplicas") >= Long(o, "spec", "maxReplicas"));
         r.ObjBool(C, "hpaAbleToScale", "true when the AbleToScale condition is True", o => ConditionTrue(o, "AbleToScale"));
-        r.ObjBool(C, "hpaScalingActive", "true when the ScalingActive condition is True (the metric is readable)", o => ConditionTrue(o, "ScalingActive"));
-        r.ObjBool(C, "hpaScalingLimited", "true when the ScalingLimited condition is True (clamped by min/max)", o => ConditionTrue(o, "ScalingLimited"));
+        r.ObjBool(C, "hpaScalingActive", "true when the ScalingActive condition is True (the metric is readable)",
+            o => ConditionTrue(o, "ScalingActive"));
+        r.ObjBool(C, "hpaScalingLimited", "true when the ScalingLimited condition is True (clamped by min/max)",
+            o => ConditionTrue(o, "ScalingLimited"));
         r.ObjBool(C, "hpaScaling", "true when ScalingActive is True and current differs from desired replicas",
             o => ConditionTrue(o, "ScalingActive") && Long(o, "status", "currentReplicas") != Long(o, "status", "desiredReplicas"));
-        r.ObjString(C, "hpaMetricTypes", "the metric source types, comma-separated (enrichment _currentMetrics, else status.currentMetrics)",
+        r.ObjString(C, "hpaMetricTypes",
+            "the metric source types, comma-separated (enrichment _currentMetrics, else status.currentMetrics)",
             o => Csv(Metrics(o).Select(m => Text(m, "type"))));
-        r.ObjString(C, "hpaScaleTargetKind", "the kind of the scaled resource (enrichment _scaleTarget, else spec.scaleTargetRef)", o => Target(o, "kind"));
-        r.ObjString(C, "hpaScaleTargetName", "the name of the scaled resource (enrichment _scaleTarget, else spec.scaleTargetRef)", o => Target(o, "name"));
+        r.ObjString(C, "hpaScaleTargetKind", "the kind of the scaled resource (enrichment _scaleTarget, else spec.scaleTargetRef)",
+            o => Target(o, "kind"));
+        r.ObjString(C, "hpaScaleTargetName", "the name of the scaled resource (enrichment _scaleTarget, else spec.scaleTargetRef)",
+            o => Target(o, "name"));
     }
 
     private static long Min(FluidValue o) => Has(o, "spec", "minReplicas") ? Long(o, "spec", "minReplicas") : 1;
 
-    private static IEnumerable<FluidValue> Metrics(FluidValue o) => Has(o, "_currentMetrics") ? Items(o, "_currentMetrics") : Items(o, "status", "currentMetrics");
+    private static IEnumerable<FluidValue> Metrics(FluidValue o) =>
+        Has(o, "_currentMetrics") ? Items(o, "_currentMetrics") : Items(o, "status", "currentMetrics");
 
-    private static string Target(FluidValue o, string field) => Has(o, "_scaleTarget") ? Text(o, "_scaleTarget", field) : Text(o, "spec", "scaleTargetRef", field);
+    private static string Target(FluidValue o, string field) =>
+        Has(o, "_scaleTarget") ? Text(o, "_scaleTarget", field) : Text(o, "spec", "scaleTargetRef", field);
 }

@@ -1,6 +1,7 @@
 namespace Orkestra.Templating.Functions;
 
-/// <summary>Registers every Orkestra note (orkestra-schema.md §8.2), one category file each under Functions/Library/.</summary>
+/// <summary>Registers every Orkestra note (the template functions beyond Go's builtins), one category file each under
+/// Functions/Library/.</summary>
 internal static partial class StandardLibrary
 {
     static partial void RegisterOrkestraLibrary(FunctionRegistry registry)

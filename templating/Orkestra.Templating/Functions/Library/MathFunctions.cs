@@ -33,7 +33,8 @@ internal static class MathFunctions
     }
 
     private static void Binary(FunctionRegistry r, string name, string description, Func<decimal, decimal, decimal> f) =>
-        r.Add(C, name, $"{name} A B", description + " (numbers or numeric strings; whole results are integers)", 2, 2, ValueShape.Number, (a, in _) =>
+        r.Add(C, name, $"{name} A B", description + " (numbers or numeric strings; whole results are integers)", 2, 2, ValueShape.Number,
+            (a, in _) =>
         {
             try { return Num(f(Number(name, a[0]), Number(name, a[1]))); }
             catch (OverflowException) { throw new TemplateFunctionException($"{name}: result out of range"); }

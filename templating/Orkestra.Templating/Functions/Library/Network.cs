@@ -14,8 +14,10 @@ internal static class Network
     public static void Register(FunctionRegistry r)
     {
         r.Add(C, "cidrContains", "cidrContains CIDR IP", "true when IP lies inside CIDR (false for malformed input)", 2, 2, ValueShape.Bool,
-            (a, in _) => Bool(IPNetwork.TryParse(Str(a[0]).Trim(), out var net) && TryIp(Str(a[1]), out var ip) && net.Contains(Normalize(ip, net))));
-        r.Add(C, "ipValid", "ipValid S", "true when S is an IPv4 or IPv6 address", 1, 1, ValueShape.Bool, (a, in _) => Bool(TryIp(Str(a[0]), out var _)));
+            (a, in _) => Bool(IPNetwork.TryParse(Str(a[0]).Trim(), out var net) && TryIp(Str(a[1]), out var ip)
+                && net.Contains(Normalize(ip, net))));
+        r.Add(C, "ipValid", "ipValid S", "true when S is an IPv4 or IPv6 address", 1, 1, ValueShape.Bool,
+            (a, in _) => Bool(TryIp(Str(a[0]), out var _)));
         r.Add(C, "ipIsPrivate", "ipIsPrivate IP", "true when IP is in 10/8, 172.16/12, 192.168/16 or fc00::/7", 1, 1, ValueShape.Bool,
             (a, in _) => Bool(TryIp(Str(a[0]), out var ip) && s_private.Any(n => n.Contains(Normalize(ip, n)))));
     }
@@ -25,7 +27,8 @@ internal static class Network
     {
         s = s.Trim();
         if (!IPAddress.TryParse(s, out ip!)) return false;
-        return ip.AddressFamily == AddressFamily.InterNetworkV6 ? s.Contains(':') : s.Split('.').Length == 4 && s.All(c => char.IsAsciiDigit(c) || c == '.');
+        return ip.AddressFamily == AddressFamily.InterNetworkV6 ? s.Contains(':') : s.Split('.').Length == 4
+            && s.All(c => char.IsAsciiDigit(c) || c == '.');
     }
 
     private static IPAddress Normalize(IPAddress ip, IPNetwork net) =>

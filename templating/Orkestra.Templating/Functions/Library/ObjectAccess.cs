@@ -19,7 +19,8 @@ internal static class ObjectAccess
     public static string Text(FluidValue obj, params string[] path) => Text(Args.Path(obj, path));
 
     /// <summary>A numeric field (number or numeric string), truncated; 0 otherwise.</summary>
-    public static long Long(FluidValue v) => Args.TryNumber(v, out var n) && GoValues.Kind(v) != GoKind.Bool ? (long)decimal.Truncate(n) : 0;
+    public static long Long(FluidValue v) =>
+        Args.TryNumber(v, out var n) && GoValues.Kind(v) != GoKind.Bool ? (long)decimal.Truncate(n) : 0;
 
     public static long Long(FluidValue obj, params string[] path) => Long(Args.Path(obj, path));
 

@@ -21,14 +21,16 @@ internal static class Pods
     public static void Register(FunctionRegistry r)
     {
         r.ObjInt(C, "podCount", "the number of pods (enrichment _pods)", o => Summaries(o).Count());
-        r.ObjInt(C, "readyPodCount", "the number of ready pods (enrichment _pods)", o => Summaries(o).Count(p => IsTrueBool(Path(p, "ready"))));
+        r.ObjInt(C, "readyPodCount", "the number of ready pods (enrichment _pods)",
+            o => Summaries(o).Count(p => IsTrueBool(Path(p, "ready"))));
         Csv(r, "podNames", "pod names", "name");
         Csv(r, "podIPs", "pod IPs (\"\" while unassigned)", "ip");
         Csv(r, "podNodes", "node names the pods run on (\"\" while pending)", "node");
         Csv(r, "podPhases", "pod phases in order", "phase");
         r.ObjInt(C, "podMaxRestarts", "the highest restart count across pods; 0 without pods (enrichment _pods)",
             o => Summaries(o).Select(p => Long(p, "restartCount")).DefaultIfEmpty(0).Max());
-        r.ObjBool(C, "hasCrashingPod", "true when a pod restarted more than twice (enrichment _pods)", o => Summaries(o).Any(p => Long(p, "restartCount") > 2));
+        r.ObjBool(C, "hasCrashingPod", "true when a pod restarted more than twice (enrichment _pods)",
+            o => Summaries(o).Any(p => Long(p, "restartCount") > 2));
         Reason(r, "podCrashLoopDetected", "CrashLoopBackOff");
         Reason(r, "podImagePullBackOffDetected", "ImagePullBackOff");
         Reason(r, "podErrImagePullDetected", "ErrImagePull");
@@ -39,15 +41,20 @@ internal static class Pods
         Reason(r, "podErrorDetected", "Error");
         Reason(r, "podPreStartHookErrorDetected", "PreStartHookError");
         Reason(r, "podPostStartHookErrorDetected", "PostStartHookError");
-        r.ObjString(C, "podContainerReasons", "the distinct waiting/terminated reasons of all containers, comma-separated (enrichment _pods)",
-            o => ObjectAccess.Csv(AllContainers(o).Select(c => Text(c, "reason")).Where(x => x.Length > 0).Distinct(StringComparer.Ordinal)));
-        r.Add(C, "podByOrdinal", "podByOrdinal OBJ N", "the summary map (name, ip, phase, ready, node, restartCount, ordinal) of the pod with ordinal N, or nil (enrichment _pods)",
+        r.ObjString(C, "podContainerReasons",
+            "the distinct waiting/terminated reasons of all containers, comma-separated (enrichment _pods)",
+            o => ObjectAccess.Csv(AllContainers(o).Select(c => Text(c, "reason")).Where(x => x.Length > 0)
+                .Distinct(StringComparer.Ordinal)));
+        r.Add(C, "podByOrdinal", "podByOrdinal OBJ N",
+            "the summary map (name, ip, phase, ready, node, restartCount, ordinal) of the pod with ordinal N, or nil (enrichment _pods)",
             2, 2, ValueShape.Any, (a, in _) => ByOrdinal(a[0], Int("podByOrdinal", a[1])));
-        r.Add(C, "podContainerState", "podContainerState OBJ N CONTAINER", "the state (Running, Waiting, Terminated) of CONTAINER in the pod with ordinal N, or \"\" (enrichment _pods)",
+        r.Add(C, "podContainerState", "podContainerState OBJ N CONTAINER",
+            "the state (Running, Waiting, Terminated) of CONTAINER in the pod with ordinal N, or \"\" (enrichment _pods)",
             3, 3, ValueShape.String, (a, in _) =>
             {
                 var name = Str(a[2]);
-                var container = Items(ByOrdinal(a[0], Int("podContainerState", a[1])), "containers").FirstOrDefault(c => Text(c, "name") == name);
+                var container = Items(ByOrdinal(a[0], Int("podContainerState", a[1])), "containers")
+                    .FirstOrDefault(c => Text(c, "name") == name);
                 return Str(container is null ? "" : Text(container, "state"));
             });
     }
@@ -65,8 +72,10 @@ internal static class Pods
     private static bool IsTrueBool(FluidValue v) => GoValues.Kind(v) == GoKind.Bool ? v.ToBooleanValue() : GoValues.Format(v) == "true";
 
     private static void Csv(FunctionRegistry r, string name, string what, string field) =>
-        r.ObjString(C, name, $"{what}, comma-separated (enrichment _pods)", o => ObjectAccess.Csv(Summaries(o).Select(p => Text(p, field))));
+        r.ObjString(C, name, $"{what}, comma-separated (enrichment _pods)",
+            o => ObjectAccess.Csv(Summaries(o).Select(p => Text(p, field))));
 
     private static void Reason(FunctionRegistry r, string name, string reason) =>
-        r.ObjBool(C, name, $"true when any container of any pod has reason {reason} (enrichment _pods)", o => AllContainers(o).Any(c => Text(c, "reason") == reason));
+        r.ObjBool(C, name, $"true when any container of any pod has reason {reason} (enrichment _pods)",
+            o => AllContainers(o).Any(c => Text(c, "reason") == reason));
 }

@@ -17,11 +17,14 @@ internal static class Prometheus
 
     public static void Register(FunctionRegistry r)
     {
-        r.ObjString(C, "promValue", "the value of a scalar result, or of the first series of a vector result; \"\" when empty", o => First(o) is { } v ? Print(v) : "");
+        r.ObjString(C, "promValue", "the value of a scalar result, or of the first series of a vector result; \"\" when empty",
+            o => First(o) is { } v ? Print(v) : "");
         r.ObjString(C, "promSum", "the sum of every series value of a vector result (\"0\" when empty)", o => Print(Values(o).Sum()));
-        r.ObjString(C, "promMax", "the largest series value of a vector result, or \"\" when empty", o => Values(o).ToList() is { Count: > 0 } l ? Print(l.Max()) : "");
+        r.ObjString(C, "promMax", "the largest series value of a vector result, or \"\" when empty",
+            o => Values(o).ToList() is { Count: > 0 } l ? Print(l.Max()) : "");
         r.ObjString(C, "promSeriesCount", "the number of series in a vector result, as a string", o => Invariant(Series(o).Count()));
-        r.Add(C, "promLabelValues", "promLabelValues RESULT LABEL", "the values of LABEL across the series, comma-separated", 2, 2, ValueShape.String,
+        r.Add(C, "promLabelValues", "promLabelValues RESULT LABEL",
+            "the values of LABEL across the series, comma-separated", 2, 2, ValueShape.String,
             (a, in _) =>
             {
                 var label = Str(a[1]);
@@ -62,7 +65,10 @@ internal static class Prometheus
 
     /// <summary>A sample is [timestamp, "value"].</summary>
     private static double? Sample(FluidValue pair) =>
-        double.TryParse(GoValues.Format(GoValues.ListItem(pair, 1)), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null;
+        double.TryParse(GoValues.Format(GoValues.ListItem(pair, 1)), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+            && double.IsFinite(d) ? d : null;
 
-    private static string Print(double d) => d == Math.Truncate(d) && Math.Abs(d) < 1e15 ? ((long)d).ToString(CultureInfo.InvariantCulture) : d.ToString("R", CultureInfo.InvariantCulture);
+    private static string Print(double d) =>
+        d == Math.Truncate(d) && Math.Abs(d) < 1e15 ? ((long)d).ToString(CultureInfo.InvariantCulture)
+        : d.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -15,19 +15,25 @@ internal static partial class Quantity
     private const string C = "quantity";
 
     private static readonly (string Suffix, decimal Factor)[] s_binary =
-        [("Ei", 1152921504606846976m), ("Pi", 1125899906842624m), ("Ti", 1099511627776m), ("Gi", 1073741824m), ("Mi", 1048576m), ("Ki", 1024m)];
+        [("Ei", 1152921504606846976m), ("Pi", 1125899906842624m), ("Ti", 1099511627776m), ("Gi", 1073741824m), ("Mi", 1048576m),
+            ("Ki", 1024m)];
     private static readonly (string Suffix, decimal Factor)[] s_decimal =
-        [("E", 1e18m), ("P", 1e15m), ("T", 1e12m), ("G", 1e9m), ("M", 1e6m), ("k", 1e3m), ("", 1m), ("m", 1e-3m), ("u", 1e-6m), ("n", 1e-9m)];
+        [("E", 1e18m), ("P", 1e15m), ("T", 1e12m), ("G", 1e9m), ("M", 1e6m), ("k", 1e3m), ("", 1m), ("m", 1e-3m), ("u", 1e-6m),
+            ("n", 1e-9m)];
 
     public static void Register(FunctionRegistry r)
     {
-        r.Add(C, "parseQuantity", "parseQuantity Q", "the number a quantity stands for (\"100m\" → 0.1, \"1Gi\" → 1073741824)", 1, 1, ValueShape.Number,
+        r.Add(C, "parseQuantity", "parseQuantity Q", "the number a quantity stands for (\"100m\" → 0.1, \"1Gi\" → 1073741824)", 1, 1,
+            ValueShape.Number,
             (a, in _) => Num(Parse("parseQuantity", a[0], out var _)));
-        r.Add(C, "formatQuantity", "formatQuantity N", "N as a canonical quantity (0.1 → \"100m\", 1073741824 → \"1Gi\", 1500 → \"1500\")", 1, 1, ValueShape.String,
+        r.Add(C, "formatQuantity", "formatQuantity N", "N as a canonical quantity (0.1 → \"100m\", 1073741824 → \"1Gi\", 1500 → \"1500\")",
+            1, 1, ValueShape.String,
             (a, in _) => Str(Format(Number("formatQuantity", a[0]), binary: null)));
-        r.Add(C, "sumQuantity", "sumQuantity A B", "A + B as a canonical quantity (\"1Gi\" \"512Mi\" → \"1536Mi\"); both of one dimension", 2, 2, ValueShape.String,
+        r.Add(C, "sumQuantity", "sumQuantity A B", "A + B as a canonical quantity (\"1Gi\" \"512Mi\" → \"1536Mi\"); both of one dimension",
+            2, 2, ValueShape.String,
             (a, in _) => Combine("sumQuantity", a[0], a[1], 1));
-        r.Add(C, "subtractQuantity", "subtractQuantity A B", "A - B as a canonical quantity (\"100m\" \"200m\" → \"-100m\"); both of one dimension", 2, 2, ValueShape.String,
+        r.Add(C, "subtractQuantity", "subtractQuantity A B",
+            "A - B as a canonical quantity (\"100m\" \"200m\" → \"-100m\"); both of one dimension", 2, 2, ValueShape.String,
             (a, in _) => Combine("subtractQuantity", a[0], a[1], -1));
     }
 
@@ -43,10 +49,12 @@ internal static partial class Quantity
     public static decimal Parse(string fn, FluidValue value, out bool? binary)
     {
         binary = null;
-        if (TryNumber(value, out var plain) && Orkestra.Templating.Values.GoValues.Kind(value) == Orkestra.Templating.Values.GoKind.Number) return plain;
+        if (TryNumber(value, out var plain) && Orkestra.Templating.Values.GoValues.Kind(value) == Orkestra.Templating.Values.GoKind.Number)
+            return plain;
         var text = Str(value).Trim();
         var m = Pattern().Match(text);
-        if (!m.Success || !decimal.TryParse(m.Groups["num"].Value, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        if (!m.Success || !decimal.TryParse(m.Groups["num"].Value, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign,
+            CultureInfo.InvariantCulture, out var number))
             throw new TemplateFunctionException($"{fn}: \"{text}\" is not a quantity");
         var suffix = m.Groups["suffix"].Value;
         try
@@ -74,7 +82,8 @@ internal static partial class Quantity
         throw new TemplateFunctionException($"{fn}: \"{text}\" has an unknown suffix \"{suffix}\"");
     }
 
-    /// <summary>Canonical text of a quantity value. <paramref name="binary"/>: prefer binary (true), decimal (false) or decide (null).</summary>
+    /// <summary>Canonical text of a quantity value. <paramref name="binary"/>: prefer binary (true), decimal (false) or decide
+    /// (null).</summary>
     public static string Format(decimal value, bool? binary)
     {
         if (value == 0) return "0";

@@ -20,9 +20,11 @@ internal static class RandomFunctions
             return Str(sb.ToString());
         }, deterministic: false);
         r.Add(C, "randomHex", "randomHex N", "N random bytes as 2N hex characters", 1, 1, ValueShape.String,
-            (a, in c) => Str(Convert.ToHexString(Bytes(c.Scope.Random, Length("randomHex", a[0]))).ToLowerInvariant()), deterministic: false);
+            (a, in c) => Str(Convert.ToHexString(Bytes(c.Scope.Random, Length("randomHex", a[0]))).ToLowerInvariant()),
+                deterministic: false);
         r.Add(C, "randomBase64", "randomBase64 N", "N random bytes as URL-safe base64 (no padding)", 1, 1, ValueShape.String,
-            (a, in c) => Str(Convert.ToBase64String(Bytes(c.Scope.Random, Length("randomBase64", a[0]))).TrimEnd('=').Replace('+', '-').Replace('/', '_')), deterministic: false);
+            (a, in c) => Str(Convert.ToBase64String(Bytes(c.Scope.Random, Length("randomBase64", a[0]))).TrimEnd('=').Replace('+', '-')
+                .Replace('/', '_')), deterministic: false);
         r.Add(C, "uuidv4", "uuidv4", "a random version-4 UUID", 0, 0, ValueShape.String, (a, in c) =>
         {
             var b = Bytes(c.Scope.Random, 16);

@@ -20,10 +20,15 @@ internal static partial class Semver
         Part(r, "semverMajor", "major", v => v.Major);
         Part(r, "semverMinor", "minor", v => v.Minor);
         Part(r, "semverPatch", "patch", v => v.Patch);
-        r.Add(C, "semverValid", "semverValid V", "true when V is a semantic version (a leading v is allowed)", 1, 1, ValueShape.Bool, (a, in _) => Bool(Version.TryParse(Str(a[0]), out var _)));
-        r.Add(C, "semverCompare", "semverCompare A B", "-1, 0 or 1 as A is older than, equal to or newer than B; 0 when either is invalid", 2, 2, ValueShape.Number,
-            (a, in _) => Num(Version.TryParse(Str(a[0]), out var x) && Version.TryParse(Str(a[1]), out var y) ? Math.Sign(x.CompareTo(y)) : 0));
-        r.Add(C, "semverBump", "semverBump V major|minor|patch", "V with that component incremented and pre-release/build dropped; V unchanged when invalid", 2, 2, ValueShape.String, (a, in _) =>
+        r.Add(C, "semverValid", "semverValid V", "true when V is a semantic version (a leading v is allowed)", 1, 1, ValueShape.Bool,
+            (a, in _) => Bool(Version.TryParse(Str(a[0]), out var _)));
+        r.Add(C, "semverCompare", "semverCompare A B", "-1, 0 or 1 as A is older than, equal to or newer than B; 0 when either is invalid",
+            2, 2, ValueShape.Number,
+            (a, in _) => Num(Version.TryParse(Str(a[0]), out var x) && Version.TryParse(Str(a[1]), out var y) ? Math.Sign(x.CompareTo(y))
+                : 0));
+        r.Add(C, "semverBump", "semverBump V major|minor|patch",
+            "V with that component incremented and pre-release/build dropped; V unchanged when invalid", 2, 2, ValueShape.String,
+            (a, in _) =>
         {
             var text = Str(a[0]);
             if (!Version.TryParse(text, out var v)) return Str(text);
@@ -36,10 +41,13 @@ internal static partial class Semver
                 _ => text,
             });
         });
-        r.Add(C, "semverConstraint", "semverConstraint V CONSTRAINT", "true when V satisfies CONSTRAINT (Masterminds syntax, e.g. \">=1.2.0, <2.0.0\", \"^1.0\", \"~1.2\", \"1.x\"); false for an invalid V; an error for an invalid CONSTRAINT",
+        r.Add(C, "semverConstraint", "semverConstraint V CONSTRAINT",
+            "true when V satisfies CONSTRAINT (Masterminds syntax, e.g. \">=1.2.0, <2.0.0\", \"^1.0\", \"~1.2\", \"1.x\"); false for an " +
+            "invalid V; an error for an invalid CONSTRAINT",
             2, 2, ValueShape.Bool, (a, in _) =>
             {
-                var constraint = Constraint.Parse(Str(a[1])) ?? throw new TemplateFunctionException($"semverConstraint: \"{Str(a[1])}\" is not a valid constraint");
+                var constraint = Constraint.Parse(Str(a[1]))
+                    ?? throw new TemplateFunctionException($"semverConstraint: \"{Str(a[1])}\" is not a valid constraint");
                 return Bool(Version.TryParse(Str(a[0]), out var v) && constraint.IsSatisfiedBy(v));
             });
     }
@@ -57,8 +65,10 @@ internal static partial class Semver
             if (!m.Success) return false;
             if (!long.TryParse(m.Groups["major"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var major)) return false;
             long minor = 0, patch = 0;
-            if (m.Groups["minor"].Success && !long.TryParse(m.Groups["minor"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out minor)) return false;
-            if (m.Groups["patch"].Success && !long.TryParse(m.Groups["patch"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out patch)) return false;
+            if (m.Groups["minor"].Success
+                && !long.TryParse(m.Groups["minor"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out minor)) return false;
+            if (m.Groups["patch"].Success
+                && !long.TryParse(m.Groups["patch"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out patch)) return false;
             version = new Version(major, minor, patch, m.Groups["pre"].Value);
             return true;
         }
@@ -138,7 +148,8 @@ internal static partial class Semver
             op = op switch { "==" => "=", "=>" => ">=", "=<" => "<=", "~>" => "~", _ => op };
             var pre = m.Groups["pre"].Value;
             var parts = new[] { m.Groups["major"], m.Groups["minor"], m.Groups["patch"] }
-                .Select(g => g.Success && g.Value is not ("x" or "X" or "*") ? long.Parse(g.Value, CultureInfo.InvariantCulture) : (long?)null).ToArray();
+                .Select(g => g.Success && g.Value is not ("x" or "X" or "*") ? long.Parse(g.Value, CultureInfo.InvariantCulture)
+                    : (long?)null).ToArray();
             var known = parts.TakeWhile(p => p.HasValue).Count();
             if (parts.Skip(known).Any(p => p.HasValue)) return false; // "1.x.3"
             long Get(int i) => parts[i] ?? 0;
@@ -193,10 +204,12 @@ internal static partial class Semver
         }
     }
 
-    [GeneratedRegex(@"^v?(?<major>\d+)(?:\.(?<minor>\d+))?(?:\.(?<patch>\d+))?(?:-(?<pre>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$")]
+    [GeneratedRegex(@"^v?(?<major>\d+)(?:\.(?<minor>\d+))?(?:\.(?<patch>\d+))?" +
+        @"(?:-(?<pre>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$")]
     private static partial Regex VersionPattern();
 
-    [GeneratedRegex(@"^v?(?<major>\d+|[xX*])(?:\.(?<minor>\d+|[xX*]))?(?:\.(?<patch>\d+|[xX*]))?(?:-(?<pre>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-.]+)?$")]
+    [GeneratedRegex(@"^v?(?<major>\d+|[xX*])(?:\.(?<minor>\d+|[xX*]))?(?:\.(?<patch>\d+|[xX*]))?" +
+        @"(?:-(?<pre>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-.]+)?$")]
     private static partial Regex PartialPattern();
 
     [GeneratedRegex(@"\s*(?<op>==|!=|>=|<=|=>|=<|>|<|=|~>|~|\^)?\s*(?<ver>v?[0-9xX*][0-9A-Za-z.+*-]*)\s*,?")]

@@ -16,7 +16,8 @@ internal static class Strings
         One(r, "toUpper", "S in upper case", s => s.ToUpperInvariant());
         One(r, "trimSpace", "S without leading and trailing white space", s => s.Trim());
         One(r, "camelToKebab", "camelCase S as kebab-case", CamelToKebab);
-        r.Add(C, "trim", "trim S CUTSET", "S without leading and trailing characters in CUTSET", 2, 2, ValueShape.String, (a, in _) => Str(Str(a[0]).Trim(Str(a[1]).ToCharArray())));
+        r.Add(C, "trim", "trim S CUTSET", "S without leading and trailing characters in CUTSET", 2, 2, ValueShape.String,
+            (a, in _) => Str(Str(a[0]).Trim(Str(a[1]).ToCharArray())));
         r.Add(C, "trimPrefix", "trimPrefix S PREFIX", "S without PREFIX at the start", 2, 2, ValueShape.String, (a, in _) =>
         {
             var s = Str(a[0]); var p = Str(a[1]);
@@ -27,15 +28,19 @@ internal static class Strings
             var s = Str(a[0]); var p = Str(a[1]);
             return Str(p.Length > 0 && s.EndsWith(p, StringComparison.Ordinal) ? s[..^p.Length] : s);
         });
-        r.Add(C, "hasPrefix", "hasPrefix S PREFIX", "true when S starts with PREFIX", 2, 2, ValueShape.Bool, (a, in _) => Bool(Str(a[0]).StartsWith(Str(a[1]), StringComparison.Ordinal)));
-        r.Add(C, "hasSuffix", "hasSuffix S SUFFIX", "true when S ends with SUFFIX", 2, 2, ValueShape.Bool, (a, in _) => Bool(Str(a[0]).EndsWith(Str(a[1]), StringComparison.Ordinal)));
-        r.Add(C, "contains", "contains S SUB", "true when S contains SUB", 2, 2, ValueShape.Bool, (a, in _) => Bool(Str(a[0]).Contains(Str(a[1]), StringComparison.Ordinal)));
+        r.Add(C, "hasPrefix", "hasPrefix S PREFIX", "true when S starts with PREFIX", 2, 2, ValueShape.Bool,
+            (a, in _) => Bool(Str(a[0]).StartsWith(Str(a[1]), StringComparison.Ordinal)));
+        r.Add(C, "hasSuffix", "hasSuffix S SUFFIX", "true when S ends with SUFFIX", 2, 2, ValueShape.Bool,
+            (a, in _) => Bool(Str(a[0]).EndsWith(Str(a[1]), StringComparison.Ordinal)));
+        r.Add(C, "contains", "contains S SUB", "true when S contains SUB", 2, 2, ValueShape.Bool,
+            (a, in _) => Bool(Str(a[0]).Contains(Str(a[1]), StringComparison.Ordinal)));
         r.Add(C, "replace", "replace S OLD NEW", "S with every OLD replaced by NEW", 3, 3, ValueShape.String, (a, in _) =>
         {
             var old = Str(a[1]);
             return Str(old.Length == 0 ? Str(a[0]) : Str(a[0]).Replace(old, Str(a[2]), StringComparison.Ordinal));
         });
-        r.Add(C, "split", "split S SEP", "the parts of S between SEP", 2, 2, ValueShape.List, (a, in _) => StrList(Str(a[0]).Split(Str(a[1]))));
+        r.Add(C, "split", "split S SEP", "the parts of S between SEP", 2, 2, ValueShape.List,
+            (a, in _) => StrList(Str(a[0]).Split(Str(a[1]))));
         r.Add(C, "join", "join LIST SEP", "the items of LIST printed and joined with SEP", 2, 2, ValueShape.String,
             (a, in _) => Str(string.Join(Str(a[1]), GoValues.EnumerateList(a[0]).Select(Str))));
         r.Add(C, "repeat", "repeat S N", "S repeated N times", 2, 2, ValueShape.String, (a, in _) =>
@@ -70,7 +75,8 @@ internal static class Strings
             var c = s[i];
             if (char.IsUpper(c))
             {
-                if (i > 0 && (char.IsLower(s[i - 1]) || (i + 1 < s.Length && char.IsLower(s[i + 1]) && char.IsUpper(s[i - 1])))) sb.Append('-');
+                if (i > 0 && (char.IsLower(s[i - 1]) || (i + 1 < s.Length && char.IsLower(s[i + 1]) && char.IsUpper(s[i - 1]))))
+                    sb.Append('-');
                 sb.Append(char.ToLowerInvariant(c));
             }
             else sb.Append(c == '_' ? '-' : c);

@@ -13,11 +13,13 @@ internal static class Types
 
     public static void Register(FunctionRegistry r)
     {
-        r.Add(C, "toInt", "toInt VALUE", "an integer: floats truncate, bools are 1/0, numeric strings parse, \"\" and nil are 0", 1, 1, ValueShape.Number,
+        r.Add(C, "toInt", "toInt VALUE", "an integer: floats truncate, bools are 1/0, numeric strings parse, \"\" and nil are 0", 1, 1,
+            ValueShape.Number,
             (a, in _) => Num(decimal.Truncate(Convert("toInt", a[0], "int"))));
         r.Add(C, "toFloat", "toFloat VALUE", "a number: numeric strings parse, bools are 1/0, \"\" and nil are 0", 1, 1, ValueShape.Number,
             (a, in _) => Num(Convert("toFloat", a[0], "float64")));
-        r.Add(C, "toBool", "toBool VALUE", "true for true/1/yes/on, false for false/0/no/off/\"\"; anything else is an error", 1, 1, ValueShape.Bool, (a, in _) =>
+        r.Add(C, "toBool", "toBool VALUE", "true for true/1/yes/on, false for false/0/no/off/\"\"; anything else is an error", 1, 1,
+            ValueShape.Bool, (a, in _) =>
         {
             var v = a[0];
             if (GoValues.Kind(v) == GoKind.Bool) return v;
@@ -30,17 +32,20 @@ internal static class Types
                 _ => throw new TemplateFunctionException($"toBool: cannot convert {Describe(v)} to bool"),
             };
         });
-        r.Add(C, "toString", "toString VALUE", "the value printed as Go's %v (nil as \"\")", 1, 1, ValueShape.String, (a, in _) => Str(Str(a[0])));
+        r.Add(C, "toString", "toString VALUE", "the value printed as Go's %v (nil as \"\")", 1, 1, ValueShape.String,
+            (a, in _) => Str(Str(a[0])));
         TemplateFunction toJson = (a, in _) => Str(Json(a[0]));
         r.Add(C, "toJson", "toJson VALUE", "the value as compact JSON", 1, 1, ValueShape.String, toJson);
         r.Add("data", "toJSON", "toJSON VALUE", "the value as compact JSON (same as toJson)", 1, 1, ValueShape.String, toJson);
-        r.Add(C, "toList", "toList CSV", "the comma-separated items of CSV, trimmed; \"\" gives an empty list (a list is returned as is)", 1, 1, ValueShape.List, (a, in _) =>
+        r.Add(C, "toList", "toList CSV", "the comma-separated items of CSV, trimmed; \"\" gives an empty list (a list is returned as is)",
+            1, 1, ValueShape.List, (a, in _) =>
         {
             if (GoValues.Kind(a[0]) == GoKind.List) return a[0];
             var s = Str(a[0]);
             return s.Trim().Length == 0 ? ListValue.Empty : StrList(s.Split(',').Select(x => x.Trim()));
         });
-        r.Add(C, "typeOf", "typeOf VALUE", "the value's type: nil, bool, int, float64, string, map or slice", 1, 1, ValueShape.String, (a, in _) => Str(GoValues.TypeName(a[0])));
+        r.Add(C, "typeOf", "typeOf VALUE", "the value's type: nil, bool, int, float64, string, map or slice", 1, 1, ValueShape.String,
+            (a, in _) => Str(GoValues.TypeName(a[0])));
         Predicate(r, "typeMap", "true when VALUE is a map", GoKind.Map);
         Predicate(r, "typeList", "true when VALUE is a list", GoKind.List);
         Predicate(r, "typeString", "true when VALUE is a string", GoKind.String);
@@ -63,7 +68,8 @@ internal static class Types
         r.Add(C, name, $"{name} VALUE", description, 1, 1, ValueShape.Bool, (a, in _) => Bool(GoValues.Kind(a[0]) == kind));
 
     // Go's encoder writes \" rather than \u0022; relaxed escaping keeps JSON readable in ConfigMaps and annotations.
-    private static readonly JsonWriterOptions s_options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions s_options =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Compact JSON of a template value (maps with sorted keys, like Go's encoding/json).</summary>
     public static string Json(FluidValue value)
