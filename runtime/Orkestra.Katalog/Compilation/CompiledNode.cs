@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
-using Orkestra.Templating;
+using Orkestra.Katalog.Syntax;
 using Orkestra.Templating.Values;
+using Orkestra.Templating;
 
 namespace Orkestra.Katalog.Compilation;
 

@@ -1,8 +1,8 @@
 using Orkestra.Katalog.Diagnostics;
-using Orkestra.Katalog.Loading;
 using Orkestra.Katalog.Model;
-using Orkestra.Templating;
+using Orkestra.Katalog.Validation;
 using Orkestra.Templating.Functions;
+using Orkestra.Templating;
 
 namespace Orkestra.Katalog.Compilation;
 

@@ -1,9 +1,9 @@
+using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Diagnostics;
-using Orkestra.Katalog.Loading;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 using Orkestra.Templating;
-using System.Text.Json.Nodes;
 
 namespace Orkestra.Katalog.Compilation;
 

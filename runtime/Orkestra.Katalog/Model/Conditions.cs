@@ -1,5 +1,6 @@
 using Orkestra.Katalog.Conditions;
 using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Syntax;
 
 namespace Orkestra.Katalog.Model;
 

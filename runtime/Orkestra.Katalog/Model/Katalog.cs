@@ -1,4 +1,5 @@
 using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Syntax;
 
 namespace Orkestra.Katalog.Model;
 

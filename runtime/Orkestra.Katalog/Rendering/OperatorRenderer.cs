@@ -250,7 +250,7 @@ public static class OperatorRenderer
                     continue;
                 }
                 var value = field.Value.Render(scope);
-                if (!StatusValues.TryNormalizeType(field.Type, out var type) || !StatusValues.TryCoerce(value, type, out var typed, out var error))
+                if (!StatusFieldTypes.TryNormalize(field.Type, out var type) || !StatusValues.TryCoerce(value, type, out var typed, out var error))
                 {
                     statusErrors.Add(Diagnostic.Error(field.Source.Location, $"status.fields {field.PathText}: {(type.Length == 0 ? $"unknown type \"{field.Type}\"" : null)}{ErrorOf(value, type)}"));
                     continue;

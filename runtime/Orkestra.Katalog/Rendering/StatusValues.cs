@@ -10,21 +10,6 @@ namespace Orkestra.Katalog.Rendering;
 /// </summary>
 public static class StatusValues
 {
-    /// <summary>The status field types Orkestra accepts, normalised: string, int, float, bool, auto.</summary>
-    public static bool TryNormalizeType(string? declared, out string type)
-    {
-        type = (declared ?? "").Trim().ToLowerInvariant() switch
-        {
-            "" or "string" or "str" => "string",
-            "int" or "integer" => "int",
-            "float" or "number" => "float",
-            "bool" or "boolean" => "bool",
-            "auto" => "auto",
-            _ => "",
-        };
-        return type.Length > 0;
-    }
-
     /// <summary>
     /// Coerces a rendered value. An empty or missing value becomes 0 / 0.0 / false for numeric and bool types
     /// (an absent child reads as zero); text that is not a number or bool fails with a message.

@@ -21,7 +21,7 @@ internal sealed class DependsOnValidator : IKatalogValidator
                     diagnostics.Error(dependency.Location, $"CRD '{crd.Name}' depends on itself");
                 else if (!crds.ContainsKey(dependency.Target))
                 {
-                    var hint = Loading.Suggestions.Hint(dependency.Target, crds.Keys);
+                    var hint = Suggestions.Hint(dependency.Target, crds.Keys);
                     diagnostics.Error(dependency.Location, $"dependsOn: unknown CRD '{dependency.Target}'{hint}");
                 }
             }

@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Fluid.Values;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
-using Orkestra.Katalog.Loading;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
+using Orkestra.Katalog.Syntax;
 using Orkestra.Runtime.Controllers;
 
 namespace Orkestra.Runtime.Reconciliation;

@@ -1,8 +1,9 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using System.Text;
 using Orkestra.ApiMachinery.Kinds;
+using Orkestra.Katalog.Syntax;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
@@ -49,7 +50,7 @@ internal sealed class SecretKind() : ChildKindBase("secrets", BuiltInKinds.Get("
         var commonName = Text(tls["commonName"], "tls.commonName") is { Length: > 0 } cn ? cn : name;
         var validFor = TimeSpan.FromDays(365);
         if (Text(tls["validFor"], "tls.validFor") is { Length: > 0 } text
-            && (!Loading.Durations.TryParse(text, true, out validFor, out _) || validFor <= TimeSpan.Zero))
+            && (!Durations.TryParse(text, true, out validFor, out _) || validFor <= TimeSpan.Zero))
             throw new ChildBuildException("tls.validFor", $"tls.validFor: \"{text}\" is not a duration like 90d, 12w, 1y or 8760h");
         var now = context.Time.GetUtcNow();
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);

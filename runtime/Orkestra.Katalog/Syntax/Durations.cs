@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Syntax;
 
 /// <summary>
 /// Go duration syntax (<c>1h30m</c>, <c>500ms</c>, <c>1.5s</c>, <c>0</c>; units ns us ms s m h, and the micro sign

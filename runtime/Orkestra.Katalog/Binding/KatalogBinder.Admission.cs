@@ -1,7 +1,8 @@
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Binding;
 
 internal sealed partial class KatalogBinder
 {

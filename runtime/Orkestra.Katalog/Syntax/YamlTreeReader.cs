@@ -1,9 +1,8 @@
 using Orkestra.Katalog.Diagnostics;
-using Orkestra.Katalog.Model;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Syntax;
 
 /// <summary>
 /// Reads YAML text into the located tree with YamlDotNet's event parser (no reflection, AOT-safe).

@@ -2,8 +2,9 @@ using System.Text.RegularExpressions;
 using Orkestra.ApiMachinery.Kinds;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Binding;
 
 /// <summary>
 /// Binds the located tree of one Katalog file to the model records (§1–§6). Every key is read, aliased, or

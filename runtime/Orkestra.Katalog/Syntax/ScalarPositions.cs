@@ -1,6 +1,5 @@
-using Orkestra.Katalog.Model;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Syntax;
 
 /// <summary>
 /// Maps a character offset inside a scalar's decoded value back to its index in the file, per style:

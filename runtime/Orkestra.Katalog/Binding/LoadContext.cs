@@ -1,8 +1,9 @@
 using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Binding;
 
 /// <summary>
 /// Per-load state: where diagnostics go, the Katalog's folder (relative paths resolve against it) and typed

@@ -1,8 +1,8 @@
 using Orkestra.Katalog.Children;
 using Orkestra.Katalog.Model;
-using Orkestra.Katalog.Rendering;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Binding;
 
 internal sealed partial class KatalogBinder
 {
@@ -237,7 +237,7 @@ internal sealed partial class KatalogBinder
             var value = f.Node("value");
             var typeNode = f.Scalar("type");
             var type = "string";
-            if (typeNode is not null && !StatusValues.TryNormalizeType(typeNode.Value, out type))
+            if (typeNode is not null && !StatusFieldTypes.TryNormalize(typeNode.Value, out type))
             {
                 ctx.Error(typeNode, $"{itemPath}.type must be string, int, float, bool or auto, not '{typeNode.Value}'");
                 type = "string";
