@@ -12,7 +12,10 @@ internal sealed class OperatorCompiler(KatalogDocument katalog, CrdEntry crd, Te
         var box = crd.OperatorBox;
         var boxPath = $"{_path}.operatorBox";
         return new CompiledOperator(
-            crd,
+            crd.Name,
+            crd.ApiTypes,
+            box.Reconciler,
+            OperatorSettings.From(crd),
             box.Finalizers ?? katalog.Finalizers,
             Labels(crd.Labels, $"{_path}.labels"),
             Gate(box.Gate),

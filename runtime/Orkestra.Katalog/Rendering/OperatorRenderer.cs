@@ -286,7 +286,7 @@ public static class OperatorRenderer
             Str(cr, "apiVersion") ?? op.ApiTypes.ApiVersion,
             Str(cr, "kind") ?? op.ApiTypes.Kind,
             Str(metadata, "name") ?? "",
-            op.Crd.Namespaced ? Str(metadata, "namespace") ?? "default" : null,
+            op.Settings.Namespaced ? Str(metadata, "namespace") ?? "default" : null,
             Str(metadata, "uid") ?? "");
     }
 }

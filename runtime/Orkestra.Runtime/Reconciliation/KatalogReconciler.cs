@@ -130,7 +130,7 @@ public sealed class KatalogReconciler(
                 if (current is { } existing && !rotate && (!child.DriftCorrected || child.Once || Contains(child.Manifest, existing))) continue;
                 if (child.Once) Stamp(child.Manifest);
                 if (child.Entry.Source.Sleep is { } pause && pause > TimeSpan.Zero) await Task.Delay(pause, time, cancellation).ConfigureAwait(false);
-                var force = child.Entry.Source.ForceConflict ?? op.Crd.ForceConflict;
+                var force = child.Entry.Source.ForceConflict ?? op.Settings.ForceConflict;
                 var applied = await writer.ApplyAsync(child.Manifest, force, cancellation).ConfigureAwait(false);
                 // The same resourceVersion as observed: the server found nothing to change (the object differed from
                 // the manifest only in form, e.g. a normalised value), so there is no update to announce.
@@ -354,7 +354,7 @@ public sealed class KatalogReconciler(
             events.Record(self, uid, EventType.Normal, "Deleted", $"deleted {target}");
         }
         // removeFinalizers (a testing aid) strips every finalizer, not only ours.
-        var remaining = op.Crd.RemoveFinalizers ? [] : finalizers.Where(f => !Finalizers.Contains(f)).Select(f => (JsonNode?)JsonValue.Create(f)).ToArray();
+        var remaining = op.Settings.RemoveFinalizers ? [] : finalizers.Where(f => !Finalizers.Contains(f)).Select(f => (JsonNode?)JsonValue.Create(f)).ToArray();
         await writer.PatchAsync(self, new JsonObject
         {
             ["metadata"] = new JsonObject
@@ -368,7 +368,7 @@ public sealed class KatalogReconciler(
     /// <summary>Writes /status when any projected field differs; the Ready condition keeps its transition time while unchanged.</summary>
     private async ValueTask<bool> WriteStatusAsync(JsonElement cr, ObjectRef self, JsonObject projected, CancellationToken cancellation)
     {
-        if (op.Crd.IgnoreStatusPatch) return false;
+        if (op.Settings.IgnoreStatusPatch) return false;
         var current = cr.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Object ? JsonObject.Create(s)! : new JsonObject();
         var patch = new JsonObject();
         foreach (var (key, value) in projected)
