@@ -81,7 +81,7 @@ internal sealed class CompiledTemplateNode(YamlScalar scalar, CompiledTemplate t
     {
         try
         {
-            return Template.IsSingleAction ? GoValues.ToJsonNode(Template.Evaluate(scope)) : JsonValue.Create(Template.Render(scope));
+            return Template.IsSingleAction ? Template.Evaluate(scope).ToJsonNode() : JsonValue.Create(Template.Render(scope));
         }
         catch (TemplateRenderException e)
         {

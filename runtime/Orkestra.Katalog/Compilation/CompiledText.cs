@@ -1,4 +1,3 @@
-using Fluid.Values;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Syntax;
@@ -54,9 +53,9 @@ public sealed class CompiledText
     }
 
     /// <summary>The typed value of a template (a literal is its string).</summary>
-    public FluidValue Evaluate(RenderScope scope)
+    public TemplateValue Evaluate(RenderScope scope)
     {
-        if (Template is null) return GoValues.String(_literal);
+        if (Template is null) return TemplateValue.String(_literal);
         try
         {
             return Template.Evaluate(scope);

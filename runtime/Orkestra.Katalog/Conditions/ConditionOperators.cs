@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Fluid.Values;
 using Orkestra.Templating.Values;
 
 namespace Orkestra.Katalog.Conditions;
@@ -75,10 +74,10 @@ public static class ConditionOperators
     }
 
     /// <summary>Evaluates one comparison of an already-resolved field value.</summary>
-    public static bool Evaluate(ConditionOperator op, FluidValue actual, bool present, string expected)
+    public static bool Evaluate(ConditionOperator op, TemplateValue actual, bool present, string expected)
     {
-        var exists = present && !GoValues.IsNil(actual);
-        var text = GoValues.Format(actual);
+        var exists = present && !actual.IsNil;
+        var text = actual.ToString();
         switch (op)
         {
             case ConditionOperator.Equals: return text == expected;
@@ -111,27 +110,27 @@ public static class ConditionOperators
             }
             case ConditionOperator.Unique: return true; // checked by the runtime against the other instances
             case ConditionOperator.TypeOf:
-                var name = GoValues.TypeName(actual);
+                var name = actual.TypeName;
                 return expected == name || (expected == "list" && name == "slice") || (expected == "null" && name == "nil")
                        || (expected == "number" && name is "int" or "float64");
-            case ConditionOperator.TypeMap: return GoValues.Kind(actual) == GoKind.Map;
-            case ConditionOperator.TypeList: return GoValues.Kind(actual) == GoKind.List;
-            case ConditionOperator.TypeString: return GoValues.Kind(actual) == GoKind.String;
-            case ConditionOperator.TypeNumber: return GoValues.Kind(actual) == GoKind.Number;
-            case ConditionOperator.TypeBool: return GoValues.Kind(actual) == GoKind.Bool;
-            case ConditionOperator.TypeNull: return GoValues.Kind(actual) == GoKind.Nil;
+            case ConditionOperator.TypeMap: return actual.Kind == GoKind.Map;
+            case ConditionOperator.TypeList: return actual.Kind == GoKind.List;
+            case ConditionOperator.TypeString: return actual.Kind == GoKind.String;
+            case ConditionOperator.TypeNumber: return actual.Kind == GoKind.Number;
+            case ConditionOperator.TypeBool: return actual.Kind == GoKind.Bool;
+            case ConditionOperator.TypeNull: return actual.Kind == GoKind.Nil;
             default: return false;
         }
     }
 
-    private static bool Compare(FluidValue actual, bool exists, string expected, Func<int, bool> test) =>
+    private static bool Compare(TemplateValue actual, bool exists, string expected, Func<int, bool> test) =>
         TryActualNumber(actual, exists, out var a) && TryNumber(expected, out var e) && test(a.CompareTo(e));
 
-    private static bool TryActualNumber(FluidValue actual, bool exists, out decimal value)
+    private static bool TryActualNumber(TemplateValue actual, bool exists, out decimal value)
     {
         if (!exists) { value = 0; return true; } // an absent field counts as 0
-        if (GoValues.Kind(actual) == GoKind.Number) { value = actual.ToNumberValue(); return true; }
-        return TryNumber(GoValues.Format(actual), out value);
+        if (actual.Kind == GoKind.Number) { value = actual.ToNumber(); return true; }
+        return TryNumber(actual.ToString(), out value);
     }
 
     private static bool TryNumber(string text, out decimal value) =>

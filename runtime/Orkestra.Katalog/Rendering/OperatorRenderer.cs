@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Fluid.Values;
 using Orkestra.Katalog.Children;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Diagnostics;
@@ -14,8 +13,8 @@ namespace Orkestra.Katalog.Rendering;
 public sealed record RenderRequest(CompiledOperator Operator, JsonElement Cr, IReadOnlyList<JsonElement> ObservedChildren)
 {
     public IReadOnlySet<HookKind> Hooks { get; init; } = new HashSet<HookKind> { HookKind.OnCreate, HookKind.OnReconcile };
-    public FluidValue? Cross { get; init; }
-    public FluidValue? External { get; init; }
+    public TemplateValue? Cross { get; init; }
+    public TemplateValue? External { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public Random Random { get; init; } = Random.Shared;
 }
@@ -97,7 +96,7 @@ public static class OperatorRenderer
         return new RenderResult(desired, skipped, errors, Status(op, request, scope, errors), scope);
     }
 
-    private static void RenderChild(CompiledChild child, MapValue data, RenderRequest request, ChildBuildContext context,
+    private static void RenderChild(CompiledChild child, TemplateValue data, RenderRequest request, ChildBuildContext context,
         List<DesiredChild> desired, List<SkippedChild> skipped, List<Diagnostic> errors)
     {
         foreach (var (iterationData, label) in Iterations(child, data, request, errors))
@@ -147,51 +146,51 @@ public static class OperatorRenderer
     }
 
     /// <summary>One iteration without forEach; with forEach one per element (.item/.&lt;as&gt;, and .value for maps).</summary>
-    private static IEnumerable<(MapValue Data, string Label)> Iterations(CompiledChild child, MapValue data, RenderRequest request, List<Diagnostic> errors)
+    private static IEnumerable<(TemplateValue Data, string Label)> Iterations(CompiledChild child, TemplateValue data, RenderRequest request, List<Diagnostic> errors)
     {
         if (child.ForEach is not { } forEach)
         {
             yield return (data, "");
             yield break;
         }
-        FluidValue collection;
+        TemplateValue collection;
         try
         {
             collection = forEach.Template is { } template
                 ? template.Evaluate(Scope(data, request))
-                : forEach.Path!.Aggregate((FluidValue)data, (v, segment) => GoValues.TryGetMember(v, segment, out var next) ? next : NilValue.Instance);
+                : forEach.Path!.Aggregate(data, (v, segment) => v.TryGetMember(segment, out var next) ? next : TemplateValue.Nil);
         }
         catch (KatalogRenderException e)
         {
             errors.Add(e.ToDiagnostic());
             yield break;
         }
-        if (GoValues.Kind(collection) == GoKind.String && collection.ToStringValue().TrimStart().StartsWith('['))
+        if (collection.Kind == GoKind.String && collection.ToString().TrimStart().StartsWith('['))
         {
-            using var doc = JsonDocument.Parse(collection.ToStringValue());
-            collection = JsonValues.From(doc.RootElement.Clone());
+            using var doc = JsonDocument.Parse(collection.ToString());
+            collection = TemplateValue.FromJson(doc.RootElement.Clone());
         }
-        switch (GoValues.Kind(collection))
+        switch (collection.Kind)
         {
             case GoKind.List:
                 var i = 0;
-                foreach (var item in GoValues.EnumerateList(collection))
+                foreach (var item in collection.EnumerateList())
                 {
-                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, FluidValue> { ["item"] = item, [forEach.As] = item }), $"[item {i}]");
+                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, TemplateValue> { ["item"] = item, [forEach.As] = item }), $"[item {i}]");
                     i++;
                 }
                 break;
             case GoKind.Map:
-                foreach (var (key, value) in GoValues.EnumerateMap(collection))
+                foreach (var (key, value) in collection.EnumerateMap())
                 {
-                    var k = GoValues.String(key);
-                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, FluidValue> { ["item"] = k, ["value"] = value, [forEach.As] = k }), $"[{key}]");
+                    var k = TemplateValue.String(key);
+                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, TemplateValue> { ["item"] = k, ["value"] = value, [forEach.As] = k }), $"[{key}]");
                 }
                 break;
             case GoKind.Nil:
                 break;
             default:
-                errors.Add(Diagnostic.Error(child.Source.Location, $"{child.Describe()}: forEach field is {GoValues.TypeName(collection)}, not a list or map"));
+                errors.Add(Diagnostic.Error(child.Source.Location, $"{child.Describe()}: forEach field is {collection.TypeName}, not a list or map"));
                 break;
         }
     }
@@ -269,7 +268,7 @@ public static class OperatorRenderer
     private static string? ErrorOf(JsonNode? value, string type) =>
         type.Length == 0 ? null : StatusValues.TryCoerce(value, type, out _, out var error) ? null : error;
 
-    private static RenderScope Scope(FluidValue data, RenderRequest request) => new(data, request.Time, request.Random);
+    private static RenderScope Scope(TemplateValue data, RenderRequest request) => new(data, request.Time, request.Random);
 
     /// <summary>The Katalog location of a child entry field (the key inside the entry when it is there).</summary>
     private static SourceLocation FieldLocation(CompiledChild child, string fieldPath)

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json;
-using Fluid.Values;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Katalog.Syntax;
 using Orkestra.Runtime.Controllers;
+using Orkestra.Templating.Values;
 
 namespace Orkestra.Runtime.Reconciliation;
 
@@ -207,7 +207,7 @@ public sealed class KatalogReconciler(
     }
 
     /// <summary><c>.cross</c> from the other operators' caches (empty when the box declares no cross reads).</summary>
-    private FluidValue? Cross(JsonElement cr) =>
+    private TemplateValue? Cross(JsonElement cr) =>
         cross is null || op.Cross.Count == 0 ? null : CrossView.Build(op, cr, cross, time, Random.Shared);
 
     /// <summary>
@@ -216,7 +216,7 @@ public sealed class KatalogReconciler(
     /// mutated CR back. A denying rule fails the CR (Ready=False, reason ValidationFailed) without retries until the
     /// CR changes; a warning rule records a Warning event. Returns true when the CR was patched.
     /// </summary>
-    private async ValueTask<bool> AdmitAsync(ObjectKey key, JsonElement cr, ObjectRef self, FluidValue? crossValue, CancellationToken cancellation)
+    private async ValueTask<bool> AdmitAsync(ObjectKey key, JsonElement cr, ObjectRef self, TemplateValue? crossValue, CancellationToken cancellation)
     {
         if (op.Mutation is { MutateFirst: true } && await MutateAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false)) return true;
         if (op.Validation is { } validation)
@@ -234,7 +234,7 @@ public sealed class KatalogReconciler(
         return op.Mutation is { MutateFirst: false } && await MutateAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false);
     }
 
-    private async ValueTask<bool> MutateAsync(ObjectKey key, JsonElement cr, ObjectRef self, FluidValue? crossValue, CancellationToken cancellation)
+    private async ValueTask<bool> MutateAsync(ObjectKey key, JsonElement cr, ObjectRef self, TemplateValue? crossValue, CancellationToken cancellation)
     {
         var mutation = op.Mutation!;
         var scope = AdmissionRules.Scope(cr, crossValue, await ExternalAsync(key, cr, crossValue, mutation.External, cancellation).ConfigureAwait(false), time);
@@ -251,7 +251,7 @@ public sealed class KatalogReconciler(
     /// <c>.external</c>: HTTP calls (a hook's, or a rule set's), run before what uses them. A failed call without
     /// <c>continueOnError</c> fails the reconcile, reported on the CR.
     /// </summary>
-    private async ValueTask<FluidValue?> ExternalAsync(ObjectKey key, JsonElement cr, FluidValue? crossValue,
+    private async ValueTask<TemplateValue?> ExternalAsync(ObjectKey key, JsonElement cr, TemplateValue? crossValue,
         IEnumerable<CompiledExternal> calls, CancellationToken cancellation)
     {
         var list = calls as IReadOnlyCollection<CompiledExternal> ?? calls.ToArray();
