@@ -7,7 +7,7 @@ using Orkestra.Templating.Values;
 namespace Orkestra.Katalog.Compilation;
 
 /// <summary>
-/// A compiled condition (§3): the field is either a dot path (<see cref="Path"/>, walked from the render root)
+/// A compiled condition: the field is either a dot path (<see cref="Path"/>, walked from the render root)
 /// or a template (<see cref="FieldTemplate"/>, whose rendered string is compared); the expected value is
 /// literal or templated. Shared, immutable, thread-safe.
 /// </summary>

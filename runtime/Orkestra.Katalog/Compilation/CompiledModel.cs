@@ -98,7 +98,8 @@ public sealed record OperatorSettings(
 public sealed record CompiledLabel(string Name, CompiledText Value);
 
 /// <summary>A compiled hook block: external calls, the block gate, children in declaration order.</summary>
-public sealed record CompiledHook(HookKind Hook, IReadOnlyList<CompiledExternal> External, CompiledGate Gate, IReadOnlyList<CompiledChild> Children);
+public sealed record CompiledHook(HookKind Hook, IReadOnlyList<CompiledExternal> External, CompiledGate Gate,
+    IReadOnlyList<CompiledChild> Children);
 
 /// <summary>
 /// One child entry: <see cref="Body"/> renders to the JSON entry the kind's builder takes
@@ -118,11 +119,14 @@ public sealed record CompiledForEach(IReadOnlyList<string>? Path, CompiledText? 
 public sealed record CompiledStatus(bool Conditions, IReadOnlyList<CompiledStatusField> Fields);
 
 /// <summary>A <c>status.fields</c> entry; <see cref="Path"/> is relative to <c>status</c>.</summary>
-public sealed record CompiledStatusField(IReadOnlyList<string> Path, string PathText, CompiledNode Value, string Type, CompiledGate Gate, bool ClearOnFalse, StatusField Source);
+public sealed record CompiledStatusField(IReadOnlyList<string> Path, string PathText, CompiledNode Value, string Type, CompiledGate Gate,
+    bool ClearOnFalse, StatusField Source);
 
-public sealed record CompiledCross(CrossRead Source, CompiledText? Name, CompiledText? Namespace, IReadOnlyList<CompiledLabel> MatchLabels, IReadOnlyList<CompiledLabel> LabelSelector);
+public sealed record CompiledCross(CrossRead Source, CompiledText? Name, CompiledText? Namespace, IReadOnlyList<CompiledLabel> MatchLabels,
+    IReadOnlyList<CompiledLabel> LabelSelector);
 
-public sealed record CompiledExternal(ExternalCall Source, CompiledText Url, CompiledText? Body, IReadOnlyList<CompiledLabel> Headers, CompiledText? Token, CompiledGate Gate);
+public sealed record CompiledExternal(ExternalCall Source, CompiledText Url, CompiledText? Body, IReadOnlyList<CompiledLabel> Headers,
+    CompiledText? Token, CompiledGate Gate);
 
 /// <summary><c>reconciler.requeue</c>: <see cref="After"/> renders to a Go duration (empty or 0s = none).</summary>
 public sealed record CompiledRequeue(CompiledText? After, CompiledGate Gate);
@@ -132,17 +136,21 @@ public sealed record CompiledAutoscale(AutoscaleConfig Source, CompiledGate Cond
 public sealed record CompiledValidation(IReadOnlyList<CompiledExternal> External, IReadOnlyList<CompiledValidationRule> Rules);
 
 /// <summary>The CR passes the rule when <see cref="Condition"/> holds (or <see cref="Gate"/> does not).</summary>
-public sealed record CompiledValidationRule(CompiledCondition Condition, CompiledText Message, RuleAction Action, CompiledGate Gate, ValidationRule Source);
+public sealed record CompiledValidationRule(CompiledCondition Condition, CompiledText Message, RuleAction Action, CompiledGate Gate,
+    ValidationRule Source);
 
-public sealed record CompiledMutation(bool MutateFirst, IReadOnlyList<CompiledExternal> External, IReadOnlyList<CompiledMutationRule> Rules);
+public sealed record CompiledMutation(bool MutateFirst, IReadOnlyList<CompiledExternal> External,
+    IReadOnlyList<CompiledMutationRule> Rules);
 
-public sealed record CompiledMutationRule(CompiledText Field, CompiledText Value, bool IsOverride, ConditionValueType ValueType, CompiledGate Gate, bool FiresReconcile, MutationRule Source);
+public sealed record CompiledMutationRule(CompiledText Field, CompiledText Value, bool IsOverride, ConditionValueType ValueType,
+    CompiledGate Gate, bool FiresReconcile, MutationRule Source);
 
 public sealed record CompiledNormalize(IReadOnlyList<CompiledNormalizeField> Fields, bool Audit);
 
 /// <summary>A normalize rewrite: <see cref="Path"/> is relative to <c>spec</c>.</summary>
 public sealed record CompiledNormalizeField(IReadOnlyList<string> Path, CompiledText Template, string? Type, NormalizeField Source);
 
-public sealed record CompiledConversion(string StorageVersion, bool UpdateCrd, bool Participant, IReadOnlyList<CompiledConversionPath> Paths);
+public sealed record CompiledConversion(string StorageVersion, bool UpdateCrd, bool Participant,
+    IReadOnlyList<CompiledConversionPath> Paths);
 
 public sealed record CompiledConversionPath(string From, string To, CompiledNode Spec, ConversionPath Source);

@@ -38,7 +38,8 @@ public sealed class KatalogRenderException(SourceLocation location, string templ
     public Diagnostic ToDiagnostic() => Diagnostic.Error(Location, $"{Message} in template {TemplateText.Quote(Template)}");
 }
 
-internal sealed class CompiledMap(SourceLocation location, IReadOnlyList<(CompiledText Key, CompiledNode Value)> entries) : CompiledNode(location)
+internal sealed class CompiledMap(SourceLocation location, IReadOnlyList<(CompiledText Key,
+    CompiledNode Value)> entries) : CompiledNode(location)
 {
     public IReadOnlyList<(CompiledText Key, CompiledNode Value)> Entries { get; } = entries;
     public override bool IsStatic { get; } = entries.All(e => !e.Key.IsTemplate && e.Value.IsStatic);

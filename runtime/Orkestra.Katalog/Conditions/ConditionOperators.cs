@@ -6,7 +6,7 @@ using Orkestra.Templating.Values;
 namespace Orkestra.Katalog.Conditions;
 
 /// <summary>
-/// Names and semantics of the condition operators (orkestra-schema.md §3.3). String operators compare the printed
+/// Names and semantics of the condition operators. String operators compare the printed
 /// value (Go's %v, nil as ""); numeric operators parse both sides as numbers (non-numeric → false, an absent field
 /// counts as 0); CSV operators trim their elements, and an empty element matches an empty field; an invalid
 /// regex never matches (and is rejected at load by <see cref="CheckExpected"/>). <c>unique</c> always passes:
@@ -25,8 +25,10 @@ public static class ConditionOperators
         ["exists"] = ConditionOperator.Exists, ["notExists"] = ConditionOperator.NotExists,
         ["gt"] = ConditionOperator.GreaterThan, ["greaterThan"] = ConditionOperator.GreaterThan,
         ["lt"] = ConditionOperator.LessThan, ["lessThan"] = ConditionOperator.LessThan,
-        ["gte"] = ConditionOperator.GreaterThanOrEqual, ["greaterThanOrEqual"] = ConditionOperator.GreaterThanOrEqual, ["min"] = ConditionOperator.GreaterThanOrEqual,
-        ["lte"] = ConditionOperator.LessThanOrEqual, ["lessThanOrEqual"] = ConditionOperator.LessThanOrEqual, ["max"] = ConditionOperator.LessThanOrEqual,
+        ["gte"] = ConditionOperator.GreaterThanOrEqual, ["greaterThanOrEqual"] = ConditionOperator.GreaterThanOrEqual,
+            ["min"] = ConditionOperator.GreaterThanOrEqual,
+        ["lte"] = ConditionOperator.LessThanOrEqual, ["lessThanOrEqual"] = ConditionOperator.LessThanOrEqual,
+            ["max"] = ConditionOperator.LessThanOrEqual,
         ["between"] = ConditionOperator.Between, ["notBetween"] = ConditionOperator.NotBetween,
         ["in"] = ConditionOperator.In, ["notIn"] = ConditionOperator.NotIn,
         ["unique"] = ConditionOperator.Unique,
@@ -63,7 +65,8 @@ public static class ConditionOperators
                 return Compile(expected) is null ? $"invalid regular expression \"{expected}\"" : null;
             case ConditionOperator.Between or ConditionOperator.NotBetween:
                 return TryRange(expected, out _, out _) ? null : $"\"{expected}\" is not a range \"min,max\" of two numbers";
-            case ConditionOperator.GreaterThan or ConditionOperator.LessThan or ConditionOperator.GreaterThanOrEqual or ConditionOperator.LessThanOrEqual:
+            case ConditionOperator.GreaterThan or ConditionOperator.LessThan or ConditionOperator.GreaterThanOrEqual or
+                ConditionOperator.LessThanOrEqual:
                 return TryNumber(expected, out _) ? null : $"\"{expected}\" is not a number";
             case ConditionOperator.TypeOf:
                 return expected is "map" or "slice" or "list" or "string" or "int" or "float64" or "number" or "bool" or "nil" or "null"

@@ -27,7 +27,8 @@ public static class CrossView
     {
         if (op.Cross.Count == 0) return TemplateValue.EmptyMap;
         var scope = new RenderScope(TemplateData.ForObject(cr), time, random);
-        var ownNamespace = cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("namespace", out var ns) && ns.ValueKind == JsonValueKind.String
+        var ownNamespace = cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("namespace",
+            out var ns) && ns.ValueKind == JsonValueKind.String
             ? ns.GetString()!
             : "";
         var entries = new TemplateMapBuilder();

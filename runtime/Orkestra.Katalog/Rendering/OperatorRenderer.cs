@@ -146,7 +146,8 @@ public static class OperatorRenderer
     }
 
     /// <summary>One iteration without forEach; with forEach one per element (.item/.&lt;as&gt;, and .value for maps).</summary>
-    private static IEnumerable<(TemplateValue Data, string Label)> Iterations(CompiledChild child, TemplateValue data, RenderRequest request, List<Diagnostic> errors)
+    private static IEnumerable<(TemplateValue Data, string Label)> Iterations(CompiledChild child, TemplateValue data,
+        RenderRequest request, List<Diagnostic> errors)
     {
         if (child.ForEach is not { } forEach)
         {
@@ -176,7 +177,8 @@ public static class OperatorRenderer
                 var i = 0;
                 foreach (var item in collection.EnumerateList())
                 {
-                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, TemplateValue> { ["item"] = item, [forEach.As] = item }), $"[item {i}]");
+                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, TemplateValue> { ["item"] = item,
+                        [forEach.As] = item }), $"[item {i}]");
                     i++;
                 }
                 break;
@@ -184,18 +186,21 @@ public static class OperatorRenderer
                 foreach (var (key, value) in collection.EnumerateMap())
                 {
                     var k = TemplateValue.String(key);
-                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, TemplateValue> { ["item"] = k, ["value"] = value, [forEach.As] = k }), $"[{key}]");
+                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, TemplateValue> { ["item"] = k,
+                        ["value"] = value, [forEach.As] = k }), $"[{key}]");
                 }
                 break;
             case GoKind.Nil:
                 break;
             default:
-                errors.Add(Diagnostic.Error(child.Source.Location, $"{child.Describe()}: forEach field is {collection.TypeName}, not a list or map"));
+                errors.Add(Diagnostic.Error(child.Source.Location,
+                    $"{child.Describe()}: forEach field is {collection.TypeName}, not a list or map"));
                 break;
         }
     }
 
-    private static bool Passes(CompiledGate gate, RenderScope scope, string describe, List<SkippedChild> skipped, List<Diagnostic> errors, CompiledChild? child)
+    private static bool Passes(CompiledGate gate, RenderScope scope, string describe, List<SkippedChild> skipped, List<Diagnostic> errors,
+        CompiledChild? child)
     {
         if (gate.IsEmpty) return true;
         try
@@ -207,7 +212,8 @@ public static class OperatorRenderer
             }
             if (!gate.OrPasses(scope))
             {
-                skipped.Add(new SkippedChild(child, describe, $"or: none of {string.Join(", ", gate.Or.Select(c => c.ToString()))} is true"));
+                skipped.Add(new SkippedChild(child, describe,
+                    $"or: none of {string.Join(", ", gate.Or.Select(c => c.ToString()))} is true"));
                 return false;
             }
             return true;
@@ -224,7 +230,8 @@ public static class OperatorRenderer
         var statusErrors = new List<Diagnostic>();
         var status = new JsonObject();
         var succeeded = errors.Count == 0;
-        var generation = request.Cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("generation", out var g) && g.TryGetInt64(out var gen) ? gen : 0;
+        var generation = request.Cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("generation",
+            out var g) && g.TryGetInt64(out var gen) ? gen : 0;
         if (op.Status.Conditions)
         {
             if (generation > 0) status["observedGeneration"] = generation;
@@ -249,9 +256,12 @@ public static class OperatorRenderer
                     continue;
                 }
                 var value = field.Value.Render(scope);
-                if (!StatusFieldTypes.TryNormalize(field.Type, out var type) || !StatusValues.TryCoerce(value, type, out var typed, out var error))
+                if (!StatusFieldTypes.TryNormalize(field.Type, out var type) || !StatusValues.TryCoerce(value, type, out var typed,
+                    out var error))
                 {
-                    statusErrors.Add(Diagnostic.Error(field.Source.Location, $"status.fields {field.PathText}: {(type.Length == 0 ? $"unknown type \"{field.Type}\"" : null)}{ErrorOf(value, type)}"));
+                    statusErrors.Add(Diagnostic.Error(field.Source.Location,
+                        $"status.fields {field.PathText}: "
+                        + $"{(type.Length == 0 ? $"unknown type \"{field.Type}\"" : null)}{ErrorOf(value, type)}"));
                     continue;
                 }
                 if (!StatusValues.TrySet(status, field.PathText, typed, out var pathError))
@@ -279,7 +289,8 @@ public static class OperatorRenderer
 
     private static ChildOwner Owner(JsonElement cr, CompiledOperator op)
     {
-        string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name,
+            out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var metadata = cr.TryGetProperty("metadata", out var m) ? m : default;
         return new ChildOwner(
             Str(cr, "apiVersion") ?? op.ApiTypes.ApiVersion,

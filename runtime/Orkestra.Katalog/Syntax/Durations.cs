@@ -24,7 +24,8 @@ public static class Durations
         {
             var numberStart = i;
             while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '.')) i++;
-            if (i == numberStart || !double.TryParse(s.AsSpan(numberStart, i - numberStart), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            if (i == numberStart || !double.TryParse(s.AsSpan(numberStart, i - numberStart), NumberStyles.AllowDecimalPoint,
+                CultureInfo.InvariantCulture, out var number))
             {
                 error = $"invalid duration \"{text}\": expected a number at \"{s[numberStart..]}\"";
                 return false;

@@ -4,7 +4,7 @@ using Orkestra.Katalog.Model;
 namespace Orkestra.Katalog.Validation;
 
 /// <summary>
-/// <c>dependsOn</c> (§1.8): every target is a declared CRD (in any loaded Katalog), not the CRD itself, and the
+/// <c>dependsOn</c>: every target is a declared CRD (in any loaded Katalog), not the CRD itself, and the
 /// graph has no cycle (each cycle is reported once, at the dependency that closes it, naming the whole path).
 /// </summary>
 internal sealed class DependsOnValidator : IKatalogValidator

@@ -40,7 +40,8 @@ public sealed class CompiledTemplate
     private readonly int[] _lineStarts;
     private readonly bool _actionOnly;      // the text is the single action and nothing else
 
-    internal CompiledTemplate(string source, List<Statement> statements, HashSet<string> functions, HashSet<string> rootFields, bool textIsBlank)
+    internal CompiledTemplate(string source, List<Statement> statements, HashSet<string> functions, HashSet<string> rootFields,
+        bool textIsBlank)
     {
         Source = source;
         Ast = new FluidTemplate(statements);
@@ -53,7 +54,8 @@ public sealed class CompiledTemplate
             _single = output;
             IsSingleAction = true;
             _actionOnly = statements.Count == 1;
-            if (output.Pipeline.Commands is [ValueCommand { Operand: FieldChainExpression { Receiver: null or VariableExpression { Name: "$" } } chain }])
+            if (output.Pipeline.Commands is [ValueCommand { Operand: FieldChainExpression { Receiver: null or VariableExpression { Name: "$"
+                } } chain }])
                 _rootPath = chain.Fields;
         }
         StaticShape = ComputeShape();

@@ -39,7 +39,8 @@ public class TemplateValueTests
     public void With_adds_and_replaces_entries_without_changing_the_original()
     {
         var original = TemplateValue.Map([KeyValuePair.Create("a", TemplateValue.String("1"))]);
-        var changed = original.With([KeyValuePair.Create("a", TemplateValue.Number(2)), KeyValuePair.Create("b", TemplateValue.Bool(true))]);
+        var changed = original.With(
+            [KeyValuePair.Create("a", TemplateValue.Number(2)), KeyValuePair.Create("b", TemplateValue.Bool(true))]);
         changed.ToString().ShouldBe("map[a:2 b:true]");
         original.ToString().ShouldBe("map[a:1]");
         Json("""{"x":"y"}""").With([KeyValuePair.Create("z", TemplateValue.Nil)]).Count.ShouldBe(2);
@@ -61,7 +62,8 @@ public class TemplateValueTests
     [Test]
     public void Values_evaluate_in_templates_and_compare_deeply()
     {
-        var compiled = new TemplateCompiler(Orkestra.Templating.Functions.FunctionRegistry.Standard).Compile("{{ .spec.replicas }}").Template!;
+        var compiler = new TemplateCompiler(Orkestra.Templating.Functions.FunctionRegistry.Standard);
+        var compiled = compiler.Compile("{{ .spec.replicas }}").Template!;
         var data = Json("""{"spec":{"replicas":3}}""");
         var result = compiled.Evaluate(new RenderScope(data));
         result.Kind.ShouldBe(GoKind.Number);

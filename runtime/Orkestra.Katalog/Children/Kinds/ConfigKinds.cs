@@ -22,7 +22,8 @@ internal sealed class ConfigMapKind() : ChildKindBase("configMaps", BuiltInKinds
 /// tls.crt, tls.key, ca.crt). <c>once</c>/<c>rotateAfter</c> are honoured by the reconciler.
 /// </summary>
 internal sealed class SecretKind() : ChildKindBase("secrets", BuiltInKinds.Get("", "Secret"), "secret", "secrets", "secret",
-    new ChildField("type", FieldType.String), new ChildField("data", FieldType.StringMap), new ChildField("annotations", FieldType.StringMap),
+    new ChildField("type", FieldType.String), new ChildField("data", FieldType.StringMap), new ChildField("annotations",
+        FieldType.StringMap),
     new ChildField("tls", FieldType.Object))
 {
     public const string GeneratedAt = "orkestra.orkspace.io/generated-at";
@@ -43,7 +44,8 @@ internal sealed class SecretKind() : ChildKindBase("secrets", BuiltInKinds.Get("
     }
 
     /// <summary>A <c>tls:</c> secret without a name is called orkestra-tls (Orkestra's default).</summary>
-    protected override string DefaultNameFor(JsonObject entry, string ownerName) => entry["tls"] is not null ? "orkestra-tls" : DefaultName(ownerName);
+    protected override string DefaultNameFor(JsonObject entry, string ownerName) => entry["tls"] is not null ? "orkestra-tls"
+        : DefaultName(ownerName);
 
     private static JsonObject Certificate(JsonObject tls, string name, ChildBuildContext context)
     {
@@ -94,14 +96,16 @@ internal sealed class ServiceAccountKind() : ChildKindBase("serviceAccounts", Bu
 internal sealed class PersistentVolumeClaimKind() : ChildKindBase("persistentVolumeClaims", BuiltInKinds.Get("", "PersistentVolumeClaim"),
     "pvc", "persistentvolumeclaims", "pvc",
     new ChildField("storageClassName", FieldType.String), new ChildField("accessModes", FieldType.StringList),
-    new ChildField("storage", FieldType.String, Required: true), new ChildField("volumeMode", FieldType.String), new ChildField("volumeName", FieldType.String))
+    new ChildField("storage", FieldType.String, Required: true), new ChildField("volumeMode", FieldType.String),
+        new ChildField("volumeName", FieldType.String))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
     {
         var storage = Text(entry, "storage");
         if (string.IsNullOrWhiteSpace(storage)) throw new ChildBuildException("storage", "storage: required (e.g. 10Gi)");
         var mode = Text(entry, "volumeMode") ?? "Filesystem";
-        if (mode is not ("Filesystem" or "Block")) throw new ChildBuildException("volumeMode", $"volumeMode: \"{mode}\" is not Filesystem or Block");
+        if (mode is not ("Filesystem" or "Block")) throw new ChildBuildException("volumeMode",
+            $"volumeMode: \"{mode}\" is not Filesystem or Block");
         var spec = new JsonObject
         {
             ["accessModes"] = StringList(entry, "accessModes") ?? new JsonArray("ReadWriteOnce"),
