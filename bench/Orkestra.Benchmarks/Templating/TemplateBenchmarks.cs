@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Fluid.Values;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Templating;
@@ -21,7 +20,7 @@ public class TemplateBenchmarks
     private CompiledTemplate _field = null!;
     private CompiledTemplate _mixed = null!;
     private JsonElement _cr;
-    private FluidValue _crValue = null!;
+    private TemplateValue _crValue;
     private CompiledOperator _website = null!;
 
     [GlobalSetup]
@@ -36,7 +35,7 @@ public class TemplateBenchmarks
              "spec":{"image":"nginx:1.27","replicas":2,"port":8080}}
             """);
         _cr = doc.RootElement.Clone();
-        _crValue = JsonValues.From(_cr);
+        _crValue = TemplateValue.FromJson(_cr);
         var compiled = KatalogCompiler.CompileFiles([Path.Combine(Root, "samples", "hello-website", "katalog.yaml")]);
         _website = compiled.Katalogs[0].Operators[0];
     }
@@ -48,7 +47,7 @@ public class TemplateBenchmarks
     public bool RenderFieldJson() => _field.TryEvaluateJson(_cr, out _);
 
     [Benchmark(Description = "evaluate one field (template values)")]
-    public FluidValue EvaluateField() => _field.Evaluate(new RenderScope(_crValue));
+    public TemplateValue EvaluateField() => _field.Evaluate(new RenderScope(_crValue));
 
     [Benchmark(Description = "render a three-action string")]
     public string RenderMixed() => _mixed.Render(new RenderScope(_crValue));

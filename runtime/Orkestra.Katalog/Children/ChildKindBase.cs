@@ -76,7 +76,8 @@ internal abstract class ChildKindBase : IChildKind
         if (Namespaced)
         {
             ns = Text(entry, "namespace") is { Length: > 0 } n ? n : context.Owner.Namespace;
-            if (string.IsNullOrEmpty(ns)) throw new ChildBuildException("namespace", "a namespaced child of a cluster-scoped owner needs a namespace");
+            if (string.IsNullOrEmpty(ns)) throw new ChildBuildException("namespace",
+                "a namespaced child of a cluster-scoped owner needs a namespace");
         }
         var annotations = Fields.ContainsKey("annotations") ? StringMap(entry, "annotations") : null;
         return ChildMetadata.Stamp(name, ns, StringMap(entry, "labels"), annotations, context.Owner);

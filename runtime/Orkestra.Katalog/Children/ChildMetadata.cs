@@ -4,7 +4,7 @@ using Orkestra.ApiMachinery.Meta;
 namespace Orkestra.Katalog.Children;
 
 /// <summary>
-/// The metadata every built child gets (orkestra-schema.md §9.4): name, namespace (namespaced kinds only), the
+/// The metadata every built child gets: name, namespace (namespaced kinds only), the
 /// entry's labels plus <c>orkestra.orkspace.io/managed: "true"</c> and <c>orkestra-owner: &lt;cr&gt;</c>, the
 /// entry's annotations, and a controller owner reference to the CR — only where garbage collection can honour it:
 /// a namespaced child of a namespaced owner in the owner's namespace. Other children are tracked by label only.

@@ -55,7 +55,8 @@ internal static class Coerce
         {
             var s = v.GetValue<string>().Trim();
             if (s.Length == 0) return null;
-            return long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? JsonValue.Create(l) : JsonValue.Create(s);
+            return long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
+                out var l) ? JsonValue.Create(l) : JsonValue.Create(s);
         }
         return JsonValue.Create(Int(node, field)!.Value);
     }
@@ -158,7 +159,8 @@ internal static class Coerce
     public static void NoProfile(JsonObject obj, string field)
     {
         if (obj.ContainsKey("profile"))
-            throw new ChildBuildException($"{field}.profile", $"{field}.profile: not supported yet (Orkestra documents no profile values); write the fields explicitly");
+            throw new ChildBuildException($"{field}.profile",
+                $"{field}.profile: not supported yet (Orkestra documents no profile values); write the fields explicitly");
     }
 
     /// <summary>Rejects any key of <paramref name="obj"/> outside <paramref name="allowed"/>, naming it.</summary>

@@ -44,7 +44,8 @@ public sealed class ChildBuildContext(ChildOwner owner, TimeProvider time)
 /// the Katalog entry after every template in it was evaluated, as JSON — into the complete Kubernetes object
 /// the reconciler applies: apiVersion, kind, metadata (name, namespace, managed labels, owner reference for
 /// namespaced children), and a spec the API server accepts, with field names and defaults as
-/// orkestra-schema.md §2.4–2.6. Implementations are stateless singletons, safe on any thread.
+/// Orkestra documents them (the table in Children/README.md). Implementations are stateless singletons, safe on
+/// any thread.
 /// </summary>
 public interface IChildKind
 {
@@ -62,7 +63,7 @@ public interface IChildKind
 
     bool Namespaced { get; }
 
-    /// <summary>Keys under <c>.children</c>: singular (first object) and plural (name → object), §4.3.</summary>
+    /// <summary>Keys under <c>.children</c>: singular (first object) and plural (name → object).</summary>
     string SingularChildKey { get; }
     string PluralChildKey { get; }
 

@@ -8,7 +8,7 @@ namespace Orkestra.Katalog.Children;
 
 /// <summary>
 /// Builds the pod part of workloads (deployments, statefulSets, jobs, cronJobs) from entry fields, the way
-/// orkestra-schema.md §2.6 describes them: one container named after the workload, its image, port, env
+/// Orkestra documents them: one container named after the workload, its image, port, env
 /// (map or list form), envFrom (seed shape <c>[{configMapRef: name}]</c> and the documented shape with
 /// <c>keys</c>/<c>prefix</c>/<c>suffix</c> expansion), resources, probes, volumes and security contexts.
 /// </summary>
@@ -114,9 +114,11 @@ internal abstract class PodKindBase : ChildKindBase
                     "startup" => "startupProbe",
                     "liveness" => "livenessProbe",
                     "readiness" => "readinessProbe",
-                    _ => throw new ChildBuildException($"probes.{kind}", $"probes: unknown probe \"{kind}\" (startup, liveness, readiness)"),
+                    _ => throw new ChildBuildException($"probes.{kind}",
+                        $"probes: unknown probe \"{kind}\" (startup, liveness, readiness)"),
                 };
-                container[key] = Probe(probe as JsonObject ?? throw new ChildBuildException($"probes.{kind}", $"probes.{kind}: expected a map"), kind, port);
+                container[key] = Probe(probe as JsonObject ?? throw new ChildBuildException($"probes.{kind}",
+                    $"probes.{kind}: expected a map"), kind, port);
             }
         }
         Put(container, "volumeMounts", VolumeMounts(entry));
@@ -127,10 +129,12 @@ internal abstract class PodKindBase : ChildKindBase
     protected static string Protocol(JsonObject entry)
     {
         var protocol = (Text(entry, "protocol") ?? "TCP").ToUpperInvariant();
-        return protocol is "TCP" or "UDP" or "SCTP" ? protocol : throw new ChildBuildException("protocol", $"protocol: \"{protocol}\" is not TCP, UDP or SCTP");
+        return protocol is "TCP" or "UDP" or "SCTP" ? protocol : throw new ChildBuildException("protocol",
+            $"protocol: \"{protocol}\" is not TCP, UDP or SCTP");
     }
 
-    private static readonly string[] ProbeKeys = ["type", "path", "port", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold"];
+    private static readonly string[] ProbeKeys = ["type", "path", "port", "initialDelaySeconds", "periodSeconds", "timeoutSeconds",
+        "failureThreshold", "successThreshold"];
 
     private static JsonObject Probe(JsonObject probe, string kind, long? containerPort)
     {
@@ -141,7 +145,8 @@ internal abstract class PodKindBase : ChildKindBase
             ?? throw new ChildBuildException(field, $"{field}: needs a port (set the container port or probes.{kind}.port)");
         var result = type switch
         {
-            "http" => new JsonObject { ["httpGet"] = new JsonObject { ["path"] = Text(probe["path"], $"{field}.path") ?? "/", ["port"] = port } },
+            "http" => new JsonObject { ["httpGet"] = new JsonObject { ["path"] = Text(probe["path"], $"{field}.path") ?? "/",
+                ["port"] = port } },
             "tcp" => new JsonObject { ["tcpSocket"] = new JsonObject { ["port"] = port } },
             _ => throw new ChildBuildException($"{field}.type", $"{field}.type: \"{type}\" is not http or tcp"),
         };
@@ -186,15 +191,20 @@ internal abstract class PodKindBase : ChildKindBase
             {
                 var selector = new JsonObject
                 {
-                    ["name"] = Text(reference["name"], $"{field}.{refKind}.name") ?? throw new ChildBuildException($"{field}.{refKind}.name", $"{field}.{refKind}.name: required"),
-                    ["key"] = Text(reference["key"], $"{field}.{refKind}.key") ?? throw new ChildBuildException($"{field}.{refKind}.key", $"{field}.{refKind}.key: required"),
+                    ["name"] = Text(reference["name"], $"{field}.{refKind}.name")
+                        ?? throw new ChildBuildException($"{field}.{refKind}.name", $"{field}.{refKind}.name: required"),
+                    ["key"] = Text(reference["key"], $"{field}.{refKind}.key") ?? throw new ChildBuildException($"{field}.{refKind}.key",
+                        $"{field}.{refKind}.key: required"),
                 };
-                if (reference["optional"] is JsonValue optional && optional.GetValueKind() is JsonValueKind.True or JsonValueKind.False) selector["optional"] = optional.GetValue<bool>();
+                if (reference["optional"] is JsonValue optional
+                    && optional.GetValueKind() is JsonValueKind.True or JsonValueKind.False) selector["optional"] =
+                    optional.GetValue<bool>();
                 return new JsonObject { ["name"] = name, ["valueFrom"] = new JsonObject { [refKind] = selector } };
             }
         }
         if (obj.ContainsKey("value")) return new JsonObject { ["name"] = name, ["value"] = Text(obj["value"], $"{field}.value") ?? "" };
-        if (obj["fieldRef"] is JsonObject fieldRef) return new JsonObject { ["name"] = name, ["valueFrom"] = new JsonObject { ["fieldRef"] = fieldRef.DeepClone() } };
+        if (obj["fieldRef"] is JsonObject fieldRef) return new JsonObject { ["name"] = name,
+            ["valueFrom"] = new JsonObject { ["fieldRef"] = fieldRef.DeepClone() } };
         throw new ChildBuildException(field, $"{field}: expected value, secretKeyRef or configMapKeyRef");
     }
 
@@ -210,7 +220,8 @@ internal abstract class PodKindBase : ChildKindBase
                 for (var i = 0; i < list.Count; i++)
                 {
                     if (list[i] is not JsonObject item || item.Count != 1)
-                        throw new ChildBuildException($"envFrom[{i}]", $"envFrom[{i}]: expected {{configMapRef: NAME}} or {{secretRef: NAME}}");
+                        throw new ChildBuildException($"envFrom[{i}]",
+                            $"envFrom[{i}]: expected {{configMapRef: NAME}} or {{secretRef: NAME}}");
                     var (kind, value) = item.First();
                     AddSource(result, env, kind, value, $"envFrom[{i}].{kind}");
                 }
@@ -223,7 +234,8 @@ internal abstract class PodKindBase : ChildKindBase
                 }
                 break;
             default:
-                throw new ChildBuildException("envFrom", "envFrom: expected a list of {configMapRef|secretRef: NAME} or a map of secretRef/configMapRef lists");
+                throw new ChildBuildException("envFrom",
+                    "envFrom: expected a list of {configMapRef|secretRef: NAME} or a map of secretRef/configMapRef lists");
         }
         return result;
     }
@@ -237,7 +249,8 @@ internal abstract class PodKindBase : ChildKindBase
         if (string.IsNullOrEmpty(name)) throw new ChildBuildException(field, $"{field}: needs a name");
         var prefix = spec is null ? null : Text(spec["prefix"], $"{field}.prefix");
         var suffix = spec is null ? null : Text(spec["suffix"], $"{field}.suffix");
-        bool? optional = spec?["optional"] is JsonValue o && o.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? o.GetValue<bool>() : null;
+        bool? optional = spec?["optional"] is JsonValue o && o.GetValueKind() is JsonValueKind.True or JsonValueKind.False
+            ? o.GetValue<bool>() : null;
         if (spec?["keys"] is JsonArray keys)
         {
             var keyRef = kind == "secretRef" ? "secretKeyRef" : "configMapKeyRef";
@@ -250,7 +263,8 @@ internal abstract class PodKindBase : ChildKindBase
             }
             return;
         }
-        if (!string.IsNullOrEmpty(suffix)) throw new ChildBuildException($"{field}.suffix", $"{field}.suffix: only allowed together with keys");
+        if (!string.IsNullOrEmpty(suffix)) throw new ChildBuildException($"{field}.suffix",
+            $"{field}.suffix: only allowed together with keys");
         var reference = new JsonObject { ["name"] = name };
         if (optional is { } o2) reference["optional"] = o2;
         var source = new JsonObject { [kind] = reference };
@@ -260,7 +274,8 @@ internal abstract class PodKindBase : ChildKindBase
 
     private static JsonArray? Volumes(JsonObject entry)
     {
-        if (entry["volumes"] is not JsonArray volumes) return entry["volumes"] is null ? null : throw new ChildBuildException("volumes", "volumes: expected a list");
+        if (entry["volumes"] is not JsonArray volumes) return entry["volumes"] is null ? null : throw new ChildBuildException("volumes",
+            "volumes: expected a list");
         var result = new JsonArray();
         for (var i = 0; i < volumes.Count; i++)
         {
@@ -274,7 +289,8 @@ internal abstract class PodKindBase : ChildKindBase
                 {
                     case "name": continue;
                     case "configMap" or "secret" when value is JsonValue:
-                        volume[key] = key == "secret" ? new JsonObject { ["secretName"] = Text(value, $"volumes[{i}].{key}") } : new JsonObject { ["name"] = Text(value, $"volumes[{i}].{key}") };
+                        volume[key] = key == "secret" ? new JsonObject { ["secretName"] = Text(value,
+                            $"volumes[{i}].{key}") } : new JsonObject { ["name"] = Text(value, $"volumes[{i}].{key}") };
                         break;
                     case "persistentVolumeClaim" when value is JsonValue:
                         volume[key] = new JsonObject { ["claimName"] = Text(value, $"volumes[{i}].{key}") };
@@ -289,7 +305,9 @@ internal abstract class PodKindBase : ChildKindBase
                         volume[key] = value?.DeepClone() ?? new JsonObject();
                         break;
                     default:
-                        throw new ChildBuildException($"volumes[{i}].{key}", $"volumes[{i}]: unsupported volume source \"{key}\" (configMap, secret, emptyDir, persistentVolumeClaim, hostPath)");
+                        throw new ChildBuildException($"volumes[{i}].{key}",
+                            $"volumes[{i}]: unsupported volume source \"{key}\" "
+                            + "(configMap, secret, emptyDir, persistentVolumeClaim, hostPath)");
                 }
                 sources++;
             }
@@ -301,17 +319,22 @@ internal abstract class PodKindBase : ChildKindBase
 
     private static JsonArray? VolumeMounts(JsonObject entry)
     {
-        if (entry["volumeMounts"] is not JsonArray mounts) return entry["volumeMounts"] is null ? null : throw new ChildBuildException("volumeMounts", "volumeMounts: expected a list");
+        if (entry["volumeMounts"] is not JsonArray mounts) return entry["volumeMounts"] is null ? null
+            : throw new ChildBuildException("volumeMounts", "volumeMounts: expected a list");
         var result = new JsonArray();
         for (var i = 0; i < mounts.Count; i++)
         {
-            if (mounts[i] is not JsonObject m) throw new ChildBuildException($"volumeMounts[{i}]", $"volumeMounts[{i}]: expected {{name, mountPath}}");
+            if (mounts[i] is not JsonObject m) throw new ChildBuildException($"volumeMounts[{i}]",
+                $"volumeMounts[{i}]: expected {{name, mountPath}}");
             var mount = new JsonObject
             {
-                ["name"] = Text(m["name"], $"volumeMounts[{i}].name") ?? throw new ChildBuildException($"volumeMounts[{i}].name", $"volumeMounts[{i}].name: required"),
-                ["mountPath"] = Text(m["mountPath"], $"volumeMounts[{i}].mountPath") ?? throw new ChildBuildException($"volumeMounts[{i}].mountPath", $"volumeMounts[{i}].mountPath: required"),
+                ["name"] = Text(m["name"], $"volumeMounts[{i}].name") ?? throw new ChildBuildException($"volumeMounts[{i}].name",
+                    $"volumeMounts[{i}].name: required"),
+                ["mountPath"] = Text(m["mountPath"], $"volumeMounts[{i}].mountPath")
+                    ?? throw new ChildBuildException($"volumeMounts[{i}].mountPath", $"volumeMounts[{i}].mountPath: required"),
             };
-            if (m["readOnly"] is JsonValue ro && ro.GetValueKind() is JsonValueKind.True or JsonValueKind.False) mount["readOnly"] = ro.GetValue<bool>();
+            if (m["readOnly"] is JsonValue ro && ro.GetValueKind() is JsonValueKind.True or JsonValueKind.False) mount["readOnly"] =
+                ro.GetValue<bool>();
             if (Text(m["subPath"], $"volumeMounts[{i}].subPath") is { Length: > 0 } subPath) mount["subPath"] = subPath;
             result.AddNode(mount);
         }

@@ -1,4 +1,3 @@
-using Fluid.Values;
 using Orkestra.Katalog.Conditions;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
@@ -8,7 +7,7 @@ using Orkestra.Templating.Values;
 namespace Orkestra.Katalog.Compilation;
 
 /// <summary>
-/// A compiled condition (§3): the field is either a dot path (<see cref="Path"/>, walked from the render root)
+/// A compiled condition: the field is either a dot path (<see cref="Path"/>, walked from the render root)
 /// or a template (<see cref="FieldTemplate"/>, whose rendered string is compared); the expected value is
 /// literal or templated. Shared, immutable, thread-safe.
 /// </summary>
@@ -40,19 +39,19 @@ public sealed class CompiledCondition
     public string FieldText => Source.Field.Value;
 
     /// <summary>The field's value and whether it is present (a template field is present when it renders non-empty).</summary>
-    public (FluidValue Value, bool Present) ResolveField(RenderScope scope)
+    public (TemplateValue Value, bool Present) ResolveField(RenderScope scope)
     {
         if (FieldTemplate is not null)
         {
             var text = FieldTemplate.Render(scope);
-            return (GoValues.String(text), text.Length > 0);
+            return (TemplateValue.String(text), text.Length > 0);
         }
-        FluidValue current = scope.Root;
+        var current = scope.Root;
         foreach (var segment in Path!)
         {
-            if (!GoValues.TryGetMember(current, segment, out current)) return (GoValues.Nil, false);
+            if (!current.TryGetMember(segment, out current)) return (TemplateValue.Nil, false);
         }
-        return (current, !GoValues.IsNil(current));
+        return (current, !current.IsNil);
     }
 
     /// <summary>Evaluates the condition (negation applied). Throws <see cref="KatalogRenderException"/> on template failures.</summary>

@@ -1,4 +1,5 @@
 using Orkestra.Katalog.Children;
+using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
 using Orkestra.Templating.Functions;
 
@@ -22,12 +23,15 @@ public sealed class CompiledKatalog(KatalogDocument source, FunctionRegistry fun
 }
 
 /// <summary>
-/// Everything one CRD's operator evaluates per reconcile. Static configuration (apiTypes, reconciler tuning,
-/// files, selectors) is read from <see cref="Crd"/>; templated parts are compiled here.
-/// Shared, immutable, thread-safe.
+/// Everything one CRD's operator evaluates per reconcile. Static configuration (files, selectors, switches) is
+/// resolved into <see cref="Settings"/>; templated parts are compiled here. The user's config records are not
+/// carried. Shared, immutable, thread-safe.
 /// </summary>
 public sealed record CompiledOperator(
-    CrdEntry Crd,
+    string Name,
+    ApiTypes ApiTypes,
+    ReconcilerConfig Reconciler,
+    OperatorSettings Settings,
     IReadOnlyList<string> Finalizers,
     IReadOnlyList<CompiledLabel> Labels,
     CompiledGate Gate,
@@ -43,22 +47,59 @@ public sealed record CompiledOperator(
     CompiledNormalize? Normalize,
     CompiledConversion? Conversion)
 {
-    public string Name => Crd.Name;
-    public ApiTypes ApiTypes => Crd.ApiTypes;
-    public ReconcilerConfig Reconciler => Crd.OperatorBox.Reconciler;
-
     public IEnumerable<CompiledHook> Hooks => new[] { OnCreate, OnReconcile, OnDelete }.OfType<CompiledHook>();
 
-    /// <summary>Kinds declared in onCreate then onReconcile, first occurrence order: the kinds read into <c>.children</c> (§4.3).</summary>
+    /// <summary>
+    /// Kinds declared in onCreate then onReconcile, first occurrence order: the kinds whose observed objects the
+    /// templates read as <c>.children</c>.
+    /// </summary>
     public IReadOnlyList<IChildKind> ObservedKinds { get; } =
         new[] { OnCreate, OnReconcile }.OfType<CompiledHook>().SelectMany(h => h.Children).Select(c => c.Kind).Distinct().ToArray();
+}
+
+/// <summary>
+/// The static settings of one <c>spec.crds.&lt;name&gt;</c> entry, resolved at compile time: what the runtime
+/// watches (namespace, selectors), which files it applies, whom it starts after, and the reconciler switches.
+/// Shared, immutable.
+/// </summary>
+public sealed record OperatorSettings(
+    SourceLocation Location,
+    bool Enabled,
+    bool Namespaced,
+    string? Namespace,
+    string? CrdFile,
+    IReadOnlyList<string> CrFiles,
+    IReadOnlyList<string> Setup,
+    IReadOnlyList<string> DependsOn,
+    IReadOnlyDictionary<string, string> LabelSelector,
+    IReadOnlyDictionary<string, string> FieldSelector,
+    bool ForceConflict,
+    bool CrossAccess,
+    bool IgnoreStatusPatch,
+    bool IgnoreObservedGeneration,
+    bool RemoveFinalizers,
+    IReadOnlyList<string> RestrictedNamespaces,
+    IReadOnlyList<string> AllowedNamespaces,
+    bool DefaultEndpoints,
+    bool ValidationWebhook,
+    bool MutationWebhook,
+    IReadOnlyList<string> WebhookOperations)
+{
+    /// <summary>Resolves <paramref name="crd"/>'s settings (<c>dependsOn</c> as the names of the CRDs waited for).</summary>
+    public static OperatorSettings From(CrdEntry crd) => new(
+        crd.Location, crd.Enabled, crd.Namespaced, crd.Namespace, crd.CrdFile, crd.CrFiles, crd.Setup,
+        crd.DependsOn.Select(d => d.Target).ToArray(), crd.LabelSelector, crd.FieldSelector, crd.ForceConflict,
+        crd.CrossAccess, crd.IgnoreStatusPatch, crd.IgnoreObservedGeneration, crd.RemoveFinalizers, crd.RestrictedNamespaces,
+        crd.AllowedNamespaces, crd.Endpoints == EndpointsConfig.Default, crd.Webhooks.Validation, crd.Webhooks.Mutation,
+        crd.Webhooks.Operations);
 }
 
 /// <summary>A label written onto the CR; the value may be a template.</summary>
 public sealed record CompiledLabel(string Name, CompiledText Value);
 
 /// <summary>A compiled hook block: external calls, the block gate, children in declaration order.</summary>
-public sealed record CompiledHook(HookKind Hook, IReadOnlyList<CompiledExternal> External, CompiledGate Gate, IReadOnlyList<CompiledChild> Children);
+public sealed record CompiledHook(HookKind Hook, IReadOnlyList<CompiledExternal> External, CompiledGate Gate,
+    IReadOnlyList<CompiledChild> Children);
 
 /// <summary>
 /// One child entry: <see cref="Body"/> renders to the JSON entry the kind's builder takes
@@ -78,11 +119,14 @@ public sealed record CompiledForEach(IReadOnlyList<string>? Path, CompiledText? 
 public sealed record CompiledStatus(bool Conditions, IReadOnlyList<CompiledStatusField> Fields);
 
 /// <summary>A <c>status.fields</c> entry; <see cref="Path"/> is relative to <c>status</c>.</summary>
-public sealed record CompiledStatusField(IReadOnlyList<string> Path, string PathText, CompiledNode Value, string Type, CompiledGate Gate, bool ClearOnFalse, StatusField Source);
+public sealed record CompiledStatusField(IReadOnlyList<string> Path, string PathText, CompiledNode Value, string Type, CompiledGate Gate,
+    bool ClearOnFalse, StatusField Source);
 
-public sealed record CompiledCross(CrossRead Source, CompiledText? Name, CompiledText? Namespace, IReadOnlyList<CompiledLabel> MatchLabels, IReadOnlyList<CompiledLabel> LabelSelector);
+public sealed record CompiledCross(CrossRead Source, CompiledText? Name, CompiledText? Namespace, IReadOnlyList<CompiledLabel> MatchLabels,
+    IReadOnlyList<CompiledLabel> LabelSelector);
 
-public sealed record CompiledExternal(ExternalCall Source, CompiledText Url, CompiledText? Body, IReadOnlyList<CompiledLabel> Headers, CompiledText? Token, CompiledGate Gate);
+public sealed record CompiledExternal(ExternalCall Source, CompiledText Url, CompiledText? Body, IReadOnlyList<CompiledLabel> Headers,
+    CompiledText? Token, CompiledGate Gate);
 
 /// <summary><c>reconciler.requeue</c>: <see cref="After"/> renders to a Go duration (empty or 0s = none).</summary>
 public sealed record CompiledRequeue(CompiledText? After, CompiledGate Gate);
@@ -92,17 +136,21 @@ public sealed record CompiledAutoscale(AutoscaleConfig Source, CompiledGate Cond
 public sealed record CompiledValidation(IReadOnlyList<CompiledExternal> External, IReadOnlyList<CompiledValidationRule> Rules);
 
 /// <summary>The CR passes the rule when <see cref="Condition"/> holds (or <see cref="Gate"/> does not).</summary>
-public sealed record CompiledValidationRule(CompiledCondition Condition, CompiledText Message, RuleAction Action, CompiledGate Gate, ValidationRule Source);
+public sealed record CompiledValidationRule(CompiledCondition Condition, CompiledText Message, RuleAction Action, CompiledGate Gate,
+    ValidationRule Source);
 
-public sealed record CompiledMutation(bool MutateFirst, IReadOnlyList<CompiledExternal> External, IReadOnlyList<CompiledMutationRule> Rules);
+public sealed record CompiledMutation(bool MutateFirst, IReadOnlyList<CompiledExternal> External,
+    IReadOnlyList<CompiledMutationRule> Rules);
 
-public sealed record CompiledMutationRule(CompiledText Field, CompiledText Value, bool IsOverride, ConditionValueType ValueType, CompiledGate Gate, bool FiresReconcile, MutationRule Source);
+public sealed record CompiledMutationRule(CompiledText Field, CompiledText Value, bool IsOverride, ConditionValueType ValueType,
+    CompiledGate Gate, bool FiresReconcile, MutationRule Source);
 
 public sealed record CompiledNormalize(IReadOnlyList<CompiledNormalizeField> Fields, bool Audit);
 
 /// <summary>A normalize rewrite: <see cref="Path"/> is relative to <c>spec</c>.</summary>
 public sealed record CompiledNormalizeField(IReadOnlyList<string> Path, CompiledText Template, string? Type, NormalizeField Source);
 
-public sealed record CompiledConversion(string StorageVersion, bool UpdateCrd, bool Participant, IReadOnlyList<CompiledConversionPath> Paths);
+public sealed record CompiledConversion(string StorageVersion, bool UpdateCrd, bool Participant,
+    IReadOnlyList<CompiledConversionPath> Paths);
 
 public sealed record CompiledConversionPath(string From, string To, CompiledNode Spec, ConversionPath Source);

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
-using Orkestra.Templating;
+using Orkestra.Katalog.Syntax;
 using Orkestra.Templating.Values;
+using Orkestra.Templating;
 
 namespace Orkestra.Katalog.Compilation;
 
@@ -37,7 +38,8 @@ public sealed class KatalogRenderException(SourceLocation location, string templ
     public Diagnostic ToDiagnostic() => Diagnostic.Error(Location, $"{Message} in template {TemplateText.Quote(Template)}");
 }
 
-internal sealed class CompiledMap(SourceLocation location, IReadOnlyList<(CompiledText Key, CompiledNode Value)> entries) : CompiledNode(location)
+internal sealed class CompiledMap(SourceLocation location, IReadOnlyList<(CompiledText Key,
+    CompiledNode Value)> entries) : CompiledNode(location)
 {
     public IReadOnlyList<(CompiledText Key, CompiledNode Value)> Entries { get; } = entries;
     public override bool IsStatic { get; } = entries.All(e => !e.Key.IsTemplate && e.Value.IsStatic);
@@ -80,7 +82,7 @@ internal sealed class CompiledTemplateNode(YamlScalar scalar, CompiledTemplate t
     {
         try
         {
-            return Template.IsSingleAction ? GoValues.ToJsonNode(Template.Evaluate(scope)) : JsonValue.Create(Template.Render(scope));
+            return Template.IsSingleAction ? Template.Evaluate(scope).ToJsonNode() : JsonValue.Create(Template.Render(scope));
         }
         catch (TemplateRenderException e)
         {

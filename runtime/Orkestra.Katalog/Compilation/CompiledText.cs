@@ -1,8 +1,8 @@
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
-using Orkestra.Templating;
-using Fluid.Values;
+using Orkestra.Katalog.Syntax;
 using Orkestra.Templating.Values;
+using Orkestra.Templating;
 
 namespace Orkestra.Katalog.Compilation;
 
@@ -53,9 +53,9 @@ public sealed class CompiledText
     }
 
     /// <summary>The typed value of a template (a literal is its string).</summary>
-    public FluidValue Evaluate(RenderScope scope)
+    public TemplateValue Evaluate(RenderScope scope)
     {
-        if (Template is null) return GoValues.String(_literal);
+        if (Template is null) return TemplateValue.String(_literal);
         try
         {
             return Template.Evaluate(scope);

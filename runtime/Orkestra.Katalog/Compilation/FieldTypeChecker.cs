@@ -1,9 +1,9 @@
 using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Children;
-using Orkestra.Katalog.Loading;
 using Orkestra.Katalog.Model;
-using Orkestra.Templating;
+using Orkestra.Katalog.Syntax;
 using Orkestra.Templating.Functions;
+using Orkestra.Templating;
 
 namespace Orkestra.Katalog.Compilation;
 

@@ -1,8 +1,8 @@
 using Orkestra.Katalog.Diagnostics;
-using Orkestra.Katalog.Loading;
 using Orkestra.Katalog.Model;
-using Orkestra.Templating;
+using Orkestra.Katalog.Validation;
 using Orkestra.Templating.Functions;
+using Orkestra.Templating;
 
 namespace Orkestra.Katalog.Compilation;
 
@@ -47,7 +47,8 @@ public static class KatalogCompiler
     private static FunctionRegistry CompileFunctions(KatalogDocument katalog, DiagnosticBag diagnostics)
     {
         if (katalog.Functions.Count == 0) return FunctionRegistry.Standard;
-        var sources = katalog.Functions.Select(f => new UserFunctionSource(f.Name, f.Description, f.Expression.Value, f.Shadow, f)).ToArray();
+        var sources = katalog.Functions.Select(f => new UserFunctionSource(f.Name, f.Description, f.Expression.Value, f.Shadow,
+            f)).ToArray();
         var result = new TemplateCompiler(FunctionRegistry.Standard).CompileUserFunctions(sources);
         foreach (var (tag, d) in result.Diagnostics)
         {

@@ -12,22 +12,29 @@ internal sealed class OperatorCompiler(KatalogDocument katalog, CrdEntry crd, Te
         var box = crd.OperatorBox;
         var boxPath = $"{_path}.operatorBox";
         return new CompiledOperator(
-            crd,
+            crd.Name,
+            crd.ApiTypes,
+            box.Reconciler,
+            OperatorSettings.From(crd),
             box.Finalizers ?? katalog.Finalizers,
             Labels(crd.Labels, $"{_path}.labels"),
             Gate(box.Gate),
             Hook(box.OnCreate, boxPath),
             Hook(box.OnReconcile, boxPath),
             Hook(box.OnDelete, boxPath),
-            new CompiledStatus(box.Status.Conditions, box.Status.Fields.Select((f, i) => StatusField(f, $"{boxPath}.status.fields[{i}]")).ToArray()),
+            new CompiledStatus(box.Status.Conditions, box.Status.Fields.Select((f, i) => StatusField(f,
+                $"{boxPath}.status.fields[{i}]")).ToArray()),
             box.Cross.Select((c, i) => Cross(c, $"{boxPath}.cross[{i}]")).ToArray(),
-            box.Reconciler.Requeue is { } rq ? new CompiledRequeue(templates.OptionalText(rq.After, $"{boxPath}.reconciler.requeue.after"), Gate(rq.Gate)) : null,
+            box.Reconciler.Requeue is { } rq ? new CompiledRequeue(templates.OptionalText(rq.After, $"{boxPath}.reconciler.requeue.after"),
+                Gate(rq.Gate)) : null,
             box.Autoscale is { } a ? new CompiledAutoscale(a, Gate(a.Conditions)) : null,
             crd.Validation is { } v ? Validation(v) : null,
             crd.Mutation is { } m ? Mutation(m) : null,
-            crd.Normalize is { } n ? new CompiledNormalize(n.Fields.Select(f => new CompiledNormalizeField(f.Path.Split('.'), templates.Text(f.Template, $"{_path}.normalize.spec.{f.Path}"), f.Type, f)).ToArray(), n.Audit) : null,
+            crd.Normalize is { } n ? new CompiledNormalize(n.Fields.Select(f => new CompiledNormalizeField(f.Path.Split('.'),
+                templates.Text(f.Template, $"{_path}.normalize.spec.{f.Path}"), f.Type, f)).ToArray(), n.Audit) : null,
             crd.Conversion is { } c ? new CompiledConversion(c.StorageVersion, c.UpdateCrd, c.Participant,
-                c.Paths.Select((p, i) => new CompiledConversionPath(p.From, p.To, templates.Node(p.Spec, $"{_path}.conversion.paths[{i}].spec"), p)).ToArray()) : null);
+                c.Paths.Select((p, i) => new CompiledConversionPath(p.From, p.To, templates.Node(p.Spec,
+                    $"{_path}.conversion.paths[{i}].spec"), p)).ToArray()) : null);
     }
 
     private CompiledHook? Hook(HookBlock? hook, string boxPath)
@@ -50,24 +57,30 @@ internal sealed class OperatorCompiler(KatalogDocument katalog, CrdEntry crd, Te
     }
 
     private CompiledStatusField StatusField(StatusField field, string path) =>
-        new(SplitPath(field.Path.Value), field.Path.Value, templates.Node(field.Value, $"{path}.value"), field.Type, Gate(field.Gate), field.ClearOnFalse, field);
+        new(SplitPath(field.Path.Value), field.Path.Value, templates.Node(field.Value, $"{path}.value"), field.Type, Gate(field.Gate),
+            field.ClearOnFalse, field);
 
     private CompiledCross Cross(CrossRead cross, string path) =>
-        new(cross, templates.OptionalText(cross.SelectorName, $"{path}.selector.name"), templates.OptionalText(cross.SelectorNamespace, $"{path}.selector.namespace"),
+        new(cross, templates.OptionalText(cross.SelectorName, $"{path}.selector.name"), templates.OptionalText(cross.SelectorNamespace,
+            $"{path}.selector.namespace"),
             Labels(cross.MatchLabels, $"{path}.selector.matchLabels"), Labels(cross.LabelSelector, $"{path}.labelSelector"));
 
     private CompiledValidation Validation(ValidationConfig validation) =>
         new(External(validation.External, $"{_path}.validation.external"),
-            validation.Rules.Select((r, i) => new CompiledValidationRule(Condition(r.Condition), templates.Text(r.Message, $"{_path}.validation.rules[{i}].message"), r.Action, Gate(r.Gate), r)).ToArray());
+            validation.Rules.Select((r, i) => new CompiledValidationRule(Condition(r.Condition), templates.Text(r.Message,
+                $"{_path}.validation.rules[{i}].message"), r.Action, Gate(r.Gate), r)).ToArray());
 
     private CompiledMutation Mutation(MutationConfig mutation) =>
         new(mutation.MutateFirst, External(mutation.External, $"{_path}.mutation.external"),
             mutation.Rules.Select((r, i) => new CompiledMutationRule(templates.Text(r.Field, $"{_path}.mutation.rules[{i}].field"),
-                templates.Text(r.Value, $"{_path}.mutation.rules[{i}].{(r.IsOverride ? "override" : "default")}"), r.IsOverride, r.ValueType, Gate(r.Gate), r.FiresReconcile, r)).ToArray());
+                templates.Text(r.Value, $"{_path}.mutation.rules[{i}].{(r.IsOverride ? "override" : "default")}"), r.IsOverride,
+                    r.ValueType, Gate(r.Gate), r.FiresReconcile, r)).ToArray());
 
     private IReadOnlyList<CompiledExternal> External(IReadOnlyList<ExternalCall> calls, string path) =>
-        calls.Select((call, i) => new CompiledExternal(call, templates.Text(call.Url, $"{path}[{i}].url"), templates.OptionalText(call.Body, $"{path}[{i}].body"),
-            Labels(call.Headers, $"{path}[{i}].headers"), templates.OptionalText(call.Token, $"{path}[{i}].token"), Gate(call.Gate))).ToArray();
+        calls.Select((call, i) => new CompiledExternal(call, templates.Text(call.Url, $"{path}[{i}].url"), templates.OptionalText(call.Body,
+            $"{path}[{i}].body"),
+            Labels(call.Headers, $"{path}[{i}].headers"), templates.OptionalText(call.Token, $"{path}[{i}].token"),
+                Gate(call.Gate))).ToArray();
 
     private IReadOnlyList<CompiledLabel> Labels(IReadOnlyList<NamedValue> values, string path) =>
         values.Select(v => new CompiledLabel(v.Name, templates.Text(v.Value, $"{path}.{v.Name}"))).ToArray();

@@ -1,9 +1,9 @@
+using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Diagnostics;
-using Orkestra.Katalog.Loading;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 using Orkestra.Templating;
-using System.Text.Json.Nodes;
 
 namespace Orkestra.Katalog.Compilation;
 
@@ -53,7 +53,8 @@ internal sealed class TemplateSet(TemplateCompiler compiler, DiagnosticBag diagn
             case YamlScalar s:
                 return new CompiledLiteral(s.Location, Literal(s, what));
             case YamlMap map:
-                return new CompiledMap(map.Location, map.Entries.Select(e => (Text(e.Key, $"{what} key"), Node(e.Value, $"{what}.{e.Key.Value}"))).ToArray());
+                return new CompiledMap(map.Location, map.Entries.Select(e => (Text(e.Key, $"{what} key"), Node(e.Value,
+                    $"{what}.{e.Key.Value}"))).ToArray());
             case YamlList list:
                 return new CompiledList(list.Location, list.Items.Select((item, i) => Node(item, $"{what}[{i}]")).ToArray());
             default:

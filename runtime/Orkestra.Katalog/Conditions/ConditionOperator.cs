@@ -1,7 +1,7 @@
 namespace Orkestra.Katalog.Conditions;
 
 /// <summary>
-/// The comparison a <c>when</c>/<c>or</c> condition performs (orkestra-schema.md §3.3). The explicit
+/// The comparison a <c>when</c>/<c>or</c> condition performs. The explicit
 /// <c>operator:</c> spellings, the shorthand keys and the aliases (<c>eq</c>, <c>neq</c>, <c>min</c>, <c>max</c>, …)
 /// all map onto these; see <c>ConditionOperators</c> for names and semantics.
 /// </summary>

@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Fluid.Values;
 using Orkestra.Templating.Values;
 
 namespace Orkestra.Katalog.Conditions;
 
 /// <summary>
-/// Names and semantics of the condition operators (orkestra-schema.md §3.3). String operators compare the printed
+/// Names and semantics of the condition operators. String operators compare the printed
 /// value (Go's %v, nil as ""); numeric operators parse both sides as numbers (non-numeric → false, an absent field
 /// counts as 0); CSV operators trim their elements, and an empty element matches an empty field; an invalid
 /// regex never matches (and is rejected at load by <see cref="CheckExpected"/>). <c>unique</c> always passes:
@@ -26,8 +25,10 @@ public static class ConditionOperators
         ["exists"] = ConditionOperator.Exists, ["notExists"] = ConditionOperator.NotExists,
         ["gt"] = ConditionOperator.GreaterThan, ["greaterThan"] = ConditionOperator.GreaterThan,
         ["lt"] = ConditionOperator.LessThan, ["lessThan"] = ConditionOperator.LessThan,
-        ["gte"] = ConditionOperator.GreaterThanOrEqual, ["greaterThanOrEqual"] = ConditionOperator.GreaterThanOrEqual, ["min"] = ConditionOperator.GreaterThanOrEqual,
-        ["lte"] = ConditionOperator.LessThanOrEqual, ["lessThanOrEqual"] = ConditionOperator.LessThanOrEqual, ["max"] = ConditionOperator.LessThanOrEqual,
+        ["gte"] = ConditionOperator.GreaterThanOrEqual, ["greaterThanOrEqual"] = ConditionOperator.GreaterThanOrEqual,
+            ["min"] = ConditionOperator.GreaterThanOrEqual,
+        ["lte"] = ConditionOperator.LessThanOrEqual, ["lessThanOrEqual"] = ConditionOperator.LessThanOrEqual,
+            ["max"] = ConditionOperator.LessThanOrEqual,
         ["between"] = ConditionOperator.Between, ["notBetween"] = ConditionOperator.NotBetween,
         ["in"] = ConditionOperator.In, ["notIn"] = ConditionOperator.NotIn,
         ["unique"] = ConditionOperator.Unique,
@@ -64,7 +65,8 @@ public static class ConditionOperators
                 return Compile(expected) is null ? $"invalid regular expression \"{expected}\"" : null;
             case ConditionOperator.Between or ConditionOperator.NotBetween:
                 return TryRange(expected, out _, out _) ? null : $"\"{expected}\" is not a range \"min,max\" of two numbers";
-            case ConditionOperator.GreaterThan or ConditionOperator.LessThan or ConditionOperator.GreaterThanOrEqual or ConditionOperator.LessThanOrEqual:
+            case ConditionOperator.GreaterThan or ConditionOperator.LessThan or ConditionOperator.GreaterThanOrEqual or
+                ConditionOperator.LessThanOrEqual:
                 return TryNumber(expected, out _) ? null : $"\"{expected}\" is not a number";
             case ConditionOperator.TypeOf:
                 return expected is "map" or "slice" or "list" or "string" or "int" or "float64" or "number" or "bool" or "nil" or "null"
@@ -75,10 +77,10 @@ public static class ConditionOperators
     }
 
     /// <summary>Evaluates one comparison of an already-resolved field value.</summary>
-    public static bool Evaluate(ConditionOperator op, FluidValue actual, bool present, string expected)
+    public static bool Evaluate(ConditionOperator op, TemplateValue actual, bool present, string expected)
     {
-        var exists = present && !GoValues.IsNil(actual);
-        var text = GoValues.Format(actual);
+        var exists = present && !actual.IsNil;
+        var text = actual.ToString();
         switch (op)
         {
             case ConditionOperator.Equals: return text == expected;
@@ -111,27 +113,27 @@ public static class ConditionOperators
             }
             case ConditionOperator.Unique: return true; // checked by the runtime against the other instances
             case ConditionOperator.TypeOf:
-                var name = GoValues.TypeName(actual);
+                var name = actual.TypeName;
                 return expected == name || (expected == "list" && name == "slice") || (expected == "null" && name == "nil")
                        || (expected == "number" && name is "int" or "float64");
-            case ConditionOperator.TypeMap: return GoValues.Kind(actual) == GoKind.Map;
-            case ConditionOperator.TypeList: return GoValues.Kind(actual) == GoKind.List;
-            case ConditionOperator.TypeString: return GoValues.Kind(actual) == GoKind.String;
-            case ConditionOperator.TypeNumber: return GoValues.Kind(actual) == GoKind.Number;
-            case ConditionOperator.TypeBool: return GoValues.Kind(actual) == GoKind.Bool;
-            case ConditionOperator.TypeNull: return GoValues.Kind(actual) == GoKind.Nil;
+            case ConditionOperator.TypeMap: return actual.Kind == GoKind.Map;
+            case ConditionOperator.TypeList: return actual.Kind == GoKind.List;
+            case ConditionOperator.TypeString: return actual.Kind == GoKind.String;
+            case ConditionOperator.TypeNumber: return actual.Kind == GoKind.Number;
+            case ConditionOperator.TypeBool: return actual.Kind == GoKind.Bool;
+            case ConditionOperator.TypeNull: return actual.Kind == GoKind.Nil;
             default: return false;
         }
     }
 
-    private static bool Compare(FluidValue actual, bool exists, string expected, Func<int, bool> test) =>
+    private static bool Compare(TemplateValue actual, bool exists, string expected, Func<int, bool> test) =>
         TryActualNumber(actual, exists, out var a) && TryNumber(expected, out var e) && test(a.CompareTo(e));
 
-    private static bool TryActualNumber(FluidValue actual, bool exists, out decimal value)
+    private static bool TryActualNumber(TemplateValue actual, bool exists, out decimal value)
     {
         if (!exists) { value = 0; return true; } // an absent field counts as 0
-        if (GoValues.Kind(actual) == GoKind.Number) { value = actual.ToNumberValue(); return true; }
-        return TryNumber(GoValues.Format(actual), out value);
+        if (actual.Kind == GoKind.Number) { value = actual.ToNumber(); return true; }
+        return TryNumber(actual.ToString(), out value);
     }
 
     private static bool TryNumber(string text, out decimal value) =>

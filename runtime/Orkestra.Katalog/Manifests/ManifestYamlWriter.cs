@@ -65,7 +65,8 @@ public static class ManifestYamlWriter
                         EmitString(emitter, scalar.GetValue<string>());
                         break;
                     case JsonValueKind.True or JsonValueKind.False:
-                        emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, scalar.GetValueKind() == JsonValueKind.True ? "true" : "false", ScalarStyle.Plain, true, false));
+                        emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty,
+                            scalar.GetValueKind() == JsonValueKind.True ? "true" : "false", ScalarStyle.Plain, true, false));
                         break;
                     case JsonValueKind.Number:
                         emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, scalar.ToJsonString(), ScalarStyle.Plain, true, false));

@@ -1,5 +1,6 @@
 using Orkestra.Katalog.Conditions;
 using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Syntax;
 
 namespace Orkestra.Katalog.Model;
 
@@ -7,7 +8,7 @@ namespace Orkestra.Katalog.Model;
 public enum ConditionValueType { String, Int, Float, Bool }
 
 /// <summary>
-/// One condition (§3.2): <see cref="Field"/> is a dot path, or a template when it contains <c>{{</c>;
+/// One condition: <see cref="Field"/> is a dot path, or a template when it contains <c>{{</c>;
 /// <see cref="Value"/> is the expected value (null for exists/notExists and type operators).
 /// <see cref="OperatorName"/> is the key or <c>operator:</c> text as written (for messages).
 /// </summary>

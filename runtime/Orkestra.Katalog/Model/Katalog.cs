@@ -1,4 +1,5 @@
 using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Syntax;
 
 namespace Orkestra.Katalog.Model;
 
@@ -6,7 +7,7 @@ namespace Orkestra.Katalog.Model;
 public sealed record NamedValue(string Name, YamlScalar Value);
 
 /// <summary>
-/// A loaded <c>kind: Katalog</c> document (orkestra-schema.md §1). Immutable user configuration: every key of
+/// A loaded <c>kind: Katalog</c> document. Immutable user configuration: every key of
 /// the file is either here or was reported. Templated text stays as located <see cref="YamlScalar"/>s /
 /// <see cref="YamlNode"/>s for the compiler. Shared, immutable.
 /// </summary>
@@ -24,7 +25,7 @@ public sealed record KatalogDocument(
     public CrdEntry? FindCrd(string name) => Crds.FirstOrDefault(c => c.Name == name);
 }
 
-/// <summary><c>metadata</c> (§1.3). <c>projects</c> is tooling metadata kept as written.</summary>
+/// <summary><c>metadata</c>. <c>projects</c> is tooling metadata kept as written.</summary>
 public sealed record KatalogMetadata(
     string Name,
     string Namespace,
@@ -38,7 +39,7 @@ public sealed record KatalogMetadata(
     YamlNode? Projects,
     SourceLocation Location);
 
-/// <summary>One <c>spec.crds.&lt;name&gt;</c> entry (§1.5): the declaration of one operator.</summary>
+/// <summary>One <c>spec.crds.&lt;name&gt;</c> entry: the declaration of one operator.</summary>
 public sealed record CrdEntry(
     string Name,
     SourceLocation Location,
@@ -70,7 +71,7 @@ public sealed record CrdEntry(
     ConversionConfig? Conversion);
 
 /// <summary>
-/// <c>apiTypes</c> (§1.6), complete after loading: a built-in kind given by <c>kind</c> alone is enriched
+/// <c>apiTypes</c>, complete after loading: a built-in kind given by <c>kind</c> alone is enriched
 /// from the built-in table, and a missing block is inferred from <c>crdFile</c>.
 /// </summary>
 public sealed record ApiTypes(string Group, string Version, string Kind, string Plural, bool BuiltIn, SourceLocation Location)
@@ -84,7 +85,7 @@ public sealed record ApiTypes(string Group, string Version, string Kind, string 
 
 public enum DependencyCondition { Started, Healthy }
 
-/// <summary>One <c>dependsOn</c> target (§1.8): start after <see cref="Target"/> reached <see cref="Condition"/>.</summary>
+/// <summary>One <c>dependsOn</c> target: start after <see cref="Target"/> reached <see cref="Condition"/>.</summary>
 public sealed record Dependency(string Target, DependencyCondition Condition, SourceLocation Location);
 
 /// <summary>Per-CRD <c>endpoints</c> switches (all default true).</summary>
@@ -93,11 +94,11 @@ public sealed record EndpointsConfig(bool Enabled, bool Health, bool Info)
     public static readonly EndpointsConfig Default = new(true, true, true);
 }
 
-/// <summary>Per-CRD <c>webhooks</c> override (§1.5): only meaningful when admission webhooks are enabled.</summary>
+/// <summary>Per-CRD <c>webhooks</c> override: only meaningful when admission webhooks are enabled.</summary>
 public sealed record WebhooksConfig(bool Validation, bool Mutation, IReadOnlyList<string> Operations)
 {
     public static readonly WebhooksConfig Default = new(true, true, ["CREATE", "UPDATE"]);
 }
 
-/// <summary>A user-defined template function (<c>notes.functions</c>, §8.3).</summary>
+/// <summary>A user-defined template function (<c>notes.functions</c>).</summary>
 public sealed record UserFunction(string Name, string Description, YamlScalar Expression, bool Shadow, SourceLocation Location);

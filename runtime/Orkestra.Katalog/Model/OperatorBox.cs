@@ -1,9 +1,10 @@
 using Orkestra.Katalog.Children;
 using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Syntax;
 
 namespace Orkestra.Katalog.Model;
 
-/// <summary><c>operatorBox</c> (§2): everything one operator does. Hooks are null when not declared.</summary>
+/// <summary><c>operatorBox</c>: everything one operator does. Hooks are null when not declared.</summary>
 public sealed record OperatorBox(
     ReconcilerConfig Reconciler,
     IReadOnlyList<string>? Finalizers,
@@ -19,7 +20,7 @@ public sealed record OperatorBox(
 }
 
 /// <summary>
-/// <c>operatorBox.reconciler</c> (§2.2), also read from the aliases <c>operatorBox.reconcile</c>,
+/// <c>operatorBox.reconciler</c>, also read from the aliases <c>operatorBox.reconcile</c>,
 /// <c>operatorBox.default</c> and <c>workers</c>/<c>resync</c>/<c>queue</c> on the CRD entry.
 /// Null numbers mean "runtime default" (DEFAULT_WORKERS, DEFAULT_RESYNC).
 /// </summary>
@@ -30,7 +31,7 @@ public sealed record ReconcilerConfig(int? Workers, TimeSpan? Resync, QueueConfi
 
 public enum QueueType { RateLimited, Delayed }
 
-/// <summary><c>queue</c> (§2.3). <see cref="MaxDepth"/> 0 = unlimited; <see cref="FailureThreshold"/> null = env default.</summary>
+/// <summary><c>queue</c>. <see cref="MaxDepth"/> 0 = unlimited; <see cref="FailureThreshold"/> null = env default.</summary>
 public sealed record QueueConfig(QueueType Type, int MaxDepth, int? FailureThreshold, RetryBackoff? RetryBackoff)
 {
     public static readonly QueueConfig Default = new(QueueType.RateLimited, 0, null, null);
@@ -44,11 +45,12 @@ public sealed record RequeueConfig(YamlScalar? After, ConditionGate Gate);
 
 public enum HookKind { OnCreate, OnReconcile, OnDelete }
 
-/// <summary>One of <c>onCreate</c>/<c>onReconcile</c>/<c>onDelete</c> (§2.4), children in declaration order.</summary>
-public sealed record HookBlock(HookKind Hook, SourceLocation Location, IReadOnlyList<ExternalCall> External, ConditionGate Gate, IReadOnlyList<ChildEntry> Children);
+/// <summary>One of <c>onCreate</c>/<c>onReconcile</c>/<c>onDelete</c>, children in declaration order.</summary>
+public sealed record HookBlock(HookKind Hook, SourceLocation Location, IReadOnlyList<ExternalCall> External, ConditionGate Gate,
+    IReadOnlyList<ChildEntry> Children);
 
 /// <summary>
-/// One resource entry under a hook (§2.5–2.6). <see cref="Body"/> holds only the kind's own fields (the common
+/// One resource entry under a hook. <see cref="Body"/> holds only the kind's own fields (the common
 /// keys are bound here); it is checked against <see cref="IChildKind.Fields"/> and compiled to a template tree.
 /// </summary>
 public sealed record ChildEntry(
@@ -71,18 +73,19 @@ public sealed record ChildEntry(
 /// <summary><c>forEach: {field, as}</c>: expand the entry once per element of <see cref="Field"/>.</summary>
 public sealed record ForEachSpec(YamlScalar Field, string As, SourceLocation Location);
 
-/// <summary><c>status</c> (§4): <see cref="Conditions"/> = write the Ready condition; fields in order.</summary>
+/// <summary><c>status</c>: <see cref="Conditions"/> = write the Ready condition; fields in order.</summary>
 public sealed record StatusConfig(bool Conditions, IReadOnlyList<StatusField> Fields)
 {
     public static readonly StatusConfig Default = new(true, []);
 }
 
 /// <summary>One <c>status.fields</c> entry; <see cref="Type"/> is normalised (string, int, float, bool, auto).</summary>
-public sealed record StatusField(YamlScalar Path, YamlNode Value, string Type, ConditionGate Gate, bool ClearOnFalse, SourceLocation Location);
+public sealed record StatusField(YamlScalar Path, YamlNode Value, string Type, ConditionGate Gate, bool ClearOnFalse,
+    SourceLocation Location);
 
 public enum CrossStrategy { First, All }
 
-/// <summary><c>cross</c> (§6.1): a read of another CRD's CR, exposed as <c>.cross.&lt;As&gt;</c>.</summary>
+/// <summary><c>cross</c>: a read of another CRD's CR, exposed as <c>.cross.&lt;As&gt;</c>.</summary>
 public sealed record CrossRead(
     string? Crd,
     IReadOnlyList<NamedValue> LabelSelector,
@@ -93,7 +96,7 @@ public sealed record CrossRead(
     CrossStrategy Strategy,
     SourceLocation Location);
 
-/// <summary>An <c>external</c> HTTP call (§6.2); exposed as <c>.external.&lt;Name&gt;</c>.</summary>
+/// <summary>An <c>external</c> HTTP call; exposed as <c>.external.&lt;Name&gt;</c>.</summary>
 public sealed record ExternalCall(
     string Name,
     YamlScalar Url,
@@ -111,8 +114,9 @@ public sealed record ExternalCall(
     RetryBackoff? RetryBackoff,
     SourceLocation Location);
 
-/// <summary><c>operatorBox.autoscale</c> (§6.4): overrides applied while the conditions hold.</summary>
-public sealed record AutoscaleConfig(TimeSpan Interval, TimeSpan Cooldown, ConditionGate Conditions, int? Workers, int? QueueDepth, TimeSpan? Resync, SourceLocation Location);
+/// <summary><c>operatorBox.autoscale</c>: overrides applied while the conditions hold.</summary>
+public sealed record AutoscaleConfig(TimeSpan Interval, TimeSpan Cooldown, ConditionGate Conditions, int? Workers, int? QueueDepth,
+    TimeSpan? Resync, SourceLocation Location);
 
 /// <summary>Names of hooks as the user writes them.</summary>
 public static class Hooks

@@ -1,12 +1,11 @@
 using System.Text.Json;
-using Fluid.Values;
 using Orkestra.Katalog.Children;
 using Orkestra.Templating.Values;
 
 namespace Orkestra.Katalog.Rendering;
 
 /// <summary>
-/// Builds <c>.children</c> from the observed children of one CR (orkestra-schema.md §4.3): for every declared kind
+/// Builds <c>.children</c> from the observed children of one CR: for every declared kind
 /// a singular key (the first object: the one named by the kind's first declared entry when it exists, else the
 /// first by name) and a plural key (name → object). A declared kind with nothing observed has an empty plural map
 /// and no singular key (which renders as ""). Objects not matching a declared kind are ignored.
@@ -15,7 +14,7 @@ public static class ChildrenView
 {
     /// <param name="declared">Declared kinds in declaration order, each with the rendered name of its first entry (if known).</param>
     /// <param name="observed">Observed child objects (any order).</param>
-    public static MapValue Build(IReadOnlyList<(IChildKind Kind, string? FirstName)> declared, IEnumerable<JsonElement> observed)
+    public static TemplateValue Build(IReadOnlyList<(IChildKind Kind, string? FirstName)> declared, IEnumerable<JsonElement> observed)
     {
         var byKind = new Dictionary<string, SortedDictionary<string, JsonElement>>(StringComparer.Ordinal);
         var kindsByType = new Dictionary<(string ApiVersion, string Kind), IChildKind>();
@@ -39,17 +38,17 @@ public static class ChildrenView
             byKind[kind.YamlKey][name] = obj;
         }
 
-        var entries = new Dictionary<string, FluidValue>(StringComparer.Ordinal);
+        var entries = new TemplateMapBuilder();
         foreach (var (kind, firstName) in declared)
         {
             if (entries.ContainsKey(kind.PluralChildKey)) continue;
             var objects = byKind[kind.YamlKey];
-            var plural = new Dictionary<string, FluidValue>(objects.Count, StringComparer.Ordinal);
-            foreach (var (name, obj) in objects) plural[name] = JsonValues.From(obj);
-            entries[kind.PluralChildKey] = new MapValue(plural);
+            var plural = new TemplateMapBuilder(objects.Count);
+            foreach (var (name, obj) in objects) plural[name] = TemplateValue.FromJson(obj);
             if (firstName is not null && plural.TryGetValue(firstName, out var first)) entries[kind.SingularChildKey] = first;
             else if (plural.Count > 0) entries[kind.SingularChildKey] = plural[objects.Keys.First()];
+            entries[kind.PluralChildKey] = plural.Build();
         }
-        return new MapValue(entries);
+        return entries.Build();
     }
 }

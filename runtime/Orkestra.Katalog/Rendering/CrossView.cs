@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Fluid.Values;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Model;
 using Orkestra.Templating;
@@ -16,7 +15,7 @@ public interface ICrossSource
 }
 
 /// <summary>
-/// Builds <c>.cross</c> for one CR (orkestra-schema.md §6.1): for every <c>cross</c> entry, the selector's templates
+/// Builds <c>.cross</c> for one CR: for every <c>cross</c> entry, the selector's templates
 /// are rendered against the CR (name; namespace defaulting to the CR's; matchLabels overriding the name) and the
 /// first match is exposed under <c>.cross.&lt;as&gt;</c> as the whole object plus <c>found: "true"</c>; no match is
 /// <c>{found: "false"}</c>. With <c>strategy: all</c>, <c>.cross.&lt;as&gt;</c> is <c>{found, items: [objects]}</c>.
@@ -24,14 +23,15 @@ public interface ICrossSource
 /// </summary>
 public static class CrossView
 {
-    public static FluidValue Build(CompiledOperator op, JsonElement cr, ICrossSource source, TimeProvider time, Random random)
+    public static TemplateValue Build(CompiledOperator op, JsonElement cr, ICrossSource source, TimeProvider time, Random random)
     {
-        if (op.Cross.Count == 0) return MapValue.Empty;
+        if (op.Cross.Count == 0) return TemplateValue.EmptyMap;
         var scope = new RenderScope(TemplateData.ForObject(cr), time, random);
-        var ownNamespace = cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("namespace", out var ns) && ns.ValueKind == JsonValueKind.String
+        var ownNamespace = cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("namespace",
+            out var ns) && ns.ValueKind == JsonValueKind.String
             ? ns.GetString()!
             : "";
-        var entries = new Dictionary<string, FluidValue>(StringComparer.Ordinal);
+        var entries = new TemplateMapBuilder();
         foreach (var read in op.Cross)
         {
             var target = read.Source.Crd!;
@@ -42,7 +42,7 @@ public static class CrossView
             var matches = candidates.Where(c => Matches(c, name, labels));
             entries[read.Source.As] = read.Source.Strategy == CrossStrategy.All ? All(matches.ToArray()) : First(matches.FirstOrDefault());
         }
-        return new MapValue(entries);
+        return entries.Build();
     }
 
     private static bool Matches(JsonElement candidate, string? name, (string Name, string Value)[] labels)
@@ -58,20 +58,19 @@ public static class CrossView
         return true;
     }
 
-    private static FluidValue First(JsonElement match)
+    private static TemplateValue First(JsonElement match)
     {
         if (match.ValueKind != JsonValueKind.Object) return NotFound();
-        var entries = new Dictionary<string, FluidValue>(StringComparer.Ordinal);
-        foreach (var property in match.EnumerateObject()) entries[property.Name] = JsonValues.From(property.Value);
-        entries["found"] = new StringValue("true");
-        return new MapValue(entries);
+        var entries = new TemplateMapBuilder().AddProperties(match);
+        entries["found"] = TemplateValue.String("true");
+        return entries.Build();
     }
 
-    private static FluidValue All(JsonElement[] matches) => new MapValue(new Dictionary<string, FluidValue>(StringComparer.Ordinal)
+    private static TemplateValue All(JsonElement[] matches) => new TemplateMapBuilder
     {
-        ["found"] = new StringValue(matches.Length > 0 ? "true" : "false"),
-        ["items"] = new ListValue(matches.Select(JsonValues.From).ToArray()),
-    });
+        ["found"] = TemplateValue.String(matches.Length > 0 ? "true" : "false"),
+        ["items"] = TemplateValue.List(matches.Select(TemplateValue.FromJson)),
+    }.Build();
 
-    private static MapValue NotFound() => new(new Dictionary<string, FluidValue>(StringComparer.Ordinal) { ["found"] = new StringValue("false") });
+    private static TemplateValue NotFound() => new TemplateMapBuilder { ["found"] = TemplateValue.String("false") }.Build();
 }

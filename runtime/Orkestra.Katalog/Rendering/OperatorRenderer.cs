@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Fluid.Values;
 using Orkestra.Katalog.Children;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Diagnostics;
@@ -14,8 +13,8 @@ namespace Orkestra.Katalog.Rendering;
 public sealed record RenderRequest(CompiledOperator Operator, JsonElement Cr, IReadOnlyList<JsonElement> ObservedChildren)
 {
     public IReadOnlySet<HookKind> Hooks { get; init; } = new HashSet<HookKind> { HookKind.OnCreate, HookKind.OnReconcile };
-    public FluidValue? Cross { get; init; }
-    public FluidValue? External { get; init; }
+    public TemplateValue? Cross { get; init; }
+    public TemplateValue? External { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public Random Random { get; init; } = Random.Shared;
 }
@@ -97,7 +96,7 @@ public static class OperatorRenderer
         return new RenderResult(desired, skipped, errors, Status(op, request, scope, errors), scope);
     }
 
-    private static void RenderChild(CompiledChild child, MapValue data, RenderRequest request, ChildBuildContext context,
+    private static void RenderChild(CompiledChild child, TemplateValue data, RenderRequest request, ChildBuildContext context,
         List<DesiredChild> desired, List<SkippedChild> skipped, List<Diagnostic> errors)
     {
         foreach (var (iterationData, label) in Iterations(child, data, request, errors))
@@ -147,56 +146,61 @@ public static class OperatorRenderer
     }
 
     /// <summary>One iteration without forEach; with forEach one per element (.item/.&lt;as&gt;, and .value for maps).</summary>
-    private static IEnumerable<(MapValue Data, string Label)> Iterations(CompiledChild child, MapValue data, RenderRequest request, List<Diagnostic> errors)
+    private static IEnumerable<(TemplateValue Data, string Label)> Iterations(CompiledChild child, TemplateValue data,
+        RenderRequest request, List<Diagnostic> errors)
     {
         if (child.ForEach is not { } forEach)
         {
             yield return (data, "");
             yield break;
         }
-        FluidValue collection;
+        TemplateValue collection;
         try
         {
             collection = forEach.Template is { } template
                 ? template.Evaluate(Scope(data, request))
-                : forEach.Path!.Aggregate((FluidValue)data, (v, segment) => GoValues.TryGetMember(v, segment, out var next) ? next : NilValue.Instance);
+                : forEach.Path!.Aggregate(data, (v, segment) => v.TryGetMember(segment, out var next) ? next : TemplateValue.Nil);
         }
         catch (KatalogRenderException e)
         {
             errors.Add(e.ToDiagnostic());
             yield break;
         }
-        if (GoValues.Kind(collection) == GoKind.String && collection.ToStringValue().TrimStart().StartsWith('['))
+        if (collection.Kind == GoKind.String && collection.ToString().TrimStart().StartsWith('['))
         {
-            using var doc = JsonDocument.Parse(collection.ToStringValue());
-            collection = JsonValues.From(doc.RootElement.Clone());
+            using var doc = JsonDocument.Parse(collection.ToString());
+            collection = TemplateValue.FromJson(doc.RootElement.Clone());
         }
-        switch (GoValues.Kind(collection))
+        switch (collection.Kind)
         {
             case GoKind.List:
                 var i = 0;
-                foreach (var item in GoValues.EnumerateList(collection))
+                foreach (var item in collection.EnumerateList())
                 {
-                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, FluidValue> { ["item"] = item, [forEach.As] = item }), $"[item {i}]");
+                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, TemplateValue> { ["item"] = item,
+                        [forEach.As] = item }), $"[item {i}]");
                     i++;
                 }
                 break;
             case GoKind.Map:
-                foreach (var (key, value) in GoValues.EnumerateMap(collection))
+                foreach (var (key, value) in collection.EnumerateMap())
                 {
-                    var k = GoValues.String(key);
-                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, FluidValue> { ["item"] = k, ["value"] = value, [forEach.As] = k }), $"[{key}]");
+                    var k = TemplateValue.String(key);
+                    yield return (TemplateData.WithLoopVariables(data, new Dictionary<string, TemplateValue> { ["item"] = k,
+                        ["value"] = value, [forEach.As] = k }), $"[{key}]");
                 }
                 break;
             case GoKind.Nil:
                 break;
             default:
-                errors.Add(Diagnostic.Error(child.Source.Location, $"{child.Describe()}: forEach field is {GoValues.TypeName(collection)}, not a list or map"));
+                errors.Add(Diagnostic.Error(child.Source.Location,
+                    $"{child.Describe()}: forEach field is {collection.TypeName}, not a list or map"));
                 break;
         }
     }
 
-    private static bool Passes(CompiledGate gate, RenderScope scope, string describe, List<SkippedChild> skipped, List<Diagnostic> errors, CompiledChild? child)
+    private static bool Passes(CompiledGate gate, RenderScope scope, string describe, List<SkippedChild> skipped, List<Diagnostic> errors,
+        CompiledChild? child)
     {
         if (gate.IsEmpty) return true;
         try
@@ -208,7 +212,8 @@ public static class OperatorRenderer
             }
             if (!gate.OrPasses(scope))
             {
-                skipped.Add(new SkippedChild(child, describe, $"or: none of {string.Join(", ", gate.Or.Select(c => c.ToString()))} is true"));
+                skipped.Add(new SkippedChild(child, describe,
+                    $"or: none of {string.Join(", ", gate.Or.Select(c => c.ToString()))} is true"));
                 return false;
             }
             return true;
@@ -225,7 +230,8 @@ public static class OperatorRenderer
         var statusErrors = new List<Diagnostic>();
         var status = new JsonObject();
         var succeeded = errors.Count == 0;
-        var generation = request.Cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("generation", out var g) && g.TryGetInt64(out var gen) ? gen : 0;
+        var generation = request.Cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("generation",
+            out var g) && g.TryGetInt64(out var gen) ? gen : 0;
         if (op.Status.Conditions)
         {
             if (generation > 0) status["observedGeneration"] = generation;
@@ -250,9 +256,12 @@ public static class OperatorRenderer
                     continue;
                 }
                 var value = field.Value.Render(scope);
-                if (!StatusValues.TryNormalizeType(field.Type, out var type) || !StatusValues.TryCoerce(value, type, out var typed, out var error))
+                if (!StatusFieldTypes.TryNormalize(field.Type, out var type) || !StatusValues.TryCoerce(value, type, out var typed,
+                    out var error))
                 {
-                    statusErrors.Add(Diagnostic.Error(field.Source.Location, $"status.fields {field.PathText}: {(type.Length == 0 ? $"unknown type \"{field.Type}\"" : null)}{ErrorOf(value, type)}"));
+                    statusErrors.Add(Diagnostic.Error(field.Source.Location,
+                        $"status.fields {field.PathText}: "
+                        + $"{(type.Length == 0 ? $"unknown type \"{field.Type}\"" : null)}{ErrorOf(value, type)}"));
                     continue;
                 }
                 if (!StatusValues.TrySet(status, field.PathText, typed, out var pathError))
@@ -269,7 +278,7 @@ public static class OperatorRenderer
     private static string? ErrorOf(JsonNode? value, string type) =>
         type.Length == 0 ? null : StatusValues.TryCoerce(value, type, out _, out var error) ? null : error;
 
-    private static RenderScope Scope(FluidValue data, RenderRequest request) => new(data, request.Time, request.Random);
+    private static RenderScope Scope(TemplateValue data, RenderRequest request) => new(data, request.Time, request.Random);
 
     /// <summary>The Katalog location of a child entry field (the key inside the entry when it is there).</summary>
     private static SourceLocation FieldLocation(CompiledChild child, string fieldPath)
@@ -280,13 +289,14 @@ public static class OperatorRenderer
 
     private static ChildOwner Owner(JsonElement cr, CompiledOperator op)
     {
-        string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name,
+            out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var metadata = cr.TryGetProperty("metadata", out var m) ? m : default;
         return new ChildOwner(
             Str(cr, "apiVersion") ?? op.ApiTypes.ApiVersion,
             Str(cr, "kind") ?? op.ApiTypes.Kind,
             Str(metadata, "name") ?? "",
-            op.Crd.Namespaced ? Str(metadata, "namespace") ?? "default" : null,
+            op.Settings.Namespaced ? Str(metadata, "namespace") ?? "default" : null,
             Str(metadata, "uid") ?? "");
     }
 }

@@ -5,26 +5,11 @@ using System.Text.Json.Nodes;
 namespace Orkestra.Katalog.Rendering;
 
 /// <summary>
-/// Status field helpers (orkestra-schema.md §4.2): coercion to the declared <c>type</c> and writing at a dot path
+/// Status field helpers: coercion to the declared <c>type</c> and writing at a dot path
 /// relative to <c>status</c>. Pure and thread-safe.
 /// </summary>
 public static class StatusValues
 {
-    /// <summary>The status field types Orkestra accepts, normalised: string, int, float, bool, auto.</summary>
-    public static bool TryNormalizeType(string? declared, out string type)
-    {
-        type = (declared ?? "").Trim().ToLowerInvariant() switch
-        {
-            "" or "string" or "str" => "string",
-            "int" or "integer" => "int",
-            "float" or "number" => "float",
-            "bool" or "boolean" => "bool",
-            "auto" => "auto",
-            _ => "",
-        };
-        return type.Length > 0;
-    }
-
     /// <summary>
     /// Coerces a rendered value. An empty or missing value becomes 0 / 0.0 / false for numeric and bool types
     /// (an absent child reads as zero); text that is not a number or bool fails with a message.
@@ -47,13 +32,16 @@ public static class StatusValues
                 return true;
             case "int":
                 if (string.IsNullOrWhiteSpace(text)) { result = JsonValue.Create(0L); return true; }
-                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) { result = JsonValue.Create(l); return true; }
-                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) { result = JsonValue.Create((long)Math.Truncate(d)); return true; }
+                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
+                    out var l)) { result = JsonValue.Create(l); return true; }
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture,
+                    out var d) && double.IsFinite(d)) { result = JsonValue.Create((long)Math.Truncate(d)); return true; }
                 error = $"\"{text ?? value!.ToJsonString()}\" is not an integer";
                 return false;
             case "float":
                 if (string.IsNullOrWhiteSpace(text)) { result = JsonValue.Create(0.0); return true; }
-                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && double.IsFinite(f)) { result = JsonValue.Create(f); return true; }
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture,
+                    out var f) && double.IsFinite(f)) { result = JsonValue.Create(f); return true; }
                 error = $"\"{text ?? value!.ToJsonString()}\" is not a number";
                 return false;
             case "bool":
@@ -65,9 +53,12 @@ public static class StatusValues
                 error = $"\"{text ?? value!.ToJsonString()}\" is not a bool";
                 return false;
             default: // auto: keep typed values, infer from text
-                if (text is null || value is not JsonValue jv || jv.GetValueKind() != JsonValueKind.String) { result = value?.DeepClone(); return true; }
-                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var al)) result = JsonValue.Create(al);
-                else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ad) && double.IsFinite(ad)) result = JsonValue.Create(ad);
+                if (text is null || value is not JsonValue jv
+                    || jv.GetValueKind() != JsonValueKind.String) { result = value?.DeepClone(); return true; }
+                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
+                    out var al)) result = JsonValue.Create(al);
+                else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture,
+                    out var ad) && double.IsFinite(ad)) result = JsonValue.Create(ad);
                 else if (text is "true" or "false") result = JsonValue.Create(text == "true");
                 else result = JsonValue.Create(text);
                 return true;

@@ -1,40 +1,31 @@
 using System.Text.Json;
-using Fluid.Values;
 using Orkestra.Templating.Values;
 
 namespace Orkestra.Katalog.Rendering;
 
 /// <summary>
-/// Builds the data a template sees as <c>.</c> and <c>$</c> for one CR (orkestra-schema.md §8.4): the CR's own
+/// Builds the data a template sees as <c>.</c> and <c>$</c> for one CR: the CR's own
 /// top-level keys (<c>.apiVersion .kind .metadata .spec .status</c>, wrapped without copying) plus
 /// <c>.children</c>, <c>.cross</c>, <c>.external</c> and, inside a <c>forEach</c>, the loop variables.
 /// The CR element must stay alive for the render (callers pass elements of immutable documents).
 /// </summary>
 public static class TemplateData
 {
-    public static MapValue ForObject(JsonElement cr, FluidValue? children = null, FluidValue? cross = null,
-        FluidValue? external = null, IReadOnlyDictionary<string, FluidValue>? loopVariables = null)
+    public static TemplateValue ForObject(JsonElement cr, TemplateValue? children = null, TemplateValue? cross = null,
+        TemplateValue? external = null, IReadOnlyDictionary<string, TemplateValue>? loopVariables = null)
     {
-        var entries = new Dictionary<string, FluidValue>(StringComparer.Ordinal);
-        if (cr.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in cr.EnumerateObject()) entries[property.Name] = JsonValues.From(property.Value);
-        }
-        entries["children"] = children ?? MapValue.Empty;
-        entries["cross"] = cross ?? MapValue.Empty;
-        entries["external"] = external ?? MapValue.Empty;
+        var entries = new TemplateMapBuilder().AddProperties(cr);
+        entries["children"] = children ?? TemplateValue.EmptyMap;
+        entries["cross"] = cross ?? TemplateValue.EmptyMap;
+        entries["external"] = external ?? TemplateValue.EmptyMap;
         if (loopVariables is not null)
         {
             foreach (var (name, value) in loopVariables) entries[name] = value;
         }
-        return new MapValue(entries);
+        return entries.Build();
     }
 
     /// <summary>The same data with extra loop variables (forEach's <c>.item</c>, <c>.value</c>, <c>.&lt;as&gt;</c>).</summary>
-    public static MapValue WithLoopVariables(MapValue data, IReadOnlyDictionary<string, FluidValue> loopVariables)
-    {
-        var entries = new Dictionary<string, FluidValue>(data.Entries, StringComparer.Ordinal);
-        foreach (var (name, value) in loopVariables) entries[name] = value;
-        return new MapValue(entries);
-    }
+    public static TemplateValue WithLoopVariables(TemplateValue data, IReadOnlyDictionary<string, TemplateValue> loopVariables) =>
+        data.With(loopVariables);
 }

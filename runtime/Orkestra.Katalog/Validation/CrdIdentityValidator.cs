@@ -17,7 +17,9 @@ internal sealed class CrdIdentityValidator : IKatalogValidator
             if (crd.ApiTypes.Kind.Length == 0) continue;
             var key = (crd.ApiTypes.Group, crd.ApiTypes.Kind);
             if (!types.TryAdd(key, crd))
-                diagnostics.Error(crd.ApiTypes.Location, $"CRDs '{types[key].Name}' and '{crd.Name}' both manage {crd.ApiTypes.Kind}.{crd.ApiTypes.Group}; one operator per type");
+                diagnostics.Error(crd.ApiTypes.Location,
+                    $"CRDs '{types[key].Name}' and '{crd.Name}' both manage {crd.ApiTypes.Kind}.{crd.ApiTypes.Group}; "
+                    + "one operator per type");
         }
     }
 }

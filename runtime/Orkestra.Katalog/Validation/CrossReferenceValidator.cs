@@ -15,7 +15,7 @@ internal sealed class CrossReferenceValidator : IKatalogValidator
             foreach (var cross in crd.OperatorBox.Cross)
             {
                 if (cross.Crd is { } target && !names.Contains(target))
-                    diagnostics.Error(cross.Location, $"cross: unknown CRD '{target}'{Loading.Suggestions.Hint(target, names)}");
+                    diagnostics.Error(cross.Location, $"cross: unknown CRD '{target}'{Suggestions.Hint(target, names)}");
                 if (!seen.Add(cross.As))
                     diagnostics.Error(cross.Location, $"cross: '{cross.As}' is read twice in {crd.Name}; give each read its own 'as'");
             }

@@ -4,7 +4,7 @@ using Orkestra.Katalog.Model;
 namespace Orkestra.Katalog.Validation;
 
 /// <summary>
-/// <c>dependsOn</c> (§1.8): every target is a declared CRD (in any loaded Katalog), not the CRD itself, and the
+/// <c>dependsOn</c>: every target is a declared CRD (in any loaded Katalog), not the CRD itself, and the
 /// graph has no cycle (each cycle is reported once, at the dependency that closes it, naming the whole path).
 /// </summary>
 internal sealed class DependsOnValidator : IKatalogValidator
@@ -21,7 +21,7 @@ internal sealed class DependsOnValidator : IKatalogValidator
                     diagnostics.Error(dependency.Location, $"CRD '{crd.Name}' depends on itself");
                 else if (!crds.ContainsKey(dependency.Target))
                 {
-                    var hint = Loading.Suggestions.Hint(dependency.Target, crds.Keys);
+                    var hint = Suggestions.Hint(dependency.Target, crds.Keys);
                     diagnostics.Error(dependency.Location, $"dependsOn: unknown CRD '{dependency.Target}'{hint}");
                 }
             }

@@ -15,7 +15,8 @@ internal interface IKatalogValidator
 /// <summary>The validators every load runs, in order.</summary>
 internal static class KatalogValidators
 {
-    private static readonly IKatalogValidator[] s_all = [new CrdIdentityValidator(), new DependsOnValidator(), new CrossReferenceValidator()];
+    private static readonly IKatalogValidator[] s_all = [new CrdIdentityValidator(), new DependsOnValidator(),
+        new CrossReferenceValidator()];
 
     public static void Run(IReadOnlyList<KatalogDocument> katalogs, DiagnosticBag diagnostics)
     {

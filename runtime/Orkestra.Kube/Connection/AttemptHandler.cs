@@ -39,7 +39,7 @@ internal sealed class AttemptHandler(ClientRateLimiter limiter, ICredentialSourc
         }
     }
 
-    static AuthenticationException? FindAuthenticationFailure(Exception e)
+    private static AuthenticationException? FindAuthenticationFailure(Exception e)
     {
         for (Exception? current = e; current is not null; current = current.InnerException)
             if (current is AuthenticationException authentication) return authentication;

@@ -8,12 +8,12 @@ namespace Orkestra.Kube.Connection;
 /// </summary>
 internal sealed class ClientRateLimiter
 {
-    readonly object _gate = new();
-    readonly double _qps;
-    readonly double _burst;
-    readonly TimeProvider _time;
-    double _tokens;              // guarded by _gate; negative = reservations waiting for refill
-    long _last;                  // guarded by _gate; timestamp of the last refill
+    private readonly object _gate = new();
+    private readonly double _qps;
+    private readonly double _burst;
+    private readonly TimeProvider _time;
+    private double _tokens;              // guarded by _gate; negative = reservations waiting for refill
+    private long _last;                  // guarded by _gate; timestamp of the last refill
 
     public ClientRateLimiter(double qps, int burst, TimeProvider time)
     {
@@ -42,7 +42,7 @@ internal sealed class ClientRateLimiter
         return WaitForReservationAsync(wait, cancellation);
     }
 
-    async ValueTask WaitForReservationAsync(TimeSpan wait, CancellationToken cancellation)
+    private async ValueTask WaitForReservationAsync(TimeSpan wait, CancellationToken cancellation)
     {
         try
         {
@@ -55,7 +55,7 @@ internal sealed class ClientRateLimiter
         }
     }
 
-    void Refill()
+    private void Refill()
     {
         var now = _time.GetTimestamp();
         var elapsed = _time.GetElapsedTime(_last, now).TotalSeconds;

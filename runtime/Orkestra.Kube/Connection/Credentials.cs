@@ -38,9 +38,9 @@ internal sealed class FileTokenCredentials(string path, TimeProvider time) : ICr
 {
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(1);
 
-    sealed record Cached(AuthenticationHeaderValue Header, DateTimeOffset ReadAt);
+    private sealed record Cached(AuthenticationHeaderValue Header, DateTimeOffset ReadAt);
 
-    volatile Cached? _cached;   // replaced whole; readers never see a torn value
+    private volatile Cached? _cached;   // replaced whole; readers never see a torn value
 
     public async ValueTask<AuthenticationHeaderValue?> GetAsync(CancellationToken cancellation)
     {

@@ -41,7 +41,7 @@ internal static class EndpointResolver
             "no Kubernetes configuration found: pass --kubeconfig PATH, set KUBECONFIG, create ~/.kube/config, or run inside a cluster");
     }
 
-    static KubeEndpoint FromKubeconfig(string[] paths, KubeConnectionOptions options)
+    private static KubeEndpoint FromKubeconfig(string[] paths, KubeConnectionOptions options)
     {
         var source = string.Join(Path.PathSeparator, paths);
         KubernetesClientConfiguration config;
@@ -88,7 +88,7 @@ internal static class EndpointResolver
     }
 
     /// <summary>kubectl's rule for several files: the first file to define a name (or the current context) wins.</summary>
-    static void Merge(k8s.KubeConfigModels.K8SConfiguration into, k8s.KubeConfigModels.K8SConfiguration next)
+    private static void Merge(k8s.KubeConfigModels.K8SConfiguration into, k8s.KubeConfigModels.K8SConfiguration next)
     {
         if (string.IsNullOrEmpty(into.CurrentContext)) into.CurrentContext = next.CurrentContext;
         into.Clusters = Union(into.Clusters, next.Clusters, c => c.Name);
@@ -96,12 +96,12 @@ internal static class EndpointResolver
         into.Contexts = Union(into.Contexts, next.Contexts, c => c.Name);
     }
 
-    static List<T> Union<T>(IEnumerable<T>? first, IEnumerable<T>? second, Func<T, string> name) =>
+    private static List<T> Union<T>(IEnumerable<T>? first, IEnumerable<T>? second, Func<T, string> name) =>
         (first ?? []).Concat(second ?? []).DistinctBy(name, StringComparer.Ordinal).ToList();
 
     /// <summary>The client certificate and key from inline PEM data (base64) or files; KubernetesClient.Aot keeps its
     /// loader internal.</summary>
-    static X509Certificate2 ClientCertificate(KubernetesClientConfiguration config)
+    private static X509Certificate2 ClientCertificate(KubernetesClientConfiguration config)
     {
         var certificate = !string.IsNullOrEmpty(config.ClientCertificateData)
             ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(config.ClientCertificateData))
@@ -114,6 +114,6 @@ internal static class EndpointResolver
         return X509Certificate2.CreateFromPem(certificate, key);
     }
 
-    static string Describe(Exception e) =>
+    private static string Describe(Exception e) =>
         e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} ({inner.Message})" : e.Message;
 }

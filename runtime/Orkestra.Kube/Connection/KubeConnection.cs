@@ -15,9 +15,9 @@ namespace Orkestra.Kube.Connection;
 /// </summary>
 public sealed class KubeConnection : IDisposable
 {
-    readonly HttpClient _http;
+    private readonly HttpClient _http;
 
-    KubeConnection(HttpClient http, KubeEndpoint endpoint, KubeConnectionOptions options)
+    private KubeConnection(HttpClient http, KubeEndpoint endpoint, KubeConnectionOptions options)
     {
         _http = http;
         Server = endpoint.Server;
@@ -58,7 +58,7 @@ public sealed class KubeConnection : IDisposable
         return new KubeConnection(http, endpoint, options);
     }
 
-    static SocketsHttpHandler CreateSocketsHandler(KubeEndpoint endpoint, ServerCertificatePolicy tls)
+    private static SocketsHttpHandler CreateSocketsHandler(KubeEndpoint endpoint, ServerCertificatePolicy tls)
     {
         var ssl = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = tls.Validate };
         if (!string.IsNullOrEmpty(endpoint.TlsServerName)) ssl.TargetHost = endpoint.TlsServerName;

@@ -45,7 +45,7 @@ internal static class RetryPolicy
         TimeSpan maxDelay) =>
         RetryAfter(response, time, maxDelay) ?? backoff.Delay(retry, random());
 
-    static HttpRequestMessage? RequestOf(ResilienceContext context, Outcome<HttpResponseMessage> outcome) =>
+    private static HttpRequestMessage? RequestOf(ResilienceContext context, Outcome<HttpResponseMessage> outcome) =>
         outcome.Result?.RequestMessage ?? context.GetRequestMessage();
 
     internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request)
@@ -76,7 +76,7 @@ internal static class RetryPolicy
         return value > max ? max : value;
     }
 
-    static bool HasInner<T>(Exception e) where T : Exception
+    private static bool HasInner<T>(Exception e) where T : Exception
     {
         for (Exception? current = e; current is not null; current = current.InnerException)
             if (current is T) return true;

@@ -13,7 +13,7 @@ namespace Orkestra.Kube.Connection;
 /// </summary>
 internal sealed class ServerCertificatePolicy(X509Certificate2Collection trusted, bool skipVerify)
 {
-    readonly ConcurrentDictionary<string, string> _rejections = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _rejections = new(StringComparer.OrdinalIgnoreCase);
 
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
@@ -28,7 +28,7 @@ internal sealed class ServerCertificatePolicy(X509Certificate2Collection trusted
     /// <summary>Why the last handshake with <paramref name="host"/> was rejected, if it was.</summary>
     public string? RejectionFor(string host) => _rejections.TryGetValue(host, out var reason) ? reason : null;
 
-    string? Check(string host, X509Certificate? certificate, SslPolicyErrors errors)
+    private string? Check(string host, X509Certificate? certificate, SslPolicyErrors errors)
     {
         if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
             return "the server presented no certificate";
@@ -46,7 +46,7 @@ internal sealed class ServerCertificatePolicy(X509Certificate2Collection trusted
         return $"the server certificate \"{server.Subject}\" is not signed by the configured certificate authority ({status})";
     }
 
-    static string DescribeNames(X509Certificate2 certificate)
+    private static string DescribeNames(X509Certificate2 certificate)
     {
         var names = new List<string>();
         foreach (var extension in certificate.Extensions)

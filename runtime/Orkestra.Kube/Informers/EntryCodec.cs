@@ -34,20 +34,20 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
     public const int MinSharedLength = 3;
 
     /// <summary>Strings an entry can refer back to (the first ones written inline, of at least <see cref="MinSharedLength"/>).</summary>
-    const int MaxLocals = 64;
+    private const int MaxLocals = 64;
 
     /// <summary>Strings seen in one object so far, remembered by hash; the table starts over when full.</summary>
-    const int MaxCandidates = 1024;
+    private const int MaxCandidates = 1024;
 
     /// <summary>Nesting the encoder reads; deeper text is kept verbatim (readers parse at most 64 levels anyway).</summary>
-    const int MaxDepth = 256;
+    private const int MaxDepth = 256;
 
-    const byte Raw = 0, Tokens = 1;
+    private const byte Raw = 0, Tokens = 1;
 
-    readonly InternTable _table = new(maxInterned);
-    readonly object _encodeGate = new();
-    readonly Dictionary<int, int> _candidates = new();   // string hash → identity of the object it was first seen in; under _encodeGate
-    int _unnamed;                                          // identities of values without metadata.name; under _encodeGate
+    private readonly InternTable _table = new(maxInterned);
+    private readonly object _encodeGate = new();
+    private readonly Dictionary<int, int> _candidates = new();   // string hash → identity of the object it was first seen in; under _encodeGate
+    private int _unnamed;                                          // identities of values without metadata.name; under _encodeGate
 
     public InternTable Table => _table;
 
@@ -153,7 +153,7 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
         return json;
     }
 
-    static void WriteStructural(byte[] json, ref int o, ref bool comma, byte tag)
+    private static void WriteStructural(byte[] json, ref int o, ref bool comma, byte tag)
     {
         var text = tag switch
         {
@@ -174,7 +174,7 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
 
     /// <summary>Which object a value is, so that repeats within one object (or its next version) are not taken for
     /// strings many objects share: a hash of metadata.namespace/name; every unnamed value counts as a new object.</summary>
-    int Identity(JsonElement value)
+    private int Identity(JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("metadata"u8, out var metadata)
             && metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("name"u8, out var name))
@@ -189,14 +189,14 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
 
     /// <summary>Values that are unique by nature and would only fill the table: UIDs, RFC 3339 timestamps, and
     /// all-digit strings (resourceVersions).</summary>
-    static bool LooksUnique(ReadOnlySpan<byte> s) =>
+    private static bool LooksUnique(ReadOnlySpan<byte> s) =>
         s.Length == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-'
         || s.Length >= 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':'
         || !s.ContainsAnyExceptInRange((byte)'0', (byte)'9');
 
     /// <summary>Interns <paramref name="s"/> if it was already seen in another object; otherwise remembers where it
     /// was seen. Caller holds the encode gate.</summary>
-    bool TryPromote(ReadOnlySpan<byte> s, int hash, int identity, out int id)
+    private bool TryPromote(ReadOnlySpan<byte> s, int hash, int identity, out int id)
     {
         id = -1;
         if (_table.IsFull || LooksUnique(s)) return false;
@@ -213,16 +213,16 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
     }
 
     /// <summary>One encoding: walks the text's tokens and writes the entry into a pooled buffer.</summary>
-    ref struct Encoder(
+    private ref struct Encoder(
         EntryCodec codec, ReadOnlySpan<byte> json, int identity, Span<int> localHash, Span<int> localStart, Span<int> localLength)
     {
-        readonly ReadOnlySpan<byte> _json = json;
-        readonly Span<int> _localHash = localHash;     // hash of each string an entry may refer back to
-        readonly Span<int> _localStart = localStart;   // where that string starts in _json
-        readonly Span<int> _localLength = localLength; // and its length
-        int _locals;
-        byte[] _buffer = ArrayPool<byte>.Shared.Rent(json.Length + 16);
-        int _at;
+        private readonly ReadOnlySpan<byte> _json = json;
+        private readonly Span<int> _localHash = localHash;     // hash of each string an entry may refer back to
+        private readonly Span<int> _localStart = localStart;   // where that string starts in _json
+        private readonly Span<int> _localLength = localLength; // and its length
+        private int _locals;
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(json.Length + 16);
+        private int _at;
 
         public readonly ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _at);
 
@@ -283,7 +283,7 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
             return decoded == _json.Length;
         }
 
-        static bool Read(ref Utf8JsonReader reader)
+        private static bool Read(ref Utf8JsonReader reader)
         {
             try
             {
@@ -295,7 +295,7 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
             }
         }
 
-        void PutString(ReadOnlySpan<byte> s, int start, bool isName)
+        private void PutString(ReadOnlySpan<byte> s, int start, bool isName)
         {
             Debug.Assert(_json.Slice(start, s.Length).SequenceEqual(s), "a string's value span starts after its quote");
             if (s.Length >= MinSharedLength)
@@ -330,7 +330,7 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
             PutBytes(s);
         }
 
-        readonly bool TryLocal(ReadOnlySpan<byte> s, int hash, out int index)
+        private readonly bool TryLocal(ReadOnlySpan<byte> s, int hash, out int index)
         {
             for (index = 0; index < _locals; index++)
                 if (_localHash[index] == hash && _localLength[index] == s.Length
@@ -341,33 +341,33 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
 
         /// <summary>A tag that carries values below <paramref name="small"/> in its low bits; from <paramref name="small"/>
         /// on, the tag's last value is followed by a varint of the rest.</summary>
-        void PutSmallOrVarint(byte baseTag, int small, uint value)
+        private void PutSmallOrVarint(byte baseTag, int small, uint value)
         {
             if (value < small) Put((byte)(baseTag + value));
             else PutVarint((byte)(baseTag + small), value - (uint)small);
         }
 
-        void Put(byte tag)
+        private void Put(byte tag)
         {
             Reserve(1);
             _buffer[_at++] = tag;
         }
 
-        void PutVarint(byte tag, uint value)
+        private void PutVarint(byte tag, uint value)
         {
             Reserve(6);
             _buffer[_at++] = tag;
             _at += WriteVarint(_buffer.AsSpan(_at), value);
         }
 
-        void PutBytes(ReadOnlySpan<byte> bytes)
+        private void PutBytes(ReadOnlySpan<byte> bytes)
         {
             Reserve(bytes.Length);
             bytes.CopyTo(_buffer.AsSpan(_at));
             _at += bytes.Length;
         }
 
-        void Reserve(int count)
+        private void Reserve(int count)
         {
             if (_at + count <= _buffer.Length) return;
             var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _at + count));
@@ -383,7 +383,7 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
         }
     }
 
-    static int WriteVarint(Span<byte> destination, uint value)
+    private static int WriteVarint(Span<byte> destination, uint value)
     {
         var i = 0;
         for (; value >= 0x80; value >>= 7) destination[i++] = (byte)(value | 0x80);
@@ -391,7 +391,7 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
         return i;
     }
 
-    static uint ReadVarint(ReadOnlySpan<byte> source, ref int at)
+    private static uint ReadVarint(ReadOnlySpan<byte> source, ref int at)
     {
         uint value = 0;
         for (var shift = 0; ; shift += 7)
@@ -403,7 +403,7 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
     }
 
     /// <summary>The token tags: one byte per token, small lengths, back-references and ids folded in.</summary>
-    static class Tag
+    private static class Tag
     {
         public const byte StartObject = 0x00, EndObject = 0x01, StartArray = 0x02, EndArray = 0x03;
         public const byte True = 0x04, False = 0x05, Null = 0x06;

@@ -41,15 +41,15 @@ public interface IInformer
 /// </summary>
 internal sealed class SharedInformer : IInformer
 {
-    readonly ObjectCache _cache = new();
-    readonly Channel<Notification> _notifications =
+    private readonly ObjectCache _cache = new();
+    private readonly Channel<Notification> _notifications =
         Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleReader = true });
-    readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    readonly InformerOptions _options;
-    readonly Reflector _reflector;
-    readonly InformerFilter _filter;
-    readonly object _publishGate = new();              // a cache change and its notification are posted as one step under it
-    List<IResourceEventHandler> _handlers = new();   // dispatch loop only
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly InformerOptions _options;
+    private readonly Reflector _reflector;
+    private readonly InformerFilter _filter;
+    private readonly object _publishGate = new();              // a cache change and its notification are posted as one step under it
+    private List<IResourceEventHandler> _handlers = new();   // dispatch loop only
 
     public SharedInformer(InformerKey key, IKubeReader reader, IKubeWatcher watcher, InformerOptions options)
     {
@@ -102,9 +102,9 @@ internal sealed class SharedInformer : IInformer
             Task.Run(() => DispatchAsync(cancellation), CancellationToken.None),
             Task.Run(() => ResyncAsync(cancellation), CancellationToken.None));
 
-    void Post(Notification notification) => _notifications.Writer.TryWrite(notification);
+    private void Post(Notification notification) => _notifications.Writer.TryWrite(notification);
 
-    async Task DispatchAsync(CancellationToken cancellation)
+    private async Task DispatchAsync(CancellationToken cancellation)
     {
         try
         {
@@ -116,7 +116,7 @@ internal sealed class SharedInformer : IInformer
         }
     }
 
-    void Dispatch(Notification notification)
+    private void Dispatch(Notification notification)
     {
         switch (notification.Kind)
         {
@@ -146,7 +146,7 @@ internal sealed class SharedInformer : IInformer
         }
     }
 
-    void Deliver(IResourceEventHandler handler, Action<IResourceEventHandler> call)
+    private void Deliver(IResourceEventHandler handler, Action<IResourceEventHandler> call)
     {
         try
         {
@@ -158,7 +158,7 @@ internal sealed class SharedInformer : IInformer
         }
     }
 
-    async Task ResyncAsync(CancellationToken cancellation)
+    private async Task ResyncAsync(CancellationToken cancellation)
     {
         if (_options.ResyncPeriod <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(_options.ResyncPeriod, _options.TimeProvider);
@@ -172,14 +172,14 @@ internal sealed class SharedInformer : IInformer
         }
     }
 
-    enum NotificationKind { Delta, Resync, Subscribe, Unsubscribe }
+    private enum NotificationKind { Delta, Resync, Subscribe, Unsubscribe }
 
-    sealed record Notification(NotificationKind Kind, CacheDelta Delta, bool Initial, IResourceEventHandler? Handler = null,
+    private sealed record Notification(NotificationKind Kind, CacheDelta Delta, bool Initial, IResourceEventHandler? Handler = null,
         IReadOnlyList<JsonElement>? Snapshot = null);
 
-    sealed class Subscription(SharedInformer owner, IResourceEventHandler handler) : IDisposable
+    private sealed class Subscription(SharedInformer owner, IResourceEventHandler handler) : IDisposable
     {
-        int _disposed;
+        private int _disposed;
 
         public void Dispose()
         {

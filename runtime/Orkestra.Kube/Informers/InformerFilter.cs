@@ -12,9 +12,9 @@ namespace Orkestra.Kube.Informers;
 /// </summary>
 internal sealed class InformerFilter
 {
-    readonly string? _namespace;
-    readonly Selector? _labels;   // null: the selector does not parse, nothing is admitted
-    readonly Selector? _fields;   // null: unparsable or a field the client cannot judge, nothing is admitted
+    private readonly string? _namespace;
+    private readonly Selector? _labels;   // null: the selector does not parse, nothing is admitted
+    private readonly Selector? _fields;   // null: unparsable or a field the client cannot judge, nothing is admitted
 
     public InformerFilter(InformerKey key)
     {

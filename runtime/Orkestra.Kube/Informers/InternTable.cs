@@ -15,13 +15,13 @@ namespace Orkestra.Kube.Informers;
 internal sealed class InternTable
 {
     /// <summary>Bytes → id, for the writer only.</summary>
-    readonly Dictionary<byte[], int> _ids = new(Utf8Comparer.Instance);
-    readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly Dictionary<byte[], int> _ids = new(Utf8Comparer.Instance);
+    private readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
 
     /// <summary>Id → bytes, for readers. Invariant: slots [0, <see cref="Count"/>) are set before any entry that
     /// names them is published, and never change; the array is only ever replaced by a larger copy holding every
     /// slot set so far (published with a volatile write), so any array a reader sees is a prefix of the table.</summary>
-    byte[][] _strings = [];
+    private byte[][] _strings = [];
 
     public InternTable(int capacity)
     {
@@ -78,7 +78,7 @@ internal sealed class InternTable
 
     /// <summary>The reader saw an entry naming <paramref name="id"/> but an older array or slot: the writer set the
     /// slot before it published the entry, so after a full fence this thread sees it.</summary>
-    byte[] GetAfterFence(int id)
+    private byte[] GetAfterFence(int id)
     {
         Interlocked.MemoryBarrier();
         var strings = Volatile.Read(ref _strings);
@@ -87,7 +87,7 @@ internal sealed class InternTable
     }
 
     /// <summary>Ordinal byte equality, with span lookups so probing the table allocates nothing.</summary>
-    sealed class Utf8Comparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    private sealed class Utf8Comparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
     {
         public static readonly Utf8Comparer Instance = new();
 
@@ -117,5 +117,5 @@ internal sealed class InternTable
         return (int)(h ^ (h >> 29) ^ (h >> 47));
     }
 
-    static readonly ulong Seed = (ulong)Random.Shared.NextInt64();
+    private static readonly ulong Seed = (ulong)Random.Shared.NextInt64();
 }

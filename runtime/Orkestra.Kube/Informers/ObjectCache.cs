@@ -29,21 +29,21 @@ internal enum CacheDeltaType { Added, Updated, Deleted }
 /// </summary>
 internal sealed class ObjectCache : IObjectCache
 {
-    readonly object _writeGate = new();
-    readonly ConcurrentDictionary<ObjectKey, byte[]> _items = new();                                 // written under _writeGate
-    readonly ConcurrentDictionary<string, LabelIndex> _indexes = new(StringComparer.Ordinal);        // written under _writeGate
-    readonly EntryCodec _codec = new();   // one intern table per cache: a kind's strings repeat within it
+    private readonly object _writeGate = new();
+    private readonly ConcurrentDictionary<ObjectKey, byte[]> _items = new();                                 // written under _writeGate
+    private readonly ConcurrentDictionary<string, LabelIndex> _indexes = new(StringComparer.Ordinal);        // written under _writeGate
+    private readonly EntryCodec _codec = new();   // one intern table per cache: a kind's strings repeat within it
     // Keys whose entry was stored by WriteThrough and has not been stored by a watch event or list since: their
     // resourceVersion is numeric, and no handler has been told of that state yet. Read and written under _writeGate.
-    readonly HashSet<ObjectKey> _unconfirmed = new();
+    private readonly HashSet<ObjectKey> _unconfirmed = new();
     // One string per namespace, shared by every key in it (the name is the only per-object string of a key). Read and
     // written under _writeGate; namespaces are few, and one that empties keeps its entry (bounded by the namespaces seen).
-    readonly Dictionary<string, string> _namespaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _namespaces = new(StringComparer.Ordinal);
 
     /// <summary>label value → keys of the objects carrying it. The key arrays are immutable and replaced whole under
     /// <see cref="_writeGate"/> (copy on write: most values label one to a few objects), so readers never lock and an
     /// index entry costs a small array instead of a dictionary per label value.</summary>
-    sealed class LabelIndex : ConcurrentDictionary<string, ObjectKey[]>
+    private sealed class LabelIndex : ConcurrentDictionary<string, ObjectKey[]>
     {
         public LabelIndex() : base(StringComparer.Ordinal) { }
 
@@ -98,7 +98,7 @@ internal sealed class ObjectCache : IObjectCache
 
     /// <summary>The key of <paramref name="obj"/>, its namespace string shared with the keys already stored. Caller holds
     /// the write gate.</summary>
-    ObjectKey KeyOf(JsonElement obj)
+    private ObjectKey KeyOf(JsonElement obj)
     {
         var key = ObjectMeta.KeyOf(obj);
         if (key.Namespace.Length == 0) return key;
@@ -107,10 +107,10 @@ internal sealed class ObjectCache : IObjectCache
     }
 
     /// <summary>A standalone element over a stored entry (entries are never changed: they are replaced whole).</summary>
-    JsonElement Parse(byte[] entry) => _codec.Parse(entry);
+    private JsonElement Parse(byte[] entry) => _codec.Parse(entry);
 
     /// <summary>The entry to keep for <paramref name="obj"/>.</summary>
-    byte[] Bytes(JsonElement obj) => _codec.Encode(obj);
+    private byte[] Bytes(JsonElement obj) => _codec.Encode(obj);
 
     public IReadOnlyList<JsonElement> ByLabel(string labelKey, string value)
     {
@@ -239,7 +239,7 @@ internal sealed class ObjectCache : IObjectCache
         return deltas;
     }
 
-    void Reindex(ObjectKey key, JsonElement? old, JsonElement? current)
+    private void Reindex(ObjectKey key, JsonElement? old, JsonElement? current)
     {
         foreach (var (labelKey, index) in _indexes)
         {
@@ -251,7 +251,7 @@ internal sealed class ObjectCache : IObjectCache
         }
     }
 
-    static void IndexOne(LabelIndex index, string labelKey, ObjectKey key, JsonElement obj)
+    private static void IndexOne(LabelIndex index, string labelKey, ObjectKey key, JsonElement obj)
     {
         if (ObjectMeta.Label(obj, labelKey) is { } value) index.Add(value, key);
     }

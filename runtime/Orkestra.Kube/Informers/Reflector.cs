@@ -28,9 +28,9 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
 {
     private readonly Backoff _backoff = new Backoff(options.InitialBackoff, options.MaxBackoff).WithEqualJitter();
     private int _failures;               // consecutive failed lists/watches (loop only)
-    readonly TimeProvider _time = options.TimeProvider;
-    volatile string? _resourceVersion;   // written by the loop only, under publishGate; read by write-throughs, diagnostics and tests
-    bool _synced;                        // loop only
+    private readonly TimeProvider _time = options.TimeProvider;
+    private volatile string? _resourceVersion;   // written by the loop only, under publishGate; read by write-throughs, diagnostics and tests
+    private bool _synced;                        // loop only
 
     /// <summary>The last resourceVersion the cache is known to be current at (null before the first list and after an expiry).</summary>
     public string? ResourceVersion => _resourceVersion;
@@ -69,7 +69,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
     }
 
     /// <summary>Lists every page, then replaces the cache and takes the list's version as one step.</summary>
-    async Task ListAsync(string resourceVersion, CancellationToken cancellation)
+    private async Task ListAsync(string resourceVersion, CancellationToken cancellation)
     {
         var items = new List<JsonElement>();
         string? listVersion = null, next = null;
@@ -102,7 +102,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         }
     }
 
-    async Task WatchAsync(CancellationToken cancellation)
+    private async Task WatchAsync(CancellationToken cancellation)
     {
         var timeout = options.MinWatchTimeout * (1 + options.Random());
         // The server ends the stream after `timeout`; if it goes silent instead (a dead connection), give up a bit later.
@@ -138,7 +138,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
 
     /// <summary>Changes the cache, publishes the change and moves the version as one step under the informer's publish
     /// gate, so a subscriber's snapshot is taken either before all of it or after.</summary>
-    void Apply(WatchEvent evt)
+    private void Apply(WatchEvent evt)
     {
         lock (publishGate)
         {
@@ -147,7 +147,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         }
     }
 
-    void ApplyToCache(WatchEvent evt)
+    private void ApplyToCache(WatchEvent evt)
     {
         switch (evt.Type)
         {
@@ -167,7 +167,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         }
     }
 
-    async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellation)
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellation)
     {
         try
         {

@@ -11,14 +11,14 @@ namespace Orkestra.Kube.Informers;
 /// </summary>
 public sealed class SharedInformerFactory : IAsyncDisposable
 {
-    readonly object _gate = new();
-    readonly Dictionary<InformerKey, SharedInformer> _informers = new();   // guarded by _gate
-    readonly List<Task> _running = new();                                 // guarded by _gate
-    readonly CancellationTokenSource _stop = new();
-    readonly IKubeReader _reader;
-    readonly IKubeWatcher _watcher;
-    readonly InformerOptions _options;
-    bool _started;                                                        // guarded by _gate
+    private readonly object _gate = new();
+    private readonly Dictionary<InformerKey, SharedInformer> _informers = new();   // guarded by _gate
+    private readonly List<Task> _running = new();                                 // guarded by _gate
+    private readonly CancellationTokenSource _stop = new();
+    private readonly IKubeReader _reader;
+    private readonly IKubeWatcher _watcher;
+    private readonly InformerOptions _options;
+    private bool _started;                                                        // guarded by _gate
 
     public SharedInformerFactory(IKubeReader reader, IKubeWatcher watcher, InformerOptions? options = null)
     {

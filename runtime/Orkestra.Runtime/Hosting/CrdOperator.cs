@@ -119,8 +119,8 @@ internal sealed class CrdOperator : IDisposable
             children.Add(informer);
         }
         var crs = _services.Informers.GetInformer(new InformerKey(mapping.Resource,
-            mapping.Namespaced ? Op.Crd.Namespace ?? _services.WatchNamespace : null,
-            Selector(Op.Crd.LabelSelector), Selector(Op.Crd.FieldSelector)));
+            mapping.Namespaced ? Op.Settings.Namespace ?? _services.WatchNamespace : null,
+            Selector(Op.Settings.LabelSelector), Selector(Op.Settings.FieldSelector)));
         _customResources = crs;
         var reader = new InformerObjectReader(crs, children, api.ApiVersion, api.Kind);
         var plural = Op.ApiTypes.Plural;

@@ -163,7 +163,7 @@ public sealed class OperatorHost
             trimmer?.Request();
 
             var byName = operators.ToDictionary(o => o.Name, StringComparer.Ordinal);
-            var starts = operators.Select(o => StartOperatorAsync(o, o.Op.Crd.DependsOn.Select(d => byName.GetValueOrDefault(d.Target)).OfType<CrdOperator>(), stopping)).ToArray();
+            var starts = operators.Select(o => StartOperatorAsync(o, o.Op.Settings.DependsOn.Select(d => byName.GetValueOrDefault(d)).OfType<CrdOperator>(), stopping)).ToArray();
             var applySamples = ApplySamplesAsync(applier, samples, operators, stopping);
 
             if (_options.LeaderElection is { } election)
@@ -306,7 +306,7 @@ public sealed class OperatorHost
         }
 
         public IReadOnlyList<JsonElement> List(string crd, string @namespace) =>
-            _byName.TryGetValue(crd, out var op) && op.Op.Crd.CrossAccess && op.Cache is { } cache
+            _byName.TryGetValue(crd, out var op) && op.Op.Settings.CrossAccess && op.Cache is { } cache
                 ? cache.List(@namespace.Length == 0 ? null : @namespace)
                 : [];
     }

@@ -1,5 +1,6 @@
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Queues;
 
@@ -29,7 +30,7 @@ public sealed record RuntimeDefaults
         }
         if (env("DEFAULT_RESYNC") is { Length: > 0 } r)
         {
-            if (Orkestra.Katalog.Loading.Durations.TryParse(r, false, out var d, out _) && d >= TimeSpan.Zero)
+            if (Durations.TryParse(r, false, out var d, out _) && d >= TimeSpan.Zero)
                 defaults = defaults with { Resync = d };
             else problems.Add($"DEFAULT_RESYNC must be a duration such as 30s, got \"{r}\"");
         }

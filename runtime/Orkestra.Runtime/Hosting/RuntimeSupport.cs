@@ -24,16 +24,15 @@ public static class RuntimeSupport
         var bag = new DiagnosticBag();
         void Unsupported(SourceLocation at, string what) => bag.Error(at, $"{what} is not supported by ork run yet");
 
-        foreach (var op in katalog.Operators.Where(o => o.Crd.Enabled))
+        foreach (var op in katalog.Operators.Where(o => o.Settings.Enabled))
         {
-            var crd = op.Crd;
-            var at = crd.Location;
-            var name = $"spec.crds.{crd.Name}";
+            var at = op.Settings.Location;
+            var name = $"spec.crds.{op.Name}";
             var ruleCalls = (op.Validation?.External ?? []).Concat(op.Mutation?.External ?? []);
             foreach (var call in ruleCalls.Where(c => c.Source.RetryBackoff is not null))
                 Unsupported(call.Source.Location, $"{name} external call {call.Source.Name}: retryBackoff");
             if (op.Autoscale is not null) Unsupported(op.Autoscale.Source.Location, $"{name}.operatorBox.autoscale");
-            if (crd.Endpoints != EndpointsConfig.Default) Unsupported(at, $"{name}.endpoints (per-CRD endpoint switches)");
+            if (!op.Settings.DefaultEndpoints) Unsupported(at, $"{name}.endpoints (per-CRD endpoint switches)");
             foreach (var hook in op.Hooks)
             {
                 foreach (var call in hook.External.Where(c => c.Source.RetryBackoff is not null))

@@ -28,15 +28,15 @@ public sealed record StartupPlan(
     /// <summary>Builds the plan. Disabled CRDs are left out; files are applied once each, in declaration order.</summary>
     public static StartupPlan For(IReadOnlyList<CompiledKatalog> katalogs, ApplyMode mode, bool inCluster)
     {
-        var operators = katalogs.SelectMany(k => k.Operators).Where(o => o.Crd.Enabled).ToArray();
+        var operators = katalogs.SelectMany(k => k.Operators).Where(o => o.Settings.Enabled).ToArray();
         var apply = mode == ApplyMode.Always || (mode == ApplyMode.Auto && !inCluster);
         IReadOnlyList<string> Files(Func<CompiledOperator, IEnumerable<string?>> select) =>
             apply ? operators.SelectMany(select).OfType<string>().Distinct(StringComparer.Ordinal).ToArray() : [];
         return new StartupPlan(
-            Files(o => [o.Crd.CrdFile]),
-            Files(o => o.Crd.Setup),
+            Files(o => [o.Settings.CrdFile]),
+            Files(o => o.Settings.Setup),
             Order(operators),
-            Files(o => o.Crd.CrFiles));
+            Files(o => o.Settings.CrFiles));
     }
 
     /// <summary>
@@ -56,9 +56,9 @@ public sealed record StartupPlan(
                 return;
             }
             state[op.Name] = false;
-            foreach (var dependency in op.Crd.DependsOn)
+            foreach (var dependency in op.Settings.DependsOn)
             {
-                if (byName.TryGetValue(dependency.Target, out var target)) Visit(target);
+                if (byName.TryGetValue(dependency, out var target)) Visit(target);
             }
             state[op.Name] = true;
             ordered.Add(op);

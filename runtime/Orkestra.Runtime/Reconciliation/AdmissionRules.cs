@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Fluid.Values;
+using System.Text.Json;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
+using Orkestra.Templating.Values;
 using Orkestra.Templating;
 
 namespace Orkestra.Runtime.Reconciliation;
@@ -71,7 +71,7 @@ public static class AdmissionRules
     }
 
     /// <summary>The data rules see: the CR with <c>.cross</c> and <c>.external</c>.</summary>
-    public static RenderScope Scope(JsonElement cr, FluidValue? cross, FluidValue? external, TimeProvider time) =>
+    public static RenderScope Scope(JsonElement cr, TemplateValue? cross, TemplateValue? external, TimeProvider time) =>
         new(TemplateData.ForObject(cr, cross: cross, external: external), time);
 
     private static JsonNode? Typed(string text, ConditionValueType type)

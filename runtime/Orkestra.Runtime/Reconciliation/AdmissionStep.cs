@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Fluid.Values;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
+using Orkestra.Templating.Values;
 using Orkestra.Runtime.Controllers;
 
 namespace Orkestra.Runtime.Reconciliation;
@@ -17,7 +17,7 @@ internal sealed class AdmissionStep(
     CompiledOperator op, IObjectWriter writer, IEventRecorder events, TimeProvider time, RenderInputs inputs, StatusWriter status)
 {
     /// <summary>Runs the rules; true when the CR was patched (the reconcile ends there).</summary>
-    public async ValueTask<bool> AdmitAsync(ObjectKey key, JsonElement cr, ObjectRef self, FluidValue? crossValue,
+    public async ValueTask<bool> AdmitAsync(ObjectKey key, JsonElement cr, ObjectRef self, TemplateValue? crossValue,
         CancellationToken cancellation)
     {
         if (op.Mutation is { MutateFirst: true } && await MutateAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false))
@@ -39,7 +39,7 @@ internal sealed class AdmissionStep(
         return op.Mutation is { MutateFirst: false } && await MutateAsync(key, cr, self, crossValue, cancellation).ConfigureAwait(false);
     }
 
-    private async ValueTask<bool> MutateAsync(ObjectKey key, JsonElement cr, ObjectRef self, FluidValue? crossValue,
+    private async ValueTask<bool> MutateAsync(ObjectKey key, JsonElement cr, ObjectRef self, TemplateValue? crossValue,
         CancellationToken cancellation)
     {
         var mutation = op.Mutation!;

@@ -38,7 +38,7 @@ internal sealed class ChildApplier(CompiledOperator op, IObjectWriter writer, IE
                 if (child.Once) Stamp(child.Manifest);
                 if (child.Entry.Source.Sleep is { } pause && pause > TimeSpan.Zero)
                     await Task.Delay(pause, time, cancellation).ConfigureAwait(false);
-                var force = child.Entry.Source.ForceConflict ?? op.Crd.ForceConflict;
+                var force = child.Entry.Source.ForceConflict ?? op.Settings.ForceConflict;
                 var applied = await writer.ApplyAsync(child.Manifest, force, cancellation).ConfigureAwait(false);
                 // The same resourceVersion as observed: the server found nothing to change (the object differed from
                 // the manifest only in form, e.g. a normalised value), so there is no update to announce.

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Fluid.Values;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
@@ -14,7 +13,7 @@ namespace Orkestra.Runtime.Reconciliation;
 
 /// <summary>The outcome of a hook's <c>external</c> calls: <c>.external</c> for templates, or the failure that stops
 /// the reconcile (a call without <c>continueOnError</c> that failed).</summary>
-public readonly record struct ExternalOutcome(FluidValue Results, string? Failure);
+public readonly record struct ExternalOutcome(TemplateValue Results, string? Failure);
 
 /// <summary>
 /// Runs the HTTP <c>external</c> calls of a hook (or of a rule set) before its children render, in declaration
@@ -30,26 +29,26 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
 {
     public const int BodyLimit = 4096;
 
-    private readonly ConcurrentDictionary<(string Uid, string Name), (DateTimeOffset Until, MapValue Result)> _cache = new();
+    private readonly ConcurrentDictionary<(string Uid, string Name), (DateTimeOffset Until, TemplateValue Result)> _cache = new();
     private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
 
-    public Task<ExternalOutcome> RunAsync(IEnumerable<CompiledHook?> hooks, JsonElement cr, FluidValue? cross,
+    public Task<ExternalOutcome> RunAsync(IEnumerable<CompiledHook?> hooks, JsonElement cr, TemplateValue? cross,
         CancellationToken cancellation) =>
         RunAsync(hooks.OfType<CompiledHook>().SelectMany(h => h.External), cr, cross, cancellation);
 
     /// <summary>Runs <paramref name="calls"/> in order. At reconcile only calls with <c>fires.reconcile</c> run; with
     /// <paramref name="admission"/> every call runs (admission-only calls are those with <c>fires.reconcile: false</c>).
     /// Results are cached (<c>cacheFor</c>) only for objects that have a uid — not for a CR being created.</summary>
-    public async Task<ExternalOutcome> RunAsync(IEnumerable<CompiledExternal> calls, JsonElement cr, FluidValue? cross,
+    public async Task<ExternalOutcome> RunAsync(IEnumerable<CompiledExternal> calls, JsonElement cr, TemplateValue? cross,
         CancellationToken cancellation, bool admission = false)
     {
-        var results = new Dictionary<string, FluidValue>(StringComparer.Ordinal);
+        var results = new Dictionary<string, TemplateValue>(StringComparer.Ordinal);
         var uid = cr.TryGetProperty("metadata", out var md) && md.TryGetProperty("uid", out var u) ? u.GetString() ?? "" : "";
         var cacheable = uid.Length > 0;
         foreach (var call in calls.Where(c => admission || c.Source.FiresReconcile))
         {
             var name = call.Source.Name;
-            var earlier = new MapValue(new Dictionary<string, FluidValue>(results));
+            var earlier = TemplateValue.Map(results);
             var scope = new RenderScope(TemplateData.ForObject(cr, cross: cross, external: earlier), time);
             if (!call.Gate.Evaluate(scope))
             {
@@ -65,11 +64,11 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
             var (result, error) = await CallAsync(call, scope, cancellation).ConfigureAwait(false);
             results[name] = result;
             if (error is not null && !call.Source.ContinueOnError)
-                return new ExternalOutcome(new MapValue(results), $"external call {name}: {error}");
+                return new ExternalOutcome(TemplateValue.Map(results), $"external call {name}: {error}");
             if (cacheable && call.Source.CacheFor is { } cacheFor && error is null)
                 _cache[(uid, name)] = (time.GetUtcNow() + cacheFor, result);
         }
-        return new ExternalOutcome(new MapValue(results), null);
+        return new ExternalOutcome(TemplateValue.Map(results), null);
     }
 
     /// <summary>Forgets cached results of a CR that is gone.</summary>
@@ -78,7 +77,7 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
         foreach (var key in _cache.Keys.Where(k => k.Uid == uid)) _cache.TryRemove(key, out _);
     }
 
-    private async Task<(MapValue Result, string? Error)> CallAsync(CompiledExternal call, RenderScope scope, CancellationToken cancellation)
+    private async Task<(TemplateValue Result, string? Error)> CallAsync(CompiledExternal call, RenderScope scope, CancellationToken cancellation)
     {
         var source = call.Source;
         if (source.Sleep is { } pause && pause > TimeSpan.Zero) await Task.Delay(pause, time, cancellation).ConfigureAwait(false);
@@ -118,7 +117,7 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
             ("durationSeconds", time.GetElapsedTime(started).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)) };
         if (error is not null) entries.Add(("error", error));
         var result = Map([.. entries]);
-        return (new MapValue(new Dictionary<string, FluidValue>(result.Entries) { ["statusCode"] = NumberValue.Create(code) }), error);
+        return (result.With([KeyValuePair.Create("statusCode", TemplateValue.Number(code))]), error);
     }
 
     private static async Task<string> ReadPrefixAsync(HttpResponseMessage response, CancellationToken cancellation)
@@ -137,8 +136,8 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
 
     private string ExpandEnvironment(string text) => EnvironmentReference().Replace(text, m => _environment(m.Groups[1].Value) ?? "");
 
-    private static MapValue Map(params (string Key, string Value)[] entries) =>
-        new(entries.ToDictionary(e => e.Key, e => (FluidValue)new StringValue(e.Value), StringComparer.Ordinal));
+    private static TemplateValue Map(params (string Key, string Value)[] entries) =>
+        TemplateValue.Map(entries.Select(e => KeyValuePair.Create(e.Key, TemplateValue.String(e.Value))));
 
     [GeneratedRegex(@"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")]
     private static partial Regex EnvironmentReference();

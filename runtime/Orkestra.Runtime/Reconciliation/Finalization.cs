@@ -48,7 +48,7 @@ internal sealed class Finalization(CompiledOperator op, IObjectWriter writer, IE
             events.Record(self, uid, EventType.Normal, "Deleted", $"deleted {target}");
         }
         // removeFinalizers (a testing aid) strips every finalizer, not only ours.
-        var remaining = op.Crd.RemoveFinalizers
+        var remaining = op.Settings.RemoveFinalizers
             ? []
             : finalizers.Where(f => !ours.Contains(f)).Select(f => (JsonNode?)JsonValue.Create(f)).ToArray();
         await writer.PatchAsync(self, new JsonObject

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
-using Orkestra.Katalog.Loading;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
+using Orkestra.Katalog.Syntax;
 using Orkestra.Runtime.Controllers;
+using Orkestra.Templating.Values;
 
 namespace Orkestra.Runtime.Reconciliation;
 

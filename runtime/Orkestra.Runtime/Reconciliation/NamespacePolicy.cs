@@ -33,8 +33,8 @@ public sealed class NamespacePolicy
         var global = security?.NamespaceProtection is { Enabled: true } np ? np : null;
         string[] Merge(IReadOnlyList<string>? katalogWide, IReadOnlyList<string> own) =>
             (katalogWide ?? []).Concat(own).Distinct(StringComparer.Ordinal).ToArray();
-        var restricted = Merge(global?.RestrictedNamespaces, op.Crd.RestrictedNamespaces);
-        var allowed = Merge(global?.AllowedNamespaces, op.Crd.AllowedNamespaces);
+        var restricted = Merge(global?.RestrictedNamespaces, op.Settings.RestrictedNamespaces);
+        var allowed = Merge(global?.AllowedNamespaces, op.Settings.AllowedNamespaces);
         return restricted.Length == 0 && allowed.Length == 0 ? null : new NamespacePolicy(op.Name, restricted, allowed);
     }
 

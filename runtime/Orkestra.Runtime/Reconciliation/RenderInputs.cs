@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Fluid.Values;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
+using Orkestra.Templating.Values;
 using Orkestra.Katalog.Rendering;
 
 namespace Orkestra.Runtime.Reconciliation;
@@ -15,12 +15,12 @@ internal sealed class RenderInputs(
     CompiledOperator op, TimeProvider time, ICrossSource? cross, ExternalCalls? external, StatusWriter status)
 {
     /// <summary><c>.cross</c> from the other operators' caches (null when the box declares no cross reads).</summary>
-    public FluidValue? Cross(JsonElement cr) =>
+    public TemplateValue? Cross(JsonElement cr) =>
         cross is null || op.Cross.Count == 0 ? null : CrossView.Build(op, cr, cross, time, Random.Shared);
 
     /// <summary><c>.external</c> from <paramref name="calls"/> (null when there are none); a failure is reported on the
     /// CR and thrown as <see cref="ReportedFailureException"/>.</summary>
-    public async ValueTask<FluidValue?> ExternalAsync(ObjectKey key, JsonElement cr, FluidValue? crossValue,
+    public async ValueTask<TemplateValue?> ExternalAsync(ObjectKey key, JsonElement cr, TemplateValue? crossValue,
         IEnumerable<CompiledExternal> calls, CancellationToken cancellation)
     {
         var list = calls as IReadOnlyCollection<CompiledExternal> ?? calls.ToArray();

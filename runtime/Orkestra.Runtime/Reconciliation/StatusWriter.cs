@@ -34,7 +34,7 @@ internal sealed class StatusWriter(
     /// <summary>Writes /status when <see cref="Patch"/> finds a difference; true when it wrote.</summary>
     public async ValueTask<bool> WriteAsync(JsonElement cr, ObjectRef self, JsonObject projected, CancellationToken cancellation)
     {
-        if (op.Crd.IgnoreStatusPatch) return false;
+        if (op.Settings.IgnoreStatusPatch) return false;
         var current = cr.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Object
             ? JsonObject.Create(s)!
             : new JsonObject();

@@ -1,9 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Fluid.Values;
+using System.Text.Json;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Runtime.Reconciliation;
+using Orkestra.Templating.Values;
 
 namespace Orkestra.Runtime.Webhooks;
 
@@ -23,7 +23,7 @@ namespace Orkestra.Runtime.Webhooks;
 /// A rule or call that cannot be evaluated denies with code 500 and a message naming it; nothing here throws for bad
 /// input. Thread-safe.
 /// </summary>
-public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOperator, JsonElement, FluidValue?>? cross, TimeProvider time,
+public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOperator, JsonElement, TemplateValue?>? cross, TimeProvider time,
     WebhookTelemetry telemetry)
 {
     public const string ProtectionLabel = "orkestra.io/deletion-protection";
@@ -54,7 +54,7 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
         try
         {
             var crossValue = cross?.Invoke(op, subject);
-            FluidValue? externalValue = null;
+            TemplateValue? externalValue = null;
             if (external is not null && validation.External.Count > 0)
             {
                 var outcome = await external.RunAsync(validation.External, subject, crossValue, cancellation, admission: true)
@@ -85,7 +85,7 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
         try
         {
             var crossValue = cross?.Invoke(op, obj);
-            FluidValue? externalValue = null;
+            TemplateValue? externalValue = null;
             if (external is not null && mutation.External.Count > 0)
             {
                 var outcome = await external.RunAsync(mutation.External, obj, crossValue, cancellation, admission: true)

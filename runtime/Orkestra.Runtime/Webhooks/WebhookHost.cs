@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.Json;
-using Fluid.Values;
 using Microsoft.Extensions.Logging;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Kube.Client;
 using Orkestra.Kube.Connection;
 using Orkestra.Runtime.Observability;
 using Orkestra.Runtime.Reconciliation;
+using Orkestra.Templating.Values;
 
 namespace Orkestra.Runtime.Webhooks;
 
@@ -48,7 +48,7 @@ public sealed class WebhookHost : IAsyncDisposable
     /// <summary>Null when no Katalog declares anything to serve. Throws <see cref="WebhookCertificateException"/> for unusable
     /// TLS files and <see cref="IOException"/> when the port cannot be bound.</summary>
     public static async Task<WebhookHost?> StartAsync(IReadOnlyList<CompiledKatalog> katalogs, WebhookOptions options, IPAddress bind,
-        KubeConnection connection, IKubeClient client, ExternalCalls? external, Func<CompiledOperator, JsonElement, FluidValue?>? cross,
+        KubeConnection connection, IKubeClient client, ExternalCalls? external, Func<CompiledOperator, JsonElement, TemplateValue?>? cross,
         RuntimeMetrics metrics, ILogger log, TimeProvider time, CancellationToken cancellation)
     {
         var plan = WebhookPlan.For(katalogs, options);

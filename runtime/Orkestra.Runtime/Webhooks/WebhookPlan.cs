@@ -86,15 +86,14 @@ public sealed class WebhookPlan
             var admissionPolicy = security?.Webhooks.FailurePolicy ?? FailurePolicy.Fail;
             var admissionCleanup = security?.Webhooks.CleanupOnShutdown ?? true;
             var routes = new List<WebhookRoute>();
-            foreach (var op in katalog.Operators.Where(o => o.Crd.Enabled))
+            foreach (var op in katalog.Operators.Where(o => o.Settings.Enabled))
             {
-                var crd = op.Crd;
                 var name = Dns(op.Name);
-                var operations = crd.Webhooks.Operations;
+                var operations = op.Settings.WebhookOperations;
                 if (op.Validation is { } v && (v.Rules.Count > 0 || v.External.Count > 0))
                 {
                     if (!admission) notes.Add($"spec.crds.{op.Name}.validation runs at reconcile only (admission webhooks are off)");
-                    else if (crd.Webhooks.Validation)
+                    else if (op.Settings.ValidationWebhook)
                         routes.Add(new($"/validate/{op.Name}", WebhookKind.Validate, katalog.Name, $"{name}.validate.{Domain}", op,
                             operations, admissionPolicy, admissionCleanup));
                 }
@@ -102,7 +101,7 @@ public sealed class WebhookPlan
                 {
                     var mutating = operations.Where(o => o is "CREATE" or "UPDATE").ToArray();
                     if (!admission) notes.Add($"spec.crds.{op.Name}.mutation runs at reconcile only (admission webhooks are off)");
-                    else if (crd.Webhooks.Mutation && mutating.Length > 0)
+                    else if (op.Settings.MutationWebhook && mutating.Length > 0)
                         routes.Add(new($"/mutate/{op.Name}", WebhookKind.Mutate, katalog.Name, $"{name}.mutate.{Domain}", op, mutating,
                             admissionPolicy, admissionCleanup));
                 }
@@ -127,7 +126,7 @@ public sealed class WebhookPlan
             }
             if (security is { DeletionProtection: { Enabled: true } deletion })
             {
-                var crds = katalog.Operators.Where(o => o.Crd.Enabled && !o.ApiTypes.BuiltIn)
+                var crds = katalog.Operators.Where(o => o.Settings.Enabled && !o.ApiTypes.BuiltIn)
                     .Select(o => $"{o.ApiTypes.Plural}.{o.ApiTypes.Group}").ToHashSet(StringComparer.Ordinal);
                 routes.Add(new($"/deletion-protection/{Dns(katalog.Name)}", WebhookKind.DeletionProtection, katalog.Name,
                     $"deletion-protection.{Domain}", null, deletion.StrictMode ? ["DELETE", "UPDATE"] : ["DELETE"],

@@ -40,7 +40,8 @@ public sealed class CompiledTemplate
     private readonly int[] _lineStarts;
     private readonly bool _actionOnly;      // the text is the single action and nothing else
 
-    internal CompiledTemplate(string source, List<Statement> statements, HashSet<string> functions, HashSet<string> rootFields, bool textIsBlank)
+    internal CompiledTemplate(string source, List<Statement> statements, HashSet<string> functions, HashSet<string> rootFields,
+        bool textIsBlank)
     {
         Source = source;
         Ast = new FluidTemplate(statements);
@@ -53,7 +54,8 @@ public sealed class CompiledTemplate
             _single = output;
             IsSingleAction = true;
             _actionOnly = statements.Count == 1;
-            if (output.Pipeline.Commands is [ValueCommand { Operand: FieldChainExpression { Receiver: null or VariableExpression { Name: "$" } } chain }])
+            if (output.Pipeline.Commands is [ValueCommand { Operand: FieldChainExpression { Receiver: null or VariableExpression { Name: "$"
+                } } chain }])
                 _rootPath = chain.Fields;
         }
         StaticShape = ComputeShape();
@@ -63,7 +65,7 @@ public sealed class CompiledTemplate
     public string Source { get; }
 
     /// <summary>The Fluid AST (statements are our Go-semantics nodes and Fluid's text spans).</summary>
-    public FluidTemplate Ast { get; }
+    internal FluidTemplate Ast { get; }
 
     /// <summary>False when the text has no action at all (a literal).</summary>
     public bool HasActions { get; }
@@ -106,12 +108,15 @@ public sealed class CompiledTemplate
     }
 
     /// <summary>The typed value of a single-action template; otherwise the rendered text as a string value.</summary>
-    public FluidValue Evaluate(RenderScope scope)
+    public TemplateValue Evaluate(RenderScope scope) => new(EvaluateValue(scope));
+
+    /// <summary><see cref="Evaluate"/> as the engine's value.</summary>
+    internal FluidValue EvaluateValue(RenderScope scope)
     {
         try
         {
-            if (_rootPath is not null) return FieldChainExpression.Walk(scope.Root, _rootPath, _single!.Pipeline.Offset);
-            var ctx = new GoContext(scope, scope.Root);
+            if (_rootPath is not null) return FieldChainExpression.Walk(scope.RootValue, _rootPath, _single!.Pipeline.Offset);
+            var ctx = new GoContext(scope, scope.RootValue);
             if (_single is not null) return _single.Pipeline.Eval(ctx);
             return GoValues.String(RenderText(ctx, scope));
         }
@@ -122,12 +127,12 @@ public sealed class CompiledTemplate
     }
 
     /// <summary>Renders to text (a single action prints its value as Go's %v, nil as "").</summary>
-    public string Render(RenderScope scope) => Render(scope, scope.Root);
+    public string Render(RenderScope scope) => Render(scope, scope.RootValue);
 
     /// <summary>Renders with a given dot (user-defined functions render with the caller's dot).</summary>
     internal string Render(RenderScope scope, FluidValue dot)
     {
-        if (_actionOnly && ReferenceEquals(dot, scope.Root)) return GoValues.Format(Evaluate(scope));
+        if (_actionOnly && ReferenceEquals(dot, scope.RootValue)) return GoValues.Format(EvaluateValue(scope));
         try
         {
             return RenderText(new GoContext(scope, dot), scope);

@@ -9,7 +9,8 @@ namespace Orkestra.Templating;
 public sealed record UserFunctionSource(string Name, string Description, string Expression, bool Shadow, object? Tag);
 
 /// <summary>The registry holding the user functions (over the compiler's registry), and what went wrong per function.</summary>
-public sealed record UserFunctionsResult(FunctionRegistry Registry, IReadOnlyList<(object? Tag, TemplateDiagnostic Diagnostic)> Diagnostics);
+public sealed record UserFunctionsResult(FunctionRegistry Registry, IReadOnlyList<(object? Tag,
+    TemplateDiagnostic Diagnostic)> Diagnostics);
 
 /// <summary>
 /// Compiles template text (Go text/template syntax) into <see cref="CompiledTemplate"/>s against a function
@@ -25,7 +26,8 @@ public sealed class TemplateCompiler(FunctionRegistry functions)
         try
         {
             var parsed = Parser.Parse(text, Functions);
-            return new TemplateCompileResult(new CompiledTemplate(text, parsed.Statements, parsed.Functions, parsed.RootFields, parsed.TextIsBlank), []);
+            return new TemplateCompileResult(new CompiledTemplate(text, parsed.Statements, parsed.Functions, parsed.RootFields,
+                parsed.TextIsBlank), []);
         }
         catch (TemplateSyntaxException e)
         {
@@ -47,7 +49,8 @@ public sealed class TemplateCompiler(FunctionRegistry functions)
         {
             if (!IsIdentifier(source.Name))
             {
-                diagnostics.Add((source.Tag, new TemplateDiagnostic(0, 1, 1, 0, $"function name \"{source.Name}\" is not a valid identifier")));
+                diagnostics.Add((source.Tag, new TemplateDiagnostic(0, 1, 1, 0,
+                    $"function name \"{source.Name}\" is not a valid identifier")));
                 continue;
             }
             if (holders.ContainsKey(source.Name))
@@ -57,7 +60,8 @@ public sealed class TemplateCompiler(FunctionRegistry functions)
             }
             if (Functions.TryGet(source.Name, out _) && !source.Shadow)
             {
-                diagnostics.Add((source.Tag, new TemplateDiagnostic(0, 1, 1, 0, $"function \"{source.Name}\" shadows a built-in function; set shadow: true to replace it")));
+                diagnostics.Add((source.Tag, new TemplateDiagnostic(0, 1, 1, 0,
+                    $"function \"{source.Name}\" shadows a built-in function; set shadow: true to replace it")));
                 continue;
             }
             var holder = new Holder(source);
@@ -77,7 +81,8 @@ public sealed class TemplateCompiler(FunctionRegistry functions)
         }
         foreach (var cycle in FindCycles(holders))
         {
-            diagnostics.Add((holders[cycle[0]].Source.Tag, new TemplateDiagnostic(0, 1, 1, 0, $"user functions call each other in a cycle: {string.Join(" → ", cycle)}")));
+            diagnostics.Add((holders[cycle[0]].Source.Tag, new TemplateDiagnostic(0, 1, 1, 0,
+                $"user functions call each other in a cycle: {string.Join(" → ", cycle)}")));
         }
         return new UserFunctionsResult(registry, diagnostics);
     }

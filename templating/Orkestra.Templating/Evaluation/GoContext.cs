@@ -17,7 +17,7 @@ internal sealed class GoContext : TemplateContext
     {
         Scope = scope;
         Dot = dot;
-        _variables.Add(new("$", scope.Root));
+        _variables.Add(new("$", scope.RootValue));
     }
 
     public RenderScope Scope { get; }

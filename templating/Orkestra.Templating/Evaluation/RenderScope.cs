@@ -1,4 +1,5 @@
 using Fluid.Values;
+using Orkestra.Templating.Values;
 
 namespace Orkestra.Templating;
 
@@ -9,15 +10,23 @@ namespace Orkestra.Templating;
 /// </summary>
 public sealed class RenderScope
 {
-    public RenderScope(FluidValue root, TimeProvider? time = null, Random? random = null)
+    public RenderScope(TemplateValue root, TimeProvider? time = null, Random? random = null)
+        : this(root.Value, time, random)
     {
-        Root = root;
+    }
+
+    internal RenderScope(FluidValue root, TimeProvider? time = null, Random? random = null)
+    {
+        RootValue = root;
         Time = time ?? TimeProvider.System;
         Random = random ?? Random.Shared;
     }
 
     /// <summary>The template data: <c>$</c>, and <c>.</c> at the start of a template.</summary>
-    public FluidValue Root { get; }
+    public TemplateValue Root => new(RootValue);
+
+    /// <summary><see cref="Root"/> as the engine's value.</summary>
+    internal FluidValue RootValue { get; }
 
     /// <summary>Clock for time functions (tests inject a fake).</summary>
     public TimeProvider Time { get; }

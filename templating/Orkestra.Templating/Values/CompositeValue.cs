@@ -17,7 +17,8 @@ public abstract class CompositeValue : FluidValue
     public sealed override bool ToBooleanValue() => Count > 0;
     public sealed override decimal ToNumberValue() => 0;
     public sealed override string ToStringValue() => GoValues.Format(this);
-    public sealed override ValueTask WriteToAsync(TextWriter writer, TextEncoder encoder, CultureInfo cultureInfo) => new(writer.WriteAsync(ToStringValue()));
+    public sealed override ValueTask WriteToAsync(TextWriter writer, TextEncoder encoder,
+        CultureInfo cultureInfo) => new(writer.WriteAsync(ToStringValue()));
     public sealed override bool Equals(object? obj) => obj is FluidValue v && Equals(v);
     public override int GetHashCode() => Count;
 }

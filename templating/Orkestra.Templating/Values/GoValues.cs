@@ -21,7 +21,8 @@ public static class GoValues
     public static FluidValue Number(long value) => NumberValue.Create(value);
     public static FluidValue Number(decimal value) => NumberValue.Create(value);
     public static FluidValue Number(double value) => NumberValue.Create(
-        double.IsFinite(value) ? (value >= (double)decimal.MaxValue ? decimal.MaxValue : value <= (double)decimal.MinValue ? decimal.MinValue : (decimal)value) : 0m);
+        double.IsFinite(value) ? (value >= (double)decimal.MaxValue ? decimal.MaxValue : value <= (double)decimal.MinValue
+            ? decimal.MinValue : (decimal)value) : 0m);
     public static FluidValue String(string value) => value.Length == 0 ? StringValue.Empty : StringValue.Create(value);
 
     public static GoKind Kind(FluidValue value) => value switch
@@ -57,7 +58,8 @@ public static class GoValues
         !IsTrue(value) || (Kind(value) == GoKind.String && value.ToStringValue() == "<no value>");
 
     /// <summary>Whether a number value holds an integer (Go int64) rather than a fraction.</summary>
-    public static bool IsInteger(FluidValue value) => Kind(value) == GoKind.Number && decimal.Truncate(value.ToNumberValue()) == value.ToNumberValue();
+    public static bool IsInteger(FluidValue value) => Kind(value) == GoKind.Number
+        && decimal.Truncate(value.ToNumberValue()) == value.ToNumberValue();
 
     /// <summary>Go-like type name: nil, bool, int, float64, string, map, slice.</summary>
     public static string TypeName(FluidValue value) => Kind(value) switch

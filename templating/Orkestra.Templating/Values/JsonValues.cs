@@ -103,8 +103,10 @@ public sealed class JsonObjectValue : CompositeValue
 
     public override FluidValues Type => FluidValues.Dictionary;
     public override object ToObjectValue() => Element;
-    public override ValueTask<FluidValue> GetValueAsync(string name, TemplateContext context) => new(TryGet(name, out var v) ? v : NilValue.Instance);
-    public override ValueTask<FluidValue> GetIndexAsync(FluidValue index, TemplateContext context) => new(TryGet(index.ToStringValue(), out var v) ? v : NilValue.Instance);
+    public override ValueTask<FluidValue> GetValueAsync(string name, TemplateContext context) => new(TryGet(name,
+        out var v) ? v : NilValue.Instance);
+    public override ValueTask<FluidValue> GetIndexAsync(FluidValue index, TemplateContext context) => new(TryGet(index.ToStringValue(),
+        out var v) ? v : NilValue.Instance);
     public override bool Contains(FluidValue value) => Element.TryGetProperty(value.ToStringValue(), out _);
     public override IEnumerable<FluidValue> Enumerate(TemplateContext context)
     {

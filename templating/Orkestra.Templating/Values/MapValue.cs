@@ -44,8 +44,10 @@ public sealed class MapValue : CompositeValue
 
     public override FluidValues Type => FluidValues.Dictionary;
     public override object ToObjectValue() => _entries;
-    public override ValueTask<FluidValue> GetValueAsync(string name, TemplateContext context) => new(TryGet(name, out var v) ? v : NilValue.Instance);
-    public override ValueTask<FluidValue> GetIndexAsync(FluidValue index, TemplateContext context) => new(TryGet(index.ToStringValue(), out var v) ? v : NilValue.Instance);
+    public override ValueTask<FluidValue> GetValueAsync(string name, TemplateContext context) => new(TryGet(name,
+        out var v) ? v : NilValue.Instance);
+    public override ValueTask<FluidValue> GetIndexAsync(FluidValue index, TemplateContext context) => new(TryGet(index.ToStringValue(),
+        out var v) ? v : NilValue.Instance);
     public override bool Contains(FluidValue value) => _entries.ContainsKey(value.ToStringValue());
     public override IEnumerable<FluidValue> Enumerate(TemplateContext context)
     {

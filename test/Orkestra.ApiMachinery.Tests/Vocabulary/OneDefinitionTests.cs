@@ -66,8 +66,8 @@ public sealed partial class OneDefinitionTests
         Sources.Value.Where(f => f.Text.Contains("YamlDotNet.Core", StringComparison.Ordinal))
             .Select(f => f.Path.Replace(Path.DirectorySeparatorChar, '/')).Order(StringComparer.Ordinal).ShouldBe([
                 "runtime/Orkestra.ApiMachinery/Yaml/YamlReader.cs",
-                "runtime/Orkestra.Katalog/Loading/YamlTreeReader.cs",       // the Katalog's located tree (scalars: YamlScalars)
                 "runtime/Orkestra.Katalog/Manifests/ManifestYamlWriter.cs", // writing, not reading
+                "runtime/Orkestra.Katalog/Syntax/YamlTreeReader.cs",        // the Katalog's located tree (scalars: YamlScalars)
             ]);
 
     private static List<string> Definitions(Regex definition) =>

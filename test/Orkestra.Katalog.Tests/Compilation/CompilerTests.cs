@@ -162,7 +162,7 @@ public class CompilerTests
         var watcher = result.Katalogs.Single().Find("watcher")!;
         watcher.ApiTypes.ApiVersion.ShouldBe("apps/v1");
         watcher.ApiTypes.Plural.ShouldBe("deployments");
-        watcher.Crd.Namespaced.ShouldBeTrue();
+        watcher.Settings.Namespaced.ShouldBeTrue();
         watcher.Reconciler.Queue.RetryBackoff.ShouldBe(new Model.RetryBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 2, 5));
     }
 
@@ -174,8 +174,44 @@ public class CompilerTests
         var website = result.Katalogs.Single().Find("website")!;
         website.ApiTypes.ShouldBe(website.ApiTypes with { Group = "demo.orkestra.io", Version = "v1alpha1", Kind = "Website", Plural = "websites" });
         website.Reconciler.Workers.ShouldBe(3);
-        website.Crd.CrFiles.Single().ShouldEndWith(Path.Combine("seed-shapes", "examples", "website-sample.yaml"));
-        website.Crd.Setup.Single().ShouldEndWith(Path.Combine("seed-shapes", "rbac", "namespace.yaml"));
-        result.Katalogs.Single().Find("app")!.Crd.DependsOn.Single().Target.ShouldBe("database");
+        website.Settings.CrFiles.Single().ShouldEndWith(Path.Combine("seed-shapes", "examples", "website-sample.yaml"));
+        website.Settings.Setup.Single().ShouldEndWith(Path.Combine("seed-shapes", "rbac", "namespace.yaml"));
+        result.Katalogs.Single().Find("app")!.Settings.DependsOn.Single().ShouldBe("database");
+    }
+
+    [Test]
+    public void The_reconciler_switches_are_resolved_into_the_compiled_settings()
+    {
+        var op = CompileOne("""
+            forceConflict: false
+            removeFinalizers: true
+            ignoreStatusPatch: true
+            crossAccess: true
+            namespace: team-a
+            restrictedNamespaces: [kube-system]
+            labelSelector:
+              tier: web
+            webhooks:
+              validation: false
+              operations: [CREATE]
+            """);
+
+        op.Settings.ShouldSatisfyAllConditions(
+            s => s.ForceConflict.ShouldBeFalse(),
+            s => s.RemoveFinalizers.ShouldBeTrue(),
+            s => s.IgnoreStatusPatch.ShouldBeTrue(),
+            s => s.CrossAccess.ShouldBeTrue(),
+            s => s.IgnoreObservedGeneration.ShouldBeFalse(),
+            s => s.Namespace.ShouldBe("team-a"),
+            s => s.RestrictedNamespaces.ShouldBe(["kube-system"]),
+            s => s.LabelSelector.ShouldBe(new Dictionary<string, string> { ["tier"] = "web" }),
+            s => s.ValidationWebhook.ShouldBeFalse(),
+            s => s.MutationWebhook.ShouldBeTrue(),
+            s => s.WebhookOperations.ShouldBe(["CREATE"]),
+            s => s.DefaultEndpoints.ShouldBeTrue());
+        CompileOne("").Settings.ShouldSatisfyAllConditions( // Orkestra's defaults
+            s => s.ForceConflict.ShouldBeTrue(),
+            s => s.RemoveFinalizers.ShouldBeFalse(),
+            s => s.IgnoreStatusPatch.ShouldBeFalse());
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Fluid.Values;
 using Orkestra.Katalog.Conditions;
 using Orkestra.Templating.Values;
 
@@ -7,7 +6,7 @@ namespace Orkestra.Katalog.Tests.Conditions;
 
 public class ConditionOperatorsTests
 {
-    private static FluidValue V(string json) => JsonValues.From(JsonDocument.Parse(json).RootElement.Clone());
+    private static TemplateValue V(string json) => TemplateValue.FromJson(JsonDocument.Parse(json).RootElement.Clone());
 
     [TestCase("equals", "\"prod\"", "prod", true)]
     [TestCase("eq", "\"prod\"", "dev", false)]
@@ -114,12 +113,12 @@ public class ConditionOperatorsTests
             "between" => "-1,1",
             _ => "x",
         };
-        ConditionOperators.Evaluate(parsed, NilValue.Instance, present: false, expected).ShouldBe(result);
+        ConditionOperators.Evaluate(parsed, TemplateValue.Nil, present: false, expected).ShouldBe(result);
     }
 
     [Test]
     public void Exists_is_false_for_an_explicit_null() =>
-        ConditionOperators.Evaluate(ConditionOperator.Exists, NilValue.Instance, present: true, "").ShouldBeFalse();
+        ConditionOperators.Evaluate(ConditionOperator.Exists, TemplateValue.Nil, present: true, "").ShouldBeFalse();
 
     [TestCase("regex", "([", "invalid regular expression \"([\"")]
     [TestCase("regex", "(a)\\1", "invalid regular expression \"(a)\\1\"")]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
 
 namespace Orkestra.Katalog.Tests.Rendering;
@@ -13,12 +14,12 @@ public class StatusValuesTests
     [TestCase("auto", "auto")]
     public void Normalizes_the_type_names_Orkestra_accepts(string declared, string expected)
     {
-        StatusValues.TryNormalizeType(declared, out var type).ShouldBeTrue();
+        StatusFieldTypes.TryNormalize(declared, out var type).ShouldBeTrue();
         type.ShouldBe(expected);
     }
 
     [Test]
-    public void Rejects_an_unknown_type() => StatusValues.TryNormalizeType("date", out _).ShouldBeFalse();
+    public void Rejects_an_unknown_type() => StatusFieldTypes.TryNormalize("date", out _).ShouldBeFalse();
 
     [TestCase("\"3\"", "int", "3")]
     [TestCase("3", "int", "3")]

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Fluid.Values;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Templating.Values;
 
@@ -11,20 +10,20 @@ public class TemplateDataTests
     public void Exposes_the_cr_keys_and_the_reconcile_inputs_at_the_root()
     {
         using var doc = JsonDocument.Parse("""{"apiVersion":"demo/v1","kind":"W","metadata":{"name":"w1"},"spec":{"image":"nginx"}}""");
-        var children = new MapValue(new Dictionary<string, FluidValue> { ["deployment"] = GoValues.String("d") });
+        var children = TemplateValue.Map([KeyValuePair.Create("deployment", TemplateValue.String("d"))]);
         var data = TemplateData.ForObject(doc.RootElement, children);
-        GoValues.TryGetMember(data, "spec", out var spec).ShouldBeTrue();
-        GoValues.TryGetMember(spec, "image", out var image).ShouldBeTrue();
-        GoValues.Format(image).ShouldBe("nginx");
-        GoValues.TryGetMember(data, "children", out var c).ShouldBeTrue();
-        GoValues.Format(c).ShouldBe("map[deployment:d]");
-        GoValues.TryGetMember(data, "cross", out var cross).ShouldBeTrue();
-        GoValues.Count(cross).ShouldBe(0);
-        GoValues.TryGetMember(data, "status", out _).ShouldBeFalse();
+        data.TryGetMember("spec", out var spec).ShouldBeTrue();
+        spec.TryGetMember("image", out var image).ShouldBeTrue();
+        image.ToString().ShouldBe("nginx");
+        data.TryGetMember("children", out var c).ShouldBeTrue();
+        c.ToString().ShouldBe("map[deployment:d]");
+        data.TryGetMember("cross", out var cross).ShouldBeTrue();
+        cross.Count.ShouldBe(0);
+        data.TryGetMember("status", out _).ShouldBeFalse();
 
-        var looped = TemplateData.WithLoopVariables(data, new Dictionary<string, FluidValue> { ["item"] = GoValues.String("a") });
-        GoValues.TryGetMember(looped, "item", out var item).ShouldBeTrue();
-        GoValues.Format(item).ShouldBe("a");
-        GoValues.TryGetMember(data, "item", out _).ShouldBeFalse("the original data is not changed");
+        var looped = TemplateData.WithLoopVariables(data, new Dictionary<string, TemplateValue> { ["item"] = TemplateValue.String("a") });
+        looped.TryGetMember("item", out var item).ShouldBeTrue();
+        item.ToString().ShouldBe("a");
+        data.TryGetMember("item", out _).ShouldBeFalse("the original data is not changed");
     }
 }

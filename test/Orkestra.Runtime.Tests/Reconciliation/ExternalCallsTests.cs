@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Fluid.Values;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Runtime.Reconciliation;
 using Orkestra.Templating.Values;
@@ -48,8 +47,8 @@ public sealed class ExternalCallsTests
         return compiled.Katalogs[0].Operators[0].OnReconcile!;
     }
 
-    private static string Get(FluidValue results, string call, string key) =>
-        ((MapValue)((MapValue)results).Entries[call]).Entries.TryGetValue(key, out var v) ? v.ToStringValue() : "<absent>";
+    private static string Get(TemplateValue results, string call, string key) =>
+        results.TryGetMember(call, out var result) && result.TryGetMember(key, out var v) ? v.ToString() : "<absent>";
 
     [Test]
     public async Task Calls_run_in_order_see_earlier_results_and_expose_status_body_and_called()

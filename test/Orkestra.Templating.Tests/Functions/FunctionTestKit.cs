@@ -47,7 +47,7 @@ internal static class FunctionTestKit
         FunctionRegistry.Standard.TryGet(name, out var f).ShouldBeTrue($"function {name} is registered");
         f.AcceptsArgCount(args.Length).ShouldBeTrue($"{name} accepts {args.Length} arguments");
         var values = args.Select(ToValue).ToArray();
-        return f.Invoke(values, new FunctionCall(name, scope, scope.Root));
+        return f.Invoke(values, new FunctionCall(name, scope, scope.RootValue));
     }
 
     /// <summary>The result printed as the template would print it.</summary>

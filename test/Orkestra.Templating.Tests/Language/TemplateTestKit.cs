@@ -21,5 +21,5 @@ internal static class TemplateTestKit
 
     public static string Render(string source, string json = "{}") => Compile(source).Render(new RenderScope(Data(json)));
 
-    public static FluidValue Evaluate(string source, string json = "{}") => Compile(source).Evaluate(new RenderScope(Data(json)));
+    public static FluidValue Evaluate(string source, string json = "{}") => Compile(source).EvaluateValue(new RenderScope(Data(json)));
 }

@@ -17,10 +17,13 @@ internal sealed class RoleKind(bool cluster) : ChildKindBase(cluster ? "clusterR
         var result = new JsonArray();
         for (var i = 0; i < rules.Count; i++)
         {
-            if (rules[i] is not JsonObject rule) throw new ChildBuildException($"rules[{i}]", $"rules[{i}]: expected {{apiGroups, resources, verbs}}");
+            if (rules[i] is not JsonObject rule) throw new ChildBuildException($"rules[{i}]",
+                $"rules[{i}]: expected {{apiGroups, resources, verbs}}");
             var built = new JsonObject();
-            foreach (var key in new[] { "apiGroups", "resources", "resourceNames", "nonResourceURLs", "verbs" }) Put(built, key, StringList(rule[key], $"rules[{i}].{key}"));
-            if (built["verbs"] is not JsonArray { Count: > 0 }) throw new ChildBuildException($"rules[{i}].verbs", $"rules[{i}].verbs: required");
+            foreach (var key in new[] { "apiGroups", "resources", "resourceNames", "nonResourceURLs", "verbs" }) Put(built, key,
+                StringList(rule[key], $"rules[{i}].{key}"));
+            if (built["verbs"] is not JsonArray { Count: > 0 }) throw new ChildBuildException($"rules[{i}].verbs",
+                $"rules[{i}].verbs: required");
             foreach (var (key, _) in rule)
             {
                 if (key is not ("apiGroups" or "resources" or "resourceNames" or "nonResourceURLs" or "verbs"))
@@ -40,7 +43,8 @@ internal sealed class RoleBindingKind(bool cluster) : ChildKindBase(cluster ? "c
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
     {
-        var roleRef = Section(entry, "roleRef", "apiGroup", "kind", "name") ?? throw new ChildBuildException("roleRef", "roleRef: required");
+        var roleRef = Section(entry, "roleRef", "apiGroup", "kind", "name") ?? throw new ChildBuildException("roleRef",
+            "roleRef: required");
         obj["roleRef"] = new JsonObject
         {
             ["apiGroup"] = "rbac.authorization.k8s.io",
@@ -48,14 +52,18 @@ internal sealed class RoleBindingKind(bool cluster) : ChildKindBase(cluster ? "c
             ["name"] = Text(roleRef["name"], "roleRef.name") ?? throw new ChildBuildException("roleRef.name", "roleRef.name: required"),
         };
         var subjects = List(entry, "subjects");
-        if (subjects is null || subjects.Count == 0) throw new ChildBuildException("subjects", "subjects: at least one subject is required");
+        if (subjects is null || subjects.Count == 0) throw new ChildBuildException("subjects",
+            "subjects: at least one subject is required");
         var result = new JsonArray();
         for (var i = 0; i < subjects.Count; i++)
         {
-            if (subjects[i] is not JsonObject s) throw new ChildBuildException($"subjects[{i}]", $"subjects[{i}]: expected {{kind, name, namespace}}");
+            if (subjects[i] is not JsonObject s) throw new ChildBuildException($"subjects[{i}]",
+                $"subjects[{i}]: expected {{kind, name, namespace}}");
             var kind = Text(s["kind"], $"subjects[{i}].kind") ?? "ServiceAccount";
-            var subject = new JsonObject { ["kind"] = kind, ["name"] = Text(s["name"], $"subjects[{i}].name") ?? throw new ChildBuildException($"subjects[{i}].name", $"subjects[{i}].name: required") };
-            if (kind == "ServiceAccount") subject["namespace"] = Text(s["namespace"], $"subjects[{i}].namespace") ?? context.Owner.Namespace ?? "default";
+            var subject = new JsonObject { ["kind"] = kind, ["name"] = Text(s["name"],
+                $"subjects[{i}].name") ?? throw new ChildBuildException($"subjects[{i}].name", $"subjects[{i}].name: required") };
+            if (kind == "ServiceAccount") subject["namespace"] = Text(s["namespace"],
+                $"subjects[{i}].namespace") ?? context.Owner.Namespace ?? "default";
             else subject["apiGroup"] = "rbac.authorization.k8s.io";
             result.AddNode(subject);
         }

@@ -25,7 +25,8 @@ internal sealed class PersistentVolumeKind() : ChildKindBase("persistentVolumes"
     "pv", "persistentvolumes", "pv",
     new ChildField("storageClassName", FieldType.String), new ChildField("capacity", FieldType.String, Required: true),
     new ChildField("accessModes", FieldType.StringList), new ChildField("reclaimPolicy", FieldType.String),
-    new ChildField("hostPath", FieldType.String), new ChildField("csiDriver", FieldType.String), new ChildField("csiVolumeHandle", FieldType.String),
+    new ChildField("hostPath", FieldType.String), new ChildField("csiDriver", FieldType.String), new ChildField("csiVolumeHandle",
+        FieldType.String),
     new ChildField("volumeMode", FieldType.String))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
@@ -72,7 +73,8 @@ internal sealed class ResourceQuotaKind() : ChildKindBase("resourceQuotas", Buil
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
     {
-        if (StringMap(entry, "hard") is not { Count: > 0 } hard) throw new ChildBuildException("hard", "hard: required (e.g. {pods: \"10\", requests.cpu: \"4\"})");
+        if (StringMap(entry, "hard") is not { Count: > 0 } hard) throw new ChildBuildException("hard",
+            "hard: required (e.g. {pods: \"10\", requests.cpu: \"4\"})");
         obj["spec"] = new JsonObject { ["hard"] = hard };
     }
 }
@@ -90,12 +92,14 @@ internal sealed class LimitRangeKind() : ChildKindBase("limitRanges", BuiltInKin
 
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
     {
-        if (List(entry, "limits") is not { Count: > 0 } limits) throw new ChildBuildException("limits", "limits: at least one item is required");
+        if (List(entry, "limits") is not { Count: > 0 } limits) throw new ChildBuildException("limits",
+            "limits: at least one item is required");
         var result = new JsonArray();
         for (var i = 0; i < limits.Count; i++)
         {
             var field = $"limits[{i}]";
-            if (limits[i] is not JsonObject item) throw new ChildBuildException(field, $"{field}: expected {{type, default, defaultRequest, max, min}}");
+            if (limits[i] is not JsonObject item) throw new ChildBuildException(field,
+                $"{field}: expected {{type, default, defaultRequest, max, min}}");
             OnlyKeys(item, field, ["type", .. s_quantityMaps]);
             var type = Text(item["type"], $"{field}.type") ?? "Container";
             if (type is not ("Container" or "Pod" or "PersistentVolumeClaim"))

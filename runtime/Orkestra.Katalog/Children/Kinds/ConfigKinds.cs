@@ -1,8 +1,9 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using System.Text;
 using Orkestra.ApiMachinery.Kinds;
+using Orkestra.Katalog.Syntax;
 using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
@@ -21,7 +22,8 @@ internal sealed class ConfigMapKind() : ChildKindBase("configMaps", BuiltInKinds
 /// tls.crt, tls.key, ca.crt). <c>once</c>/<c>rotateAfter</c> are honoured by the reconciler.
 /// </summary>
 internal sealed class SecretKind() : ChildKindBase("secrets", BuiltInKinds.Get("", "Secret"), "secret", "secrets", "secret",
-    new ChildField("type", FieldType.String), new ChildField("data", FieldType.StringMap), new ChildField("annotations", FieldType.StringMap),
+    new ChildField("type", FieldType.String), new ChildField("data", FieldType.StringMap), new ChildField("annotations",
+        FieldType.StringMap),
     new ChildField("tls", FieldType.Object))
 {
     public const string GeneratedAt = "orkestra.orkspace.io/generated-at";
@@ -42,14 +44,15 @@ internal sealed class SecretKind() : ChildKindBase("secrets", BuiltInKinds.Get("
     }
 
     /// <summary>A <c>tls:</c> secret without a name is called orkestra-tls (Orkestra's default).</summary>
-    protected override string DefaultNameFor(JsonObject entry, string ownerName) => entry["tls"] is not null ? "orkestra-tls" : DefaultName(ownerName);
+    protected override string DefaultNameFor(JsonObject entry, string ownerName) => entry["tls"] is not null ? "orkestra-tls"
+        : DefaultName(ownerName);
 
     private static JsonObject Certificate(JsonObject tls, string name, ChildBuildContext context)
     {
         var commonName = Text(tls["commonName"], "tls.commonName") is { Length: > 0 } cn ? cn : name;
         var validFor = TimeSpan.FromDays(365);
         if (Text(tls["validFor"], "tls.validFor") is { Length: > 0 } text
-            && (!Loading.Durations.TryParse(text, true, out validFor, out _) || validFor <= TimeSpan.Zero))
+            && (!Durations.TryParse(text, true, out validFor, out _) || validFor <= TimeSpan.Zero))
             throw new ChildBuildException("tls.validFor", $"tls.validFor: \"{text}\" is not a duration like 90d, 12w, 1y or 8760h");
         var now = context.Time.GetUtcNow();
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -93,14 +96,16 @@ internal sealed class ServiceAccountKind() : ChildKindBase("serviceAccounts", Bu
 internal sealed class PersistentVolumeClaimKind() : ChildKindBase("persistentVolumeClaims", BuiltInKinds.Get("", "PersistentVolumeClaim"),
     "pvc", "persistentvolumeclaims", "pvc",
     new ChildField("storageClassName", FieldType.String), new ChildField("accessModes", FieldType.StringList),
-    new ChildField("storage", FieldType.String, Required: true), new ChildField("volumeMode", FieldType.String), new ChildField("volumeName", FieldType.String))
+    new ChildField("storage", FieldType.String, Required: true), new ChildField("volumeMode", FieldType.String),
+        new ChildField("volumeName", FieldType.String))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
     {
         var storage = Text(entry, "storage");
         if (string.IsNullOrWhiteSpace(storage)) throw new ChildBuildException("storage", "storage: required (e.g. 10Gi)");
         var mode = Text(entry, "volumeMode") ?? "Filesystem";
-        if (mode is not ("Filesystem" or "Block")) throw new ChildBuildException("volumeMode", $"volumeMode: \"{mode}\" is not Filesystem or Block");
+        if (mode is not ("Filesystem" or "Block")) throw new ChildBuildException("volumeMode",
+            $"volumeMode: \"{mode}\" is not Filesystem or Block");
         var spec = new JsonObject
         {
             ["accessModes"] = StringList(entry, "accessModes") ?? new JsonArray("ReadWriteOnce"),

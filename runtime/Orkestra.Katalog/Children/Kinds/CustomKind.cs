@@ -49,7 +49,8 @@ internal sealed class CustomKind : IChildKind
         if (namespaced)
         {
             ns = (string?)metadataIn["namespace"] is { Length: > 0 } n ? n : context.Owner.Namespace;
-            if (string.IsNullOrEmpty(ns)) throw new ChildBuildException("metadata.namespace", "metadata.namespace: required for a namespaced object of a cluster-scoped owner");
+            if (string.IsNullOrEmpty(ns)) throw new ChildBuildException("metadata.namespace",
+                "metadata.namespace: required for a namespaced object of a cluster-scoped owner");
         }
         var labels = metadataIn["labels"] is JsonObject l ? (JsonObject)l.DeepClone() : null;
         var annotations = metadataIn["annotations"] is JsonObject a ? (JsonObject)a.DeepClone() : null;

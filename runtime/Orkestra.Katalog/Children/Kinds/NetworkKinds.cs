@@ -46,7 +46,8 @@ internal sealed class ServiceKind() : ChildKindBase("services", BuiltInKinds.Get
 /// <summary>ingresses → networking.k8s.io/v1 Ingress, one rule and backend per entry. Defaults: path "/", pathType Prefix.</summary>
 internal sealed class IngressKind() : ChildKindBase("ingresses", BuiltInKinds.Get("networking.k8s.io", "Ingress"),
     "ingress", "ingresses", "ingress",
-    new ChildField("host", FieldType.String), new ChildField("serviceName", FieldType.String), new ChildField("servicePort", FieldType.IntOrString, Required: true),
+    new ChildField("host", FieldType.String), new ChildField("serviceName", FieldType.String), new ChildField("servicePort",
+        FieldType.IntOrString, Required: true),
     new ChildField("path", FieldType.String), new ChildField("pathType", FieldType.String), new ChildField("className", FieldType.String),
     new ChildField("annotations", FieldType.StringMap), new ChildField("tls", FieldType.Object))
 {
@@ -69,7 +70,8 @@ internal sealed class IngressKind() : ChildKindBase("ingresses", BuiltInKinds.Ge
                     ["pathType"] = pathType,
                     ["backend"] = new JsonObject
                     {
-                        ["service"] = new JsonObject { ["name"] = Text(entry, "serviceName") ?? $"{context.Owner.Name}-svc", ["port"] = port },
+                        ["service"] = new JsonObject { ["name"] = Text(entry, "serviceName") ?? $"{context.Owner.Name}-svc",
+                            ["port"] = port },
                     },
                 }),
             },
@@ -79,8 +81,10 @@ internal sealed class IngressKind() : ChildKindBase("ingresses", BuiltInKinds.Ge
         Put(spec, "ingressClassName", Text(entry, "className"));
         if (Section(entry, "tls", "create", "secretName", "hosts") is { } tls)
         {
-            if (Bool(tls["create"], "tls.create") == true) throw new ChildBuildException("tls.create", "tls.create: generating the certificate is not supported yet; declare a secrets entry with tls: and use secretName");
-            var hosts = StringList(tls["hosts"], "tls.hosts") ?? (Text(entry, "host") is { Length: > 0 } h ? new JsonArray(h) : new JsonArray());
+            if (Bool(tls["create"], "tls.create") == true) throw new ChildBuildException("tls.create",
+                "tls.create: generating the certificate is not supported yet; declare a secrets entry with tls: and use secretName");
+            var hosts = StringList(tls["hosts"], "tls.hosts") ?? (Text(entry,
+                "host") is { Length: > 0 } h ? new JsonArray(h) : new JsonArray());
             var item = new JsonObject { ["hosts"] = hosts };
             Put(item, "secretName", Text(tls["secretName"], "tls.secretName"));
             spec["tls"] = new JsonArray(item);
@@ -89,7 +93,8 @@ internal sealed class IngressKind() : ChildKindBase("ingresses", BuiltInKinds.Ge
     }
 }
 
-/// <summary>networkPolicies → networking.k8s.io/v1 NetworkPolicy. podSelector {} = all pods; policyTypes derived from the rules given.</summary>
+/// <summary>networkPolicies → networking.k8s.io/v1 NetworkPolicy. podSelector {} = all pods; policyTypes derived from the rules
+/// given.</summary>
 internal sealed class NetworkPolicyKind() : ChildKindBase("networkPolicies", BuiltInKinds.Get("networking.k8s.io", "NetworkPolicy"),
     "networkpolicy", "networkpolicies", "netpol",
     new ChildField("podSelector", FieldType.StringMap), new ChildField("ingress", FieldType.List), new ChildField("egress", FieldType.List),
@@ -97,7 +102,8 @@ internal sealed class NetworkPolicyKind() : ChildKindBase("networkPolicies", Bui
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
     {
-        var spec = new JsonObject { ["podSelector"] = new JsonObject { ["matchLabels"] = StringMap(entry, "podSelector") ?? new JsonObject() } };
+        var spec = new JsonObject { ["podSelector"] = new JsonObject { ["matchLabels"] = StringMap(entry,
+            "podSelector") ?? new JsonObject() } };
         var ingress = List(entry, "ingress");
         var egress = List(entry, "egress");
         Put(spec, "ingress", ingress);

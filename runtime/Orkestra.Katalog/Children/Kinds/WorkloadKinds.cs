@@ -45,7 +45,8 @@ internal sealed class StatefulSetKind() : PodKindBase("statefulSets", BuiltInKin
         var template = PodTemplate(entry, context, name, null);
         var container = (JsonObject)template["spec"]!["containers"]![0]!;
         var image = (string)container["image"]!;
-        if (Text(entry, "tag") is { Length: > 0 } tag && !image.Contains(':', StringComparison.Ordinal)) container["image"] = $"{image}:{tag}";
+        if (Text(entry, "tag") is { Length: > 0 } tag && !image.Contains(':',
+            StringComparison.Ordinal)) container["image"] = $"{image}:{tag}";
         var spec = new JsonObject
         {
             ["serviceName"] = Text(entry, "serviceName") is { Length: > 0 } svc ? svc : name,
@@ -60,9 +61,11 @@ internal sealed class StatefulSetKind() : PodKindBase("statefulSets", BuiltInKin
             for (var i = 0; i < claims.Count; i++)
             {
                 var field = $"volumeClaimTemplates[{i}]";
-                if (claims[i] is not JsonObject claim) throw new ChildBuildException(field, $"{field}: expected {{storageSize, mountPath, storageClass}}");
+                if (claims[i] is not JsonObject claim) throw new ChildBuildException(field,
+                    $"{field}: expected {{storageSize, mountPath, storageClass}}");
                 var claimName = Text(claim["name"], $"{field}.name") is { Length: > 0 } n ? n : i == 0 ? "data" : $"data-{i}";
-                var size = Text(claim["storageSize"], $"{field}.storageSize") ?? throw new ChildBuildException($"{field}.storageSize", $"{field}.storageSize: required");
+                var size = Text(claim["storageSize"], $"{field}.storageSize") ?? throw new ChildBuildException($"{field}.storageSize",
+                    $"{field}.storageSize: required");
                 var pvcSpec = new JsonObject
                 {
                     ["accessModes"] = new JsonArray("ReadWriteOnce"),
@@ -70,7 +73,8 @@ internal sealed class StatefulSetKind() : PodKindBase("statefulSets", BuiltInKin
                 };
                 if (Text(claim["storageClass"], $"{field}.storageClass") is { Length: > 0 } sc) pvcSpec["storageClassName"] = sc;
                 templates.AddNode(new JsonObject { ["metadata"] = new JsonObject { ["name"] = claimName }, ["spec"] = pvcSpec });
-                if (Text(claim["mountPath"], $"{field}.mountPath") is { Length: > 0 } path) mounts.AddNode(new JsonObject { ["name"] = claimName, ["mountPath"] = path });
+                if (Text(claim["mountPath"], $"{field}.mountPath") is { Length: > 0 } path) mounts.AddNode(new JsonObject { ["name"] =
+                    claimName, ["mountPath"] = path });
             }
             if (mounts.Count > 0 && container["volumeMounts"] is null) container["volumeMounts"] = mounts;
             spec["volumeClaimTemplates"] = templates;
@@ -89,18 +93,22 @@ internal sealed class JobKind() : PodKindBase("jobs", BuiltInKinds.Get("batch", 
     internal static JsonObject JobSpec(PodKindBase kind, JsonObject entry, ChildBuildContext context, string name)
     {
         var restart = Text(entry, "restartPolicy") ?? "Never";
-        if (restart is not ("Never" or "OnFailure")) throw new ChildBuildException("restartPolicy", $"restartPolicy: \"{restart}\" is not Never or OnFailure");
+        if (restart is not ("Never" or "OnFailure")) throw new ChildBuildException("restartPolicy",
+            $"restartPolicy: \"{restart}\" is not Never or OnFailure");
         var template = kind.JobPodTemplate(entry, context, name, restart);
         return new JsonObject { ["backoffLimit"] = Int(entry, "backoffLimit") ?? 3, ["template"] = template };
     }
 }
 
-/// <summary>cronJobs → batch/v1 CronJob. Defaults: name &lt;cr&gt;-cronjob, suspend false, history 3/1, concurrencyPolicy Allow.</summary>
+/// <summary>
+/// cronJobs → batch/v1 CronJob. Defaults: name &lt;cr&gt;-cronjob, suspend false, history 3/1, concurrencyPolicy Allow.
+/// </summary>
 internal sealed class CronJobKind() : PodKindBase("cronJobs", BuiltInKinds.Get("batch", "CronJob"), "cronjob", "cronjobs", "cronjob",
     new ChildField("schedule", FieldType.String, Required: true), new ChildField("suspend", FieldType.Bool),
     new ChildField("successfulJobsHistoryLimit", FieldType.Int), new ChildField("failedJobsHistoryLimit", FieldType.Int),
     new ChildField("concurrencyPolicy", FieldType.String), new ChildField("startingDeadlineSeconds", FieldType.Int),
-    new ChildField("backoffLimit", FieldType.Int), new ChildField("restartPolicy", FieldType.String), new ChildField("timeZone", FieldType.String))
+    new ChildField("backoffLimit", FieldType.Int), new ChildField("restartPolicy", FieldType.String), new ChildField("timeZone",
+        FieldType.String))
 {
     protected override void BuildBody(JsonObject obj, JsonObject entry, ChildBuildContext context, string name)
     {
@@ -111,7 +119,8 @@ internal sealed class CronJobKind() : PodKindBase("cronJobs", BuiltInKinds.Get("
             "allow" => "Allow",
             "forbid" => "Forbid",
             "replace" => "Replace",
-            var other => throw new ChildBuildException("concurrencyPolicy", $"concurrencyPolicy: \"{other}\" is not allow, forbid or replace"),
+            var other => throw new ChildBuildException("concurrencyPolicy",
+                $"concurrencyPolicy: \"{other}\" is not allow, forbid or replace"),
         };
         var spec = new JsonObject
         {

@@ -1,8 +1,9 @@
+using Orkestra.Katalog.Binding;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
-using Orkestra.Katalog.Validation;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Validation;
 
 /// <summary>Loaded Katalogs (those whose YAML could be bound, possibly with errors) and every diagnostic.</summary>
 public sealed record KatalogLoadResult(IReadOnlyList<KatalogDocument> Katalogs, IReadOnlyList<Diagnostic> Diagnostics)

@@ -1,6 +1,5 @@
-using Orkestra.Katalog.Model;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Syntax;
 
 /// <summary>
 /// Maps a character offset inside a scalar's decoded value back to its index in the file, per style:
@@ -26,7 +25,8 @@ internal static class ScalarPositions
         Array.Fill(map, -1);
         var text = scalar.Source.Text;
         var end = Math.Min(scalar.End, text.Length);
-        if (scalar.Style is YamlScalarStyle.Literal or YamlScalarStyle.Folded) MapBlock(text, scalar.Start, end, value, map, scalar.Style == YamlScalarStyle.Folded);
+        if (scalar.Style is YamlScalarStyle.Literal or YamlScalarStyle.Folded) MapBlock(text, scalar.Start, end, value, map,
+            scalar.Style == YamlScalarStyle.Folded);
         else MapFlow(text, scalar.Start, end, value, map, scalar.Style);
 
         // Fill gaps from the last aligned position; the end entry points just past the last character.
@@ -123,7 +123,8 @@ internal static class ScalarPositions
             {
                 var consumedBreak = false;
                 while (v < value.Length && value[v] == '\n') { map[v++] = previousLineEnd; consumedBreak = true; }
-                if (folded && !consumedBreak && v < value.Length && value[v] == ' ' && text[contentStart] != ' ') map[v++] = previousLineEnd;
+                if (folded && !consumedBreak && v < value.Length && value[v] == ' '
+                    && text[contentStart] != ' ') map[v++] = previousLineEnd;
             }
             first = false;
             for (var k = contentStart; k < lineEnd && v < value.Length; k++)

@@ -2,11 +2,12 @@ using System.Text.RegularExpressions;
 using Orkestra.ApiMachinery.Kinds;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Binding;
 
 /// <summary>
-/// Binds the located tree of one Katalog file to the model records (§1–§6). Every key is read, aliased, or
+/// Binds the located tree of one Katalog file to the model records. Every key is read, aliased, or
 /// reported ("unknown key", "not supported yet"); bad values are reported where they are and replaced by the
 /// default so binding continues and every problem is found in one pass. Per file; not thread-safe.
 /// </summary>
@@ -14,7 +15,8 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
 {
     public const string ApiVersion = "orkestra.orkspace.io/v1";
 
-    private static readonly string[] s_topLevelNotSupported = ["lifecycle", "policy", "imports", "profiles", "gateway", "publish", "notification", "providers"];
+    private static readonly string[] s_topLevelNotSupported = ["lifecycle", "policy", "imports", "profiles", "gateway", "publish",
+        "notification", "providers"];
 
     public KatalogDocument? BindDocument(YamlNode root)
     {
@@ -27,7 +29,8 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         var apiVersion = r.Scalar("apiVersion");
         var kind = r.Scalar("kind");
         if (apiVersion is null) ctx.Diagnostics.Error(map.Location, $"missing apiVersion; expected 'apiVersion: {ApiVersion}'");
-        else if (apiVersion.Value != ApiVersion) ctx.Error(apiVersion, $"unsupported apiVersion '{apiVersion.Value}'; expected '{ApiVersion}'");
+        else if (apiVersion.Value != ApiVersion) ctx.Error(apiVersion,
+            $"unsupported apiVersion '{apiVersion.Value}'; expected '{ApiVersion}'");
         if (kind is null) ctx.Diagnostics.Error(map.Location, "missing kind; expected 'kind: Katalog'");
         else if (kind.Value == "Komposer")
         {
@@ -36,7 +39,8 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         }
         else if (kind.Value != "Katalog")
         {
-            var hint = kind.Value is "Motif" or "E2E" or "Simulate" ? $"not supported yet: kind {kind.Value}" : $"unknown kind '{kind.Value}'{Suggestions.Hint(kind.Value, ["Katalog"])}";
+            var hint = kind.Value is "Motif" or "E2E" or "Simulate" ? $"not supported yet: kind {kind.Value}"
+                : $"unknown kind '{kind.Value}'{Suggestions.Hint(kind.Value, ["Katalog"])}";
             ctx.Error(kind, $"{hint}; expected 'kind: Katalog'");
             return null;
         }
@@ -116,7 +120,9 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         var name = entry.Key.Value;
         var path = $"spec.crds.{name}";
         if (name.Length > 63 || !Rfc1123Label().IsMatch(name))
-            ctx.Error(entry.Key, $"CRD name '{name}' must be a lowercase RFC 1123 name (a-z, 0-9, '-', at most 63 characters, starting and ending with a letter or digit)");
+            ctx.Error(entry.Key,
+                $"CRD name '{name}' must be a lowercase RFC 1123 name "
+                + "(a-z, 0-9, '-', at most 63 characters, starting and ending with a letter or digit)");
         if (entry.Value is not YamlMap map)
         {
             ctx.Error(entry.Value, $"{path} must be a map, not {entry.Value.Describe()}");
@@ -144,7 +150,9 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         var labelSelector = StaticMap(r, "labelSelector");
         var fieldSelector = StaticMap(r, "fieldSelector");
         if (apiTypes.BuiltIn && labelSelector.Count == 0)
-            ctx.Error(map, $"{path} watches the built-in kind {apiTypes.Kind}: labelSelector is required so the operator only sees the objects meant for it");
+            ctx.Error(map,
+                $"{path} watches the built-in kind {apiTypes.Kind}: "
+                + "labelSelector is required so the operator only sees the objects meant for it");
         var forceConflict = r.Bool("forceConflict") ?? true;
         var crossAccess = r.Bool("crossAccess") ?? true;
         var ignoreStatusPatch = r.Bool("ignoreStatusPatch") ?? false;
@@ -234,7 +242,8 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         }
         else if (kindNode is not null)
         {
-            var missing = new[] { ("group", group), ("version", version), ("plural", plural) }.Where(p => p.Item2 is null).Select(p => p.Item1).ToArray();
+            var missing = new[] { ("group", group), ("version", version), ("plural",
+                plural) }.Where(p => p.Item2 is null).Select(p => p.Item1).ToArray();
             if (missing.Length > 0 && fromFile is null)
             {
                 var builtinNote = BuiltInKinds.TryGet(kind, out _) ? "" : $" ({kind} is not a built-in kind)";
@@ -248,11 +257,14 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
             plural ??= fromFile.Plural;
             namespaced ??= fromFile.Namespaced;
             if (fromFile.Group != group || fromFile.Kind != kind || fromFile.Plural != plural)
-                ctx.Error(node, $"{path} ({group}/{kind}, plural {plural}) does not match crdFile ({fromFile.Group}/{fromFile.Kind}, plural {fromFile.Plural})");
+                ctx.Error(node,
+                    $"{path} ({group}/{kind}, plural {plural}) does not match crdFile "
+                    + $"({fromFile.Group}/{fromFile.Kind}, plural {fromFile.Plural})");
             else if (!fromFile.Versions.Contains(version ?? ""))
                 ctx.Error(node, $"{path}.version '{version}' is not served by crdFile (versions: {string.Join(", ", fromFile.Versions)})");
         }
-        if (group is not null && group.Length > 0 && !group.Contains('.') && builtIn is null && !BuiltInKinds.All.Any(k => k.Group == group))
+        if (group is not null && group.Length > 0 && !group.Contains('.') && builtIn is null && !BuiltInKinds.All.Any(k
+            => k.Group == group))
             ctx.Error(node, $"{path}.group '{group}' must be a DNS name with a dot (e.g. demo.example.com)");
         if (apiPath is not null && apiPath.Value != ((group ?? "").Length == 0 ? "/api" : "/apis"))
             ctx.Error(apiPath, $"{path}.apiPath '{apiPath.Value}' does not match the group ('/api' is for the core group only)");
@@ -273,7 +285,8 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
             case YamlList list:
                 foreach (var item in list.Items)
                 {
-                    if (ctx.AsString(item, $"{path} entry") is { } target) result.Add(new Dependency(target, DependencyCondition.Started, item.Location));
+                    if (ctx.AsString(item, $"{path} entry") is { } target) result.Add(new Dependency(target, DependencyCondition.Started,
+                        item.Location));
                 }
                 break;
             case YamlMap map:
@@ -286,7 +299,8 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
                         conditionNode = d.Node("condition");
                         d.Finish();
                     }
-                    var condition = conditionNode is null or YamlScalar { IsNull: true } ? DependencyCondition.Started : ParseDependencyCondition(conditionNode, $"{path}.{entry.Key.Value}");
+                    var condition = conditionNode is null or YamlScalar { IsNull: true } ? DependencyCondition.Started
+                        : ParseDependencyCondition(conditionNode, $"{path}.{entry.Key.Value}");
                     result.Add(new Dependency(entry.Key.Value, condition, entry.Key.Location));
                 }
                 break;
@@ -309,7 +323,8 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
                 ctx.Error(node, $"not supported yet: dependsOn condition '{text}' (use started or healthy)");
                 return DependencyCondition.Started;
             default:
-                ctx.Error(node, $"unknown dependsOn condition '{text}'; use started or healthy{Suggestions.Hint(text, ["started", "healthy"])}");
+                ctx.Error(node,
+                    $"unknown dependsOn condition '{text}'; use started or healthy{Suggestions.Hint(text, ["started", "healthy"])}");
                 return DependencyCondition.Started;
         }
     }
@@ -344,7 +359,8 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         var list = r.StringList(key);
         foreach (var f in list)
         {
-            if (!f.Value.Contains('/')) ctx.Diagnostics.Warning(f.Location, $"finalizer '{f.Value}' should be domain-qualified, such as example.com/cleanup");
+            if (!f.Value.Contains('/')) ctx.Diagnostics.Warning(f.Location,
+                $"finalizer '{f.Value}' should be domain-qualified, such as example.com/cleanup");
         }
         return list.Select(f => f.Value).ToArray();
     }

@@ -1,7 +1,7 @@
 using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Diagnostics;
 
-namespace Orkestra.Katalog.Model;
+namespace Orkestra.Katalog.Syntax;
 
 /// <summary>
 /// One loaded file's text, kept so that any position inside a scalar (e.g. a template error at offset 12 of a
@@ -81,7 +81,7 @@ public sealed class YamlScalar(SourceText source, int start, int end, string val
 
     /// <summary>File position of a character offset inside <see cref="Value"/> (as exact as the style allows).</summary>
     public SourceLocation LocationOf(int valueOffset) =>
-        Source.Location(Loading.ScalarPositions.RawIndex(this, valueOffset));
+        Source.Location(ScalarPositions.RawIndex(this, valueOffset));
 
     public override string Describe() => IsNull ? "null" : Kind switch
     {

@@ -1,6 +1,8 @@
+using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Binding;
 
 /// <summary>
 /// Reads the keys of one YAML map for a binder. Every key the binder asks about (read, aliased, or declared

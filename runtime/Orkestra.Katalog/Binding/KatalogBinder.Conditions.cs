@@ -1,7 +1,9 @@
 using Orkestra.Katalog.Conditions;
+using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Binding;
 
 internal sealed partial class KatalogBinder
 {
@@ -74,7 +76,9 @@ internal sealed partial class KatalogBinder
         }
         if (shorthands.Length > 1)
         {
-            ctx.Error(shorthands[1].Key, $"{path} has more than one operator ('{shorthands[0].Key.Value}' and '{shorthands[1].Key.Value}'); use one condition per check");
+            ctx.Error(shorthands[1].Key,
+                $"{path} has more than one operator ('{shorthands[0].Key.Value}' and '{shorthands[1].Key.Value}'); "
+                + "use one condition per check");
             return null;
         }
         ConditionOperator op;
@@ -105,7 +109,8 @@ internal sealed partial class KatalogBinder
             var s = shorthands[0];
             operatorName = s.Key.Value;
             op = ConditionOperators.ShorthandKeys[operatorName];
-            if (valueNode is not null) ctx.Error(r.Entry("value")!.Key, $"{path}: 'value' goes with operator:, not with the shorthand '{operatorName}'");
+            if (valueNode is not null) ctx.Error(r.Entry("value")!.Key,
+                $"{path}: 'value' goes with operator:, not with the shorthand '{operatorName}'");
             expected = ctx.AsScalar(s.Value, $"{path}.{operatorName}");
             if (op is ConditionOperator.Exists or ConditionOperator.NotExists)
             {
@@ -117,7 +122,8 @@ internal sealed partial class KatalogBinder
         else
         {
             if (field is not null && !field.IsNull)
-                ctx.Error(r.Map, $"{path} needs an operator: operator: with value:, or one shorthand such as equals, exists or greaterThan");
+                ctx.Error(r.Map,
+                    $"{path} needs an operator: operator: with value:, or one shorthand such as equals, exists or greaterThan");
             return null;
         }
         if (!NeedsValue(op)) expected = null;

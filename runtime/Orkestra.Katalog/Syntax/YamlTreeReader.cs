@@ -1,9 +1,8 @@
 using Orkestra.Katalog.Diagnostics;
-using Orkestra.Katalog.Model;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Syntax;
 
 /// <summary>
 /// Reads YAML text into the located tree with YamlDotNet's event parser (no reflection, AOT-safe).
@@ -49,14 +48,16 @@ internal static class YamlTreeReader
         }
         catch (YamlException e)
         {
-            var at = e.Start.Line > 0 ? new SourceLocation(source.File, (int)e.Start.Line, (int)e.Start.Column) : source.Location(source.Text.Length);
+            var at = e.Start.Line > 0 ? new SourceLocation(source.File, (int)e.Start.Line,
+                (int)e.Start.Column) : source.Location(source.Text.Length);
             diagnostics.Error(at, "YAML syntax error: " + e.Message.TrimEnd('.'));
             return [];
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet's parser gives up this way on some truncated flow collections.
-            diagnostics.Error(source.Location(source.Text.TrimEnd().Length), "YAML syntax error: the document ends inside an unclosed '{' or '['");
+            diagnostics.Error(source.Location(source.Text.TrimEnd().Length),
+                "YAML syntax error: the document ends inside an unclosed '{' or '['");
             return [];
         }
         if (roots.Count == 0) diagnostics.Error(new SourceLocation(source.File, 1, 1), "the file is empty; expected a YAML document");
@@ -129,7 +130,8 @@ internal static class YamlTreeReader
                     var value = ReadNode(parser, source, anchors, diagnostics);
                     if (key is not YamlScalar keyScalar)
                     {
-                        diagnostics.Error(Loc(source, keyEvent.Start), $"a map key must be a plain name, not {key.Describe()} (quote templates: \"{{{{ ... }}}}\")");
+                        diagnostics.Error(Loc(source, keyEvent.Start),
+                            $"a map key must be a plain name, not {key.Describe()} (quote templates: \"{{{{ ... }}}}\")");
                         continue;
                     }
                     if (keyScalar.Value == "<<" && keyScalar.IsPlain)

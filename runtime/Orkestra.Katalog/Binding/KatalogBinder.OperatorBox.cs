@@ -1,8 +1,8 @@
 using Orkestra.Katalog.Children;
 using Orkestra.Katalog.Model;
-using Orkestra.Katalog.Rendering;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Binding;
 
 internal sealed partial class KatalogBinder
 {
@@ -58,7 +58,9 @@ internal sealed partial class KatalogBinder
     private YamlEntry? PickEntry(YamlEntry? onCrd, YamlEntry? onReconciler, string key)
     {
         if (onCrd is not null && onReconciler is not null)
-            ctx.Error(onCrd.Key, $"'{key}' is set both on the CRD entry and in operatorBox.reconciler; keep one (operatorBox.reconciler.{key} is canonical)");
+            ctx.Error(onCrd.Key,
+                $"'{key}' is set both on the CRD entry and in operatorBox.reconciler; "
+                + $"keep one (operatorBox.reconciler.{key} is canonical)");
         return onReconciler ?? onCrd;
     }
 
@@ -177,7 +179,9 @@ internal sealed partial class KatalogBinder
             once = onceEntry is not null && ctx.AsBool(onceEntry.Value, $"{path}.once") == true;
             rotateAfter = r.Duration("rotateAfter", extended: true);
             if (once && (reconcile || hook == HookKind.OnReconcile))
-                ctx.Diagnostics.Warning(onceEntry!.Key.Location, $"{path}: once has no effect {(reconcile ? "with reconcile: true" : "under onReconcile")}; the secret is rewritten every reconcile");
+                ctx.Diagnostics.Warning(onceEntry!.Key.Location,
+                    $"{path}: once has no effect {(reconcile ? "with reconcile: true" : "under onReconcile")}; "
+                    + "the secret is rewritten every reconcile");
             if (rotateAfter is not null && !once)
                 ctx.Error(r.Entry("rotateAfter")!.Key, $"{path}: rotateAfter needs once: true");
         }
@@ -195,7 +199,8 @@ internal sealed partial class KatalogBinder
             if (field.Required && map.Find(field.Name) is null) ctx.Error(map, $"{path} needs '{field.Name}'");
         }
         r.Finish(kind.Fields.Keys);
-        return new ChildEntry(kind, index, map.Location, new YamlMap(map.Source, map.Start, map.End, body), reconcile, gate, forEach, sleep, forceConflict, once, rotateAfter);
+        return new ChildEntry(kind, index, map.Location, new YamlMap(map.Source, map.Start, map.End, body), reconcile, gate, forEach, sleep,
+            forceConflict, once, rotateAfter);
     }
 
     private ForEachSpec? BindForEach(YamlMap map, string path)
@@ -237,7 +242,7 @@ internal sealed partial class KatalogBinder
             var value = f.Node("value");
             var typeNode = f.Scalar("type");
             var type = "string";
-            if (typeNode is not null && !StatusValues.TryNormalizeType(typeNode.Value, out type))
+            if (typeNode is not null && !StatusFieldTypes.TryNormalize(typeNode.Value, out type))
             {
                 ctx.Error(typeNode, $"{itemPath}.type must be string, int, float, bool or auto, not '{typeNode.Value}'");
                 type = "string";
@@ -246,7 +251,8 @@ internal sealed partial class KatalogBinder
             var clearOnFalse = f.Bool("clearOnFalse") ?? false;
             f.Finish();
             if (fieldPath is null || fieldPath.IsNull) { ctx.Error(item, $"{itemPath}.path is required"); continue; }
-            if (!IsDotPath(fieldPath.Value)) { ctx.Error(fieldPath, $"{itemPath}.path '{fieldPath.Value}' must be a dot path relative to status, such as db.host"); continue; }
+            if (!IsDotPath(fieldPath.Value)) { ctx.Error(fieldPath,
+                $"{itemPath}.path '{fieldPath.Value}' must be a dot path relative to status, such as db.host"); continue; }
             if (value is null) { ctx.Error(item, $"{itemPath}.value is required"); continue; }
             fields.Add(new StatusField(fieldPath, value, type, gate, clearOnFalse, item.Location));
         }

@@ -1,7 +1,8 @@
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Binding;
 
 internal sealed partial class KatalogBinder
 {
@@ -15,7 +16,8 @@ internal sealed partial class KatalogBinder
         for (var i = 0; i < items.Count; i++)
         {
             if (BindExternal(items[i], $"{parent.PathOf(key)}[{i}]") is not { } call) continue;
-            if (!names.Add(call.Name)) ctx.Diagnostics.Error(call.Location, $"external call name '{call.Name}' is used twice in {parent.PathOf(key)}");
+            if (!names.Add(call.Name)) ctx.Diagnostics.Error(call.Location,
+                $"external call name '{call.Name}' is used twice in {parent.PathOf(key)}");
             else calls.Add(call);
         }
         return calls;
@@ -34,13 +36,15 @@ internal sealed partial class KatalogBinder
         var url = r.Scalar("url");
         var methodNode = r.Scalar("method");
         var method = methodNode?.Value.ToUpperInvariant() ?? "GET";
-        if (methodNode is not null && !s_httpMethods.Contains(method)) ctx.Error(methodNode, $"{path}.method '{methodNode.Value}' is not an HTTP method");
+        if (methodNode is not null && !s_httpMethods.Contains(method)) ctx.Error(methodNode,
+            $"{path}.method '{methodNode.Value}' is not an HTTP method");
         var body = r.Scalar("body");
         var headers = r.StringMap("headers").Select(kv => new NamedValue(kv.Key, kv.Value)).ToArray();
         var token = r.Scalar("token");
         var timeout = r.Duration("timeout") ?? TimeSpan.FromSeconds(10);
         var expected = r.Int("expectedStatus", 0, 599) ?? 0;
-        if (expected is > 0 and < 100) ctx.Error(r.Node("expectedStatus")!, $"{path}.expectedStatus must be 0 (any 2xx) or an HTTP status code");
+        if (expected is > 0 and < 100) ctx.Error(r.Node("expectedStatus")!,
+            $"{path}.expectedStatus must be 0 (any 2xx) or an HTTP status code");
         var continueOnError = r.Bool("continueOnError") ?? false;
         var gate = BindGate(r);
         var sleep = r.Duration("sleep", extended: true);
@@ -57,11 +61,13 @@ internal sealed partial class KatalogBinder
         if (name is null || name.IsNull) { ctx.Error(map, $"{path}.name is required"); return null; }
         if (!IsIdentifier(name.Value))
         {
-            ctx.Error(name, $"{path}.name '{name.Value}' must be a plain name (letters, digits, _) so templates can read .external.{name.Value}");
+            ctx.Error(name,
+                $"{path}.name '{name.Value}' must be a plain name (letters, digits, _) so templates can read .external.{name.Value}");
             return null;
         }
         if (url is null || url.IsNull) { ctx.Error(map, $"{path}.url is required"); return null; }
-        return new ExternalCall(name.Value, url, method, body, headers, token, timeout, expected, continueOnError, gate, sleep, fires, cacheFor, retry, map.Location);
+        return new ExternalCall(name.Value, url, method, body, headers, token, timeout, expected, continueOnError, gate, sleep, fires,
+            cacheFor, retry, map.Location);
     }
 
     /// <summary><c>fires: {reconcile: bool}</c>; true when absent.</summary>
@@ -126,7 +132,8 @@ internal sealed partial class KatalogBinder
             }
             var gate = BindGate(rr);
             rr.Finish(s_operatorNames);
-            if (message is null || message.IsNull) { ctx.Error(rule, $"{rulePath}.message is required (what the user is told when the rule fails)"); continue; }
+            if (message is null || message.IsNull) { ctx.Error(rule,
+                $"{rulePath}.message is required (what the user is told when the rule fails)"); continue; }
             if (condition is not null) rules.Add(new ValidationRule(condition, message, action, gate, rule.Location));
         }
         r.Finish();
@@ -157,9 +164,11 @@ internal sealed partial class KatalogBinder
             var fires = BindFires(rr);
             rr.Finish();
             if (field is null || field.IsNull) { ctx.Error(rule, $"{rulePath}.field is required"); continue; }
-            if (!field.IsTemplate && !IsDotPath(field.Value)) { ctx.Error(field, $"{rulePath}.field '{field.Value}' must be a dot path such as spec.replicas"); continue; }
+            if (!field.IsTemplate && !IsDotPath(field.Value)) { ctx.Error(field,
+                $"{rulePath}.field '{field.Value}' must be a dot path such as spec.replicas"); continue; }
             if ((dflt is null) == (over is null)) { ctx.Error(rule, $"{rulePath} needs exactly one of default or override"); continue; }
-            rules.Add(new MutationRule(field, (dflt ?? over)!, over is not null, valueType ?? ConditionValueType.String, gate, fires, rule.Location));
+            rules.Add(new MutationRule(field, (dflt ?? over)!, over is not null, valueType ?? ConditionValueType.String, gate, fires,
+                rule.Location));
         }
         r.Finish();
         return new MutationConfig(mutateFirst, external, rules);
@@ -211,15 +220,18 @@ internal sealed partial class KatalogBinder
         for (var i = 0; i < items.Count; i++)
         {
             var p = $"{path}.paths[{i}]";
-            if (items[i] is not YamlMap pm) { ctx.Error(items[i], $"{p} must be a map (from, to, spec), not {items[i].Describe()}"); continue; }
+            if (items[i] is not YamlMap pm) { ctx.Error(items[i], $"{p} must be a map (from, to, spec), not {items[i].Describe()}");
+                continue; }
             var pr = new MapReader(ctx, pm, p);
             var from = pr.String("from");
             var to = pr.String("to");
             var spec = pr.MapNode("spec");
             pr.Finish();
             if (from is null || to is null) { ctx.Error(pm, $"{p} needs from and to (bare versions such as v1)"); continue; }
-            if (from.Contains('/') || to.Contains('/')) { ctx.Error(pm, $"{p}: from and to are bare versions (v1), not group/version"); continue; }
-            if (paths.Any(x => x.From == from && x.To == to)) { ctx.Error(pm, $"{p}: a path from {from} to {to} is already declared"); continue; }
+            if (from.Contains('/') || to.Contains('/')) { ctx.Error(pm,
+                $"{p}: from and to are bare versions (v1), not group/version"); continue; }
+            if (paths.Any(x => x.From == from && x.To == to)) { ctx.Error(pm,
+                $"{p}: a path from {from} to {to} is already declared"); continue; }
             paths.Add(new ConversionPath(from, to, spec ?? new YamlMap(pm.Source, pm.Start, pm.Start, []), pm.Location));
         }
         r.Finish();
@@ -247,7 +259,8 @@ internal sealed partial class KatalogBinder
             var n = new MapReader(ctx, np, "security.namespaceProtection");
             var restricted = n.StringList("restrictedNamespaces").Select(s => s.Value).ToArray();
             var allowed = n.StringList("allowedNamespaces").Select(s => s.Value).ToArray();
-            if (restricted.Length > 0 && allowed.Length > 0) ctx.Error(np, "security.namespaceProtection: declare restrictedNamespaces or allowedNamespaces, not both");
+            if (restricted.Length > 0 && allowed.Length > 0) ctx.Error(np,
+                "security.namespaceProtection: declare restrictedNamespaces or allowedNamespaces, not both");
             nsProtection = new NamespaceProtectionConfig(n.Bool("enabled") ?? true, restricted, allowed, Policy(n),
                 n.Bool("cleanupOnShutdown") ?? true);
             n.Finish();
@@ -306,7 +319,8 @@ internal sealed partial class KatalogBinder
         for (var i = 0; i < items.Length; i++)
         {
             var p = $"notes.functions[{i}]";
-            if (items[i] is not YamlMap fm) { ctx.Error(items[i], $"{p} must be a map (name, description, expression), not {items[i].Describe()}"); continue; }
+            if (items[i] is not YamlMap fm) { ctx.Error(items[i],
+                $"{p} must be a map (name, description, expression), not {items[i].Describe()}"); continue; }
             var f = new MapReader(ctx, fm, p);
             var name = f.Scalar("name");
             var description = f.String("description") ?? "";

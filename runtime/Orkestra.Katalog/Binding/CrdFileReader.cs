@@ -1,13 +1,15 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Manifests;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Binding;
 
 /// <summary>What a <c>crdFile</c> declares: enough to infer or check <c>apiTypes</c> and scope.</summary>
-internal sealed record CrdFileInfo(string Group, string Kind, string Plural, string Version, IReadOnlyList<string> Versions, bool Namespaced);
+internal sealed record CrdFileInfo(string Group, string Kind, string Plural, string Version, IReadOnlyList<string> Versions,
+    bool Namespaced);
 
 /// <summary>
 /// Reads a CustomResourceDefinition YAML (the first document with <c>kind: CustomResourceDefinition</c>) with the

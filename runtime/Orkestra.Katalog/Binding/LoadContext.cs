@@ -1,8 +1,9 @@
 using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Binding;
 
 /// <summary>
 /// Per-load state: where diagnostics go, the Katalog's folder (relative paths resolve against it) and typed
@@ -127,7 +128,8 @@ internal sealed class LoadContext(DiagnosticBag diagnostics, string directory)
     {
         var path = node.Value.Trim();
         if (path.Length == 0) { Error(node, $"{what} must not be empty"); return null; }
-        if (path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        if (path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://",
+            StringComparison.OrdinalIgnoreCase))
         {
             Error(node, $"not supported yet: remote {what} ({path}); use a local file");
             return null;
@@ -140,7 +142,8 @@ internal sealed class LoadContext(DiagnosticBag diagnostics, string directory)
             return null;
         }
         if (File.Exists(full)) return full;
-        Error(node, System.IO.Directory.Exists(full) ? $"{what} '{path}' is a folder, not a file" : $"{what} '{path}' not found (relative paths resolve against the Katalog's folder)");
+        Error(node, System.IO.Directory.Exists(full) ? $"{what} '{path}' is a folder, not a file"
+            : $"{what} '{path}' not found (relative paths resolve against the Katalog's folder)");
         return null;
     }
 

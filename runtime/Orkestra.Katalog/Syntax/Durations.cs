@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Syntax;
 
 /// <summary>
 /// Go duration syntax (<c>1h30m</c>, <c>500ms</c>, <c>1.5s</c>, <c>0</c>; units ns us ms s m h, and the micro sign
@@ -24,7 +24,8 @@ public static class Durations
         {
             var numberStart = i;
             while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '.')) i++;
-            if (i == numberStart || !double.TryParse(s.AsSpan(numberStart, i - numberStart), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            if (i == numberStart || !double.TryParse(s.AsSpan(numberStart, i - numberStart), NumberStyles.AllowDecimalPoint,
+                CultureInfo.InvariantCulture, out var number))
             {
                 error = $"invalid duration \"{text}\": expected a number at \"{s[numberStart..]}\"";
                 return false;

@@ -1,4 +1,4 @@
-namespace Orkestra.Katalog.Loading;
+namespace Orkestra.Katalog.Diagnostics;
 
 /// <summary>"Did you mean" for unknown keys: the closest known name within a small edit distance
 /// (case-insensitive Damerau–Levenshtein). Pure; thread-safe.</summary>
