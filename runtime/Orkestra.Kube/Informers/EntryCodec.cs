@@ -46,7 +46,8 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
 
     private readonly InternTable _table = new(maxInterned);
     private readonly object _encodeGate = new();
-    private readonly Dictionary<int, int> _candidates = new();   // string hash → identity of the object it was first seen in; under _encodeGate
+    // string hash → identity of the object it was first seen in; under _encodeGate
+    private readonly Dictionary<int, int> _candidates = new();
     private int _unnamed;                                          // identities of values without metadata.name; under _encodeGate
 
     public InternTable Table => _table;

@@ -29,7 +29,8 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
     private readonly Backoff _backoff = new Backoff(options.InitialBackoff, options.MaxBackoff).WithEqualJitter();
     private int _failures;               // consecutive failed lists/watches (loop only)
     private readonly TimeProvider _time = options.TimeProvider;
-    private volatile string? _resourceVersion;   // written by the loop only, under publishGate; read by write-throughs, diagnostics and tests
+    // written by the loop only, under publishGate; read by write-throughs, diagnostics and tests
+    private volatile string? _resourceVersion;
     private bool _synced;                        // loop only
 
     /// <summary>The last resourceVersion the cache is known to be current at (null before the first list and after an expiry).</summary>

@@ -163,7 +163,9 @@ public sealed class OperatorHost
             trimmer?.Request();
 
             var byName = operators.ToDictionary(o => o.Name, StringComparer.Ordinal);
-            var starts = operators.Select(o => StartOperatorAsync(o, o.Op.Settings.DependsOn.Select(d => byName.GetValueOrDefault(d)).OfType<CrdOperator>(), stopping)).ToArray();
+            IEnumerable<CrdOperator> Dependencies(CrdOperator o) =>
+                o.Op.Settings.DependsOn.Select(d => byName.GetValueOrDefault(d)).OfType<CrdOperator>();
+            var starts = operators.Select(o => StartOperatorAsync(o, Dependencies(o), stopping)).ToArray();
             var applySamples = ApplySamplesAsync(applier, samples, operators, stopping);
 
             if (_options.LeaderElection is { } election)

@@ -77,7 +77,8 @@ public sealed partial class ExternalCalls(HttpMessageInvoker http, TimeProvider 
         foreach (var key in _cache.Keys.Where(k => k.Uid == uid)) _cache.TryRemove(key, out _);
     }
 
-    private async Task<(TemplateValue Result, string? Error)> CallAsync(CompiledExternal call, RenderScope scope, CancellationToken cancellation)
+    private async Task<(TemplateValue Result, string? Error)> CallAsync(CompiledExternal call, RenderScope scope,
+        CancellationToken cancellation)
     {
         var source = call.Source;
         if (source.Sleep is { } pause && pause > TimeSpan.Zero) await Task.Delay(pause, time, cancellation).ConfigureAwait(false);
