@@ -21,12 +21,20 @@ public static class DecodeLimits
     /// <c>DefaultMaxRequestSizeBytes</c> in k8s.io/apiserver).</summary>
     public const int MaxRequestBytes = 3 * 1024 * 1024;
 
-    /// <summary>Parse options of a whole document with the API server's depth limit.</summary>
-    public static readonly JsonDocumentOptions Document = new() { MaxDepth = MaxDepth };
+    /// <summary>Levels an answer may add to an object accepted at <see cref="MaxDepth"/>: its envelope (a list's
+    /// <c>items</c>, a watch event, an AdmissionReview's <c>request.object</c>) and the copy of its structure in
+    /// <c>metadata.managedFields[].fieldsV1</c>, four levels below the object's root.</summary>
+    public const int Envelope = 16;
 
-    /// <summary>Reader options with the API server's depth limit.</summary>
-    public static readonly JsonReaderOptions Reader = new() { MaxDepth = MaxDepth };
+    /// <summary>Nesting a reader of answers and a writer allow: <see cref="MaxDepth"/> plus <see cref="Envelope"/>.</summary>
+    public const int MaxAnswerDepth = MaxDepth + Envelope;
 
-    /// <summary>Writer options that can write back any object read with <see cref="Document"/> (the writer's default stops at 1,000).</summary>
-    public static readonly JsonWriterOptions Writer = new() { MaxDepth = MaxDepth };
+    /// <summary>Parse options of a whole answer (an object, a list, an event) of the API server.</summary>
+    public static readonly JsonDocumentOptions Document = new() { MaxDepth = MaxAnswerDepth };
+
+    /// <summary>Reader options of an answer of the API server.</summary>
+    public static readonly JsonReaderOptions Reader = new() { MaxDepth = MaxAnswerDepth };
+
+    /// <summary>Writer options that can write back anything read with <see cref="Document"/> (the writer's default stops at 1,000).</summary>
+    public static readonly JsonWriterOptions Writer = new() { MaxDepth = MaxAnswerDepth };
 }
