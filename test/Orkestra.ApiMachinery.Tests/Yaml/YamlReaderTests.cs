@@ -202,6 +202,13 @@ public sealed class YamlReaderTests
     }
 
     [Test]
+    public void Control_characters_from_the_input_are_escaped_in_errors()
+    {
+        var error = Should.Throw<YamlReadException>(() => YamlReader.ReadOne("\"k\\u0007\\n\": 1\n\"k\\u0007\\n\": 2\n"));
+        error.Message.ShouldBe("duplicate key \"k\\u0007\\n\"");
+    }
+
+    [Test]
     public void Alias_expansion_is_bounded()
     {
         // Each level doubles: 2^30 values if expanded, from 40 lines.

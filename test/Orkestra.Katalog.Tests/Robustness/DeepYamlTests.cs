@@ -28,4 +28,14 @@ public sealed class DeepYamlTests
         errors[0].Location.Line.ShouldBeGreaterThanOrEqualTo(5);
         errors[0].Location.Column.ShouldBeGreaterThan(0);
     }
+
+    [Test]
+    public void Control_characters_from_the_input_are_escaped_in_a_located_error()
+    {
+        var text = "apiVersion: orkestra.orkspace.io/v1\nkind: Katalog\nmetadata:\n  name: x\n  \"a\\u001b[31mb\": 1\n  \"a\\u001b[31mb\": 2\n";
+        var errors = KatalogLoader.LoadText(text, "katalog.yaml").Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        errors.ShouldNotBeEmpty();
+        errors.ShouldAllBe(e => !e.Message.Any(char.IsControl));
+        errors.ShouldContain(e => e.Message.Contains("a\\u001B[31mb"), string.Join("\n", errors));
+    }
 }
