@@ -30,11 +30,13 @@ public sealed class LongNameTests
         owner.ShouldBe(WellKnownLabels.OwnerValue(name));
         owner!.Length.ShouldBeLessThanOrEqualTo(63);
 
-        (code, body, _) = await sandbox.SendAsync(HttpMethod.Patch, $"{Items}/{name}", """{"spec":{"value":"v2"}}""", "application/merge-patch+json");
+        (code, body, _) = await sandbox.SendAsync(HttpMethod.Patch, $"{Items}/{name}", """{"spec":{"value":"v2"}}""",
+            "application/merge-patch+json");
         code.ShouldBe(200, body?.ToJsonString());
         await ork.EventuallyAsync(async () => await ValueAsync(sandbox, name) == "v2", "the ConfigMap to follow the change");
         var (_, events, _) = await sandbox.GetAsync("/api/v1/namespaces/default/events");
-        var reasons = events!["items"]!.AsArray().Where(e => (string?)e!["involvedObject"]!["name"] == name).Select(e => (string?)e!["reason"]).ToList();
+        var reasons = events!["items"]!.AsArray().Where(e => (string?)e!["involvedObject"]!["name"] == name)
+            .Select(e => (string?)e!["reason"]).ToList();
         reasons.ShouldContain("Updated", string.Join(", ", reasons));   // found by its label: updated, not created twice
     }
 

@@ -46,7 +46,8 @@ public sealed class TestSandbox : IAsyncDisposable
 
     // ------------------------------------------------------------------ raw HTTP
 
-    /// <summary>Responses are read as deep as kube-apiserver accepts objects (10,000 levels, plus envelope and managedFields), not System.Text.Json's 64.</summary>
+    /// <summary>Responses are read as deep as kube-apiserver accepts objects (10,000 levels, plus envelope and
+    /// managedFields), not System.Text.Json's 64.</summary>
     private static readonly System.Text.Json.JsonDocumentOptions Deep = Orkestra.ApiMachinery.Meta.DecodeLimits.Document;
 
     public async Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path,

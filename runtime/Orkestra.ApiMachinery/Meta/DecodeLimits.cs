@@ -35,6 +35,7 @@ public static class DecodeLimits
     /// <summary>Reader options of an answer of the API server.</summary>
     public static readonly JsonReaderOptions Reader = new() { MaxDepth = MaxAnswerDepth };
 
-    /// <summary>Writer options that can write back anything read with <see cref="Document"/> (the writer's default stops at 1,000).</summary>
+    /// <summary>Writer options that can write back anything read with <see cref="Document"/> (the writer's default
+    /// stops at 1,000).</summary>
     public static readonly JsonWriterOptions Writer = new() { MaxDepth = MaxAnswerDepth };
 }

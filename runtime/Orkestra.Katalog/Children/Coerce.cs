@@ -61,7 +61,8 @@ internal static class Coerce
     }
 
     private static ChildBuildException OutOfRange(JsonNode node, string field, bool wide) =>
-        new(field, $"{field}: {Describe(node)} is out of range for a " + (wide ? "64-bit integer" : "32-bit integer (-2147483648 to 2147483647)"));
+        new(field, $"{field}: {Describe(node)} is out of range for a "
+                   + (wide ? "64-bit integer" : "32-bit integer (-2147483648 to 2147483647)"));
 
     /// <summary>Kubernetes IntOrString: a numeric value becomes a number, other text stays text ("http", "25%").</summary>
     public static JsonNode? IntOrString(JsonObject entry, string field) => IntOrString(entry[field], field);

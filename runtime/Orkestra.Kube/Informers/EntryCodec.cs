@@ -40,7 +40,8 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
     /// <summary>Strings seen in one object so far, remembered by hash; the table starts over when full.</summary>
     const int MaxCandidates = 1024;
 
-    /// <summary>Nesting the encoder reads; deeper text is kept verbatim (readers parse up to <see cref="DecodeLimits.MaxDepth"/>).</summary>
+    /// <summary>Nesting the encoder reads; deeper text is kept verbatim (readers parse up to
+    /// <see cref="DecodeLimits.MaxDepth"/>).</summary>
     const int MaxDepth = 256;
 
     const byte Raw = 0, Tokens = 1;

@@ -9,10 +9,17 @@ namespace Orkestra.Sandbox.Api;
 /// <summary>JSON helpers shared by every part of the sandbox. All AOT-safe (JsonNode + Utf8JsonWriter only).</summary>
 internal static class Json
 {
-    static readonly JsonWriterOptions Compact = new() { MaxDepth = DecodeLimits.MaxAnswerDepth, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false, SkipValidation = true };
+    static readonly JsonWriterOptions Compact = new()
+    {
+        MaxDepth = DecodeLimits.MaxAnswerDepth, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false, SkipValidation = true,
+    };
     static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
     // Duplicate keys are refused at parse time (400): JsonObject would otherwise throw on first access (a 500).
-    static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, MaxDepth = DecodeLimits.MaxDepth, AllowDuplicateProperties = false };
+    static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = false, MaxDepth = DecodeLimits.MaxDepth, AllowDuplicateProperties = false,
+    };
 
     /// <summary>Serialises one node compactly (never indented: watch lines depend on it).</summary>
     public static byte[] ToBytes(JsonNode? node)

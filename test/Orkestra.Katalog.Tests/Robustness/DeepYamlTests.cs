@@ -32,7 +32,8 @@ public sealed class DeepYamlTests
     [Test]
     public void Control_characters_from_the_input_are_escaped_in_a_located_error()
     {
-        var text = "apiVersion: orkestra.orkspace.io/v1\nkind: Katalog\nmetadata:\n  name: x\n  \"a\\u001b[31mb\": 1\n  \"a\\u001b[31mb\": 2\n";
+        var text = "apiVersion: orkestra.orkspace.io/v1\nkind: Katalog\nmetadata:\n  name: x\n"
+                   + "  \"a\\u001b[31mb\": 1\n  \"a\\u001b[31mb\": 2\n";
         var errors = KatalogLoader.LoadText(text, "katalog.yaml").Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         errors.ShouldNotBeEmpty();
         errors.ShouldAllBe(e => !e.Message.Any(char.IsControl));

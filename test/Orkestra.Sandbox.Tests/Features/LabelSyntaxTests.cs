@@ -11,15 +11,18 @@ public sealed class LabelSyntaxTests
     {
         await using var sb = await TestSandbox.StartAsync();
         var value = new string('v', 64);
-        var (code, body, _) = await sb.PostAsync(ConfigMaps, """{"metadata":{"name":"c","labels":{"owner":"VALUE"}}}""".Replace("VALUE", value));
+        var (code, body, _) = await sb.PostAsync(ConfigMaps,
+            """{"metadata":{"name":"c","labels":{"owner":"VALUE"}}}""".Replace("VALUE", value));
         code.ShouldBe(422);
-        ((string?)body!["message"]).ShouldBe($"ConfigMap \"c\" is invalid: metadata.labels: Invalid value: \"{value}\": must be no more than 63 characters");
+        ((string?)body!["message"]).ShouldBe(
+            $"ConfigMap \"c\" is invalid: metadata.labels: Invalid value: \"{value}\": must be no more than 63 characters");
 
         (code, _, _) = await sb.PostAsync(ConfigMaps, """{"metadata":{"name":"c","labels":{"owner":"ok"}}}""");
         code.ShouldBe(201);
         (code, body, _) = await sb.SendAsync(HttpMethod.Patch, $"{ConfigMaps}/c", """{"metadata":{"labels":{"Bad.Prefix/x":"ok"}}}""",
             "application/merge-patch+json");
         code.ShouldBe(422);
-        ((string)body!["message"]!).ShouldContain("metadata.labels: Invalid value: \"Bad.Prefix/x\": prefix part a lowercase RFC 1123 subdomain");
+        ((string)body!["message"]!).ShouldContain(
+            "metadata.labels: Invalid value: \"Bad.Prefix/x\": prefix part a lowercase RFC 1123 subdomain");
     }
 }
