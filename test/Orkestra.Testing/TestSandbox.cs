@@ -46,6 +46,10 @@ public sealed class TestSandbox : IAsyncDisposable
 
     // ------------------------------------------------------------------ raw HTTP
 
+    /// <summary>Responses are read as deep as kube-apiserver accepts objects (10,000 levels, plus envelope and
+    /// managedFields), not System.Text.Json's 64.</summary>
+    private static readonly System.Text.Json.JsonDocumentOptions Deep = Orkestra.ApiMachinery.Meta.DecodeLimits.Document;
+
     public async Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path,
         string? body = null, string contentType = "application/json")
     {
@@ -58,7 +62,7 @@ public sealed class TestSandbox : IAsyncDisposable
         var response = await Http.SendAsync(request).WaitAsync(Timeout);
         var text = await response.Content.ReadAsStringAsync().WaitAsync(Timeout);
         JsonNode? json = null;
-        if (text.Length > 0 && (text[0] == '{' || text[0] == '[')) json = JsonNode.Parse(text);
+        if (text.Length > 0 && (text[0] == '{' || text[0] == '[')) json = JsonNode.Parse(text, documentOptions: Deep);
         return ((int)response.StatusCode, json, response);
     }
 

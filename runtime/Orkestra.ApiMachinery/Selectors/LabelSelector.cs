@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.ApiMachinery.Schema;
 
 namespace Orkestra.ApiMachinery.Selectors;
@@ -13,14 +14,6 @@ public sealed class LabelSelector
     private enum Op { In, NotIn, Exists, DoesNotExist }
 
     private sealed record Requirement(string Key, Op Op, string[] Values);
-
-    private const string KeyMessage = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with " +
-        "an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is " +
-        "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-
-    private const string ValueMessage = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', " +
-        "and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for " +
-        "validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
     private readonly Requirement[] _requirements;
 
@@ -74,7 +67,7 @@ public sealed class LabelSelector
                     var text = value is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : null;
                     CheckKey(key, $"{path}.matchLabels", errors);
                     if (text is null) errors.Add(Invalid($"{path}.matchLabels", Render(value), "must be a string"));
-                    else if (!ValidValue(text)) errors.Add(Invalid($"{path}.matchLabels", Quote(text), ValueMessage));
+                    else if (!ValidValue(text)) errors.Add(Invalid($"{path}.matchLabels", Quote(text), LabelSyntax.ValueMessage));
                     requirements.Add(new Requirement(key, Op.In, [text ?? ""]));
                 }
                 break;
@@ -115,7 +108,7 @@ public sealed class LabelSelector
             {
                 var value = Text(array[i]);
                 if (value is null) errors.Add(Invalid($"{path}.values[{i}]", Render(array[i]), "must be a string"));
-                else if (!ValidValue(value)) errors.Add(Invalid($"{path}.values[{i}]", Quote(value), ValueMessage));
+                else if (!ValidValue(value)) errors.Add(Invalid($"{path}.values[{i}]", Quote(value), LabelSyntax.ValueMessage));
                 values.Add(value ?? "");
             }
         }
@@ -144,31 +137,10 @@ public sealed class LabelSelector
 
     private static void CheckKey(string key, string path, List<FieldError> errors)
     {
-        var slash = key.IndexOf('/');
-        var name = slash >= 0 ? key[(slash + 1)..] : key;
-        var prefix = slash >= 0 ? key[..slash] : null;
-        if (name.Length == 0) errors.Add(Invalid(path, Quote(key), "name part must be non-empty"));
-        else if (name.Length > 63) errors.Add(Invalid(path, Quote(key), "name part must be no more than 63 characters"));
-        else if (!ValidValue(name)) errors.Add(Invalid(path, Quote(key), KeyMessage));
-        if (prefix is not null && (prefix.Length is 0 or > 253 || !prefix.Split('.').All(ValidDnsLabel)))
-        {
-            errors.Add(Invalid(path, Quote(key), "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric " +
-                "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for " +
-                "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"));
-        }
+        foreach (var problem in LabelSyntax.KeyProblems(key)) errors.Add(Invalid(path, Quote(key), problem));
     }
 
-    private static bool ValidDnsLabel(string label) =>
-        label.Length is > 0 and <= 63 && IsLowerAlnum(label[0]) && IsLowerAlnum(label[^1]) && label.All(c => IsLowerAlnum(c) || c == '-');
-
-    private static bool IsLowerAlnum(char c) => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c);
-
-    private static bool ValidValue(string value)
-    {
-        if (value.Length == 0) return true;
-        if (value.Length > 63 || !char.IsAsciiLetterOrDigit(value[0]) || !char.IsAsciiLetterOrDigit(value[^1])) return false;
-        return value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
-    }
+    private static bool ValidValue(string value) => LabelSyntax.IsValue(value);
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 

@@ -5,8 +5,9 @@ using YamlDotNet.Core.Events;
 
 namespace Orkestra.ApiMachinery.Yaml;
 
-/// <summary>A YAML text that cannot become JSON, with the 1-based position of the problem.</summary>
-public sealed class YamlReadException(string message, int line, int column) : Exception(message)
+/// <summary>A YAML text that cannot become JSON, with the 1-based position of the problem; control characters from the
+/// input are escaped in the message (<see cref="ControlText"/>).</summary>
+public sealed class YamlReadException(string message, int line, int column) : Exception(ControlText.Escape(message))
 {
     public int Line { get; } = line;
     public int Column { get; } = column;

@@ -17,7 +17,7 @@ internal static class ChildMetadata
         if (ns is not null) metadata["namespace"] = ns;
         labels ??= new JsonObject();
         labels[WellKnownLabels.Managed] = "true";
-        labels[WellKnownLabels.Owner] = owner.Name;
+        labels[WellKnownLabels.Owner] = WellKnownLabels.OwnerValue(owner.Name);
         metadata["labels"] = labels;
         if (annotations is { Count: > 0 }) metadata["annotations"] = annotations;
         if (ns is not null && owner.Namespace is { Length: > 0 } && ns == owner.Namespace)

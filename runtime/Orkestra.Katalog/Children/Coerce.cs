@@ -26,24 +26,43 @@ internal static class Coerce
         _ => throw new ChildBuildException(field, $"{field}: expected a string, got {Describe(node)}"),
     };
 
+    /// <summary>An int32 field (most Kubernetes counts and ports): a value outside int32 is an error naming the field,
+    /// never clamped.</summary>
     public static long? Int(JsonObject entry, string field) => Int(entry[field], field);
 
-    public static long? Int(JsonNode? node, string field)
+    /// <summary>An int64 field (e.g. <c>startingDeadlineSeconds</c>).</summary>
+    public static long? Int64(JsonObject entry, string field) => Int(entry[field], field, wide: true);
+
+    public static long? Int(JsonNode? node, string field, bool wide = false)
     {
         if (node is null) return null;
+        long? value = null;
         if (node is JsonValue v)
         {
-            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l)) return l;
-            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && d == Math.Truncate(d)) return (long)d;
-            if (v.GetValueKind() == JsonValueKind.String)
+            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l)) value = l;
+            else if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && d == Math.Truncate(d))
+            {
+                // (long)d saturates: 1e30 would silently become 9223372036854775807.
+                if (d < -9.2233720368547758E18 || d >= 9.2233720368547758E18) throw OutOfRange(node, field, wide);
+                value = (long)d;
+            }
+            else if (v.GetValueKind() == JsonValueKind.String)
             {
                 var s = v.GetValue<string>().Trim();
                 if (s.Length == 0) return null;
-                if (long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out l)) return l;
+                if (long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out l)) value = l;
+                else if (System.Numerics.BigInteger.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+                    throw OutOfRange(node, field, wide);
             }
         }
-        throw new ChildBuildException(field, $"{field}: {Describe(node)} is not a number");
+        if (value is not { } result) throw new ChildBuildException(field, $"{field}: {Describe(node)} is not a number");
+        if (!wide && result is < int.MinValue or > int.MaxValue) throw OutOfRange(node, field, wide: false);
+        return result;
     }
+
+    private static ChildBuildException OutOfRange(JsonNode node, string field, bool wide) =>
+        new(field, $"{field}: {Describe(node)} is out of range for a "
+                   + (wide ? "64-bit integer" : "32-bit integer (-2147483648 to 2147483647)"));
 
     /// <summary>Kubernetes IntOrString: a numeric value becomes a number, other text stays text ("http", "25%").</summary>
     public static JsonNode? IntOrString(JsonObject entry, string field) => IntOrString(entry[field], field);

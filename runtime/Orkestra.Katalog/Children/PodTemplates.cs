@@ -45,7 +45,7 @@ internal abstract class PodKindBase : ChildKindBase
     protected static JsonObject PodLabels(string workload, ChildBuildContext context) => new()
     {
         [WellKnownLabels.App] = workload,
-        [WellKnownLabels.Owner] = context.Owner.Name,
+        [WellKnownLabels.Owner] = WellKnownLabels.OwnerValue(context.Owner.Name),
     };
 
     /// <summary>replicas (default 1), the selector and the pod template of a Deployment or ReplicaSet.</summary>
@@ -61,7 +61,7 @@ internal abstract class PodKindBase : ChildKindBase
 
     /// <summary>A job's pod template: no workload selector, so only the owner label and the entry's labels.</summary>
     internal JsonObject JobPodTemplate(JsonObject entry, ChildBuildContext context, string name, string restartPolicy) =>
-        Template(new JsonObject { [WellKnownLabels.Owner] = context.Owner.Name }, entry, name, restartPolicy);
+        Template(new JsonObject { [WellKnownLabels.Owner] = WellKnownLabels.OwnerValue(context.Owner.Name) }, entry, name, restartPolicy);
 
     private JsonObject Template(JsonObject labels, JsonObject entry, string name, string? restartPolicy)
     {

@@ -1,3 +1,5 @@
+using Orkestra.ApiMachinery.Yaml;
+
 namespace Orkestra.Katalog.Diagnostics;
 
 /// <summary>A position in a user's file: 1-based line and column.</summary>
@@ -11,10 +13,13 @@ public enum DiagnosticSeverity { Error, Warning }
 
 /// <summary>
 /// One problem found in user input, in the user's terms: where (file:line:col), what, and the user's own
-/// text where that helps (never our compiled form). Printed as <c>FILE:LINE:COL: error: MESSAGE</c>.
+/// text where that helps (never our compiled form). Printed as <c>FILE:LINE:COL: error: MESSAGE</c>; control characters
+/// that came from the input are escaped (<see cref="ControlText"/>), so a message is one printable line.
 /// </summary>
 public sealed record Diagnostic(SourceLocation Location, DiagnosticSeverity Severity, string Message)
 {
+    public string Message { get; init; } = ControlText.Escape(Message);
+
     public static Diagnostic Error(SourceLocation at, string message) => new(at, DiagnosticSeverity.Error, message);
     public static Diagnostic Warning(SourceLocation at, string message) => new(at, DiagnosticSeverity.Warning, message);
 

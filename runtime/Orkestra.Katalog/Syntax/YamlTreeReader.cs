@@ -1,3 +1,4 @@
+using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -40,7 +41,7 @@ internal static class YamlTreeReader
                         anchors.Clear();
                         break;
                     case NodeEvent:
-                        var root = ReadNode(parser, source, anchors, diagnostics);
+                        var root = ReadNode(parser, source, anchors, diagnostics, 0);
                         if (root is not YamlScalar { IsNull: true }) roots.Add(root);
                         continue; // ReadNode consumed the node's events
                 }
@@ -51,6 +52,11 @@ internal static class YamlTreeReader
             var at = e.Start.Line > 0 ? new SourceLocation(source.File, (int)e.Start.Line,
                 (int)e.Start.Column) : source.Location(source.Text.Length);
             diagnostics.Error(at, "YAML syntax error: " + e.Message.TrimEnd('.'));
+            return [];
+        }
+        catch (TooDeepException e)
+        {
+            diagnostics.Error(Loc(source, e.At), e.Message);
             return [];
         }
         catch (InvalidOperationException)
@@ -65,9 +71,11 @@ internal static class YamlTreeReader
     }
 
     /// <summary>Reads the node at <c>parser.Current</c> and leaves the parser on the event after it.</summary>
-    private static YamlNode ReadNode(Parser parser, SourceText source, Dictionary<string, YamlNode> anchors, DiagnosticBag diagnostics)
+    private static YamlNode ReadNode(Parser parser, SourceText source, Dictionary<string, YamlNode> anchors, DiagnosticBag diagnostics,
+        int depth)
     {
         var current = parser.Current!;
+        if (depth >= MaxDepth && current is SequenceStart or MappingStart) throw new TooDeepException(current.Start);
         switch (current)
         {
             case AnchorAlias alias:
@@ -111,7 +119,7 @@ internal static class YamlTreeReader
                 parser.MoveNext();
                 var items = new List<YamlNode>();
                 while (parser.Current is not SequenceEnd)
-                    items.Add(ReadNode(parser, source, anchors, diagnostics));
+                    items.Add(ReadNode(parser, source, anchors, diagnostics, depth + 1));
                 var end = parser.Current;
                 parser.MoveNext();
                 var node = new YamlList(source, (int)start.Start.Index, (int)end.End.Index, items);
@@ -126,8 +134,8 @@ internal static class YamlTreeReader
                 while (parser.Current is not MappingEnd)
                 {
                     var keyEvent = parser.Current!;
-                    var key = ReadNode(parser, source, anchors, diagnostics);
-                    var value = ReadNode(parser, source, anchors, diagnostics);
+                    var key = ReadNode(parser, source, anchors, diagnostics, depth + 1);
+                    var value = ReadNode(parser, source, anchors, diagnostics, depth + 1);
                     if (key is not YamlScalar keyScalar)
                     {
                         diagnostics.Error(Loc(source, keyEvent.Start),
@@ -155,8 +163,17 @@ internal static class YamlTreeReader
             default:
                 // Comments and other events are not nodes; skip them.
                 if (current is null || !parser.MoveNext()) throw new YamlException("unexpected end of the document");
-                return ReadNode(parser, source, anchors, diagnostics);
+                return ReadNode(parser, source, anchors, diagnostics, depth);
         }
+    }
+
+    /// <summary>Nesting a Katalog may have: the same bound as every other YAML ork reads (<see cref="YamlReadLimits"/>).</summary>
+    private static readonly int MaxDepth = YamlReadLimits.Default.MaxDepth;
+
+    /// <summary>A collection opened at <see cref="MaxDepth"/>: the file stops there (the parser cannot skip it).</summary>
+    private sealed class TooDeepException(Mark at) : Exception($"the YAML nests deeper than {MaxDepth} levels")
+    {
+        public Mark At { get; } = at;
     }
 
     private static void Remember(NodeEvent e, YamlNode node, Dictionary<string, YamlNode> anchors)

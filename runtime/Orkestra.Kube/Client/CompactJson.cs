@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Orkestra.ApiMachinery.Meta;
 
 namespace Orkestra.Kube.Client;
 
@@ -20,7 +21,7 @@ internal static class CompactJson
         // copy below owns its own bytes, so nothing refers to the scratch space once Copy returns.
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, DecodeLimits.Writer);
         writer.Reset(buffer);
         writer.WriteStartObject();
         foreach (var property in value.EnumerateObject())
@@ -40,7 +41,7 @@ internal static class CompactJson
         }
         writer.WriteEndObject();
         writer.Flush();
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        var reader = new Utf8JsonReader(buffer.WrittenSpan, DecodeLimits.Reader);
         var copy = JsonElement.ParseValue(ref reader);
         if (buffer.Capacity > MaxRetainedScratch)
         {

@@ -35,7 +35,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
             .Query("resourceVersion", options.ResourceVersion)
             .ToString();
         var bytes = await SendForBytesAsync(HttpMethod.Get, "list", url, null, cancellation).ConfigureAwait(false);
-        using var document = JsonDocument.Parse(bytes);
+        using var document = JsonDocument.Parse(bytes, DecodeLimits.Document);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"list {resource}: the response is not a JSON object");
@@ -167,7 +167,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
     private static ByteArrayContent Body(JsonNode node, MediaTypeHeaderValue media)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer)) node.WriteTo(writer);
+        using (var writer = new Utf8JsonWriter(buffer, DecodeLimits.Writer)) node.WriteTo(writer);
         var content = new ByteArrayContent(buffer.WrittenSpan.ToArray());
         content.Headers.ContentType = media;
         return content;
@@ -178,7 +178,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
     {
         var bytes = await SendForBytesAsync(method, verb, url, content, cancellation).ConfigureAwait(false);
         if (bytes.Length == 0) throw new InvalidDataException($"{verb} {url}: empty response body");
-        var reader = new Utf8JsonReader(bytes);
+        var reader = new Utf8JsonReader(bytes, DecodeLimits.Reader);
         try
         {
             return JsonElement.ParseValue(ref reader);
@@ -261,7 +261,7 @@ internal sealed class DynamicKubeClient(HttpClient http, KubeConnectionOptions s
         {
             try
             {
-                using var document = JsonDocument.Parse(bytes);
+                using var document = JsonDocument.Parse(bytes, DecodeLimits.Document);
                 return KubeApiException.FromStatus(document.RootElement, code, retryAfter);
             }
             catch (JsonException)

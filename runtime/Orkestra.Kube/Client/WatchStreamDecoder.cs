@@ -87,7 +87,7 @@ internal static class WatchStreamDecoder
             consumed = data.Length;
             return data.Length > 0;
         }
-        var reader = new Utf8JsonReader(data[skip..], isFinalBlock: false, default);
+        var reader = new Utf8JsonReader(data[skip..], isFinalBlock: false, new JsonReaderState(DecodeLimits.Reader));
         JsonDocument? document;
         try
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Orkestra.ApiMachinery.Meta;
 
 namespace Orkestra.Kube.Informers;
 
@@ -39,7 +40,8 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
     /// <summary>Strings seen in one object so far, remembered by hash; the table starts over when full.</summary>
     private const int MaxCandidates = 1024;
 
-    /// <summary>Nesting the encoder reads; deeper text is kept verbatim (readers parse at most 64 levels anyway).</summary>
+    /// <summary>Nesting the encoder reads; deeper text is kept verbatim (readers parse up to
+    /// <see cref="DecodeLimits.MaxDepth"/>).</summary>
     private const int MaxDepth = 256;
 
     private const byte Raw = 0, Tokens = 1;
@@ -73,7 +75,9 @@ internal sealed class EntryCodec(int maxInterned = EntryCodec.DefaultMaxInterned
 
     /// <summary>A standalone element over the JSON text of <paramref name="entry"/>.</summary>
     public JsonElement Parse(byte[] entry) =>
-        entry[0] == Raw ? JsonDocument.Parse(entry.AsMemory(1)).RootElement : JsonDocument.Parse(Decode(entry)).RootElement;
+        entry[0] == Raw
+            ? JsonDocument.Parse(entry.AsMemory(1), DecodeLimits.Document).RootElement
+            : JsonDocument.Parse(Decode(entry), DecodeLimits.Document).RootElement;
 
     /// <summary>The exact JSON text <paramref name="entry"/> was encoded from.</summary>
     public byte[] Decode(ReadOnlySpan<byte> entry)

@@ -22,7 +22,7 @@ internal sealed class InformerObjectReader(IInformer customResources, IReadOnlyL
         var owned = new List<JsonElement>();
         foreach (var informer in children)
         {
-            foreach (var child in informer.Cache.ByLabel(WellKnownLabels.Owner, ownerName))
+            foreach (var child in informer.Cache.ByLabel(WellKnownLabels.Owner, WellKnownLabels.OwnerValue(ownerName)))
             {
                 var ns = Kube.ObjectMeta.Namespace(child);
                 if (ns is not null && ns != ownerNamespace) continue;

@@ -214,10 +214,11 @@ internal sealed class CrdOperator : IDisposable
             return;
         }
         // Tracked by label only (cluster-scoped children, or children in another namespace): every CR of that name.
+        // The label holds WellKnownLabels.OwnerValue of the name (a long name is shortened with a hash).
         if (ns is not null && informer.Cache.TryGet(ns, owner, out _)) { _queue.Add(new ObjectKey(ns, owner)); return; }
         foreach (var cr in informer.Cache.Keys())
         {
-            if (cr.Name == owner) _queue.Add(cr);
+            if (WellKnownLabels.OwnerValue(cr.Name) == owner) _queue.Add(cr);
         }
     }
 

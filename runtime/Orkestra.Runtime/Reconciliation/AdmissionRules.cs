@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
@@ -29,7 +30,7 @@ public static class AdmissionRules
     public static JsonObject? Mutate(CompiledMutation mutation, JsonElement cr, RenderScope scope, bool admission = false)
     {
         var patch = new JsonObject();
-        var current = JsonNode.Parse(cr.GetRawText())!.AsObject();
+        var current = JsonNode.Parse(cr.GetRawText(), documentOptions: DecodeLimits.Document)!.AsObject();
         foreach (var rule in mutation.Rules.Where(r => admission || r.FiresReconcile))
         {
             if (!rule.Gate.Evaluate(scope)) continue;

@@ -4,6 +4,7 @@ using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Katalog.Syntax;
+using Orkestra.Kube.Client;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Templating.Values;
 
@@ -81,6 +82,10 @@ public sealed class KatalogReconciler : IReconciler, IReconcileFailureReporter
         {
             return await ReconcileCoreAsync(key, cancellation).ConfigureAwait(false);
         }
+        catch (KubeApiException e) when (e.IsNotFound && IsThisCr(e, key))
+        {
+            return ReconcileResult.Done;   // deleted after it was queued: a no-op; its watch event empties the cache
+        }
         catch (Exception e) when (e is not (ReportedFailureException or TerminalReconcileException or OperationCanceledException))
         {
             // An API error or a bug: the CR says so (Ready=False, Warning event) before the controller retries it.
@@ -88,6 +93,11 @@ public sealed class KatalogReconciler : IReconciler, IReconcileFailureReporter
             throw;
         }
     }
+
+    /// <summary>A 404 naming this CR (Status details: name, resource): the CR is gone, not a child or a namespace.</summary>
+    private bool IsThisCr(KubeApiException e, ObjectKey key) =>
+        e.Details is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("name", out var name) && name.ValueEquals(key.Name)
+        && d.TryGetProperty("kind", out var kind) && kind.ValueEquals(op.ApiTypes.Plural);
 
     /// <summary>Ready=False with <paramref name="message"/> and a Warning event on the CR (best effort: a failure to
     /// report is swallowed, the controller retries the key anyway).</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.ApiMachinery.Yaml;
 using Orkestra.Katalog.Rendering;
@@ -39,7 +40,7 @@ public static class Normalizer
     /// <summary>Throws <see cref="NormalizeException"/> naming the field on a template, type or path error.</summary>
     public static NormalizeResult Apply(CompiledNormalize normalize, JsonElement cr, TimeProvider time)
     {
-        var copy = JsonNode.Parse(cr.GetRawText())!.AsObject();
+        var copy = JsonNode.Parse(cr.GetRawText(), documentOptions: DecodeLimits.Document)!.AsObject();
         var scope = new RenderScope(TemplateData.ForObject(cr), time);
         var changes = new List<NormalizeChange>();
         foreach (var field in normalize.Fields)
@@ -59,7 +60,7 @@ public static class Normalizer
             var before = Set(copy, field.Path, value, name);
             if (normalize.Audit && !JsonNode.DeepEquals(before, value)) changes.Add(new NormalizeChange(name, before, value.DeepClone()));
         }
-        using var document = JsonDocument.Parse(copy.ToJsonString());
+        using var document = JsonDocument.Parse(copy.ToJsonString(), DecodeLimits.Document);
         return new NormalizeResult(document.RootElement.Clone(), changes);
     }
 

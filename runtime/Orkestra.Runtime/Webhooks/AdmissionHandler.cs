@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Runtime.Reconciliation;
@@ -157,8 +158,8 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
     private static bool SameSpec(AdmissionRequest request)
     {
         if (request.Object is not { } now || request.OldObject is not { } old) return false;
-        var a = now.TryGetProperty("spec", out var s1) ? JsonNode.Parse(s1.GetRawText()) : null;
-        var b = old.TryGetProperty("spec", out var s2) ? JsonNode.Parse(s2.GetRawText()) : null;
+        var a = now.TryGetProperty("spec", out var s1) ? JsonNode.Parse(s1.GetRawText(), documentOptions: DecodeLimits.Document) : null;
+        var b = old.TryGetProperty("spec", out var s2) ? JsonNode.Parse(s2.GetRawText(), documentOptions: DecodeLimits.Document) : null;
         return JsonNode.DeepEquals(a, b);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Templating;
@@ -35,7 +36,7 @@ public static class Converter
         if (kind != op.ApiTypes.Kind || !apiVersion.StartsWith(op.ApiTypes.Group + "/", StringComparison.Ordinal))
             return new(null, from, to, $"spec.crds.{op.Name} converts {op.ApiTypes.Kind}.{op.ApiTypes.Group}, " +
                 $"not {kind ?? "an object without kind"} {apiVersion}");
-        if (from == to) return new(JsonNode.Parse(obj.GetRawText()), from, to, null);
+        if (from == to) return new(JsonNode.Parse(obj.GetRawText(), documentOptions: DecodeLimits.Document), from, to, null);
 
         var route = Route(conversion, from, to);
         if (route.Count == 0)
@@ -49,7 +50,7 @@ public static class Converter
         JsonObject? result = null;
         foreach (var path in route)
         {
-            result = JsonNode.Parse(current.GetRawText())!.AsObject();
+            result = JsonNode.Parse(current.GetRawText(), documentOptions: DecodeLimits.Document)!.AsObject();
             JsonNode? spec;
             try
             {
@@ -67,7 +68,7 @@ public static class Converter
             result["spec"] = spec is JsonObject map ? WithoutNulls(map) : new JsonObject();
             if (path != route[^1])
             {
-                using var next = JsonDocument.Parse(result.ToJsonString());
+                using var next = JsonDocument.Parse(result.ToJsonString(), DecodeLimits.Document);
                 current = next.RootElement.Clone();
             }
         }

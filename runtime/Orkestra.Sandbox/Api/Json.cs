@@ -2,18 +2,24 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 
 namespace Orkestra.Sandbox.Api;
 
 /// <summary>JSON helpers shared by every part of the sandbox. All AOT-safe (JsonNode + Utf8JsonWriter only).</summary>
 internal static class Json
 {
-    private static readonly JsonWriterOptions Compact =
-        new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false, SkipValidation = true };
+    private static readonly JsonWriterOptions Compact = new()
+    {
+        MaxDepth = DecodeLimits.MaxAnswerDepth, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false, SkipValidation = true,
+    };
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
     // Duplicate keys are refused at parse time (400): JsonObject would otherwise throw on first access (a 500).
-    private static readonly JsonDocumentOptions DocumentOptions =
-        new() { AllowTrailingCommas = false, MaxDepth = 256, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = false, MaxDepth = DecodeLimits.MaxDepth, AllowDuplicateProperties = false,
+    };
 
     /// <summary>Serialises one node compactly (never indented: watch lines depend on it).</summary>
     public static byte[] ToBytes(JsonNode? node)

@@ -124,6 +124,7 @@ internal sealed class ObjectService
             metadata["name"] = name;
         }
         Names.Validate(type, name);
+        Names.ValidateLabels(type, name, metadata);
         if (tx.Get(type.StorageKey, new ObjectKey(ns, name)) is not null) throw ApiError.AlreadyExists(type, name);
         if (options.DryRun) return new StoredObject(obj, 0);
         var stored = tx.Put(type.StorageKey, obj);
@@ -349,6 +350,7 @@ internal sealed class ObjectService
         // Managed fields count: a change of ownership alone (a second applier sharing a value) is a write.
         if (Json.DeepEquals(current.Object, result)) return current;
         var metadata = (JsonObject)result["metadata"]!;
+        Names.ValidateLabels(type, current.Key.Name, metadata);
         if (metadata["deletionTimestamp"] is not null && Finalizers(metadata).Count == 0
             && (Json.Long(metadata, "deletionGracePeriodSeconds") ?? 0) == 0
             && !HasNamespaceFinalizers(type, result))

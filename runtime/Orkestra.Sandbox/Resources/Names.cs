@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Sandbox.Api;
 
 namespace Orkestra.Sandbox.Resources;
@@ -58,5 +60,23 @@ internal static partial class Names
                 "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
         }
         if (problem is not null) throw ApiError.Invalid(type, name, Cause.InvalidValue("metadata.name", $"\"{name}\"", problem));
+    }
+
+    /// <summary>Label keys and values as kube-apiserver checks them on every create and update (<see cref="LabelSyntax"/>):
+    /// 422 with one <c>metadata.labels</c> cause per problem, in kube's words.</summary>
+    public static void ValidateLabels(ResourceType type, string name, JsonObject metadata)
+    {
+        if (metadata["labels"] is not JsonObject labels) return;
+        var causes = new List<Cause>();
+        foreach (var (key, value) in labels)
+        {
+            foreach (var problem in LabelSyntax.KeyProblems(key)) causes.Add(Cause.InvalidValue("metadata.labels", $"\"{key}\"", problem));
+            if (value is JsonValue v && v.TryGetValue<string>(out var text))
+            {
+                foreach (var problem in LabelSyntax.ValueProblems(text))
+                    causes.Add(Cause.InvalidValue("metadata.labels", $"\"{text}\"", problem));
+            }
+        }
+        if (causes.Count > 0) throw ApiError.Invalid(type, name, [.. causes]);
     }
 }

@@ -184,6 +184,30 @@ public sealed class YamlReaderTests
         YamlReader.ReadOne(new string('[', 200) + new string(']', 200)).ShouldBeOfType<JsonArray>();
     }
 
+    // Pathological nesting stops at the depth bound, located, in bounded time: no stack overflow, no quadratic scan.
+    [TestCase("[", 32_000)]
+    [TestCase("{a: ", 20_000)]
+    [TestCase("- ", 20_000)]
+    [TestCase("a:\n", 2_000)]
+    [CancelAfter(10_000)]
+    public void Pathological_nesting_is_refused_at_its_position_quickly(string opening, int depth)
+    {
+        var text = opening.Contains('\n')
+            ? string.Concat(Enumerable.Range(0, depth).Select(i => new string(' ', i) + "a:\n"))
+            : string.Concat(Enumerable.Repeat(opening, depth)) + "x";
+        var error = Should.Throw<YamlReadException>(() => YamlReader.ReadOne(text));
+        error.Message.ShouldContain("deeper than 256");
+        error.Line.ShouldBeGreaterThan(0);
+        error.Column.ShouldBeGreaterThan(0);
+    }
+
+    [Test]
+    public void Control_characters_from_the_input_are_escaped_in_errors()
+    {
+        var error = Should.Throw<YamlReadException>(() => YamlReader.ReadOne("\"k\\u0007\\n\": 1\n\"k\\u0007\\n\": 2\n"));
+        error.Message.ShouldBe("duplicate key \"k\\u0007\\n\"");
+    }
+
     [Test]
     public void Alias_expansion_is_bounded()
     {

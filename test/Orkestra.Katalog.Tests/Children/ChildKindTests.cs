@@ -78,6 +78,12 @@ public class ChildKindTests
     }
 
     [TestCase("deployments", """{"image":"x","replicas":"three"}""", "replicas", "replicas: \"three\" is not a number")]
+    [TestCase("deployments", """{"image":"x","replicas":1e30}""", "replicas",
+        "replicas: 1e30 is out of range for a 32-bit integer (-2147483648 to 2147483647)")]
+    [TestCase("deployments", """{"image":"x","replicas":"2147483648"}""", "replicas",
+        "replicas: \"2147483648\" is out of range for a 32-bit integer (-2147483648 to 2147483647)")]
+    [TestCase("cronJobs", """{"image":"x","schedule":"* * * * *","startingDeadlineSeconds":1e30}""", "startingDeadlineSeconds",
+        "startingDeadlineSeconds: 1e30 is out of range for a 64-bit integer")]
     [TestCase("deployments", """{"replicas":1}""", "image", "image: required")]
     [TestCase("deployments", """{"image":"x","port":70000}""", "port", "port: 70000 is not between 1 and 65535")]
     [TestCase("deployments", """{"image":"x","envFrom":[{"volumeRef":"v"}]}""", "envFrom[0].volumeRef", "envFrom[0].volumeRef: unknown source \"volumeRef\" (configMapRef, secretRef)")]

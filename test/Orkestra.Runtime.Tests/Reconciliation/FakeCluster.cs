@@ -23,6 +23,10 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
     /// manifest only in form — so it stores nothing and answers with the stored resourceVersion.</summary>
     public bool NoOpApplies;
 
+    /// <summary>When set, the CR is deleted on the server but still in the reader's cache (its watch event has not
+    /// arrived): every write to it fails with the server's 404 for it.</summary>
+    public bool CrGoneOnServer;
+
     private long _revision = 100;
 
     public void Put(string json)
@@ -65,6 +69,7 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
 
     public ValueTask PatchAsync(ObjectRef target, JsonObject mergePatch, CancellationToken cancellation)
     {
+        ThrowIfGone(target);
         Writes.Add($"patch {target}");
         Merge(Objects[target], mergePatch);
         return ValueTask.CompletedTask;
@@ -72,9 +77,19 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
 
     public ValueTask PatchStatusAsync(ObjectRef target, JsonObject mergePatch, CancellationToken cancellation)
     {
+        ThrowIfGone(target);
         Writes.Add($"status {target}");
         Merge(Objects[target], mergePatch);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The server's answer to a write of a deleted CR: 404 NotFound with the CR's name and resource in details.</summary>
+    private void ThrowIfGone(ObjectRef target)
+    {
+        if (!CrGoneOnServer || target.Kind != "Website") return;
+        using var details = JsonDocument.Parse($$"""{"name":"{{target.Name}}","group":"demo.orkestra.io","kind":"websites"}""");
+        throw new Orkestra.Kube.Client.KubeApiException(404, "NotFound", $"websites.demo.orkestra.io \"{target.Name}\" not found",
+            details.RootElement.Clone());
     }
 
     public void Record(ObjectRef involved, string? uid, EventType type, string reason, string message) => Events.Add((type, reason, message));

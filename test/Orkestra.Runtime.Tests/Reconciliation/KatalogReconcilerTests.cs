@@ -95,6 +95,16 @@ public class KatalogReconcilerTests
     }
 
     [Test]
+    public async Task A_CR_deleted_after_it_was_queued_is_a_no_op_not_a_failure()
+    {
+        var (reconciler, cluster, _) = Setup();
+        cluster.CrGoneOnServer = true;   // deleted on the server; the cache still holds it until the watch event arrives
+        (await reconciler.ReconcileAsync(Key, default)).ShouldBe(ReconcileResult.Done);
+        cluster.Events.ShouldNotContain(e => e.Type == EventType.Warning);
+        cluster.Writes.ShouldBeEmpty();
+    }
+
+    [Test]
     public async Task A_timeout_reported_by_the_controller_shows_on_the_CR()
     {
         var (reconciler, cluster, _) = Setup();

@@ -31,7 +31,8 @@ internal sealed class ServiceKind() : ChildKindBase("services", BuiltInKinds.Get
         var spec = new JsonObject
         {
             ["type"] = type,
-            ["selector"] = StringMap(entry, "selector") ?? new JsonObject { [WellKnownLabels.Owner] = context.Owner.Name },
+            ["selector"] = StringMap(entry, "selector")
+                ?? new JsonObject { [WellKnownLabels.Owner] = WellKnownLabels.OwnerValue(context.Owner.Name) },
             ["ports"] = new JsonArray(servicePort),
         };
         if (Bool(entry, "headless") == true)

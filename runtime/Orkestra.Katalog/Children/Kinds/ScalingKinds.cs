@@ -75,8 +75,11 @@ internal sealed class PdbKind() : ChildKindBase("pdb", BuiltInKinds.Get("policy"
             "minAvailable and maxUnavailable are mutually exclusive");
         var spec = new JsonObject
         {
-            ["selector"] = new JsonObject { ["matchLabels"] = StringMap(entry,
-                "selector") ?? new JsonObject { [WellKnownLabels.Owner] = context.Owner.Name } },
+            ["selector"] = new JsonObject
+            {
+                ["matchLabels"] = StringMap(entry, "selector")
+                    ?? new JsonObject { [WellKnownLabels.Owner] = WellKnownLabels.OwnerValue(context.Owner.Name) },
+            },
         };
         if (min is not null) spec["minAvailable"] = min;
         else spec["maxUnavailable"] = max ?? JsonValue.Create(1);

@@ -131,7 +131,7 @@ internal sealed class CronJobKind() : PodKindBase("cronJobs", BuiltInKinds.Get("
             ["failedJobsHistoryLimit"] = Int(entry, "failedJobsHistoryLimit") ?? 1,
             ["jobTemplate"] = new JsonObject { ["spec"] = JobKind.JobSpec(this, entry, context, name) },
         };
-        Put(spec, "startingDeadlineSeconds", Int(entry, "startingDeadlineSeconds") is { } d ? JsonValue.Create(d) : null);
+        Put(spec, "startingDeadlineSeconds", Int64(entry, "startingDeadlineSeconds") is { } d ? JsonValue.Create(d) : null);
         Put(spec, "timeZone", Text(entry, "timeZone"));
         obj["spec"] = spec;
     }
