@@ -96,8 +96,9 @@ public sealed class KatalogReconciler : IReconciler, IReconcileFailureReporter
 
     /// <summary>A 404 naming this CR (Status details: name, resource): the CR is gone, not a child or a namespace.</summary>
     private bool IsThisCr(KubeApiException e, ObjectKey key) =>
-        e.Details is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("name", out var name) && name.ValueEquals(key.Name)
-        && d.TryGetProperty("kind", out var kind) && kind.ValueEquals(op.ApiTypes.Plural);
+        e.Details is { ValueKind: JsonValueKind.Object } d
+        && d.TryGetProperty("name", out var name) && name.ValueEquals(key.Name)
+        && d.TryGetProperty("kind", out var kind) && kind.ValueEquals(_op.ApiTypes.Plural);
 
     /// <summary>Ready=False with <paramref name="message"/> and a Warning event on the CR (best effort: a failure to
     /// report is swallowed, the controller retries the key anyway).</summary>
