@@ -108,6 +108,25 @@ internal static class Coerce
         return result;
     }
 
+    /// <summary>A label or annotation map, as a map or as the list of <c>{key, value}</c> pairs some Orkestra examples
+    /// write; anything else is an error naming <paramref name="field"/> (never dropped). A key given twice is an error.</summary>
+    public static JsonObject? KeyValueMap(JsonNode? node, string field)
+    {
+        if (node is not JsonArray list) return StringMap(node, field);
+        var result = new JsonObject();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var at = $"{field}[{i}]";
+            if (list[i] is not JsonObject pair || pair.Count != 2 || !pair.ContainsKey("key") || !pair.ContainsKey("value"))
+                throw new ChildBuildException(at, $"{at}: expected {{key, value}}, got {Describe(list[i])}");
+            var key = Text(pair["key"], $"{at}.key");
+            if (string.IsNullOrEmpty(key)) throw new ChildBuildException($"{at}.key", $"{at}.key: required");
+            if (result.ContainsKey(key)) throw new ChildBuildException($"{at}.key", $"{at}.key: \"{key}\" is given twice");
+            result[key] = Text(pair["value"], $"{at}.value") ?? "";
+        }
+        return result;
+    }
+
     public static JsonArray? StringList(JsonObject entry, string field) => StringList(entry[field], field);
 
     public static JsonArray? StringList(JsonNode? node, string field)

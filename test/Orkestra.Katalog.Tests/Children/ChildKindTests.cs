@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Children;
 using static Orkestra.Katalog.Tests.Children.ChildKit;
 
@@ -93,6 +94,12 @@ public class ChildKindTests
     [TestCase("roles", """{"rules":[{"resources":["pods"]}]}""", "rules[0].verbs", "rules[0].verbs: required")]
     [TestCase("pdb", """{"minAvailable":1,"maxUnavailable":1}""", "maxUnavailable", "minAvailable and maxUnavailable are mutually exclusive")]
     [TestCase("custom", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{}}""", "metadata.name", "metadata.name: required")]
+    [TestCase("custom", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":"tier=gold"}}""", "metadata.labels",
+        "metadata.labels: expected a map, got \"tier=gold\"")]
+    [TestCase("custom", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":[{"name":"tier","value":"gold"}]}}""",
+        "metadata.labels[0]", "metadata.labels[0]: expected {key, value}, got a map")]
+    [TestCase("custom", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":[{"key":"a","value":"1"},{"key":"a","value":"2"}]}}""",
+        "metadata.labels[1].key", "metadata.labels[1].key: \"a\" is given twice")]
     public void Rejects_bad_entries_naming_the_field(string kind, string entry, string field, string message)
     {
         var e = Should.Throw<ChildBuildException>(() => Build(kind, entry));
@@ -179,6 +186,21 @@ public class ChildKindTests
              "metadata":{"name":"w","namespace":"default","labels":{"a":"b","orkestra.orkspace.io/managed":"true","orkestra-owner":"hello"},"ownerReferences":OWNERREF},
              "spec":{"size":3}}
             """);
+    }
+
+    [Test]
+    public void Custom_labels_and_annotations_written_as_key_value_lists_are_kept()
+    {
+        var custom = Build("custom", """
+            {"apiVersion":"example.io/v1","kind":"Widget","metadata":{"name":"w",
+             "labels":[{"key":"tier","value":"gold"},{"key":"zone","value":"a"}],
+             "annotations":[{"key":"note","value":"kept"}]}}
+            """);
+        var metadata = custom["metadata"]!;
+        ((string?)metadata["labels"]!["tier"]).ShouldBe("gold");
+        ((string?)metadata["labels"]!["zone"]).ShouldBe("a");
+        ((string?)metadata["labels"]![WellKnownLabels.Owner]).ShouldBe("hello");
+        ((string?)metadata["annotations"]!["note"]).ShouldBe("kept");
     }
 
     [Test]

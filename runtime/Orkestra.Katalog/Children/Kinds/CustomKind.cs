@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static Orkestra.Katalog.Children.Coerce;
 
 namespace Orkestra.Katalog.Children.Kinds;
 
@@ -52,8 +53,8 @@ internal sealed class CustomKind : IChildKind
             if (string.IsNullOrEmpty(ns)) throw new ChildBuildException("metadata.namespace",
                 "metadata.namespace: required for a namespaced object of a cluster-scoped owner");
         }
-        var labels = metadataIn["labels"] is JsonObject l ? (JsonObject)l.DeepClone() : null;
-        var annotations = metadataIn["annotations"] is JsonObject a ? (JsonObject)a.DeepClone() : null;
+        var labels = KeyValueMap(metadataIn["labels"], "metadata.labels");
+        var annotations = KeyValueMap(metadataIn["annotations"], "metadata.annotations");
         var metadata = ChildMetadata.Stamp(name, ns, labels, annotations, context.Owner);
         var obj = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind, ["metadata"] = metadata };
         foreach (var key in new[] { "spec", "data", "stringData", "rules" })
