@@ -1,4 +1,5 @@
 using Orkestra.Katalog.Model;
+using Orkestra.Katalog.Syntax;
 
 namespace Orkestra.Katalog.Compilation;
 
@@ -11,6 +12,7 @@ internal sealed class OperatorCompiler(KatalogDocument katalog, CrdEntry crd, Te
     {
         var box = crd.OperatorBox;
         var boxPath = $"{_path}.operatorBox";
+        CheckStaticCollisions(box);
         return new CompiledOperator(
             crd.Name,
             crd.ApiTypes,
@@ -36,6 +38,44 @@ internal sealed class OperatorCompiler(KatalogDocument katalog, CrdEntry crd, Te
                 c.Paths.Select((p, i) => new CompiledConversionPath(p.From, p.To, templates.Node(p.Spec,
                     $"{_path}.conversion.paths[{i}].spec"), p)).ToArray()) : null);
     }
+
+    /// <summary>
+    /// Two entries of one kind in <c>onCreate</c>/<c>onReconcile</c> that always render the same name — both ungated,
+    /// without forEach, with the same literal name (or none: the owner's name) and the same literal namespace (or
+    /// none) — would overwrite each other on every reconcile: an error at load, at the second entry. Names that
+    /// depend on the CR are checked at render time (OperatorRenderer).
+    /// </summary>
+    private void CheckStaticCollisions(OperatorBox box)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var hook in new[] { box.OnCreate, box.OnReconcile })
+        {
+            if (hook is null) continue;
+            foreach (var child in hook.Children)
+            {
+                if (child.Kind.YamlKey == "custom" || !child.Gate.IsEmpty || child.ForEach is not null) continue;
+                if (Literal(child, "name") is not { } name || Literal(child, "namespace") is not { } ns) continue;
+                var identity = $"{child.Kind.YamlKey}/{ns}/{name}";
+                var here = child.Describe(hook.Hook);
+                if (seen.TryGetValue(identity, out var first))
+                {
+                    var what = name.Length == 0 ? "the same default name (the CR's)" : $"the same name \"{name}\"";
+                    templates.Diagnostics.Error(child.Location,
+                        $"{here} and {first} always render {what}: each would undo the other on every reconcile; " +
+                        "give each entry a name of its own");
+                }
+                else seen[identity] = here;
+            }
+        }
+    }
+
+    /// <summary>The literal value of an entry field; "" when absent; null when templated or not a scalar.</summary>
+    private static string? Literal(ChildEntry child, string field) => child.Body.Find(field)?.Value switch
+    {
+        null => "",
+        YamlScalar { IsTemplate: false } scalar => scalar.Value,
+        _ => null,
+    };
 
     private CompiledHook? Hook(HookBlock? hook, string boxPath)
     {

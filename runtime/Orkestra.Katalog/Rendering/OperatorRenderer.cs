@@ -93,7 +93,38 @@ public static class OperatorRenderer
             if (!Passes(hook.Gate, scope, Hooks.Name(kind), skipped, errors, null)) continue;
             foreach (var child in hook.Children) RenderChild(child, data, request, context, desired, skipped, errors);
         }
+        RemoveCollisions(desired, errors);
         return new RenderResult(desired, skipped, errors, Status(op, request, scope, errors), scope);
+    }
+
+    /// <summary>
+    /// Two entries that render the same object (kind, namespace and name) would overwrite each other on every
+    /// reconcile, each write undoing the other's: neither is applied, and the error names both entries (Ready=False,
+    /// a Warning event; the reconciler applies nothing for them).
+    /// </summary>
+    private static void RemoveCollisions(List<DesiredChild> desired, List<Diagnostic> errors)
+    {
+        var groups = desired.GroupBy(ObjectIdentity, StringComparer.Ordinal).Where(g => g.Count() > 1).ToArray();
+        if (groups.Length == 0) return;
+        foreach (var group in groups)
+        {
+            var first = group.First();
+            var entries = string.Join(" and ", group.Select(c => c.Entry.Describe()).Distinct(StringComparer.Ordinal));
+            errors.Add(Diagnostic.Error(first.Entry.Source.Location,
+                $"{entries} render the same {first.Manifest["kind"]} \"{first.Name}\": give each a name of its own " +
+                "(neither is applied while they collide)"));
+        }
+        var colliding = groups.SelectMany(g => g).ToHashSet();
+        desired.RemoveAll(colliding.Contains);
+    }
+
+    private static string ObjectIdentity(DesiredChild child)
+    {
+        var metadata = child.Manifest["metadata"]!;
+        var apiVersion = (string?)child.Manifest["apiVersion"] ?? "";
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        var group = slash >= 0 ? apiVersion[..slash] : "";
+        return $"{group}/{child.Manifest["kind"]}/{(string?)metadata["namespace"]}/{child.Name}";
     }
 
     private static void RenderChild(CompiledChild child, TemplateValue data, RenderRequest request, ChildBuildContext context,

@@ -23,6 +23,40 @@ public class CompilerTests
     }
 
     [Test]
+    public void Two_ungated_entries_with_the_same_static_name_are_a_located_error()
+    {
+        var result = KatalogCompiler.CompileText(TestKatalogs.WithCrd("""
+            operatorBox:
+              onCreate:
+                deployments:
+                  - image: nginx
+              onReconcile:
+                configMaps:
+                  - name: fixed
+                    data: {a: "1"}
+                  - name: fixed
+                    data: {a: "2"}
+                  - name: fixed
+                    namespace: elsewhere
+                    data: {a: "3"}
+                  - name: "{{ .metadata.name }}"
+                    data: {a: "4"}
+                  - name: fixed
+                    when: [{field: spec.tier, operator: equals, value: gold}]
+                    data: {a: "5"}
+                deployments:
+                  - image: nginx:2
+            """), "katalog.yaml", TestKatalogs.TestData);
+        var errors = result.Diagnostics.Where(d => d.Severity == Diagnostics.DiagnosticSeverity.Error).Select(d => d.ToString()).ToArray();
+        errors.ShouldBe([
+            "katalog.yaml:21:15: error: onReconcile.configMaps[1] and onReconcile.configMaps[0] always render the same name \"fixed\": " +
+            "each would undo the other on every reconcile; give each entry a name of its own",
+            "katalog.yaml:32:15: error: onReconcile.deployments[0] and onCreate.deployments[0] always render the same default name " +
+            "(the CR's): each would undo the other on every reconcile; give each entry a name of its own",
+        ], string.Join("\n", errors));
+    }
+
+    [Test]
     public void Samples_validate()
     {
         var samples = Directory.GetFiles(Path.Combine(TestKatalogs.RepositoryRoot, "samples"), "katalog.yaml", SearchOption.AllDirectories);

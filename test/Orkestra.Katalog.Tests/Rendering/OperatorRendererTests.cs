@@ -35,6 +35,29 @@ public class OperatorRendererTests
         """);
 
     [Test]
+    public void Two_entries_that_render_the_same_object_are_both_held_back_with_an_error_naming_both()
+    {
+        var op = Compile("""
+            onReconcile:
+              configMaps:
+                - name: "{{ .metadata.name }}-cfg"
+                  data: {a: "1"}
+                - name: "{{ .metadata.name }}-cfg"
+                  data: {a: "2"}
+                - name: "{{ .metadata.name }}-other"
+                  data: {a: "3"}
+              deployments:
+                - name: "{{ .metadata.name }}-cfg"
+                  image: nginx
+            """);
+        var result = OperatorRenderer.Render(new RenderRequest(op, Cr, []));
+        result.Children.Select(c => $"{c.Manifest["kind"]} {c.Name}").ShouldBe(["ConfigMap a-other", "Deployment a-cfg"]);
+        var error = result.Errors.ShouldHaveSingleItem();
+        error.Message.ShouldBe("onReconcile.configMaps[0] and onReconcile.configMaps[1] render the same ConfigMap \"a-cfg\": " +
+                               "give each a name of its own (neither is applied while they collide)");
+    }
+
+    [Test]
     public void Literal_scalars_mean_what_they_mean_to_kubectl()
     {
         var op = Compile("""
