@@ -13,7 +13,7 @@ namespace Orkestra.Host.Commands;
 /// <c>ork render -k KATALOG --cr CR.yaml …</c>: print, as multi-document YAML, every child manifest the
 /// reconciler would apply for each CR, then a <c>StatusPreview</c> document with the status it would write.
 /// Gated-off entries are listed on stderr with the condition that failed. Same code path as the runtime
-/// (<see cref="OperatorRenderer"/>).
+/// (<see cref="OperatorRenderer"/>), on the CR as the API server would store it (<see cref="StoredCustomResource"/>).
 /// </summary>
 internal static class RenderCommand
 {
@@ -22,7 +22,8 @@ internal static class RenderCommand
     private const string Help = """
         Usage: ork render -k KATALOG --cr CR.yaml [--crd NAME] [--child FILE.yaml …] [--hook onCreate|onReconcile|onDelete|all] [--seed N]
 
-        Renders, offline, what the operator would apply for every CR in CR.yaml (multi-document allowed):
+        Renders, offline, what the operator would apply for every CR in CR.yaml (multi-document allowed), after
+        pruning, defaulting and validating the CR against its CRD's schema (crdFile) as the API server would:
         the child manifests, then one "kind: StatusPreview" document per CR. Children observed in the cluster
         can be given with --child (they feed .children in templates and status). Entries whose conditions are
         false are listed on stderr. Exit 0 when everything rendered, 1 on any error.
@@ -83,6 +84,7 @@ internal static class RenderCommand
         }
         var observedElements = observed.Where(d => d.Content is JsonObject).Select(d => ToElement(d.Content!)).ToArray();
 
+        var schemas = new Dictionary<string, StoredCustomResource.SchemaOrError>(StringComparer.Ordinal);
         var output = new List<JsonNode?>();
         var failed = false;
         var rendered = 0;
@@ -103,9 +105,17 @@ internal static class RenderCommand
                 failed = true;
                 continue;
             }
+            var crName = (string?)cr["metadata"]?["name"] ?? "";
+            var stored = StoredCustomResource.Apply(op, cr, schemas);
+            foreach (var path in stored.Unknown) stderr.WriteLine($"{doc.Location}: warning: {crName}: unknown field \"{path}\" (dropped)");
+            if (stored.Errors.Count > 0)
+            {
+                foreach (var error in stored.Errors) stderr.WriteLine($"{doc.Location}: error: {crName}: {error}");
+                failed = true;
+                continue;
+            }
             rendered++;
             var result = OperatorRenderer.Render(new RenderRequest(op, ToElement(cr), observedElements) { Hooks = hooks, Random = random });
-            var crName = (string?)cr["metadata"]?["name"] ?? "";
             foreach (var skipped in result.Skipped) stderr.WriteLine($"{crName}: skipped {skipped.Describe}: {skipped.Reason}");
             foreach (var error in result.Errors.Concat(result.Status.Errors)) stderr.WriteLine(error.ToString());
             failed |= !result.Succeeded || result.Status.Errors.Count > 0;

@@ -80,6 +80,37 @@ public class ValidateAndRenderTests
         err.ShouldContain("no CRD in the Katalog has kind Database");
     }
 
+    /// <summary>Render sees the CR as the API server stores it: the CRD's defaults filled in (the live operator
+    /// writes targetPort 8080 for a CR without a port, so render must too), unknown fields dropped with a warning,
+    /// and a CR the API server would refuse is an error naming the field, not a rendering of it.</summary>
+    [Test]
+    public void Render_prunes_defaults_and_validates_the_cr_against_its_crd_schema()
+    {
+        using var dir = new TempDirectory("ork-render-");
+        var cr = dir.Write("cr.yaml", """
+            apiVersion: demo.orkestra.io/v1alpha1
+            kind: Website
+            metadata: {name: plain, namespace: default}
+            spec: {image: "nginx:1.27", colour: blue}
+            """);
+        var (code, output, err) = Run("render", "-k", "samples/hello-website/katalog.yaml", "--cr", cr);
+        code.ShouldBe(0, err);
+        output.ShouldContain("targetPort: 8080");
+        output.ShouldContain("replicas: 1");
+        err.ShouldContain("plain: unknown field \"spec.colour\" (dropped)");
+
+        var bad = dir.Write("bad.yaml", """
+            apiVersion: demo.orkestra.io/v1alpha1
+            kind: Website
+            metadata: {name: bad, namespace: default}
+            spec: {image: "nginx:1.27", replicas: -1}
+            """);
+        var (badCode, badOutput, badErr) = Run("render", "-k", "samples/hello-website/katalog.yaml", "--cr", bad);
+        badCode.ShouldBe(1);
+        badErr.ShouldContain("bad: spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0");
+        badOutput.ShouldNotContain("kind: Deployment");
+    }
+
     [Test]
     public void Render_onDelete_only_renders_the_delete_hook()
     {
