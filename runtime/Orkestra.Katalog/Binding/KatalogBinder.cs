@@ -39,7 +39,8 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         }
         else if (kind.Value != "Katalog")
         {
-            var hint = kind.Value is "Motif" or "E2E" or "Simulate" ? $"not supported yet: kind {kind.Value}"
+            var hint = kind.Value == "Simulate" ? "kind Simulate is a simulation: run it with ork simulate -f FILE"
+                : kind.Value is "Motif" or "E2E" ? $"not supported yet: kind {kind.Value}"
                 : $"unknown kind '{kind.Value}'{Suggestions.Hint(kind.Value, ["Katalog"])}";
             ctx.Error(kind, $"{hint}; expected 'kind: Katalog'");
             return null;
