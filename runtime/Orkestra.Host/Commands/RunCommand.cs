@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Syntax;
 using Orkestra.Kube.Connection;
 using Orkestra.Runtime.Cluster;
 using Orkestra.Runtime.Hosting;
@@ -45,6 +46,9 @@ internal static class RunCommand
           --kube-api-qps N             client-side request rate limit (default 0: none — the API server's Priority
                                        and Fairness governs, and workers bound the requests in flight)
           --kube-api-burst N           requests allowed in a burst above that rate (default 200)
+          --kube-api-timeout DURATION  deadline of one API request, retries included (default 30s; watches excepted)
+          --shutdown-timeout DURATION  one deadline for the whole stop after SIGTERM (default 10s): drain workers,
+                                       flush Events, release and delete the Lease, remove webhook registrations
           --log-format text|json       (default text)
           --log-level LEVEL            trace|debug|info|warn|error (default $LOG_LEVEL or info)
           --sandbox                    start the embedded API server in this process and run against it
@@ -64,7 +68,7 @@ internal static class RunCommand
     private static readonly string[][] ValueFlags =
     [
         ["--katalog", "-k", "-f", "--file"], ["--kubeconfig"], ["--context"], ["--namespace", "-n"], ["--port"], ["--bind"],
-        ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"],
+        ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"], ["--kube-api-timeout"], ["--shutdown-timeout"],
         ["--log-format"], ["--log-level"], ["--sandbox-port"], ["--webhook-port"], ["--webhook-url"],
     ];
 
@@ -105,7 +109,11 @@ internal static class RunCommand
     }
 
     internal sealed record Settings(RuntimeOptions Runtime, string? Kubeconfig, string? Context, double Qps, int Burst, bool Sandbox,
-        int SandboxPort, LogFormat Format, LogLevel Level);
+        int SandboxPort, LogFormat Format, LogLevel Level)
+    {
+        /// <summary><c>--kube-api-timeout</c>.</summary>
+        public TimeSpan RequestTimeout { get; init; } = KubeConnectionOptions.DefaultRequestTimeout;
+    }
 
     private static async Task<int> RunAsync(IReadOnlyList<CompiledKatalog> katalogs, Settings settings, TextWriter stdout,
         TextWriter stderr, CancellationToken stopping)
@@ -145,6 +153,7 @@ internal static class RunCommand
                     Context = settings.Context,
                     Qps = settings.Qps,
                     Burst = settings.Burst,
+                    RequestTimeout = settings.RequestTimeout,
                     UserAgent = $"ork/{Cli.Version}",
                     Metrics = new KubeMetricsBridge(metrics),
                 });
@@ -248,6 +257,10 @@ internal static class RunCommand
         if (!int.TryParse(burstText, NumberStyles.None, CultureInfo.InvariantCulture, out var burst) || burst < 1)
         { error = $"--kube-api-burst must be a positive whole number, got '{burstText}'"; return false; }
 
+        if (!TryDuration(line, "--kube-api-timeout", KubeConnectionOptions.DefaultRequestTimeout, out var requestTimeout, out error)
+            || !TryDuration(line, "--shutdown-timeout", RuntimeOptions.DefaultShutdownTimeout, out var shutdownTimeout, out error))
+            return false;
+
         var formatText = line.One("--log-format") ?? "text";
         if (formatText is not ("text" or "json")) { error = $"--log-format must be text or json, got '{formatText}'"; return false; }
         var levelText = line.One("--log-level") ?? env("LOG_LEVEL") ?? "info";
@@ -283,14 +296,27 @@ internal static class RunCommand
             LeaderElection = election,
             LeaseName = line.One("--lease-name"),
             LeaseNamespace = line.One("--lease-namespace"),
+            ShutdownTimeout = shutdownTimeout,
             Defaults = defaults,
             IdleTrim = IdleTrimOptions.Default,
             ReleaseStartupPages = true,
             Webhooks = webhooks,
             GatewayEndpoint = env("ORK_GATEWAY_ENDPOINT") is { Length: > 0 } gateway ? gateway : null,
         }, line.One("--kubeconfig"), line.One("--context"), qps, burst, line.Has("--sandbox"), sandboxPort,
-            formatText == "json" ? LogFormat.Json : LogFormat.Text, level);
+            formatText == "json" ? LogFormat.Json : LogFormat.Text, level) { RequestTimeout = requestTimeout };
         return true;
+    }
+
+    /// <summary>A positive Go duration (<c>30s</c>, <c>1m30s</c>, <c>500ms</c>) for <paramref name="flag"/>, or
+    /// <paramref name="fallback"/> when the flag is absent.</summary>
+    private static bool TryDuration(CommandLine line, string flag, TimeSpan fallback, out TimeSpan value, out string? error)
+    {
+        error = null;
+        value = fallback;
+        if (line.One(flag) is not { } text) return true;
+        if (Durations.TryParse(text, false, out value, out _) && value > TimeSpan.Zero) return true;
+        error = $"{flag} must be a positive duration such as 10s or 1m30s, got '{text}'";
+        return false;
     }
 
     private static int Usage(TextWriter stderr, string error)

@@ -30,7 +30,14 @@ public sealed record RuntimeOptions
     /// <summary>Lease namespace; null uses the connection's namespace.</summary>
     public string? LeaseNamespace { get; init; }
 
-    /// <summary>How long in-flight reconciles may finish after SIGTERM before they are cancelled.</summary>
+    /// <summary>The one deadline for the whole stop after SIGTERM (<c>--shutdown-timeout</c>), spent in
+    /// <see cref="ShutdownBudget"/>'s order: drain, Events, Lease, webhook registrations.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long in-flight reconciles may finish after SIGTERM before they are cancelled; at most half of
+    /// <see cref="ShutdownTimeout"/>.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long to wait for an applied CRD to become Established.</summary>

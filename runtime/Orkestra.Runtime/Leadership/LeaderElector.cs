@@ -52,8 +52,10 @@ public sealed class LeaderElector
     /// Campaigns until <paramref name="stopping"/> is cancelled. Each time this process becomes leader,
     /// <paramref name="lead"/> is called with a token that is cancelled when leadership ends (lost or stopping);
     /// it should run the workers until then. After a loss the process is a follower again and keeps campaigning.
+    /// On stop the Lease is released (bounded by the renew deadline) unless <paramref name="releaseOnStop"/> is false:
+    /// then the caller releases it with <see cref="ReleaseAsync"/> when its shutdown order says so.
     /// </summary>
-    public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken stopping)
+    public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken stopping, bool releaseOnStop = true)
     {
         while (!stopping.IsCancellationRequested)
         {
@@ -67,7 +69,11 @@ public sealed class LeaderElector
             await leading.ConfigureAwait(false);
             if (!lost)
             {
-                await ReleaseAsync().ConfigureAwait(false);
+                if (releaseOnStop)
+                {
+                    using var bound = new CancellationTokenSource(_options.RenewDeadline, _time);
+                    await ReleaseAsync(bound.Token).ConfigureAwait(false);
+                }
                 break;
             }
         }
@@ -152,19 +158,25 @@ public sealed class LeaderElector
         }
     }
 
-    private async Task ReleaseAsync()
+    /// <summary>
+    /// After <see cref="RunAsync"/> returned: empties the holder of the Lease this process last held, so a follower
+    /// takes over at its next attempt. Returns the released record (its resourceVersion guards a delete), or null when
+    /// the Lease was not ours or the release failed — best effort: followers then take over when the lease expires.
+    /// </summary>
+    public async Task<LeaseRecord?> ReleaseAsync(CancellationToken cancellation)
     {
-        if (_observed?.HolderIdentity != _options.Identity) return;
+        if (_leading || _observed?.HolderIdentity != _options.Identity) return null;
         var now = _time.GetUtcNow();
         try
         {
-            using var bound = new CancellationTokenSource(_options.RenewDeadline, _time);
             var released = new LeaseRecord(null, 1, now, now, _observed.LeaseTransitions, _observed.ResourceVersion);
-            Observe(await _store.UpdateAsync(released, bound.Token).ConfigureAwait(false));
+            var stored = await _store.UpdateAsync(released, cancellation).ConfigureAwait(false);
+            Observe(stored);
+            return stored;
         }
         catch (Exception)
         {
-            // Best effort: if the release fails, followers take over when the lease expires.
+            return null;
         }
     }
 
