@@ -6,7 +6,7 @@ namespace Orkestra.Sandbox.Faults;
 
 /// <summary>
 /// Fault injection for reliability tests (issue 4): close every open watch, expire watch history, fail the next N
-/// requests matching a verb/resource with 429 (Retry-After), 500 or 409, add latency (to every request or one
+/// requests matching a verb/resource with 429 (Retry-After), 500 or 409 or never answer them, add latency (to every request or one
 /// resource's), hold back the watch events of
 /// one resource (a lagging watch), pause and resume the whole server. Reachable from the library (<see cref="SandboxServer.Faults"/>) and
 /// from the token-guarded admin endpoint. Thread-safe.
@@ -40,6 +40,15 @@ public sealed class FaultInjector
             throw new ArgumentOutOfRangeException(nameof(code), code, "only 429, 500 and 409 can be injected");
         lock (_gate) _rules.Add(new FailureRule(verb, resource, code, count));
     }
+
+    /// <summary>Never answers the next <paramref name="count"/> requests whose verb and resource match (null = any): each
+    /// waits until its client gives up (a response that never arrives).</summary>
+    public void HangNext(int count, string? verb = null, string? resource = null)
+    {
+        lock (_gate) _rules.Add(new FailureRule(verb, resource, Hang, count));
+    }
+
+    private const int Hang = 0;
 
     /// <summary>Adds <paramref name="latency"/> before every request, or only before those of <paramref name="resource"/>
     /// (plural, e.g. "events") when given; Zero stops it. A request waits for the larger of the two.</summary>
@@ -129,6 +138,7 @@ public sealed class FaultInjector
         }
         if (pause is not null) await pause.WaitAsync(cancellation).ConfigureAwait(false);
         if (latency > TimeSpan.Zero) await Task.Delay(latency, time, cancellation).ConfigureAwait(false);
+        var hang = false;
         lock (_gate)
         {
             for (var i = 0; i < _rules.Count; i++)
@@ -138,6 +148,11 @@ public sealed class FaultInjector
                 if (rule.Resource is not null && rule.Resource != resource) continue;
                 rule.Remaining--;
                 if (rule.Remaining <= 0) _rules.RemoveAt(i);
+                if (rule.Code == Hang)
+                {
+                    hang = true;
+                    break;
+                }
                 return rule.Code switch
                 {
                     429 => new ApiError(429, "TooManyRequests",
@@ -148,6 +163,7 @@ public sealed class FaultInjector
                 };
             }
         }
+        if (hang) await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellation).ConfigureAwait(false);
         return null;
     }
 

@@ -59,6 +59,26 @@ public sealed class RunCommandTests
     }
 
     [Test]
+    public void Request_and_shutdown_deadlines_have_defaults_well_inside_the_reconcile_timeout_and_flags()
+    {
+        var defaults = RunCommand.Resolve([], _ => null, out var error)!;
+        error.ShouldBeNull();
+        defaults.RequestTimeout.ShouldBe(TimeSpan.FromSeconds(30));
+        defaults.RequestTimeout.ShouldBeLessThan(defaults.Runtime.Defaults.ReconcileTimeout / 2);
+        defaults.Runtime.ShutdownTimeout.ShouldBe(TimeSpan.FromSeconds(10));
+
+        var set = RunCommand.Resolve(["--kube-api-timeout", "5s", "--shutdown-timeout", "1m30s"], _ => null, out error)!;
+        error.ShouldBeNull();
+        set.RequestTimeout.ShouldBe(TimeSpan.FromSeconds(5));
+        set.Runtime.ShutdownTimeout.ShouldBe(TimeSpan.FromSeconds(90));
+
+        RunCommand.Resolve(["--shutdown-timeout", "0s"], _ => null, out error).ShouldBeNull();
+        error.ShouldBe("--shutdown-timeout must be a positive duration such as 10s or 1m30s, got '0s'");
+        RunCommand.Resolve(["--kube-api-timeout", "soon"], _ => null, out error).ShouldBeNull();
+        error!.ShouldStartWith("--kube-api-timeout must be a positive duration");
+    }
+
+    [Test]
     public void Bad_environment_values_are_usage_errors()
     {
         var (code, _, err) = Run(["-k", Sample("hello-website")], new() { ["DEFAULT_WORKERS"] = "0" });
