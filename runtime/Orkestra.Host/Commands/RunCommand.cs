@@ -47,6 +47,7 @@ internal static class RunCommand
                                        and Fairness governs, and workers bound the requests in flight)
           --kube-api-burst N           requests allowed in a burst above that rate (default 200)
           --kube-api-timeout DURATION  deadline of one API request, retries included (default 30s; watches excepted)
+          --connect-timeout DURATION   how long to wait at start for the API server to answer before exiting 1 (default 30s)
           --shutdown-timeout DURATION  one deadline for the whole stop after SIGTERM (default 10s): drain workers,
                                        flush Events, release and delete the Lease, remove webhook registrations
           --log-format text|json       (default text)
@@ -68,7 +69,7 @@ internal static class RunCommand
     private static readonly string[][] ValueFlags =
     [
         ["--katalog", "-k", "-f", "--file"], ["--kubeconfig"], ["--context"], ["--namespace", "-n"], ["--port"], ["--bind"],
-        ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"], ["--kube-api-timeout"], ["--shutdown-timeout"],
+        ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"], ["--kube-api-timeout"], ["--shutdown-timeout"], ["--connect-timeout"],
         ["--log-format"], ["--log-level"], ["--sandbox-port"], ["--webhook-port"], ["--webhook-url"],
     ];
 
@@ -258,7 +259,8 @@ internal static class RunCommand
         { error = $"--kube-api-burst must be a positive whole number, got '{burstText}'"; return false; }
 
         if (!TryDuration(line, "--kube-api-timeout", KubeConnectionOptions.DefaultRequestTimeout, out var requestTimeout, out error)
-            || !TryDuration(line, "--shutdown-timeout", RuntimeOptions.DefaultShutdownTimeout, out var shutdownTimeout, out error))
+            || !TryDuration(line, "--shutdown-timeout", RuntimeOptions.DefaultShutdownTimeout, out var shutdownTimeout, out error)
+            || !TryDuration(line, "--connect-timeout", new RuntimeOptions().ConnectTimeout, out var connectTimeout, out error))
             return false;
 
         var formatText = line.One("--log-format") ?? "text";
@@ -297,6 +299,7 @@ internal static class RunCommand
             LeaseName = line.One("--lease-name"),
             LeaseNamespace = line.One("--lease-namespace"),
             ShutdownTimeout = shutdownTimeout,
+            ConnectTimeout = connectTimeout,
             Defaults = defaults,
             IdleTrim = IdleTrimOptions.Default,
             ReleaseStartupPages = true,

@@ -32,6 +32,18 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
     // written by the loop only, under publishGate; read by write-throughs, diagnostics and tests
     private volatile string? _resourceVersion;
     private bool _synced;                        // loop only
+    private long _lastContact = options.TimeProvider.GetTimestamp();   // Interlocked; the start counts as contact
+    private volatile string? _lastError;
+
+    /// <summary>How long ago the server last answered a list or watch (a page, an event or bookmark, a stream it ended
+    /// itself), and the last failure since then (null when none). Any thread.</summary>
+    public InformerContact Contact => new(_time.GetElapsedTime(Interlocked.Read(ref _lastContact)), _lastError);
+
+    private void Contacted()
+    {
+        Interlocked.Exchange(ref _lastContact, _time.GetTimestamp());
+        _lastError = null;
+    }
 
     /// <summary>The last resourceVersion the cache is known to be current at (null before the first list and after an expiry).</summary>
     public string? ResourceVersion => _resourceVersion;
@@ -62,6 +74,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
             }
             catch (Exception e)
             {
+                _lastError = e.Message;
                 options.Metrics.WatchRestarted(key.Resource, "error");
                 options.OnError?.Invoke(key, e);
                 if (!await DelayAsync(_backoff.Delay(++_failures, options.Random()), cancellation).ConfigureAwait(false)) return;
@@ -85,6 +98,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
                 ResourceVersion = next is null ? resourceVersion : null,
                 WithoutManagedFields = true,
             }, cancellation).ConfigureAwait(false);
+            Contacted();
             listVersion ??= page.ResourceVersion;
             items.AddRange(page.Items);
             next = page.Continue;
@@ -124,9 +138,11 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         {
             await foreach (var evt in watcher.WatchAsync(key.Resource, key.Namespace, watch, linked.Token).ConfigureAwait(false))
             {
+                if (evt.Type != WatchEventType.Error) Contacted();
                 Apply(evt);
                 if (events++ == 0) _failures = 0;
             }
+            Contacted();   // the server ended the stream (its timeout)
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
         {

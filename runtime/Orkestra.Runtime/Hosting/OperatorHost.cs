@@ -91,7 +91,8 @@ public sealed class OperatorHost
     }
 
     /// <summary>Runs until <paramref name="stopping"/> fires, then shuts down gracefully. Returns the exit code:
-    /// 0 after a clean stop, 1 when a manifest to apply could not be loaded.</summary>
+    /// 0 after a clean stop, 1 when a manifest to apply could not be loaded or the API server did not answer within
+    /// <see cref="RuntimeOptions.ConnectTimeout"/>.</summary>
     public async Task<int> RunAsync(CancellationToken stopping)
     {
         var time = _options.Time;
@@ -114,6 +115,12 @@ public sealed class OperatorHost
         Address = http.Address;
         Log.Starting(_log, plan.OperatorOrder.Count, _katalogs.Count, _connection.Server.ToString(), _connection.Source,
             http.Address.ToString());
+
+        if (await UnreachableAsync(stopping).ConfigureAwait(false) is { } unreachable)
+        {
+            Log.Unreachable(_log, _connection.Server.ToString(), _options.ConnectTimeout.TotalSeconds, unreachable);
+            return 1;
+        }
 
         var applier = new ManifestApplier(client, mapper, _connection.Namespace, _log, time);
         if (setup.Count > 0) await applier.ApplyAsync(setup, _options.EstablishTimeout, stopping).ConfigureAwait(false);
@@ -157,7 +164,7 @@ public sealed class OperatorHost
             WebhookCaBundle = webhooks?.CaBundlePem;
             State.GatewayEndpoint = _katalogs.Select(k => k.Source.Security?.GatewayEndpoint).FirstOrDefault(g => g is { Length: > 0 })
                                     ?? _options.GatewayEndpoint;
-            State.SetOperators(operators.Select(View).ToArray());
+            State.SetOperators(operators.Select(o => View(o, _options)).ToArray());
             State.MarkStarted();
             _started.TrySetResult();
             // Start-up allocates a burst anyway; the request makes sure even a small Katalog gets one collection (and
@@ -210,6 +217,45 @@ public sealed class OperatorHost
         }
         Log.Stopped(_log);
         return 0;
+    }
+
+    /// <summary>Null once the API server answered; else, after <see cref="RuntimeOptions.ConnectTimeout"/> of attempts
+    /// (200 ms doubling to 5 s apart), the last failure.</summary>
+    private async Task<string?> UnreachableAsync(CancellationToken stopping)
+    {
+        using var bound = new CancellationTokenSource(_options.ConnectTimeout, _options.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, bound.Token);
+        var delay = TimeSpan.FromMilliseconds(200);
+        var last = "no answer";
+        while (true)
+        {
+            try
+            {
+                await _connection.CheckReachableAsync(linked.Token).ConfigureAwait(false);
+                return null;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return null;   // stopping before the start: nothing to report
+            }
+            catch (OperationCanceledException)
+            {
+                return last;
+            }
+            catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException)
+            {
+                last = e.Message;
+            }
+            try
+            {
+                await Task.Delay(delay, _options.Time, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return stopping.IsCancellationRequested ? null : last;
+            }
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
     }
 
     private IdleTrimmer CreateTrimmer(IdleTrimOptions options)
@@ -291,8 +337,9 @@ public sealed class OperatorHost
         }
     }
 
-    private static OperatorView View(CrdOperator op) => new()
+    private static OperatorView View(CrdOperator op, RuntimeOptions options) => new()
     {
+        OutOfContact = () => op.OutOfContact(options.ContactBound, options.FailingContactBound),
         Crd = op.Name,
         Group = op.Op.ApiTypes.Group,
         Version = op.Op.ApiTypes.Version,

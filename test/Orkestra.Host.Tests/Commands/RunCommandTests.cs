@@ -196,4 +196,26 @@ public sealed class RunCommandTests
         err.ShouldContain("/nonexistent/kubeconfig");
         err.ShouldNotContain("   at ");
     }
+    [Test, CancelAfter(60_000)]
+    public void A_cluster_that_does_not_answer_at_start_is_exit_1_after_the_connect_timeout()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();   // nothing listens there any more: every connection is refused
+        using var dir = new TempDirectory("ork-run-");
+        var kubeconfig = dir.Write("kubeconfig", $$$"""
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: c, cluster: {server: "https://127.0.0.1:{{{port}}}"}}]
+            users: [{name: u, user: {token: t}}]
+            contexts: [{name: x, context: {cluster: c, user: u}}]
+            current-context: x
+            """);
+        var (code, stdout, _) = Run(["-k", Sample("hello-website"), "--kubeconfig", kubeconfig, "--port", "0", "--bind", "127.0.0.1",
+            "--connect-timeout", "1s"]);
+        code.ShouldBe(1, stdout);
+        stdout.ShouldContain($"the API server at https://127.0.0.1:{port}/ did not answer within 1 s");
+        stdout.ShouldContain("nothing was started");
+    }
 }
