@@ -17,6 +17,8 @@ namespace Orkestra.Kube.Informers;
 /// <item>A stream that ends (timeout, dropped connection) is re-watched from R at once; one that ends with no event
 /// within a second backs off first, so a server closing every watch cannot make it spin.</item>
 /// <item>410 Expired (HTTP or ERROR event, on watch or on a continue token) → relist from scratch.</item>
+/// <item>A watch event older than R, or a watch answered "Too large resource version": the server went back in time
+/// (restored, restarted empty) → relist with a consistent read and take its answer.</item>
 /// <item>Any other failure → report, back off with jitter on the injected clock, then retry the step that failed.</item>
 /// </list>
 /// Not thread-safe: <see cref="RunAsync"/> is one loop; it alone writes the cache from the server and publishes
@@ -71,6 +73,15 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
                 options.Metrics.WatchRestarted(key.Resource, "expired");
                 lock (publishGate) _resourceVersion = null;
                 listFrom = "";   // a consistent read: the cache must not go back in time
+            }
+            catch (Exception e) when (e is ResourceVersionRegressedException || e is KubeApiException { IsResourceVersionTooLarge: true })
+            {
+                // The server is behind our cache (restored from a backup, restarted empty): only a consistent list tells
+                // what it holds now, and its answer is taken even though it is older than what the cache was at.
+                options.Metrics.WatchRestarted(key.Resource, "regressed");
+                options.OnError?.Invoke(key, e);
+                lock (publishGate) _resourceVersion = null;
+                listFrom = "";
             }
             catch (Exception e)
             {
@@ -157,6 +168,8 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
     /// gate, so a subscriber's snapshot is taken either before all of it or after.</summary>
     private void Apply(WatchEvent evt)
     {
+        if (evt.Type != WatchEventType.Error && ResourceVersions.IsNewer(_resourceVersion, evt.ResourceVersion))
+            throw new ResourceVersionRegressedException(evt.ResourceVersion!, _resourceVersion!);
         lock (publishGate)
         {
             ApplyToCache(evt);
@@ -197,3 +210,8 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         }
     }
 }
+
+/// <summary>A watch event older than the version the cache is at: the server went back in time.</summary>
+internal sealed class ResourceVersionRegressedException(string received, string cached)
+    : Exception($"the API server answered resourceVersion {received}, older than the cache's {cached}: it went back in time " +
+        "(restored from a backup or restarted empty); relisting");

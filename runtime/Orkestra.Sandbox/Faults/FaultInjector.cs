@@ -95,6 +95,13 @@ public sealed class FaultInjector
         lock (_gate) return _heldWatches.TryGetValue(resource, out var held) ? held.Task : Task.CompletedTask;
     }
 
+    /// <summary>A backup of every object and the revision, for <see cref="Restore"/>.</summary>
+    public StoreBackup Backup() => _store.Backup();
+
+    /// <summary>The API server restored from <paramref name="backup"/>: objects and revision go back, history and open
+    /// watches are gone, and a watch from a newer version is answered 504 "Too large resource version".</summary>
+    public void Restore(StoreBackup backup) => _store.Restore(backup);
+
     /// <summary>Stops answering (requests wait) and closes all watches, as an API server restart would.</summary>
     public void Pause()
     {
