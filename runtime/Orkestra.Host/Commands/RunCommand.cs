@@ -59,7 +59,7 @@ internal static class RunCommand
           --webhook-url URL            base URL the API server reaches the webhooks at (default: the Service
                                        in a cluster, https://127.0.0.1:PORT/ when the API server is on loopback)
 
-        Environment: DEFAULT_WORKERS (3), DEFAULT_RESYNC (15s), FAILURE_THRESHOLD (5), LEASE_DURATION (15, seconds),
+        Environment: DEFAULT_WORKERS (3), DEFAULT_RESYNC (15s), FAILURE_THRESHOLD (5), LEASE_DURATION (7, seconds),
         ENABLE_ADMISSION_WEBHOOK, ENABLE_CONVERSION (true|false), TLS_CERT/TLS_KEY (PEM files; generated in memory
         when absent), ORK_SERVICE_NAME (orkestra), ORK_NAMESPACE/NAMESPACE (the runtime's namespace),
         ORK_GATEWAY_ENDPOINT (advertised on /katalog).
@@ -272,21 +272,15 @@ internal static class RunCommand
         LeaderElectionOptions? election = null;
         if (elect == "true")
         {
-            var lease = TimeSpan.FromSeconds(15);
+            var lease = LeaderElectionOptions.DefaultLeaseDuration;
             if (env("LEASE_DURATION") is { Length: > 0 } seconds)
             {
                 if (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) || s < 3)
                 { error = $"LEASE_DURATION must be a whole number of seconds (at least 3), got '{seconds}'"; return false; }
                 lease = TimeSpan.FromSeconds(s);
             }
-            // client-go's proportions 15/10/2 scale with the lease duration.
             // client-go's identity shape: host name and a unique suffix, so two processes on one host differ.
-            election = new LeaderElectionOptions($"{Environment.MachineName}_{Guid.NewGuid():N}")
-            {
-                LeaseDuration = lease,
-                RenewDeadline = lease * 2 / 3,
-                RetryPeriod = lease * 2 / 15,
-            };
+            election = LeaderElectionOptions.ForLeaseDuration($"{Environment.MachineName}_{Guid.NewGuid():N}", lease);
         }
 
         settings = new Settings(new RuntimeOptions

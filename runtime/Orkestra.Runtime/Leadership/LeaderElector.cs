@@ -96,26 +96,52 @@ public sealed class LeaderElector
         while (!stopping.IsCancellationRequested)
         {
             if (await TryAcquireOrRenewAsync(stopping).ConfigureAwait(false)) return true;
-            if (!await DelayAsync(_followerRetry.Delay(1, _random.NextDouble()), stopping).ConfigureAwait(false)) return false;
+            if (!await DelayAsync(NextAttempt(), stopping).ConfigureAwait(false)) return false;
         }
         return false;
     }
 
-    /// <summary>Renews every retry period. Returns true when leadership was lost, false when stopping.</summary>
+    /// <summary>A follower's next attempt: after the jittered retry period, or at the moment the observed lease expires
+    /// when that comes first — so a takeover costs no extra poll of granularity, and no extra request either (the
+    /// attempt moves earlier, it is not added).</summary>
+    private TimeSpan NextAttempt()
+    {
+        var delay = _followerRetry.Delay(1, _random.NextDouble());
+        if (_observed?.HolderIdentity is { Length: > 0 } holder && holder != _options.Identity)
+        {
+            var untilExpiry = _options.LeaseDuration - _time.GetElapsedTime(_observedAt);
+            if (untilExpiry > TimeSpan.Zero && untilExpiry < delay) delay = untilExpiry;
+        }
+        return delay;
+    }
+
+    /// <summary>
+    /// Renews every retry period. Returns true when leadership was lost, false when stopping. Leadership ends exactly
+    /// at the renew deadline after the start of the last successful renew: each attempt is cut at it (a request that
+    /// hangs cannot keep a leader past it), and the wait before an attempt never passes it. Followers take over no
+    /// earlier than the lease duration after they saw that renew, so with renewDeadline ≤ leaseDuration − retryPeriod
+    /// two processes never lead at once, up to a retry period of clock-rate difference and request latency.
+    /// </summary>
     private async Task<bool> RenewAsync(CancellationToken stopping)
     {
         var lastRenew = _time.GetTimestamp();
         while (true)
         {
-            if (!await DelayAsync(_options.RetryPeriod, stopping).ConfigureAwait(false)) return false;
-            if (await TryAcquireOrRenewAsync(stopping).ConfigureAwait(false))
+            var left = _options.RenewDeadline - _time.GetElapsedTime(lastRenew);
+            if (left <= TimeSpan.Zero) return true;
+            if (!await DelayAsync(left < _options.RetryPeriod ? left : _options.RetryPeriod, stopping).ConfigureAwait(false)) return false;
+            left = _options.RenewDeadline - _time.GetElapsedTime(lastRenew);
+            if (left <= TimeSpan.Zero) return true;
+            var started = _time.GetTimestamp();
+            using var attempt = new CancellationTokenSource(left, _time);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stopping, attempt.Token);
+            if (await TryAcquireOrRenewAsync(bounded.Token).ConfigureAwait(false))
             {
-                lastRenew = _time.GetTimestamp();
+                lastRenew = started;
                 continue;
             }
             if (stopping.IsCancellationRequested) return false;
             if (_observed?.HolderIdentity is { Length: > 0 } holder && holder != _options.Identity) return true;
-            if (_time.GetElapsedTime(lastRenew) >= _options.RenewDeadline) return true;
         }
     }
 
