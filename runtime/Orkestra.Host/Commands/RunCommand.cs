@@ -69,7 +69,8 @@ internal static class RunCommand
     private static readonly string[][] ValueFlags =
     [
         ["--katalog", "-k", "-f", "--file"], ["--kubeconfig"], ["--context"], ["--namespace", "-n"], ["--port"], ["--bind"],
-        ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"], ["--kube-api-timeout"], ["--shutdown-timeout"], ["--connect-timeout"],
+        ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"],
+        ["--kube-api-timeout"], ["--shutdown-timeout"], ["--connect-timeout"],
         ["--log-format"], ["--log-level"], ["--sandbox-port"], ["--webhook-port"], ["--webhook-url"],
     ];
 

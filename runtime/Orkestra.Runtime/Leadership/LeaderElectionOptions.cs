@@ -30,7 +30,12 @@ public sealed record LeaderElectionOptions(string Identity)
     public static LeaderElectionOptions ForLeaseDuration(string identity, TimeSpan leaseDuration)
     {
         var retry = TimeSpan.FromSeconds(2) < leaseDuration / 3 ? TimeSpan.FromSeconds(2) : leaseDuration / 3;
-        return new LeaderElectionOptions(identity) { LeaseDuration = leaseDuration, RenewDeadline = leaseDuration - retry, RetryPeriod = retry };
+        return new LeaderElectionOptions(identity)
+        {
+            LeaseDuration = leaseDuration,
+            RenewDeadline = leaseDuration - retry,
+            RetryPeriod = retry,
+        };
     }
     /// <summary>Fraction of RetryPeriod added at random to follower attempts (0 = none).</summary>
     public double JitterFactor { get; init; } = 0.2;

@@ -55,7 +55,8 @@ public static partial class Log
     [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "shutting down: draining workers (up to {DrainSeconds} s)")]
     public static partial void ShuttingDown(ILogger logger, double drainSeconds);
 
-    [LoggerMessage(EventId = 508, Level = LogLevel.Warning, Message = "shutting down: {Count} Events not written within the shutdown deadline")]
+    [LoggerMessage(EventId = 508, Level = LogLevel.Warning,
+        Message = "shutting down: {Count} Events not written within the shutdown deadline")]
     public static partial void EventsDropped(ILogger logger, long count);
 
     [LoggerMessage(EventId = 509, Level = LogLevel.Warning, Message = "could not delete lease {Lease}: {Error}")]

@@ -137,7 +137,8 @@ internal sealed class ObjectStore
     {
         lock (_gate)
         {
-            return new StoreBackup(_revision, _tables.ToDictionary(t => t.Key, t => t.Value.Items.Values.ToArray(), StringComparer.Ordinal));
+            var items = _tables.ToDictionary(t => t.Key, t => t.Value.Items.Values.ToArray(), StringComparer.Ordinal);
+            return new StoreBackup(_revision, items);
         }
     }
 
