@@ -29,7 +29,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
     Action<CacheDelta, bool> publish, Action onSynced, object publishGate)
 {
     private readonly Backoff _backoff = new Backoff(options.InitialBackoff, options.MaxBackoff).WithEqualJitter();
-    private int _failures;               // consecutive failed lists/watches (loop only)
+    private int _failures;               // consecutive failed lists/watches (written by the loop only)
     private readonly TimeProvider _time = options.TimeProvider;
     // written by the loop only, under publishGate; read by write-throughs, diagnostics and tests
     private volatile string? _resourceVersion;
@@ -38,8 +38,10 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
     private volatile string? _lastError;
 
     /// <summary>How long ago the server last answered a list or watch (a page, an event or bookmark, a stream it ended
-    /// itself), and the last failure since then (null when none). Any thread.</summary>
-    public InformerContact Contact => new(_time.GetElapsedTime(Interlocked.Read(ref _lastContact)), _lastError);
+    /// itself), and the last failure since then once two attempts in a row failed (null otherwise: one failure followed
+    /// by a re-watch that opens and stays quiet is a transient error, not a failing informer). Any thread.</summary>
+    public InformerContact Contact =>
+        new(_time.GetElapsedTime(Interlocked.Read(ref _lastContact)), Volatile.Read(ref _failures) >= 2 ? _lastError : null);
 
     private void Contacted()
     {
