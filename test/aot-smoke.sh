@@ -24,6 +24,13 @@ while IFS='|' read -r name args; do
   fi
 done < "$golden/cases.txt"
 
+# Framework exception texts are messages in the AOT binary, never resource keys (UseSystemResourceKeys=false):
+# reading a directory as a Katalog says "Access to the path ... is denied.", not "UnauthorizedAccess_IODenied_Path".
+"$ork" validate -k /tmp > .build/aot-smoke.out 2>&1
+if grep -Eq '\b[A-Z][A-Za-z]*_[A-Za-z_]+\b|\bnet_[a-z_]+\b' .build/aot-smoke.out || ! grep -q "denied" .build/aot-smoke.out; then
+  echo "aot-smoke: an error shows a .NET resource key instead of its message:"; cat .build/aot-smoke.out; failures=$((failures + 1))
+fi
+
 # ork run --sandbox with the native binary: the hello-website operator reconciles a CR applied by kubectl, serves
 # /readyz and /metrics, releases its start-up pages and still corrects drift, and exits 0 on SIGTERM.
 run_dir=$(mktemp -d)

@@ -14,7 +14,7 @@ namespace Orkestra.Operators.Tests;
 [Parallelizable(ParallelScope.All)]
 public sealed class LeaderElectionTests
 {
-    private static readonly Dictionary<string, string> ShortLease = new() { ["LEASE_DURATION"] = "3" };   // renew 2 s, retry 0.4 s
+    private static readonly Dictionary<string, string> ShortLease = new() { ["LEASE_DURATION"] = "3" };   // renew deadline 2 s, retry 1 s
 
     [Test]
     public async Task When_the_leader_is_killed_the_follower_takes_over_and_reconciles_a_new_CR()

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Syntax;
 using Orkestra.Kube.Connection;
 using Orkestra.Runtime.Cluster;
 using Orkestra.Runtime.Hosting;
@@ -45,6 +46,10 @@ internal static class RunCommand
           --kube-api-qps N             client-side request rate limit (default 0: none — the API server's Priority
                                        and Fairness governs, and workers bound the requests in flight)
           --kube-api-burst N           requests allowed in a burst above that rate (default 200)
+          --kube-api-timeout DURATION  deadline of one API request, retries included (default 30s; watches excepted)
+          --connect-timeout DURATION   how long to wait at start for the API server to answer before exiting 1 (default 30s)
+          --shutdown-timeout DURATION  one deadline for the whole stop after SIGTERM (default 10s): drain workers,
+                                       flush Events, release and delete the Lease, remove webhook registrations
           --log-format text|json       (default text)
           --log-level LEVEL            trace|debug|info|warn|error (default $LOG_LEVEL or info)
           --sandbox                    start the embedded API server in this process and run against it
@@ -54,7 +59,7 @@ internal static class RunCommand
           --webhook-url URL            base URL the API server reaches the webhooks at (default: the Service
                                        in a cluster, https://127.0.0.1:PORT/ when the API server is on loopback)
 
-        Environment: DEFAULT_WORKERS (3), DEFAULT_RESYNC (15s), FAILURE_THRESHOLD (5), LEASE_DURATION (15, seconds),
+        Environment: DEFAULT_WORKERS (3), DEFAULT_RESYNC (15s), FAILURE_THRESHOLD (5), LEASE_DURATION (7, seconds),
         ENABLE_ADMISSION_WEBHOOK, ENABLE_CONVERSION (true|false), TLS_CERT/TLS_KEY (PEM files; generated in memory
         when absent), ORK_SERVICE_NAME (orkestra), ORK_NAMESPACE/NAMESPACE (the runtime's namespace),
         ORK_GATEWAY_ENDPOINT (advertised on /katalog).
@@ -65,6 +70,7 @@ internal static class RunCommand
     [
         ["--katalog", "-k", "-f", "--file"], ["--kubeconfig"], ["--context"], ["--namespace", "-n"], ["--port"], ["--bind"],
         ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"],
+        ["--kube-api-timeout"], ["--shutdown-timeout"], ["--connect-timeout"],
         ["--log-format"], ["--log-level"], ["--sandbox-port"], ["--webhook-port"], ["--webhook-url"],
     ];
 
@@ -105,7 +111,11 @@ internal static class RunCommand
     }
 
     internal sealed record Settings(RuntimeOptions Runtime, string? Kubeconfig, string? Context, double Qps, int Burst, bool Sandbox,
-        int SandboxPort, LogFormat Format, LogLevel Level);
+        int SandboxPort, LogFormat Format, LogLevel Level)
+    {
+        /// <summary><c>--kube-api-timeout</c>.</summary>
+        public TimeSpan RequestTimeout { get; init; } = KubeConnectionOptions.DefaultRequestTimeout;
+    }
 
     private static async Task<int> RunAsync(IReadOnlyList<CompiledKatalog> katalogs, Settings settings, TextWriter stdout,
         TextWriter stderr, CancellationToken stopping)
@@ -145,6 +155,7 @@ internal static class RunCommand
                     Context = settings.Context,
                     Qps = settings.Qps,
                     Burst = settings.Burst,
+                    RequestTimeout = settings.RequestTimeout,
                     UserAgent = $"ork/{Cli.Version}",
                     Metrics = new KubeMetricsBridge(metrics),
                 });
@@ -248,6 +259,11 @@ internal static class RunCommand
         if (!int.TryParse(burstText, NumberStyles.None, CultureInfo.InvariantCulture, out var burst) || burst < 1)
         { error = $"--kube-api-burst must be a positive whole number, got '{burstText}'"; return false; }
 
+        if (!TryDuration(line, "--kube-api-timeout", KubeConnectionOptions.DefaultRequestTimeout, out var requestTimeout, out error)
+            || !TryDuration(line, "--shutdown-timeout", RuntimeOptions.DefaultShutdownTimeout, out var shutdownTimeout, out error)
+            || !TryDuration(line, "--connect-timeout", new RuntimeOptions().ConnectTimeout, out var connectTimeout, out error))
+            return false;
+
         var formatText = line.One("--log-format") ?? "text";
         if (formatText is not ("text" or "json")) { error = $"--log-format must be text or json, got '{formatText}'"; return false; }
         var levelText = line.One("--log-level") ?? env("LOG_LEVEL") ?? "info";
@@ -257,21 +273,15 @@ internal static class RunCommand
         LeaderElectionOptions? election = null;
         if (elect == "true")
         {
-            var lease = TimeSpan.FromSeconds(15);
+            var lease = LeaderElectionOptions.DefaultLeaseDuration;
             if (env("LEASE_DURATION") is { Length: > 0 } seconds)
             {
                 if (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) || s < 3)
                 { error = $"LEASE_DURATION must be a whole number of seconds (at least 3), got '{seconds}'"; return false; }
                 lease = TimeSpan.FromSeconds(s);
             }
-            // client-go's proportions 15/10/2 scale with the lease duration.
             // client-go's identity shape: host name and a unique suffix, so two processes on one host differ.
-            election = new LeaderElectionOptions($"{Environment.MachineName}_{Guid.NewGuid():N}")
-            {
-                LeaseDuration = lease,
-                RenewDeadline = lease * 2 / 3,
-                RetryPeriod = lease * 2 / 15,
-            };
+            election = LeaderElectionOptions.ForLeaseDuration($"{Environment.MachineName}_{Guid.NewGuid():N}", lease);
         }
 
         settings = new Settings(new RuntimeOptions
@@ -283,14 +293,28 @@ internal static class RunCommand
             LeaderElection = election,
             LeaseName = line.One("--lease-name"),
             LeaseNamespace = line.One("--lease-namespace"),
+            ShutdownTimeout = shutdownTimeout,
+            ConnectTimeout = connectTimeout,
             Defaults = defaults,
             IdleTrim = IdleTrimOptions.Default,
             ReleaseStartupPages = true,
             Webhooks = webhooks,
             GatewayEndpoint = env("ORK_GATEWAY_ENDPOINT") is { Length: > 0 } gateway ? gateway : null,
         }, line.One("--kubeconfig"), line.One("--context"), qps, burst, line.Has("--sandbox"), sandboxPort,
-            formatText == "json" ? LogFormat.Json : LogFormat.Text, level);
+            formatText == "json" ? LogFormat.Json : LogFormat.Text, level) { RequestTimeout = requestTimeout };
         return true;
+    }
+
+    /// <summary>A positive Go duration (<c>30s</c>, <c>1m30s</c>, <c>500ms</c>) for <paramref name="flag"/>, or
+    /// <paramref name="fallback"/> when the flag is absent.</summary>
+    private static bool TryDuration(CommandLine line, string flag, TimeSpan fallback, out TimeSpan value, out string? error)
+    {
+        error = null;
+        value = fallback;
+        if (line.One(flag) is not { } text) return true;
+        if (Durations.TryParse(text, false, out value, out _) && value > TimeSpan.Zero) return true;
+        error = $"{flag} must be a positive duration such as 10s or 1m30s, got '{text}'";
+        return false;
     }
 
     private static int Usage(TextWriter stderr, string error)

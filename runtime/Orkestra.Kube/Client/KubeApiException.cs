@@ -42,6 +42,10 @@ public sealed class KubeApiException : Exception
     /// <summary>410 Gone / reason Expired: a resourceVersion or continue token fell out of the server's history.</summary>
     public bool IsExpired => Code == 410 || Reason is "Expired" or "Gone";
 
+    /// <summary>A read from a resourceVersion the server has not reached (kube-apiserver: 504 "Too large resource
+    /// version"): the server went back in time — restored from a backup, or restarted empty.</summary>
+    public bool IsResourceVersionTooLarge => ServerMessage.StartsWith("Too large resource version", StringComparison.Ordinal);
+
     private static string Format(int code, string reason, string message) =>
         reason.Length == 0 ? $"API error {code}: {message}" : $"API error {code} ({reason}): {message}";
 

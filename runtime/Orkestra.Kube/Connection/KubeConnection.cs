@@ -100,5 +100,10 @@ public sealed class KubeConnection : IDisposable
     /// <summary>Discovery-based REST mapping over this connection (one cache per mapper).</summary>
     public IRestMapper CreateRestMapper() => new DiscoveryRestMapper(_http, Options);
 
+    /// <summary>Asks the API server for <c>/version</c> (readable by every authenticated client): the check that the
+    /// cluster is reachable, its certificate verifies and our credentials are accepted. Throws what the request threw.</summary>
+    public Task CheckReachableAsync(CancellationToken cancellation) =>
+        new DynamicKubeClient(_http, Options).GetDiscoveryAsync("version", cancellation);
+
     public void Dispose() => _http.Dispose();
 }

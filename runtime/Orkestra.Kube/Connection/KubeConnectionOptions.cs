@@ -31,8 +31,13 @@ public sealed class KubeConnectionOptions
     /// <summary>Upper bound of one retry delay, including a server's Retry-After.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Timeout of one non-watch request (all attempts together). Watches are bounded by their own timeoutSeconds.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>The default <see cref="RequestTimeout"/>: a quarter of the runtime's 2-minute reconcile timeout, so a
+    /// response that never arrives fails that request and the reconcile retries, instead of holding it.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of one non-watch request (all attempts together; <c>ork run --kube-api-timeout</c>). Watches are
+    /// bounded by their own timeoutSeconds.</summary>
+    public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
 
     public string UserAgent { get; init; } = "orkestra-aot";
 

@@ -17,6 +17,9 @@ public interface IInformer
     /// <summary>True once the first list is in the cache (it then stays true, across relists).</summary>
     bool HasSynced { get; }
 
+    /// <summary>When the server last answered its list or watch, and the failure since (readiness reads it).</summary>
+    InformerContact Contact { get; }
+
     /// <summary>Completes when <see cref="HasSynced"/> turns true; cancellable.</summary>
     Task WaitForSyncAsync(CancellationToken cancellation);
 
@@ -67,6 +70,8 @@ internal sealed class SharedInformer : IInformer
     public bool HasSynced => _synced.Task.IsCompleted;
 
     internal string? ResourceVersion => _reflector.ResourceVersion;
+
+    public InformerContact Contact => _reflector.Contact;
 
     public Task WaitForSyncAsync(CancellationToken cancellation) => _synced.Task.WaitAsync(cancellation);
 

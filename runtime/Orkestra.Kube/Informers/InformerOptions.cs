@@ -40,3 +40,7 @@ public readonly record struct InformerKey(GroupVersionResource Resource, string?
         $"{Resource}{(Namespace is null ? "" : " in " + Namespace)}{(LabelSelector is null ? "" : " [" + LabelSelector + "]")}" +
         (FieldSelector is null ? "" : " {" + FieldSelector + "}");
 }
+
+/// <summary>How long ago an informer last heard from the server (a list page, a watch event or bookmark, a watch the
+/// server ended), and the failure of its last list or watch since then (null when none).</summary>
+public readonly record struct InformerContact(TimeSpan Since, string? LastError);

@@ -17,6 +17,8 @@ namespace Orkestra.Kube.Informers;
 /// <item>A stream that ends (timeout, dropped connection) is re-watched from R at once; one that ends with no event
 /// within a second backs off first, so a server closing every watch cannot make it spin.</item>
 /// <item>410 Expired (HTTP or ERROR event, on watch or on a continue token) → relist from scratch.</item>
+/// <item>A watch event older than R, or a watch answered "Too large resource version": the server went back in time
+/// (restored, restarted empty) → relist with a consistent read and take its answer.</item>
 /// <item>Any other failure → report, back off with jitter on the injected clock, then retry the step that failed.</item>
 /// </list>
 /// Not thread-safe: <see cref="RunAsync"/> is one loop; it alone writes the cache from the server and publishes
@@ -27,11 +29,25 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
     Action<CacheDelta, bool> publish, Action onSynced, object publishGate)
 {
     private readonly Backoff _backoff = new Backoff(options.InitialBackoff, options.MaxBackoff).WithEqualJitter();
-    private int _failures;               // consecutive failed lists/watches (loop only)
+    private int _failures;               // consecutive failed lists/watches (written by the loop only)
     private readonly TimeProvider _time = options.TimeProvider;
     // written by the loop only, under publishGate; read by write-throughs, diagnostics and tests
     private volatile string? _resourceVersion;
     private bool _synced;                        // loop only
+    private long _lastContact = options.TimeProvider.GetTimestamp();   // Interlocked; the start counts as contact
+    private volatile string? _lastError;
+
+    /// <summary>How long ago the server last answered a list or watch (a page, an event or bookmark, a stream it ended
+    /// itself), and the last failure since then once two attempts in a row failed (null otherwise: one failure followed
+    /// by a re-watch that opens and stays quiet is a transient error, not a failing informer). Any thread.</summary>
+    public InformerContact Contact =>
+        new(_time.GetElapsedTime(Interlocked.Read(ref _lastContact)), Volatile.Read(ref _failures) >= 2 ? _lastError : null);
+
+    private void Contacted()
+    {
+        Interlocked.Exchange(ref _lastContact, _time.GetTimestamp());
+        _lastError = null;
+    }
 
     /// <summary>The last resourceVersion the cache is known to be current at (null before the first list and after an expiry).</summary>
     public string? ResourceVersion => _resourceVersion;
@@ -60,8 +76,18 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
                 lock (publishGate) _resourceVersion = null;
                 listFrom = "";   // a consistent read: the cache must not go back in time
             }
+            catch (Exception e) when (e is ResourceVersionRegressedException || e is KubeApiException { IsResourceVersionTooLarge: true })
+            {
+                // The server is behind our cache (restored from a backup, restarted empty): only a consistent list tells
+                // what it holds now, and its answer is taken even though it is older than what the cache was at.
+                options.Metrics.WatchRestarted(key.Resource, "regressed");
+                options.OnError?.Invoke(key, e);
+                lock (publishGate) _resourceVersion = null;
+                listFrom = "";
+            }
             catch (Exception e)
             {
+                _lastError = e.Message;
                 options.Metrics.WatchRestarted(key.Resource, "error");
                 options.OnError?.Invoke(key, e);
                 if (!await DelayAsync(_backoff.Delay(++_failures, options.Random()), cancellation).ConfigureAwait(false)) return;
@@ -85,6 +111,7 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
                 ResourceVersion = next is null ? resourceVersion : null,
                 WithoutManagedFields = true,
             }, cancellation).ConfigureAwait(false);
+            Contacted();
             listVersion ??= page.ResourceVersion;
             items.AddRange(page.Items);
             next = page.Continue;
@@ -124,9 +151,11 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         {
             await foreach (var evt in watcher.WatchAsync(key.Resource, key.Namespace, watch, linked.Token).ConfigureAwait(false))
             {
+                if (evt.Type != WatchEventType.Error) Contacted();
                 Apply(evt);
                 if (events++ == 0) _failures = 0;
             }
+            Contacted();   // the server ended the stream (its timeout)
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
         {
@@ -141,6 +170,8 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
     /// gate, so a subscriber's snapshot is taken either before all of it or after.</summary>
     private void Apply(WatchEvent evt)
     {
+        if (evt.Type != WatchEventType.Error && ResourceVersions.IsNewer(_resourceVersion, evt.ResourceVersion))
+            throw new ResourceVersionRegressedException(evt.ResourceVersion!, _resourceVersion!);
         lock (publishGate)
         {
             ApplyToCache(evt);
@@ -181,3 +212,8 @@ internal sealed class Reflector(IKubeReader reader, IKubeWatcher watcher, Inform
         }
     }
 }
+
+/// <summary>A watch event older than the version the cache is at: the server went back in time.</summary>
+internal sealed class ResourceVersionRegressedException(string received, string cached)
+    : Exception($"the API server answered resourceVersion {received}, older than the cache's {cached}: it went back in time " +
+        "(restored from a backup or restarted empty); relisting");

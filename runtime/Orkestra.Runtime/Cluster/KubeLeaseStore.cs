@@ -56,6 +56,20 @@ internal sealed class KubeLeaseStore(IKubeClient client, string @namespace, stri
         }
     }
 
+    /// <summary>Deletes the lease if it is still at <paramref name="resourceVersion"/> (the one our release wrote): one
+    /// request, and a lease somebody took over since is left alone.</summary>
+    public async ValueTask DeleteAtAsync(string resourceVersion, CancellationToken cancellation)
+    {
+        try
+        {
+            var precondition = new DeleteOptions { PreconditionResourceVersion = resourceVersion };
+            await client.DeleteAsync(Leases, @namespace, name, precondition, cancellation).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.IsNotFound || e.IsConflict)
+        {
+        }
+    }
+
     /// <summary>Deletes the lease if <paramref name="identity"/> still holds it or nobody does (graceful exit leaves no residue).</summary>
     public async ValueTask DeleteIfOursAsync(string identity, CancellationToken cancellation)
     {

@@ -72,7 +72,7 @@ public sealed class Controller
     /// </summary>
     public async Task RunAsync(CancellationToken stopping, TimeSpan? drain = null)
     {
-        using var abort = new CancellationTokenSource();
+        using var abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         await using var onStop = stopping.Register(() =>
         {
             if (drain is { } grace && grace > TimeSpan.Zero) abort.CancelAfter(grace); else abort.Cancel();

@@ -51,6 +51,7 @@ internal sealed class CrdOperator : IDisposable
     private volatile string? _waiting = "starting";
     private volatile IInformer? _customResources;
     private volatile Controller? _controller;
+    private volatile IInformer[] _informers = [];
 
     private readonly NamespacePolicy? _namespaces;
 
@@ -87,6 +88,22 @@ internal sealed class CrdOperator : IDisposable
     public int ActiveWorkers => _controller?.ActiveWorkers ?? 0;
 
     public ControllerHealth Health => _controller?.Health ?? new ControllerHealth(ControllerHealthState.Healthy, 0);
+
+    /// <summary>Why this operator's caches are out of contact with the API server: no answer to a list or watch of one of
+    /// its informers for <paramref name="bound"/> (or <paramref name="failingBound"/> while they fail), or null.</summary>
+    public string? OutOfContact(TimeSpan bound, TimeSpan failingBound)
+    {
+        foreach (var informer in _informers)
+        {
+            var contact = informer.Contact;
+            if (contact.Since > bound || (contact.LastError is not null && contact.Since > failingBound))
+            {
+                return $"no answer from the API server to the list/watch of {informer.Key} for {contact.Since.TotalSeconds:0} s" +
+                       (contact.LastError is { } error ? $" (last error: {error})" : "");
+            }
+        }
+        return null;
+    }
 
     /// <summary>Called with every changed CR of this operator (cross readers re-enqueue their own CRs). Before start only.</summary>
     public void AddDependent(Action<JsonElement> onChanged) => _dependents.Add(onChanged);
@@ -141,6 +158,7 @@ internal sealed class CrdOperator : IDisposable
         var childHandler = new ResourceEventHandler(
             onAdd: (c, _) => ChildChanged(c), onUpdate: (_, c) => ChildChanged(c), onDelete: ChildChanged);
         foreach (var informer in children.Distinct()) informer.AddEventHandler(childHandler);
+        _informers = [.. children.Append(crs).Distinct()];
         _services.Informers.Start();
         _waiting = null;
         await Task.WhenAll(children.Append(crs).Select(i => i.WaitForSyncAsync(stopping))).ConfigureAwait(false);

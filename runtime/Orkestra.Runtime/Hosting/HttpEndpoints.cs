@@ -27,7 +27,8 @@ public static class HttpEndpoints
                 await Text(context, 200, "ok");
                 return;
             case "/readyz" or "/ready":
-                await Text(context, state.Ready ? 200 : 503, state.Ready ? "ok" : "caches not synced");
+                var notReady = state.NotReadyReason;
+                await Text(context, notReady is null ? 200 : 503, notReady ?? "ok");
                 return;
             case "/startup":
                 await Text(context, state.Started ? 200 : 503, state.Started ? "ok" : "starting");
@@ -71,11 +72,13 @@ public static class HttpEndpoints
                     return;
                 case "health":
                     var health = op.Health();
-                    await Json(context, health.State == ControllerHealthState.Healthy ? 200 : 503, w =>
+                    var healthy = Healthy(op, health, out var why);
+                    await Json(context, healthy ? 200 : 503, w =>
                     {
                         w.WriteStartObject();
                         w.WriteString("crd", op.Crd);
-                        w.WriteString("status", health.State == ControllerHealthState.Healthy ? "healthy" : "degraded");
+                        w.WriteString("status", healthy ? "healthy" : "degraded");
+                        if (why is not null) w.WriteString("reason", why);
                         w.WriteNumber("consecutiveFailures", health.ConsecutiveFailures);
                         w.WriteEndObject();
                     });
@@ -103,13 +106,23 @@ public static class HttpEndpoints
         w.WriteString("kind", op.Kind);
         w.WriteString("state", op.Waiting() is { } why ? "waiting" : op.Synced() ? "running" : "syncing");
         if (op.Waiting() is { } reason) w.WriteString("waitingFor", reason);
-        w.WriteString("health", health.State == ControllerHealthState.Healthy ? "healthy" : "degraded");
+        var healthy = Healthy(op, health, out var unhealthy);
+        w.WriteString("health", healthy ? "healthy" : "degraded");
+        if (unhealthy is not null) w.WriteString("healthReason", unhealthy);
         w.WriteNumber("workers", op.Workers);
         w.WriteNumber("workersActive", op.ActiveWorkers());
         w.WriteNumber("queueDepth", op.QueueDepth());
         w.WriteNumber("resources", op.Resources().Count);
         w.WriteNumber("consecutiveFailures", health.ConsecutiveFailures);
         w.WriteEndObject();
+    }
+
+    /// <summary>Healthy: reconciles are not failing in a row and the caches are in contact with the API server.</summary>
+    private static bool Healthy(OperatorView op, ControllerHealth health, out string? why)
+    {
+        why = op.OutOfContact();
+        if (why is null && health.State != ControllerHealthState.Healthy) why = $"{health.ConsecutiveFailures} reconciles failed in a row";
+        return why is null;
     }
 
     private static void WriteResource(Utf8JsonWriter w, JsonElement cr)

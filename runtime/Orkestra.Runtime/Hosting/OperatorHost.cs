@@ -23,9 +23,10 @@ namespace Orkestra.Runtime.Hosting;
 /// <see cref="RunAsync"/> does, in order: serve HTTP (probes answer from the first moment); apply crdFile and setup
 /// manifests and wait for the CRDs (per <see cref="ApplyMode"/>); start every operator in <c>dependsOn</c> order, each
 /// retrying in the background while its CRD is not served; apply crFiles once all are synced; reconcile — at once, or
-/// while holding the leader Lease. On cancellation: stop taking work, let in-flight reconciles finish within
-/// <see cref="RuntimeOptions.Drain"/>, release and delete the Lease, flush Events, stop informers and HTTP. What
-/// operators built for users stays; what the runtime created for itself (the Lease) is gone.
+/// while holding the leader Lease. On cancellation, within one <see cref="RuntimeOptions.ShutdownTimeout"/> spent in
+/// <see cref="ShutdownBudget"/>'s order: stop taking work, let in-flight reconciles finish, flush Events, release and
+/// delete the Lease, remove the webhook registrations, stop informers and HTTP. What operators built for users stays;
+/// what the runtime created for itself (the Lease, the registrations) is gone.
 /// </summary>
 public sealed class OperatorHost
 {
@@ -90,7 +91,8 @@ public sealed class OperatorHost
     }
 
     /// <summary>Runs until <paramref name="stopping"/> fires, then shuts down gracefully. Returns the exit code:
-    /// 0 after a clean stop, 1 when a manifest to apply could not be loaded.</summary>
+    /// 0 after a clean stop, 1 when a manifest to apply could not be loaded or the API server did not answer within
+    /// <see cref="RuntimeOptions.ConnectTimeout"/>.</summary>
     public async Task<int> RunAsync(CancellationToken stopping)
     {
         var time = _options.Time;
@@ -114,12 +116,19 @@ public sealed class OperatorHost
         Log.Starting(_log, plan.OperatorOrder.Count, _katalogs.Count, _connection.Server.ToString(), _connection.Source,
             http.Address.ToString());
 
+        if (await UnreachableAsync(stopping).ConfigureAwait(false) is { } unreachable)
+        {
+            Log.Unreachable(_log, _connection.Server.ToString(), _options.ConnectTimeout.TotalSeconds, unreachable);
+            return 1;
+        }
+
         var applier = new ManifestApplier(client, mapper, _connection.Namespace, _log, time);
         if (setup.Count > 0) await applier.ApplyAsync(setup, _options.EstablishTimeout, stopping).ConfigureAwait(false);
 
+        using var shutdown = new ShutdownBudget(_options.ShutdownTimeout, _options.Drain, time, stopping);
         var events = new EventRecorder(new KubeEventSink(client), time);
         using var eventsStop = new CancellationTokenSource();
-        var eventPump = events.RunAsync(eventsStop.Token);
+        var eventPump = events.RunAsync(eventsStop.Token, shutdown.EventsEnd);
         var trimmer = _options.IdleTrim is { } trim ? CreateTrimmer(trim) : null;
         var trimming = trimmer?.RunAsync(eventsStop.Token) ?? Task.CompletedTask;
         var informerLog = _options.Logs.CreateLogger("orkestra.informers");
@@ -155,7 +164,7 @@ public sealed class OperatorHost
             WebhookCaBundle = webhooks?.CaBundlePem;
             State.GatewayEndpoint = _katalogs.Select(k => k.Source.Security?.GatewayEndpoint).FirstOrDefault(g => g is { Length: > 0 })
                                     ?? _options.GatewayEndpoint;
-            State.SetOperators(operators.Select(View).ToArray());
+            State.SetOperators(operators.Select(o => View(o, _options)).ToArray());
             State.MarkStarted();
             _started.TrySetResult();
             // Start-up allocates a burst anyway; the request makes sure even a small Katalog gets one collection (and
@@ -168,44 +177,85 @@ public sealed class OperatorHost
             var starts = operators.Select(o => StartOperatorAsync(o, Dependencies(o), stopping)).ToArray();
             var applySamples = ApplySamplesAsync(applier, samples, operators, stopping);
 
+            // 1. stop intake and 2. drain: both in RunWorkersAsync once `stopping` (or the lost lease) cancels `leading`.
+            KubeLeaseStore? lease = null;
+            LeaderElector? elector = null;
             if (_options.LeaderElection is { } election)
             {
-                var lease = new KubeLeaseStore(client, _options.LeaseNamespace ?? _connection.Namespace,
+                lease = new KubeLeaseStore(client, _options.LeaseNamespace ?? _connection.Namespace,
                     _options.LeaseName ?? DefaultLeaseName(_katalogs.Select(k => k.Name)));
                 Log.Campaigning(_log, lease.Namespace, lease.Name, election.Identity);
                 var observer = new LeadershipObserver(Metrics, lease.Name, election.Identity, _log);
-                var elector = new LeaderElector(lease, election, time, observer: observer);
+                elector = new LeaderElector(lease, election, time, observer: observer);
                 State.Leading = () => elector.IsLeader;
-                await elector.RunAsync(leading => RunWorkersAsync(operators, leading), stopping).ConfigureAwait(false);
-                using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
-                try
-                {
-                    await lease.DeleteIfOursAsync(election.Identity, bound.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is KubeApiException or HttpRequestException or OperationCanceledException)
-                {
-                    _log.LogWarning("could not delete lease {Lease}: {Error}", lease.Name, e.Message);
-                }
+                await elector.RunAsync(leading => RunWorkersAsync(operators, leading, shutdown.Drain), stopping, releaseOnStop: false)
+                    .ConfigureAwait(false);
             }
             else
             {
-                await RunWorkersAsync(operators, stopping).ConfigureAwait(false);
+                await RunWorkersAsync(operators, stopping, shutdown.Drain).ConfigureAwait(false);
             }
             await Task.WhenAll(starts.Append(applySamples)).ConfigureAwait(false);
-            // Workers are drained: what ork registered for itself goes (configurations, CRD conversion patches).
-            if (webhooks is not null) await webhooks.StopAsync(TimeSpan.FromSeconds(10), time).ConfigureAwait(false);
+            // 3. Events: the pump flushes what is pending until its mark.
+            var droppedBefore = events.Dropped;
+            await eventsStop.CancelAsync().ConfigureAwait(false);
+            await eventPump.ConfigureAwait(false);
+            if (events.Dropped > droppedBefore) Log.EventsDropped(_log, events.Dropped - droppedBefore);
+            // 4. the Lease: released (a follower takes over at its next attempt), then deleted at the released version.
+            if (elector is not null && lease is not null) await ReleaseLeaseAsync(elector, lease, shutdown.LeaseEnd).ConfigureAwait(false);
+            // 5. what ork registered for itself goes (configurations, CRD conversion patches).
+            if (webhooks is not null) await webhooks.StopAsync(shutdown.End).ConfigureAwait(false);
         }
         finally
         {
             if (webhooks is not null) await webhooks.DisposeAsync().ConfigureAwait(false);
             await eventsStop.CancelAsync().ConfigureAwait(false);
-            await eventPump.ConfigureAwait(false);
+            await eventPump.ConfigureAwait(false);   // at once when already flushed, else bounded by the budget
             await trimming.ConfigureAwait(false);
             await informers.DisposeAsync().ConfigureAwait(false);
             foreach (var op in operators) op.Dispose();
         }
         Log.Stopped(_log);
         return 0;
+    }
+
+    /// <summary>Null once the API server answered; else, after <see cref="RuntimeOptions.ConnectTimeout"/> of attempts
+    /// (200 ms doubling to 5 s apart), the last failure.</summary>
+    private async Task<string?> UnreachableAsync(CancellationToken stopping)
+    {
+        using var bound = new CancellationTokenSource(_options.ConnectTimeout, _options.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, bound.Token);
+        var delay = TimeSpan.FromMilliseconds(200);
+        var last = "no answer";
+        while (true)
+        {
+            try
+            {
+                await _connection.CheckReachableAsync(linked.Token).ConfigureAwait(false);
+                return null;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return null;   // stopping before the start: nothing to report
+            }
+            catch (OperationCanceledException)
+            {
+                return last;
+            }
+            catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException)
+            {
+                last = e.Message;
+            }
+            try
+            {
+                await Task.Delay(delay, _options.Time, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return stopping.IsCancellationRequested ? null : last;
+            }
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
     }
 
     private IdleTrimmer CreateTrimmer(IdleTrimOptions options)
@@ -229,14 +279,27 @@ public sealed class OperatorHost
         });
     }
 
-    private async Task RunWorkersAsync(IReadOnlyList<CrdOperator> operators, CancellationToken leading)
+    private async Task ReleaseLeaseAsync(LeaderElector elector, KubeLeaseStore lease, CancellationToken bound)
     {
-        await using var onStop = leading.Register(() => Log.ShuttingDown(_log, _options.Drain.TotalSeconds));
+        try
+        {
+            if (await elector.ReleaseAsync(bound).ConfigureAwait(false) is { ResourceVersion: { } version })
+                await lease.DeleteAtAsync(version, bound).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or OperationCanceledException)
+        {
+            Log.LeaseNotDeleted(_log, lease.Name, e.Message);
+        }
+    }
+
+    private async Task RunWorkersAsync(IReadOnlyList<CrdOperator> operators, CancellationToken leading, TimeSpan drain)
+    {
+        await using var onStop = leading.Register(() => Log.ShuttingDown(_log, drain.TotalSeconds));
         await Task.WhenAll(operators.Select(async o =>
         {
             try
             {
-                await o.RunWorkersAsync(leading, _options.Drain).ConfigureAwait(false);
+                await o.RunWorkersAsync(leading, drain).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (leading.IsCancellationRequested)
             {
@@ -274,8 +337,9 @@ public sealed class OperatorHost
         }
     }
 
-    private static OperatorView View(CrdOperator op) => new()
+    private static OperatorView View(CrdOperator op, RuntimeOptions options) => new()
     {
+        OutOfContact = () => op.OutOfContact(options.ContactBound, options.FailingContactBound),
         Crd = op.Name,
         Group = op.Op.ApiTypes.Group,
         Version = op.Op.ApiTypes.Version,

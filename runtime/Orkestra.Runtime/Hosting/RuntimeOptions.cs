@@ -30,8 +30,26 @@ public sealed record RuntimeOptions
     /// <summary>Lease namespace; null uses the connection's namespace.</summary>
     public string? LeaseNamespace { get; init; }
 
-    /// <summary>How long in-flight reconciles may finish after SIGTERM before they are cancelled.</summary>
+    /// <summary>The one deadline for the whole stop after SIGTERM (<c>--shutdown-timeout</c>), spent in
+    /// <see cref="ShutdownBudget"/>'s order: drain, Events, Lease, webhook registrations.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long in-flight reconciles may finish after SIGTERM before they are cancelled; at most half of
+    /// <see cref="ShutdownTimeout"/>.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>An operator whose informers have not heard from the API server for this long is not ready (/readyz 503)
+    /// and not healthy. kube-apiserver and the sandbox send a bookmark every minute on a quiet watch, so three missed
+    /// ones are not a quiet watch.</summary>
+    public TimeSpan ContactBound { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>The same bound while its lists or watches are failing (unreachable server, a CA that no longer verifies).</summary>
+    public TimeSpan FailingContactBound { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <c>ork run</c> waits at start for the API server to answer before it exits 1.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long to wait for an applied CRD to become Established.</summary>
     public TimeSpan EstablishTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -22,6 +22,19 @@ public sealed class OperatorView
     public required Func<IReadOnlyList<JsonElement>> Resources { get; init; }
     /// <summary>Waiting (e.g. for its CRD or a dependency) instead of running, with the reason.</summary>
     public Func<string?> Waiting { get; init; } = () => null;
+
+    /// <summary>Why the operator's caches cannot be trusted although synced (no contact with the API server within the
+    /// bound, see <see cref="RuntimeOptions.ContactBound"/>), or null.</summary>
+    public Func<string?> OutOfContact { get; init; } = () => null;
+
+    /// <summary>Why this operator is not ready (caches not synced, out of contact), or null; waiting for its CRD is
+    /// ready (the others run).</summary>
+    public string? NotReady()
+    {
+        if (Waiting() is not null) return null;
+        if (!Synced()) return $"{Crd}: caches not synced";
+        return OutOfContact() is { } why ? $"{Crd}: {why}" : null;
+    }
 }
 
 /// <summary>The process-wide state behind the health and Katalog endpoints. Thread-safe.</summary>
@@ -39,8 +52,20 @@ public sealed class RuntimeState
 
     public void MarkStarted() => _started = true;
 
-    /// <summary>Ready once every operator's cache has synced (or it is waiting for its CRD).</summary>
-    public bool Ready => _started && _operators.All(o => o.Synced() || o.Waiting() is not null);
+    /// <summary>Ready once every operator's cache has synced (or it is waiting for its CRD) and is in contact with the
+    /// API server.</summary>
+    public bool Ready => NotReadyReason is null;
+
+    /// <summary>Null when <see cref="Ready"/>; else every reason, one per line.</summary>
+    public string? NotReadyReason
+    {
+        get
+        {
+            if (!_started) return "starting";
+            var reasons = _operators.Select(o => o.NotReady()).OfType<string>().ToArray();
+            return reasons.Length == 0 ? null : string.Join("\n", reasons);
+        }
+    }
 
     /// <summary>The gateway URL advertised on <c>/katalog</c> (<c>security.gatewayEndpoint</c> or ORK_GATEWAY_ENDPOINT);
     /// null: none.</summary>

@@ -52,8 +52,10 @@ public sealed class LeaderElector
     /// Campaigns until <paramref name="stopping"/> is cancelled. Each time this process becomes leader,
     /// <paramref name="lead"/> is called with a token that is cancelled when leadership ends (lost or stopping);
     /// it should run the workers until then. After a loss the process is a follower again and keeps campaigning.
+    /// On stop the Lease is released (bounded by the renew deadline) unless <paramref name="releaseOnStop"/> is false:
+    /// then the caller releases it with <see cref="ReleaseAsync"/> when its shutdown order says so.
     /// </summary>
-    public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken stopping)
+    public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken stopping, bool releaseOnStop = true)
     {
         while (!stopping.IsCancellationRequested)
         {
@@ -67,7 +69,11 @@ public sealed class LeaderElector
             await leading.ConfigureAwait(false);
             if (!lost)
             {
-                await ReleaseAsync().ConfigureAwait(false);
+                if (releaseOnStop)
+                {
+                    using var bound = new CancellationTokenSource(_options.RenewDeadline, _time);
+                    await ReleaseAsync(bound.Token).ConfigureAwait(false);
+                }
                 break;
             }
         }
@@ -90,26 +96,52 @@ public sealed class LeaderElector
         while (!stopping.IsCancellationRequested)
         {
             if (await TryAcquireOrRenewAsync(stopping).ConfigureAwait(false)) return true;
-            if (!await DelayAsync(_followerRetry.Delay(1, _random.NextDouble()), stopping).ConfigureAwait(false)) return false;
+            if (!await DelayAsync(NextAttempt(), stopping).ConfigureAwait(false)) return false;
         }
         return false;
     }
 
-    /// <summary>Renews every retry period. Returns true when leadership was lost, false when stopping.</summary>
+    /// <summary>A follower's next attempt: after the jittered retry period, or at the moment the observed lease expires
+    /// when that comes first — so a takeover costs no extra poll of granularity, and no extra request either (the
+    /// attempt moves earlier, it is not added).</summary>
+    private TimeSpan NextAttempt()
+    {
+        var delay = _followerRetry.Delay(1, _random.NextDouble());
+        if (_observed?.HolderIdentity is { Length: > 0 } holder && holder != _options.Identity)
+        {
+            var untilExpiry = _options.LeaseDuration - _time.GetElapsedTime(_observedAt);
+            if (untilExpiry > TimeSpan.Zero && untilExpiry < delay) delay = untilExpiry;
+        }
+        return delay;
+    }
+
+    /// <summary>
+    /// Renews every retry period. Returns true when leadership was lost, false when stopping. Leadership ends exactly
+    /// at the renew deadline after the start of the last successful renew: each attempt is cut at it (a request that
+    /// hangs cannot keep a leader past it), and the wait before an attempt never passes it. Followers take over no
+    /// earlier than the lease duration after they saw that renew, so with renewDeadline ≤ leaseDuration − retryPeriod
+    /// two processes never lead at once, up to a retry period of clock-rate difference and request latency.
+    /// </summary>
     private async Task<bool> RenewAsync(CancellationToken stopping)
     {
         var lastRenew = _time.GetTimestamp();
         while (true)
         {
-            if (!await DelayAsync(_options.RetryPeriod, stopping).ConfigureAwait(false)) return false;
-            if (await TryAcquireOrRenewAsync(stopping).ConfigureAwait(false))
+            var left = _options.RenewDeadline - _time.GetElapsedTime(lastRenew);
+            if (left <= TimeSpan.Zero) return true;
+            if (!await DelayAsync(left < _options.RetryPeriod ? left : _options.RetryPeriod, stopping).ConfigureAwait(false)) return false;
+            left = _options.RenewDeadline - _time.GetElapsedTime(lastRenew);
+            if (left <= TimeSpan.Zero) return true;
+            var started = _time.GetTimestamp();
+            using var attempt = new CancellationTokenSource(left, _time);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stopping, attempt.Token);
+            if (await TryAcquireOrRenewAsync(bounded.Token).ConfigureAwait(false))
             {
-                lastRenew = _time.GetTimestamp();
+                lastRenew = started;
                 continue;
             }
             if (stopping.IsCancellationRequested) return false;
             if (_observed?.HolderIdentity is { Length: > 0 } holder && holder != _options.Identity) return true;
-            if (_time.GetElapsedTime(lastRenew) >= _options.RenewDeadline) return true;
         }
     }
 
@@ -152,19 +184,25 @@ public sealed class LeaderElector
         }
     }
 
-    private async Task ReleaseAsync()
+    /// <summary>
+    /// After <see cref="RunAsync"/> returned: empties the holder of the Lease this process last held, so a follower
+    /// takes over at its next attempt. Returns the released record (its resourceVersion guards a delete), or null when
+    /// the Lease was not ours or the release failed — best effort: followers then take over when the lease expires.
+    /// </summary>
+    public async Task<LeaseRecord?> ReleaseAsync(CancellationToken cancellation)
     {
-        if (_observed?.HolderIdentity != _options.Identity) return;
+        if (_leading || _observed?.HolderIdentity != _options.Identity) return null;
         var now = _time.GetUtcNow();
         try
         {
-            using var bound = new CancellationTokenSource(_options.RenewDeadline, _time);
             var released = new LeaseRecord(null, 1, now, now, _observed.LeaseTransitions, _observed.ResourceVersion);
-            Observe(await _store.UpdateAsync(released, bound.Token).ConfigureAwait(false));
+            var stored = await _store.UpdateAsync(released, cancellation).ConfigureAwait(false);
+            Observe(stored);
+            return stored;
         }
         catch (Exception)
         {
-            // Best effort: if the release fails, followers take over when the lease expires.
+            return null;
         }
     }
 

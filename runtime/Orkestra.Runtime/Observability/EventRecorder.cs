@@ -75,18 +75,20 @@ public sealed class EventRecorder : IEventRecorder
 
     /// <summary>
     /// Drains records until cancelled; held-back counts are written when their update interval has passed, and
-    /// all of them on the way out. Cancellation ends the waiting, never a write in flight. Sink failures are
-    /// swallowed per event.
+    /// all of them on the way out, until <paramref name="flushBound"/> fires (what is left then is dropped and counted
+    /// in <see cref="Dropped"/>). Cancellation ends the waiting, never a write in flight. Sink failures are swallowed
+    /// per event.
     /// </summary>
-    public async Task RunAsync(CancellationToken cancellation)
+    public async Task RunAsync(CancellationToken cancellation, CancellationToken flushBound = default)
     {
         try
         {
             while (!cancellation.IsCancellationRequested)
             {
-                // Writes are not cancelled: a record already taken from the channel would be lost, not flushed below.
-                // Each write is bounded by the sink (the API client's request timeout); only the waits stop early.
-                await DrainAsync(CancellationToken.None).ConfigureAwait(false);
+                // Writes are cancelled only by the flush bound: a record already taken from the channel would be lost,
+                // not flushed below. Each write is bounded by the sink (the API client's request timeout); a stop ends
+                // the taking at once, so what is pending goes to the bounded flush.
+                await DrainAsync(cancellation, flushBound).ConfigureAwait(false);
                 var dirty = _series.Values.Where(s => s.Count != s.WrittenCount).ToArray();
                 if (dirty.Length == 0)
                 {
@@ -106,24 +108,43 @@ public sealed class EventRecorder : IEventRecorder
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
         }
-        await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await FlushAsync(flushBound).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (flushBound.IsCancellationRequested)
+        {
+            while (_pending.Reader.TryRead(out _)) Interlocked.Increment(ref _dropped);
+        }
     }
 
     /// <summary>Processes everything enqueued so far and writes the held-back counts whose interval has passed.</summary>
-    public async Task DrainAsync(CancellationToken cancellation)
+    public Task DrainAsync(CancellationToken cancellation) => DrainAsync(CancellationToken.None, cancellation);
+
+    private async Task DrainAsync(CancellationToken stopTaking, CancellationToken writes)
     {
-        while (_pending.Reader.TryRead(out var record)) await HandleAsync(record, cancellation).ConfigureAwait(false);
+        while (!stopTaking.IsCancellationRequested && _pending.Reader.TryRead(out var record))
+            await HandleAsync(record, writes).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         foreach (var series in _series.Values.Where(s => s.Count != s.WrittenCount && now - s.LastWrite >= MinUpdateInterval).ToArray())
-            await UpdateAsync(series, cancellation).ConfigureAwait(false);
+        {
+            if (stopTaking.IsCancellationRequested) return;
+            await UpdateAsync(series, writes).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>Processes everything enqueued so far and writes every held-back count now.</summary>
+    /// <summary>Processes everything enqueued so far and writes every held-back count now; <paramref name="cancellation"/>
+    /// also cancels the write in flight (an <see cref="OperationCanceledException"/>, the rest stays pending).</summary>
     public async Task FlushAsync(CancellationToken cancellation)
     {
-        while (_pending.Reader.TryRead(out var record)) await HandleAsync(record, cancellation).ConfigureAwait(false);
+        while (!cancellation.IsCancellationRequested && _pending.Reader.TryRead(out var record))
+            await HandleAsync(record, cancellation).ConfigureAwait(false);
         foreach (var series in _series.Values.Where(s => s.Count != s.WrittenCount).ToArray())
+        {
+            cancellation.ThrowIfCancellationRequested();
             await UpdateAsync(series, cancellation).ConfigureAwait(false);
+        }
+        cancellation.ThrowIfCancellationRequested();
     }
 
     private async Task HandleAsync(Pending r, CancellationToken cancellation)

@@ -55,6 +55,17 @@ public static partial class Log
     [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "shutting down: draining workers (up to {DrainSeconds} s)")]
     public static partial void ShuttingDown(ILogger logger, double drainSeconds);
 
+    [LoggerMessage(EventId = 508, Level = LogLevel.Warning,
+        Message = "shutting down: {Count} Events not written within the shutdown deadline")]
+    public static partial void EventsDropped(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 509, Level = LogLevel.Warning, Message = "could not delete lease {Lease}: {Error}")]
+    public static partial void LeaseNotDeleted(ILogger logger, string lease, string error);
+
+    [LoggerMessage(EventId = 510, Level = LogLevel.Error,
+        Message = "the API server at {Server} did not answer within {Seconds} s: {Error}; nothing was started")]
+    public static partial void Unreachable(ILogger logger, string server, double seconds, string error);
+
     [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "stopped cleanly")]
     public static partial void Stopped(ILogger logger);
 

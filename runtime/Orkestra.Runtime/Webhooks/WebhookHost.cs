@@ -107,16 +107,15 @@ public sealed class WebhookHost : IAsyncDisposable
     }
 
     /// <summary>Removes what <see cref="StartAsync"/> registered (bounded; failures are logged, the stop goes on).</summary>
-    public async Task StopAsync(TimeSpan bound, TimeProvider time)
+    public async Task StopAsync(CancellationToken bound)
     {
-        using var timeout = new CancellationTokenSource(bound, time);
         foreach (var k in _plan.Katalogs.Where(k => _targets.ContainsKey(k.Katalog.Name)))
         {
             try
             {
-                await _registrar.UnregisterAsync(k, _targets[k.Katalog.Name], _certificate, timeout.Token).ConfigureAwait(false);
+                await _registrar.UnregisterAsync(k, _targets[k.Katalog.Name], _certificate, bound).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is KubeApiException or HttpRequestException or OperationCanceledException)
+            catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or OperationCanceledException)
             {
                 Log.WebhookRegistrationFailed(_log, $"could not remove the registrations of Katalog {k.Katalog.Name}: {e.Message} " +
                     $"(ork cleanup -k removes them)");

@@ -6,7 +6,8 @@ namespace Orkestra.Sandbox.Faults;
 
 /// <summary>
 /// Fault injection for reliability tests (issue 4): close every open watch, expire watch history, fail the next N
-/// requests matching a verb/resource with 429 (Retry-After), 500 or 409, add latency, hold back the watch events of
+/// requests matching a verb/resource with 429 (Retry-After), 500 or 409 or never answer them, add latency (to every request or one
+/// resource's), hold back the watch events of
 /// one resource (a lagging watch), pause and resume the whole server. Reachable from the library (<see cref="SandboxServer.Faults"/>) and
 /// from the token-guarded admin endpoint. Thread-safe.
 /// </summary>
@@ -16,6 +17,7 @@ public sealed class FaultInjector
     private readonly List<FailureRule> _rules = new();              // guarded by _gate
     private readonly ObjectStore _store;
     private TimeSpan _latency;                                      // guarded by _gate
+    private readonly Dictionary<string, TimeSpan> _latencyOf = new(StringComparer.Ordinal);   // guarded by _gate; by resource
     private TaskCompletionSource? _paused;                          // guarded by _gate; null = serving
     // guarded by _gate; completes on release
     private readonly Dictionary<string, TaskCompletionSource> _heldWatches = new(StringComparer.Ordinal);
@@ -39,10 +41,25 @@ public sealed class FaultInjector
         lock (_gate) _rules.Add(new FailureRule(verb, resource, code, count));
     }
 
-    /// <summary>Adds <paramref name="latency"/> before every request (Zero to stop).</summary>
-    public void SetLatency(TimeSpan latency)
+    /// <summary>Never answers the next <paramref name="count"/> requests whose verb and resource match (null = any): each
+    /// waits until its client gives up (a response that never arrives).</summary>
+    public void HangNext(int count, string? verb = null, string? resource = null)
     {
-        lock (_gate) _latency = latency;
+        lock (_gate) _rules.Add(new FailureRule(verb, resource, Hang, count));
+    }
+
+    private const int Hang = 0;
+
+    /// <summary>Adds <paramref name="latency"/> before every request, or only before those of <paramref name="resource"/>
+    /// (plural, e.g. "events") when given; Zero stops it. A request waits for the larger of the two.</summary>
+    public void SetLatency(TimeSpan latency, string? resource = null)
+    {
+        lock (_gate)
+        {
+            if (resource is null) _latency = latency;
+            else if (latency > TimeSpan.Zero) _latencyOf[resource] = latency;
+            else _latencyOf.Remove(resource);
+        }
     }
 
     /// <summary>
@@ -78,6 +95,13 @@ public sealed class FaultInjector
         lock (_gate) return _heldWatches.TryGetValue(resource, out var held) ? held.Task : Task.CompletedTask;
     }
 
+    /// <summary>A backup of every object and the revision, for <see cref="Restore"/>.</summary>
+    public StoreBackup Backup() => _store.Backup();
+
+    /// <summary>The API server restored from <paramref name="backup"/>: objects and revision go back, history and open
+    /// watches are gone, and a watch from a newer version is answered 504 "Too large resource version".</summary>
+    public void Restore(StoreBackup backup) => _store.Restore(backup);
+
     /// <summary>Stops answering (requests wait) and closes all watches, as an API server restart would.</summary>
     public void Pause()
     {
@@ -103,6 +127,7 @@ public sealed class FaultInjector
         {
             _rules.Clear();
             _latency = TimeSpan.Zero;
+            _latencyOf.Clear();
         }
         ReleaseWatchEvents();
         Resume();
@@ -116,10 +141,11 @@ public sealed class FaultInjector
         lock (_gate)
         {
             pause = _paused?.Task;
-            latency = _latency;
+            latency = _latencyOf.TryGetValue(resource, out var own) && own > _latency ? own : _latency;
         }
         if (pause is not null) await pause.WaitAsync(cancellation).ConfigureAwait(false);
         if (latency > TimeSpan.Zero) await Task.Delay(latency, time, cancellation).ConfigureAwait(false);
+        var hang = false;
         lock (_gate)
         {
             for (var i = 0; i < _rules.Count; i++)
@@ -129,6 +155,11 @@ public sealed class FaultInjector
                 if (rule.Resource is not null && rule.Resource != resource) continue;
                 rule.Remaining--;
                 if (rule.Remaining <= 0) _rules.RemoveAt(i);
+                if (rule.Code == Hang)
+                {
+                    hang = true;
+                    break;
+                }
                 return rule.Code switch
                 {
                     429 => new ApiError(429, "TooManyRequests",
@@ -139,6 +170,7 @@ public sealed class FaultInjector
                 };
             }
         }
+        if (hang) await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellation).ConfigureAwait(false);
         return null;
     }
 
@@ -159,7 +191,7 @@ public sealed class FaultInjector
                 break;
             case "releaseWatches": ReleaseWatchEvents(); break;
             case "latency":
-                SetLatency(TimeSpan.FromMilliseconds(ParseInt(query("ms"), "ms")));
+                SetLatency(TimeSpan.FromMilliseconds(ParseInt(query("ms"), "ms")), query("resource") is { Length: > 0 } r ? r : null);
                 break;
             case "fail":
                 FailNext(ParseInt(query("count") ?? "1", "count"), ParseInt(query("code"), "code") is var c && c is 429 or 500 or 409

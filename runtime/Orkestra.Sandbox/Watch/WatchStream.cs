@@ -64,6 +64,9 @@ internal sealed class WatchStream
         var timeoutSeconds = RequestOptions.ParseLong(query["timeoutSeconds"].FirstOrDefault(), "timeoutSeconds");
         var timeout = timeoutSeconds is { } ts && ts > 0 ? TimeSpan.FromSeconds(ts) : TimeSpan.FromSeconds(1800 + Random.Shared.Next(1800));
 
+        // kube-apiserver's answer to a version it has not reached (after a restore, or a restart empty).
+        if (from > _store.Revision)
+            throw new ApiError(504, "Timeout", $"Too large resource version: {from}, current: {_store.Revision}");
         var watcher = _store.Subscribe(type.StorageKey, from, Capacity, out var oldest, out var startRevision);
         var response = context.Response;
         response.StatusCode = 200;

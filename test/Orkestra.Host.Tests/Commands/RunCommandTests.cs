@@ -59,6 +59,26 @@ public sealed class RunCommandTests
     }
 
     [Test]
+    public void Request_and_shutdown_deadlines_have_defaults_well_inside_the_reconcile_timeout_and_flags()
+    {
+        var defaults = RunCommand.Resolve([], _ => null, out var error)!;
+        error.ShouldBeNull();
+        defaults.RequestTimeout.ShouldBe(TimeSpan.FromSeconds(30));
+        defaults.RequestTimeout.ShouldBeLessThan(defaults.Runtime.Defaults.ReconcileTimeout / 2);
+        defaults.Runtime.ShutdownTimeout.ShouldBe(TimeSpan.FromSeconds(10));
+
+        var set = RunCommand.Resolve(["--kube-api-timeout", "5s", "--shutdown-timeout", "1m30s"], _ => null, out error)!;
+        error.ShouldBeNull();
+        set.RequestTimeout.ShouldBe(TimeSpan.FromSeconds(5));
+        set.Runtime.ShutdownTimeout.ShouldBe(TimeSpan.FromSeconds(90));
+
+        RunCommand.Resolve(["--shutdown-timeout", "0s"], _ => null, out error).ShouldBeNull();
+        error.ShouldBe("--shutdown-timeout must be a positive duration such as 10s or 1m30s, got '0s'");
+        RunCommand.Resolve(["--kube-api-timeout", "soon"], _ => null, out error).ShouldBeNull();
+        error!.ShouldStartWith("--kube-api-timeout must be a positive duration");
+    }
+
+    [Test]
     public void Bad_environment_values_are_usage_errors()
     {
         var (code, _, err) = Run(["-k", Sample("hello-website")], new() { ["DEFAULT_WORKERS"] = "0" });
@@ -175,5 +195,27 @@ public sealed class RunCommandTests
         err.ShouldStartWith("ork run: ");
         err.ShouldContain("/nonexistent/kubeconfig");
         err.ShouldNotContain("   at ");
+    }
+    [Test, CancelAfter(60_000)]
+    public void A_cluster_that_does_not_answer_at_start_is_exit_1_after_the_connect_timeout()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();   // nothing listens there any more: every connection is refused
+        using var dir = new TempDirectory("ork-run-");
+        var kubeconfig = dir.Write("kubeconfig", $$$"""
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: c, cluster: {server: "https://127.0.0.1:{{{port}}}"}}]
+            users: [{name: u, user: {token: t}}]
+            contexts: [{name: x, context: {cluster: c, user: u}}]
+            current-context: x
+            """);
+        var (code, stdout, _) = Run(["-k", Sample("hello-website"), "--kubeconfig", kubeconfig, "--port", "0", "--bind", "127.0.0.1",
+            "--connect-timeout", "1s"]);
+        code.ShouldBe(1, stdout);
+        stdout.ShouldContain($"the API server at https://127.0.0.1:{port}/ did not answer within 1 s");
+        stdout.ShouldContain("nothing was started");
     }
 }

@@ -108,4 +108,33 @@ public sealed class ReflectorTests
         time.Requested.Where(d => d < TimeSpan.FromMinutes(1)).ShouldBe(
             [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5)]);
     }
+    [Test]
+    public async Task Contact_is_the_last_answer_from_the_server_and_failures_since_are_reported()
+    {
+        var source = new ScriptedSource();
+        source.Lists.Enqueue(() => new KubeList([Obj("a", "1")], "10", null));
+        var time = new ManualTimeProvider();
+        await using var factory = new SharedInformerFactory(source, source, new InformerOptions { TimeProvider = time, Random = () => 0 });
+        var informer = factory.GetInformer(ConfigMaps, "ns");
+        factory.Start();
+        await informer.WaitForSyncAsync(Fakes.Timeout());
+        (await source.NextCallAsync()).ShouldBe("list rv=0 continue=-");
+        (await source.NextCallAsync()).ShouldBe("watch rv=10 bookmarks=True");   // and then silence: no event, no bookmark
+
+        time.Advance(TimeSpan.FromMinutes(4));
+        informer.Contact.ShouldBe(new InformerContact(TimeSpan.FromMinutes(4), null));
+
+        // The silent watch is given up past its timeout; re-watching fails twice in a row: reported (one failure alone
+        // is not — a re-watch that then opens and stays quiet would look failing until the next bookmark).
+        source.Watches.Enqueue(() => throw new HttpRequestException("connection refused"));
+        source.Watches.Enqueue(() => throw new HttpRequestException("connection refused"));
+        time.Advance(TimeSpan.FromMinutes(7));
+        await Bounded.UntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));   // through the backoff between the attempts
+            return informer.Contact.LastError is not null;
+        }, "the failed re-watches to be reported");
+        informer.Contact.LastError.ShouldBe("connection refused");
+        informer.Contact.Since.ShouldBeGreaterThan(TimeSpan.FromMinutes(11));
+    }
 }

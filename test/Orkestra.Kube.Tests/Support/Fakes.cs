@@ -16,6 +16,8 @@ public static class Fakes
             PrimaryHandler = network,
             TimeProvider = time ?? new ManualTimeProvider { AutoFireUpTo = TimeSpan.FromSeconds(45) },
             Random = () => 0.5,
+            // Beyond AutoFireUpTo: retry delays fire at once, the request deadline only when a test moves the clock that far.
+            RequestTimeout = TimeSpan.FromMinutes(2),
             MaxRetries = maxRetries,
             Qps = qps,
             Metrics = metrics ?? Orkestra.Kube.Metrics.NullKubeMetrics.Instance,

@@ -59,7 +59,7 @@ internal sealed class RunningOperators : IAsyncDisposable
 
     /// <summary>What a run was started with (a peer on the same sandbox starts the same way).</summary>
     private sealed record Start(string[] KatalogFiles, RuntimeDefaults Defaults, ApplyMode Apply, Launch Launch,
-        IReadOnlyDictionary<string, string> Environment);
+        IReadOnlyDictionary<string, string> Environment, string[] Arguments);
 
     public TestSandbox Sandbox { get; }
 
@@ -81,12 +81,13 @@ internal sealed class RunningOperators : IAsyncDisposable
 
     /// <summary>Starts a sandbox and <c>ork run</c> for <paramref name="katalogFiles"/> (paths relative to the repository root).</summary>
     /// <param name="environment">Environment variables <c>ork run</c> reads (<c>LEASE_DURATION</c>, …).</param>
+    /// <param name="arguments">More <c>ork run</c> flags (<c>--shutdown-timeout 4s</c>, …).</param>
     public static async Task<RunningOperators> StartAsync(string[] katalogFiles, RuntimeDefaults? defaults = null, SandboxOptions? sandbox = null,
         ApplyMode apply = ApplyMode.Auto, Func<string, IReconciler, IReconciler>? wrap = null, Launch launch = Launch.InProcess,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string[]? arguments = null)
     {
         var start = new Start(katalogFiles, defaults ?? new RuntimeDefaults { Resync = TestResync }, apply, launch,
-            environment ?? new Dictionary<string, string>());
+            environment ?? new Dictionary<string, string>(), arguments ?? []);
         return await StartOnAsync(await TestSandbox.StartAsync(sandbox), ownsSandbox: true, start, wrap);
     }
 
@@ -124,6 +125,7 @@ internal sealed class RunningOperators : IAsyncDisposable
             "--kubeconfig", Sandbox.KubeconfigPath, "--port", "0", "--bind", "127.0.0.1", "--log-level", "debug", "--webhook-port", "0",
         ];
         if (_start.Apply != ApplyMode.Auto) args.AddRange(["--apply", _start.Apply.ToString().ToLowerInvariant()]);
+        args.AddRange(_start.Arguments);
         return [.. args];
     }
 
@@ -140,6 +142,7 @@ internal sealed class RunningOperators : IAsyncDisposable
             KubeconfigPath = settings.Kubeconfig,
             Qps = settings.Qps,
             Burst = settings.Burst,
+            RequestTimeout = settings.RequestTimeout,
             Metrics = new KubeMetricsBridge(metrics),
         });
         var logs = LoggerFactory.Create(b => b.SetMinimumLevel(settings.Level)

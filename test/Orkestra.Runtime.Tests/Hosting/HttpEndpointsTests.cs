@@ -48,6 +48,37 @@ public class HttpEndpointsTests
     }
 
     [Test]
+    public async Task Out_of_contact_caches_are_not_ready_and_not_healthy_and_say_why()
+    {
+        var metrics = new RuntimeMetrics(Metrics.NewCustomRegistry());
+        var state = new RuntimeState();
+        string? outOfContact = null;
+        state.SetOperators([new OperatorView
+        {
+            Crd = "website", Group = "demo.orkestra.io", Version = "v1alpha1", Kind = "Website", Workers = 3,
+            QueueDepth = () => 0, ActiveWorkers = () => 0, Health = () => new ControllerHealth(ControllerHealthState.Healthy, 0),
+            Synced = () => true, Resources = () => [], OutOfContact = () => outOfContact,
+        }]);
+        state.MarkStarted();
+        await using var server = await RuntimeHttpServer.StartAsync(IPAddress.Loopback, 0, state, metrics).WaitAsync(Bounded.Default);
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = Bounded.Default };
+        (await client.GetAsync("/readyz")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        outOfContact = "no answer from the API server to the list/watch of websites for 45 s (last error: connection refused)";
+        var ready = await client.GetAsync("/readyz");
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await ready.Content.ReadAsStringAsync()).ShouldBe("website: " + outOfContact + "\n");
+        using var katalog = JsonDocument.Parse(await client.GetStringAsync("/katalog"));
+        katalog.RootElement.GetProperty("ready").GetBoolean().ShouldBeFalse();
+        var crd = katalog.RootElement.GetProperty("crds")[0];
+        crd.GetProperty("health").GetString().ShouldBe("degraded");
+        crd.GetProperty("healthReason").GetString().ShouldBe(outOfContact);
+        var health = await client.GetAsync("/katalog/website/health");
+        health.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await health.Content.ReadAsStringAsync()).ShouldContain("connection refused");
+    }
+
+    [Test]
     public async Task The_katalog_api_describes_each_crd_its_health_and_its_resources()
     {
         var (server, state, syncAndDegrade, client) = await Start();

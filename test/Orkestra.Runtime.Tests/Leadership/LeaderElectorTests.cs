@@ -53,6 +53,63 @@ public class LeaderElectorTests
         }
     }
 
+    /// <summary>
+    /// Issue 15's target with the default settings: a kill -9 of the leader (its renews stop) hands over within 10 s,
+    /// whenever between two renews it happens and whatever the follower's jitter, the old leader has stepped down before
+    /// the new one leads, and nobody sends more than one request per 2 s in steady state.
+    /// </summary>
+    [Test]
+    public async Task With_the_defaults_failover_after_a_kill_takes_at_most_10_s_at_one_request_per_2_s()
+    {
+        var worst = TimeSpan.Zero;
+        foreach (var jitterDraw in new[] { 0.0, 0.5, 0.999 })
+        {
+            foreach (var killAfterRenew in new[] { 0.0, 0.5, 1.0, 1.5, 1.9 })
+            {
+                var time = new ManualTimeProvider();
+                var step = TimeSpan.FromMilliseconds(100);
+                var store = new MemoryLeaseStore();
+                var a = new Candidate("a", store, time, options: new LeaderElectionOptions("a"));
+                (await a.NextChange()).ShouldBeTrue();
+                var b = new Candidate("b", store, time, random: new FixedRandom(jitterDraw), options: new LeaderElectionOptions("b"));
+                // Steady state: a renews at 2, 4, …, 20 s; b polls.
+                for (var t = 0; t < 200; t++) await Step(time, step, waiting: 2);
+                (a.Calls, b.Calls).ShouldSatisfyAllConditions(
+                    () => a.Calls.ShouldBeLessThanOrEqualTo(2 * 11, "the leader: one renew (GET and PUT, as client-go) per 2 s"),
+                    () => b.Calls.ShouldBeLessThanOrEqualTo(11, "the follower: one poll per 2 s or more"));
+                for (var t = 0; t < (int)(killAfterRenew * 10); t++) await Step(time, step, waiting: 2);
+
+                a.Reachable = false;   // kill -9: nothing of a reaches the API any more
+                var killed = TimeSpan.Zero;
+                while (!b.Elector.IsLeader)
+                {
+                    await Step(time, step, waiting: 2);
+                    killed += step;
+                    if (killed > TimeSpan.FromSeconds(30)) Assert.Fail("b never took over");
+                }
+                a.Elector.IsLeader.ShouldBeFalse($"a had stepped down before b led (kill {killAfterRenew} s after a renew)");
+                killed.ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(10), $"kill {killAfterRenew} s after a renew, jitter draw {jitterDraw}");
+                if (killed > worst) worst = killed;
+                a.Stop.Cancel();
+                b.Stop.Cancel();
+                await Task.WhenAll(a.Running, b.Running).WaitAsync(Bounded.Default);
+            }
+        }
+        TestContext.Out.WriteLine($"worst failover on the manual clock: {worst.TotalSeconds} s");
+    }
+
+    [Test]
+    public void A_lease_duration_scales_the_timing_keeping_a_retry_period_between_step_down_and_takeover()
+    {
+        var defaults = new LeaderElectionOptions("x");
+        LeaderElectionOptions.ForLeaseDuration("x", LeaderElectionOptions.DefaultLeaseDuration).ShouldBe(defaults);
+        var longer = LeaderElectionOptions.ForLeaseDuration("x", TimeSpan.FromSeconds(15));
+        (longer.RenewDeadline, longer.RetryPeriod).ShouldBe((TimeSpan.FromSeconds(13), TimeSpan.FromSeconds(2)));
+        var shortest = LeaderElectionOptions.ForLeaseDuration("x", TimeSpan.FromSeconds(3));
+        (shortest.RenewDeadline, shortest.RetryPeriod).ShouldBe((TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)));
+        shortest.Validate();
+    }
+
     private sealed class Candidate : ILeadershipObserver
     {
         public readonly Channel<bool> Changes = Channel.CreateUnbounded<bool>();
@@ -61,10 +118,17 @@ public class LeaderElectorTests
         public readonly Task Running;
         public volatile bool Reachable = true;
 
-        public Candidate(string name, MemoryLeaseStore store, ManualTimeProvider time, double jitter = 0, Random? random = null)
+        private int _calls;
+
+        public Candidate(string name, MemoryLeaseStore store, ManualTimeProvider time, double jitter = 0, Random? random = null,
+            LeaderElectionOptions? options = null)
         {
-            var options = new LeaderElectionOptions(name) { JitterFactor = jitter };
-            Elector = new LeaderElector(store.ViewFor(() => Reachable), options, time, random ?? new Random(1), this);
+            options ??= new LeaderElectionOptions(name) { JitterFactor = jitter };
+            Elector = new LeaderElector(store.ViewFor(() =>
+            {
+                Interlocked.Increment(ref _calls);
+                return Reachable;
+            }), options, time, random ?? new Random(1), this);
             Running = Elector.RunAsync(ct => Task.Delay(Timeout.Infinite, ct), Stop.Token);
         }
 
@@ -73,6 +137,9 @@ public class LeaderElectorTests
 
         public async Task<bool> NextChange() => await Changes.Reader.ReadAsync().AsTask().WaitAsync(Bounded.Default);
         public bool HasPendingChange => Changes.Reader.TryPeek(out _);
+
+        /// <summary>Requests this candidate sent to the Lease (a renew is a GET and a PUT, a follower's poll a GET).</summary>
+        public int Calls => Volatile.Read(ref _calls);
     }
 
     /// <summary>Advances the clock one step at a time, each only after every running candidate is waiting on it.</summary>
@@ -125,7 +192,7 @@ public class LeaderElectorTests
         (await a.NextChange()).ShouldBeTrue();
         a.Elector.IsLeader.ShouldBeTrue();
         store.Current!.HolderIdentity.ShouldBe("a");
-        store.Current.LeaseDurationSeconds.ShouldBe(15);
+        store.Current.LeaseDurationSeconds.ShouldBe(7);
         store.Current.LeaseTransitions.ShouldBe(0);
         a.Stop.Cancel();
         await a.Running.WaitAsync(Bounded.Default);
@@ -176,7 +243,7 @@ public class LeaderElectorTests
             if (elapsed > TimeSpan.FromSeconds(60)) Assert.Fail("b never took over");
             if (b.HasPendingChange) (await b.NextChange()).ShouldBeTrue();
         }
-        elapsed.ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(15) + Retry + Retry);
+        elapsed.ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(7) + Retry + Retry);
         store.Current!.HolderIdentity.ShouldBe("b");
         a.Elector.IsLeader.ShouldBeFalse("a stepped down after its renew deadline");
         a.Stop.Cancel(); b.Stop.Cancel();

@@ -26,6 +26,42 @@ public class EventRecorderTests
 
     private static readonly ObjectRef Cr = new("demo.io/v1", "Website", "default", "hello");
 
+    /// <summary>An API server answering every write after one second (on the manual clock).</summary>
+    private sealed class OneSecondSink(TimeProvider time) : IEventSink
+    {
+        public int Created;
+
+        public async ValueTask CreateAsync(JsonObject ev, CancellationToken cancellation)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellation);
+            Interlocked.Increment(ref Created);
+        }
+
+        public async ValueTask UpdateCountAsync(string ns, string name, int count, DateTimeOffset lastTimestamp, CancellationToken cancellation) =>
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellation);
+    }
+
+    [Test]
+    public async Task The_final_flush_ends_at_its_bound_and_counts_what_it_could_not_write()
+    {
+        var time = new ManualTimeProvider();
+        var sink = new OneSecondSink(time);
+        var recorder = new EventRecorder(sink, time);
+        using var stop = new CancellationTokenSource();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(3), time);
+        stop.Cancel();
+        for (var i = 0; i < 30; i++) recorder.Record(Cr, "u", EventType.Normal, "Created", $"created ConfigMap c{i}");
+        var pump = recorder.RunAsync(stop.Token, bound.Token);
+        for (var s = 0; s < 3 && !pump.IsCompleted; s++)
+        {
+            await Bounded.UntilAsync(() => time.PendingTimers >= 2 || pump.IsCompleted, "the next write to wait on the clock");
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        await pump.Within();
+        sink.Created.ShouldBeInRange(2, 3, "one write per second until the bound");
+        (sink.Created + recorder.Dropped).ShouldBeInRange(29, 30, "the rest is dropped and counted (a write cut at the bound is lost)");
+    }
+
     [Test]
     public async Task Creates_a_core_v1_event_on_the_cr()
     {
