@@ -14,23 +14,14 @@ public sealed class SubjectTests
         sa.Groups.ShouldBe(["system:serviceaccounts", "system:serviceaccounts:ns1", "system:authenticated"]);
     }
 
-    [Test]
-    public void Subjects_match_by_kind()
-    {
-        var sa = UserInfo.ServiceAccount("ns1", "bot");
-        new Subject("User", "system:serviceaccount:ns1:bot", "").AppliesTo(sa, "").ShouldBeTrue();
-        new Subject("Group", "system:serviceaccounts:ns1", "").AppliesTo(sa, "").ShouldBeTrue();
-        new Subject("Group", "system:serviceaccounts:ns2", "").AppliesTo(sa, "").ShouldBeFalse();
-        new Subject("ServiceAccount", "bot", "ns1").AppliesTo(sa, "other").ShouldBeTrue();
-        new Subject("ServiceAccount", "bot", "ns2").AppliesTo(sa, "ns1").ShouldBeFalse();
-    }
-
-    [Test]
-    public void Service_account_subject_without_namespace_uses_the_binding_namespace()
-    {
-        var sa = UserInfo.ServiceAccount("ns1", "bot");
-        new Subject("ServiceAccount", "bot", "").AppliesTo(sa, "ns1").ShouldBeTrue();
-        new Subject("ServiceAccount", "bot", "").AppliesTo(sa, "ns2").ShouldBeFalse();
-        new Subject("ServiceAccount", "bot", "").AppliesTo(sa, "").ShouldBeFalse();
-    }
+    [TestCase("User", "system:serviceaccount:ns1:bot", "", "", true)]
+    [TestCase("Group", "system:serviceaccounts:ns1", "", "", true)]
+    [TestCase("Group", "system:serviceaccounts:ns2", "", "", false)]
+    [TestCase("ServiceAccount", "bot", "ns1", "other", true)]
+    [TestCase("ServiceAccount", "bot", "ns2", "ns1", false)]
+    [TestCase("ServiceAccount", "bot", "", "ns1", true)]
+    [TestCase("ServiceAccount", "bot", "", "ns2", false)]
+    [TestCase("ServiceAccount", "bot", "", "", false)]
+    public void Subject_applies_to_service_account(string kind, string name, string ns, string bindingNs, bool expected) =>
+        new Subject(kind, name, ns).AppliesTo(UserInfo.ServiceAccount("ns1", "bot"), bindingNs).ShouldBe(expected);
 }
