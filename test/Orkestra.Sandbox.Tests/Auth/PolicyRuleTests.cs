@@ -1,4 +1,5 @@
 using Orkestra.Sandbox.Auth;
+using static Orkestra.Sandbox.Tests.Auth.Rules;
 
 namespace Orkestra.Sandbox.Tests.Auth;
 
@@ -6,9 +7,6 @@ namespace Orkestra.Sandbox.Tests.Auth;
 [Parallelizable(ParallelScope.All)]
 public sealed class PolicyRuleTests
 {
-    static PolicyRule Rule(string[] verbs, string[] groups, string[] resources, string[]? names = null, string[]? urls = null) =>
-        new(verbs, groups, resources, names ?? [], urls ?? []);
-
     static AuthorizationAttributes Req(string verb, string group, string resource, string sub = "", string name = "") =>
         new("u", verb, group, resource, sub, "default", name, null);
 
