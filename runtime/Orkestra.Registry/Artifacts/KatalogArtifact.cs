@@ -28,7 +28,7 @@ public static class KatalogArtifact
         if (!files.Any(f => f.Path == katalogPath)) throw new ArgumentException($"{katalogPath} is not among the files");
         var layers = files.Select(f => new Blob(new OciDescriptor(MediaTypes.KatalogFile, Digest.Of(f.Content), f.Content.Length,
             new Dictionary<string, string> { [MediaTypes.TitleAnnotation] = f.Path }), f.Content)).ToArray();
-        var configBytes = JsonSerializer.SerializeToUtf8Bytes(new KatalogConfig(katalogPath, name, version), RegistryJson.Default.KatalogConfig);
+        var configBytes = JsonSerializer.SerializeToUtf8Bytes(new KatalogConfig(katalogPath, name, version), RegistryJson.Writer.KatalogConfig);
         var config = new Blob(new OciDescriptor(MediaTypes.KatalogConfig, Digest.Of(configBytes), configBytes.Length), configBytes);
         var annotations = new Dictionary<string, string>();
         if (name is not null) annotations[MediaTypes.TitleAnnotation] = name;
@@ -36,7 +36,7 @@ public static class KatalogArtifact
         if (source is not null) annotations[MediaTypes.SourceAnnotation] = source;
         var manifest = new OciManifest(2, MediaTypes.OciManifest, MediaTypes.KatalogArtifact, config.Descriptor,
             layers.Select(l => l.Descriptor).ToList(), annotations.Count == 0 ? null : annotations);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, RegistryJson.Default.OciManifest);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, RegistryJson.Writer.OciManifest);
         return new PackedArtifact(bytes, Digest.Of(bytes), config, layers);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Orkestra.Registry.Artifacts;
@@ -47,4 +48,14 @@ public sealed record DockerAuth(string? Auth, string? Username, string? Password
 [JsonSerializable(typeof(TagList))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(DockerConfig))]
-public sealed partial class RegistryJson : JsonSerializerContext;
+public sealed partial class RegistryJson : JsonSerializerContext
+{
+    /// <summary>The context documents are written with: '+' in media types stays '+' (not \u002B), as other OCI clients
+    /// write it; the output is plain JSON either way.</summary>
+    public static RegistryJson Writer { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
