@@ -146,6 +146,22 @@ public sealed class ReferenceAndAuthTests
             .Message.ShouldStartWith("r.io/x:1: file '");
     }
 
+    [Test]
+    public async Task A_403_is_a_forbidden_error_naming_the_reference()
+    {
+        var reference = ArtifactReference.Parse("registry.example.com/web:v1", null);
+        using var client = new RegistryClient(reference.Registry, new RegistryClientOptions(), new StatusHandler(HttpStatusCode.Forbidden));
+        var e = await Should.ThrowAsync<RegistryException>(() => client.GetManifestAsync(reference, Bounded.Token()));
+        e.Kind.ShouldBe(RegistryErrorKind.Forbidden);
+        e.Message.ShouldBe("registry.example.com/web:v1: the registry denied access to the manifest (403 Forbidden)");
+    }
+
+    private sealed class StatusHandler(HttpStatusCode status) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(status));
+    }
+
     /// <summary>Records request URIs; HTTPS fails as a TLS handshake would, HTTP answers 404.</summary>
     private sealed class RecordingHandler(bool failTls) : HttpMessageHandler
     {

@@ -28,7 +28,8 @@ public static class KatalogArtifact
         if (!files.Any(f => f.Path == katalogPath)) throw new ArgumentException($"{katalogPath} is not among the files");
         var layers = files.Select(f => new Blob(new OciDescriptor(MediaTypes.KatalogFile, Digest.Of(f.Content), f.Content.Length,
             new Dictionary<string, string> { [MediaTypes.TitleAnnotation] = f.Path }), f.Content)).ToArray();
-        var configBytes = JsonSerializer.SerializeToUtf8Bytes(new KatalogConfig(katalogPath, name, version), RegistryJson.Writer.KatalogConfig);
+        var configBytes = JsonSerializer.SerializeToUtf8Bytes(new KatalogConfig(katalogPath, name, version),
+            RegistryJson.Writer.KatalogConfig);
         var config = new Blob(new OciDescriptor(MediaTypes.KatalogConfig, Digest.Of(configBytes), configBytes.Length), configBytes);
         var annotations = new Dictionary<string, string>();
         if (name is not null) annotations[MediaTypes.TitleAnnotation] = name;
@@ -74,7 +75,8 @@ public static class KatalogArtifact
         {
             var title = layer.Annotations?.GetValueOrDefault(MediaTypes.TitleAnnotation);
             if (title is null)
-                throw new RegistryException(RegistryErrorKind.Invalid, $"{reference}: layer {layer.Digest} has no {MediaTypes.TitleAnnotation}");
+                throw new RegistryException(RegistryErrorKind.Invalid,
+                    $"{reference}: layer {layer.Digest} has no {MediaTypes.TitleAnnotation}");
             CheckTitle(title, reference);
             if (!titles.Add(title)) throw new RegistryException(RegistryErrorKind.Invalid, $"{reference}: two layers are titled {title}");
         }

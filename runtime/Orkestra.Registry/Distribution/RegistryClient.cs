@@ -43,7 +43,8 @@ public sealed class RegistryClient : IDisposable
     /// <summary>True when the blob exists in the repository (HEAD).</summary>
     public async Task<bool> BlobExistsAsync(ArtifactReference repo, string digest, CancellationToken ct)
     {
-        using var response = await SendAsync(repo, "pull", () => new HttpRequestMessage(HttpMethod.Head, Path(repo, $"blobs/{digest}")), ct);
+        using var response = await SendAsync(repo, "pull",
+            () => new HttpRequestMessage(HttpMethod.Head, Path(repo, $"blobs/{digest}")), ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return false;
         EnsureSuccess(response, repo, $"blob {digest}");
         return true;
@@ -232,7 +233,8 @@ public sealed class RegistryClient : IDisposable
         string value;
         if (challenge is not null && challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
             value = "Bearer " + await FetchTokenAsync(challenge, scope, reference, ct);
-        else if (challenge is not null && challenge.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) && _options.Credential is { } c)
+        else if (challenge is not null && challenge.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase)
+                 && _options.Credential is { } c)
             value = "Basic " + c.BasicHeaderValue;
         else
             throw Unauthorized(reference, challenge);
@@ -269,9 +271,12 @@ public sealed class RegistryClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.BasicHeaderValue);
         using var response = await SendOnceAsync(request, reference, ct);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-            throw new RegistryException(response.StatusCode == HttpStatusCode.Forbidden ? RegistryErrorKind.Forbidden : RegistryErrorKind.Unauthorized,
-                $"{reference}: the token service {realmUri.GetLeftPart(UriPartial.Path)} refused " +
-                (_options.Credential is { } c ? $"the credentials from {c.Origin}" : "an anonymous token") + $" ({(int)response.StatusCode})");
+        {
+            var kind = response.StatusCode == HttpStatusCode.Forbidden ? RegistryErrorKind.Forbidden : RegistryErrorKind.Unauthorized;
+            var who = _options.Credential is { } c ? $"the credentials from {c.Origin}" : "an anonymous token";
+            throw new RegistryException(kind, $"{reference}: the token service {realmUri.GetLeftPart(UriPartial.Path)} refused " +
+                $"{who} ({(int)response.StatusCode})");
+        }
         EnsureSuccess(response, reference, "a token");
         var bytes = await ReadBoundedAsync(response, 1 << 16, reference, "the token", ct);
         try
@@ -383,7 +388,10 @@ public sealed class RegistryClient : IDisposable
 
     private static SocketsHttpHandler CreateHandler(RegistryClientOptions options)
     {
-        var handler = new SocketsHttpHandler { ConnectTimeout = options.RequestTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = options.RequestTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
         X509Certificate2Collection? roots = null;
         if (options.CaFile is not null)
         {

@@ -110,7 +110,9 @@ public sealed partial record ArtifactReference(string Registry, string Repositor
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")]
     private static partial Regex TagPattern();
 
-    [GeneratedRegex(@"^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$")]
+    private const string Label = "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?";
+
+    [GeneratedRegex(@"^(" + Label + @"(\." + Label + @")*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$")]
     private static partial Regex HostPattern();
 
     [GeneratedRegex(@"^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$")]
