@@ -197,7 +197,15 @@ public sealed class RegistryCommandTests
         rejected.Exit.ShouldBe(1);
         rejected.Stderr.ShouldContain("rejected the credentials from ORK_REGISTRY_USERNAME/ORK_REGISTRY_PASSWORD");
 
-        Push([source.Path, reference], registry.Environment(home.Path)).Exit.ShouldBe(0);
+        var dockerConfig = registry.Environment(home.Path, credentials: false);
+        var auth = Convert.ToBase64String(Bytes($"{RegistryServer.User}:{RegistryServer.Password}"));
+        var configDir = home.File("docker");
+        Directory.CreateDirectory(configDir);
+        File.WriteAllText(Path.Combine(configDir, "config.json"), "{\"auths\":{\"" + registry.Host + "\":{\"auth\":\"" + auth + "\"}}}");
+        dockerConfig["DOCKER_CONFIG"] = configDir;
+        var withDockerConfig = Push([source.Path, reference], dockerConfig);
+        withDockerConfig.Exit.ShouldBe(0, withDockerConfig.Stderr);
+
         var missing = Pull([$"{registry.Host}/auth/katalog:v2", "-o", home.File("out")], registry.Environment(home.Path));
         missing.Exit.ShouldBe(1);
         missing.Stderr.ShouldContain($"{registry.Host}/auth/katalog:v2: no such tag");
@@ -257,6 +265,50 @@ public sealed class RegistryCommandTests
         pulled.Stderr.ShouldContain($"blob {crdDigest} is corrupted");
         File.Exists(Path.Combine(home.File("out"), "crds", "crd.yaml")).ShouldBeFalse();
         new ArtifactCache(ArtifactCache.DefaultRoot(n => env.GetValueOrDefault(n))).ReadBlob(crdDigest, 1 << 20).ShouldBeNull();
+    }
+
+    [Test]
+    public async Task A_manifest_changed_in_the_registry_is_a_digest_mismatch()
+    {
+        RequireTools();
+        await using var registry = await RegistryServer.StartAsync();
+        using var source = KatalogFolder();
+        using var home = new TempDirectory();
+        var env = registry.Environment(home.Path);
+        var tag = $"{registry.Host}/tampered/katalog:v1";
+        var pushed = Push([source.Path, tag], env);
+        pushed.Exit.ShouldBe(0, pushed.Stderr);
+        var digest = pushed.Stdout[(pushed.Stdout.IndexOf("@sha256:", StringComparison.Ordinal) + 1)..].Split(' ')[0];
+        var hex = Digest.Hex(digest);
+        var data = Path.Combine(registry.Storage, "docker", "registry", "v2", "blobs", "sha256", hex[..2], hex, "data");
+        File.WriteAllText(data, File.ReadAllText(data).Replace("registry-test", "registry-TEST"));
+
+        var byTag = Pull([tag, "-o", home.File("a")], env);
+        byTag.Exit.ShouldBe(1);
+        byTag.Stderr.ShouldContain($"{tag}: the registry announced manifest {digest}, but the bytes it sent have digest sha256:");
+        var byDigest = Pull([$"{registry.Host}/tampered/katalog@{digest}", "-o", home.File("b")], env);
+        byDigest.Exit.ShouldBe(1);
+        byDigest.Stderr.ShouldContain($"{registry.Host}/tampered/katalog@{digest}:");
+        byDigest.Stderr.ShouldContain("digest");
+        Directory.Exists(home.File("a")).ShouldBeFalse();
+    }
+
+    [Test]
+    public async Task An_artifact_whose_katalog_file_is_no_katalog_is_refused_after_pull()
+    {
+        RequireTools();
+        await using var registry = await RegistryServer.StartAsync();
+        using var home = new TempDirectory();
+        var artifact = KatalogArtifact.Pack([new ArtifactFile("katalog.yaml", Bytes("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"))],
+            "katalog.yaml", null, null, null);
+        var transfer = new KatalogTransfer(new RegistryClientOptions { CaFile = registry.CaFile }, new ArtifactCache(home.File("c")));
+        var reference = ArtifactReference.Parse($"{registry.Host}/configmap/katalog:v1", null);
+        await transfer.PushAsync(artifact, reference, Bounded.Token());
+
+        var pulled = Pull([reference.ToString(), "-o", home.File("out")], registry.Environment(home.Path));
+
+        pulled.Exit.ShouldBe(1);
+        pulled.Stderr.ShouldContain($"ork pull: {reference.AtDigest(artifact.ManifestDigest)}: katalog.yaml is not a valid Katalog");
     }
 
     [Test]
