@@ -222,7 +222,7 @@ public sealed class RegistryCommandTests
         var tag = $"{registry.Host}/cached/katalog:v1";
         var pushed = Push([source.Path, tag], env);
         pushed.Exit.ShouldBe(0, pushed.Stderr);
-        var digest = pushed.Stdout[(pushed.Stdout.IndexOf("@sha256:", StringComparison.Ordinal) + 1)..].Split(' ')[0];
+        var digest = PushedDigest(pushed);
         Pull([tag, "-o", home.File("first")], env).Exit.ShouldBe(0);
 
         await registry.StopAsync();
@@ -254,9 +254,7 @@ public sealed class RegistryCommandTests
         var tag = $"{registry.Host}/corrupt/katalog:v1";
         Push([source.Path, tag], env).Exit.ShouldBe(0);
         var crdDigest = Digest.Of(Bytes(Crd));
-        var hex = Digest.Hex(crdDigest);
-        var data = Path.Combine(registry.Storage, "docker", "registry", "v2", "blobs", "sha256", hex[..2], hex, "data");
-        File.WriteAllText(data, Crd.Replace("Namespaced", "Clustered"));
+        File.WriteAllText(registry.StoredBlob(crdDigest), Crd.Replace("Namespaced", "Clustered"));
 
         var pulled = Pull([tag, "-o", home.File("out")], env);
 
@@ -278,9 +276,8 @@ public sealed class RegistryCommandTests
         var tag = $"{registry.Host}/tampered/katalog:v1";
         var pushed = Push([source.Path, tag], env);
         pushed.Exit.ShouldBe(0, pushed.Stderr);
-        var digest = pushed.Stdout[(pushed.Stdout.IndexOf("@sha256:", StringComparison.Ordinal) + 1)..].Split(' ')[0];
-        var hex = Digest.Hex(digest);
-        var data = Path.Combine(registry.Storage, "docker", "registry", "v2", "blobs", "sha256", hex[..2], hex, "data");
+        var digest = PushedDigest(pushed);
+        var data = registry.StoredBlob(digest);
         File.WriteAllText(data, File.ReadAllText(data).Replace("registry-test", "registry-TEST"));
 
         var byTag = Pull([tag, "-o", home.File("a")], env);
@@ -365,6 +362,10 @@ public sealed class RegistryCommandTests
         pulled.Exit.ShouldBe(0, pulled.Stderr);
         File.ReadAllText(Path.Combine(home.File("out"), "cr.yaml")).ShouldBe(Cr);
     }
+
+    /// <summary>The digest in ork push's "pushed REF@sha256:… (…)" line.</summary>
+    private static string PushedDigest(Result pushed) =>
+        pushed.Stdout[(pushed.Stdout.IndexOf("@sha256:", StringComparison.Ordinal) + 1)..].Split(' ')[0];
 
     private static byte[] Bytes(string text) => System.Text.Encoding.UTF8.GetBytes(text);
 

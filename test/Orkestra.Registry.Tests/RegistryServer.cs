@@ -46,6 +46,13 @@ public sealed class RegistryServer : IAsyncDisposable
     public int Port { get; private set; }
     public string Host => $"127.0.0.1:{Port}";
     public string Storage => Path.Combine(_dir.Path, "data");
+    /// <summary>Where the registry's filesystem driver keeps a blob (for the tests that corrupt one).</summary>
+    public string StoredBlob(string digest)
+    {
+        var hex = digest["sha256:".Length..];
+        return Path.Combine(Storage, "docker", "registry", "v2", "blobs", "sha256", hex[..2], hex, "data");
+    }
+
     public string CertDir => Path.Combine(_dir.Path, "certs");
     public string CaFile => Path.Combine(CertDir, "ca.crt");
     private string ServerDir => Path.Combine(_dir.Path, "server");
