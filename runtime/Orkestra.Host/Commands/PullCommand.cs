@@ -24,6 +24,7 @@ internal static class PullCommand
           -o, --output DIR             where to write the files (created if missing)
           --offline                    never contact the registry: a tag resolves to the digest it last pulled as
         {RegistryFlags.Help}
+
         Exit codes: 0 pulled, 1 registry error or the artifact is not a valid Katalog, 2 usage.
         """;
 

@@ -27,6 +27,7 @@ internal static class PushCommand
           --version TEXT               the org.opencontainers.image.version annotation (default: metadata.version)
           --source TEXT                the org.opencontainers.image.source annotation (e.g. the repository URL)
         {RegistryFlags.Help}
+
         Exit codes: 0 pushed, 1 invalid Katalog or registry error, 2 usage.
         """;
 

@@ -327,8 +327,8 @@ public sealed class RegistryClient : IDisposable
         if (!PlainHttpAllowed(reference)) return _base = https;
         try
         {
-            using var probe = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(https, "/v2/")),
-                HttpCompletionOption.ResponseHeadersRead, ct);
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(https, "/v2/"));
+            using var probe = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             return _base = https;
         }
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
