@@ -21,6 +21,8 @@ internal static class Cli
         new("run", Commands.RunCommand.Summary, Commands.RunCommand.Run),
         new("cleanup", Commands.CleanupCommand.Summary, Commands.CleanupCommand.Run),
         new("sandbox", Commands.SandboxCommand.Summary, Commands.SandboxCommand.Run),
+        new("push", Commands.PushCommand.Summary, Commands.PushCommand.Run),
+        new("pull", Commands.PullCommand.Summary, Commands.PullCommand.Run),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
