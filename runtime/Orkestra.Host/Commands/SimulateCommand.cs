@@ -55,11 +55,13 @@ internal static class SimulateCommand
                     ?? (line.One("--file") is not null && (line.One("--katalog") ?? line.One("--cr")) is not null
                         ? "-f excludes -k and --cr" : null)
                     ?? (line.One("--file") is null && line.One("--cr") is null ? "give a Simulate file (-f) or a CR file (--cr)" : null)
-                    ?? (line.One("--output") is { } o && o is not ("text" or "json") ? $"--output must be text or json, not \"{o}\"" : null);
+                    ?? (line.One("--output") is { } o && o is not ("text" or "json")
+                        ? $"--output must be text or json, not \"{o}\"" : null);
         int? cycles = null;
         if (usage is null && line.One("--cycles") is { } cyclesText)
         {
-            if (int.TryParse(cyclesText, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= SimulateBinder.MaxCycles)
+            if (int.TryParse(cyclesText, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                && n is >= 1 and <= SimulateBinder.MaxCycles)
                 cycles = n;
             else usage = $"--cycles must be a whole number from 1 to {SimulateBinder.MaxCycles}, not \"{cyclesText}\"";
         }
@@ -228,7 +230,8 @@ internal static class SimulateCommand
         stdout.WriteLine();
         foreach (var a in assertions) stdout.WriteLine($"{(a.Passed ? "PASS" : "FAIL")} {a.Name}: {a.Detail}");
         var passed = assertions.Count(a => a.Passed);
-        stdout.WriteLine($"{assertions.Count} assertion{(assertions.Count == 1 ? "" : "s")}: {passed} passed, {assertions.Count - passed} failed");
+        var plural = assertions.Count == 1 ? "" : "s";
+        stdout.WriteLine($"{assertions.Count} assertion{plural}: {passed} passed, {assertions.Count - passed} failed");
     }
 
     private static void WriteJson(TextWriter stdout, SimulationRun run, TimeSpan wall, IReadOnlyList<Assertion> assertions)

@@ -96,8 +96,9 @@ public static class SimulateBinder
         {
             foreach (var entry in byCrd.Entries)
             {
-                if (entry.Value is YamlMap crdMap) crds[entry.Key.Value] = BindExpect(ctx, crdMap, $"{context}.crds.{entry.Key.Value}", false);
-                else ctx.Error(entry.Value, $"{context}.crds.{entry.Key.Value} must be a map of expectations, not {entry.Value.Describe()}");
+                var at = $"{context}.crds.{entry.Key.Value}";
+                if (entry.Value is YamlMap crdMap) crds[entry.Key.Value] = BindExpect(ctx, crdMap, at, false);
+                else ctx.Error(entry.Value, $"{at} must be a map of expectations, not {entry.Value.Describe()}");
             }
         }
         r.Finish();

@@ -108,10 +108,13 @@ public static class CycleSimulator
             var options = new ListOptions { LabelSelector = informer.Key.LabelSelector, FieldSelector = informer.Key.FieldSelector };
             using var changed = new SemaphoreSlim(0);
             using var subscription = informer.AddEventHandler(new ResourceEventHandler(
-                onAdd: (_, initial) => { if (!initial) changed.Release(); }, onUpdate: (_, _) => changed.Release(), onDelete: _ => changed.Release()));
+                onAdd: (_, initial) => { if (!initial) changed.Release(); },
+                onUpdate: (_, _) => changed.Release(),
+                onDelete: _ => changed.Release()));
             while (true)
             {
-                var list = await client.ListAsync(informer.Key.Resource, informer.Key.Namespace, options, deadline.Token).ConfigureAwait(false);
+                var list = await client.ListAsync(informer.Key.Resource, informer.Key.Namespace, options, deadline.Token)
+                    .ConfigureAwait(false);
                 if (Matches(informer.Cache, list.Items)) break;
                 try
                 {
@@ -119,7 +122,8 @@ public static class CycleSimulator
                 }
                 catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"the cache of {informer.Key} did not catch up with the server within {CatchUpTimeout.TotalSeconds:0} s");
+                    throw new TimeoutException(
+                        $"the cache of {informer.Key} did not catch up with the server within {CatchUpTimeout.TotalSeconds:0} s");
                 }
             }
         }

@@ -63,5 +63,6 @@ public static class Expectations
 
     private static string Found(List<(int Cycle, Operation Op)> found) =>
         found.Count == 0 ? "none found"
-            : $"{found.Count} found ({string.Join(", ", found.Take(3).Select(f => $"cycle {f.Cycle}: {f.Op}"))}{(found.Count > 3 ? ", …" : "")})";
+            : $"{found.Count} found ({string.Join(", ", found.Take(3).Select(f => $"cycle {f.Cycle}: {f.Op}"))}"
+              + $"{(found.Count > 3 ? ", …" : "")})";
 }

@@ -34,8 +34,9 @@ internal sealed class RecordingWriter(IObjectWriter inner, IKubeReader reader, I
         string? before = null;
         try
         {
-            before = Kube.ObjectMeta.ResourceVersion(await reader.GetAsync(mapping.Resource, Scope(mapping, target), target.Name, cancellation)
-                .ConfigureAwait(false));
+            var current = await reader.GetAsync(mapping.Resource, Scope(mapping, target), target.Name, cancellation)
+                .ConfigureAwait(false);
+            before = Kube.ObjectMeta.ResourceVersion(current);
         }
         catch (KubeApiException e) when (e.IsNotFound)
         {
