@@ -38,7 +38,7 @@ public sealed class HelloWebsiteTests
 
         var metrics = await ork.MetricsAsync();
         metrics.ShouldContain("controller_reconcile_total{crd=\"website\",result=\"success\"}");
-        metrics.ShouldContain("rest_client_requests_total{verb=\"patch\"");
+        metrics.ShouldContain("rest_client_requests_total{code=\"200\",method=\"PATCH\"");
         var katalog = await ork.Http.GetStringAsync("/katalog/website/cr");
         katalog.ShouldContain("\"ready\": \"True\"");
     }

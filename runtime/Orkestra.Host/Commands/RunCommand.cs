@@ -38,7 +38,11 @@ internal static class RunCommand
           --context NAME               kubeconfig context (default: its current-context)
           --namespace NS               watch CRs of namespaced CRDs only in NS (default: all namespaces)
           --port N                     HTTP port for /healthz /readyz /metrics /katalog (default $ORK_PORT or 8080; 0 = any)
-          --bind ADDRESS               HTTP listen address (default 0.0.0.0)
+          --bind ADDRESS               HTTP listen address (default 127.0.0.1; 0.0.0.0 in a cluster, i.e. when
+                                       KUBERNETES_SERVICE_HOST is set); also the webhooks' (default 0.0.0.0)
+          --metrics-names both|orkestra|controller-runtime
+                                       names of the metrics that have both an Orkestra and a controller-runtime
+                                       name (default $ORK_METRICS_NAMES or both)
           --leader-elect=true|false    campaign for a Lease before reconciling (default true)
           --lease-name NAME            the Lease (default: derived from the Katalog names)
           --lease-namespace NS         the Lease's namespace (default: the kubeconfig context's namespace)
@@ -60,7 +64,7 @@ internal static class RunCommand
                                        in a cluster, https://127.0.0.1:PORT/ when the API server is on loopback)
 
         Environment: DEFAULT_WORKERS (3), DEFAULT_RESYNC (15s), FAILURE_THRESHOLD (5), LEASE_DURATION (7, seconds),
-        ENABLE_ADMISSION_WEBHOOK, ENABLE_CONVERSION (true|false), TLS_CERT/TLS_KEY (PEM files; generated in memory
+        ORK_METRICS_NAMES, ENABLE_ADMISSION_WEBHOOK, ENABLE_CONVERSION (true|false), TLS_CERT/TLS_KEY (PEM files; generated in memory
         when absent), ORK_SERVICE_NAME (orkestra), ORK_NAMESPACE/NAMESPACE (the runtime's namespace),
         ORK_GATEWAY_ENDPOINT (advertised on /katalog).
         Exit codes: 0 after a clean stop, 1 when a Katalog or manifest is invalid or the cluster is unreachable, 2 usage.
@@ -71,7 +75,7 @@ internal static class RunCommand
         ["--katalog", "-k", "-f", "--file"], ["--kubeconfig"], ["--context"], ["--namespace", "-n"], ["--port"], ["--bind"],
         ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"],
         ["--kube-api-timeout"], ["--shutdown-timeout"], ["--connect-timeout"],
-        ["--log-format"], ["--log-level"], ["--sandbox-port"], ["--webhook-port"], ["--webhook-url"],
+        ["--log-format"], ["--log-level"], ["--metrics-names"], ["--sandbox-port"], ["--webhook-port"], ["--webhook-url"],
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
@@ -113,6 +117,9 @@ internal static class RunCommand
     internal sealed record Settings(RuntimeOptions Runtime, string? Kubeconfig, string? Context, double Qps, int Burst, bool Sandbox,
         int SandboxPort, LogFormat Format, LogLevel Level)
     {
+        /// <summary><c>--metrics-names</c>.</summary>
+        public MetricNames MetricNames { get; init; } = MetricNames.Both;
+
         /// <summary><c>--kube-api-timeout</c>.</summary>
         public TimeSpan RequestTimeout { get; init; } = KubeConnectionOptions.DefaultRequestTimeout;
     }
@@ -144,7 +151,7 @@ internal static class RunCommand
                 stdout.WriteLine($"sandbox API server at {sandbox.BaseUrl} — in another terminal: export KUBECONFIG={kubeconfig}");
                 stdout.Flush();
             }
-            var metrics = new RuntimeMetrics(new CollectorRegistry());
+            var metrics = new RuntimeMetrics(new CollectorRegistry(), settings.MetricNames);
             metrics.IncludeProcessMetrics();
             KubeConnection connection;
             try
@@ -235,9 +242,17 @@ internal static class RunCommand
             webhooks = webhooks with { AdvertisedUrl = withSlash };
         }
 
-        var bind = IPAddress.Any;
-        if (line.One("--bind") is { } bindText
-            && !IPAddress.TryParse(bindText, out bind!)) { error = $"--bind must be an IP address, got '{bindText}'"; return false; }
+        // Loopback outside a cluster: /metrics and /katalog show the cluster's shape and CR contents to whoever connects.
+        var bind = env("KUBERNETES_SERVICE_HOST") is { Length: > 0 } ? IPAddress.Any : IPAddress.Loopback;
+        var webhookBind = IPAddress.Any;
+        if (line.One("--bind") is { } bindText)
+        {
+            if (!IPAddress.TryParse(bindText, out bind!)) { error = $"--bind must be an IP address, got '{bindText}'"; return false; }
+            webhookBind = bind;
+        }
+        var namesText = line.One("--metrics-names") ?? env("ORK_METRICS_NAMES") ?? "both";
+        if (!MetricNamesText.TryParse(namesText, out var metricNames))
+        { error = $"--metrics-names must be both, orkestra or controller-runtime, got '{namesText}'"; return false; }
 
         var elect = line.One("--leader-elect") ?? "true";
         if (elect is not ("true" or "false")) { error = $"--leader-elect must be true or false, got '{elect}'"; return false; }
@@ -288,6 +303,7 @@ internal static class RunCommand
         {
             Port = port,
             BindAddress = bind,
+            WebhookBindAddress = webhookBind,
             Apply = apply,
             WatchNamespace = line.One("--namespace"),
             LeaderElection = election,
@@ -301,7 +317,7 @@ internal static class RunCommand
             Webhooks = webhooks,
             GatewayEndpoint = env("ORK_GATEWAY_ENDPOINT") is { Length: > 0 } gateway ? gateway : null,
         }, line.One("--kubeconfig"), line.One("--context"), qps, burst, line.Has("--sandbox"), sandboxPort,
-            formatText == "json" ? LogFormat.Json : LogFormat.Text, level) { RequestTimeout = requestTimeout };
+            formatText == "json" ? LogFormat.Json : LogFormat.Text, level) { RequestTimeout = requestTimeout, MetricNames = metricNames };
         return true;
     }
 

@@ -18,23 +18,25 @@ internal sealed class AttemptHandler(ClientRateLimiter limiter, ICredentialSourc
         request.Headers.Authorization = await credentials.GetAsync(cancellation).ConfigureAwait(false);
         var started = time.GetTimestamp();
         var verb = RequestTags.VerbOf(request);
+        var method = request.Method.Method;
+        var host = request.RequestUri?.Authority ?? "";
         try
         {
             var response = await base.SendAsync(request, cancellation).ConfigureAwait(false);
-            metrics.RequestCompleted(verb, (int)response.StatusCode, time.GetElapsedTime(started));
+            metrics.RequestCompleted(verb, method, host, (int)response.StatusCode, time.GetElapsedTime(started));
             return response;
         }
         catch (HttpRequestException e) when (FindAuthenticationFailure(e) is { } tlsFailure)
         {
-            metrics.RequestCompleted(verb, 0, time.GetElapsedTime(started));
-            var host = request.RequestUri?.Host ?? "";
-            var why = tls?.RejectionFor(host.Trim('[', ']')) ?? tls?.RejectionFor(host) ?? tlsFailure.Message;
+            metrics.RequestCompleted(verb, method, host, 0, time.GetElapsedTime(started));
+            var name = request.RequestUri?.Host ?? "";
+            var why = tls?.RejectionFor(name.Trim('[', ']')) ?? tls?.RejectionFor(name) ?? tlsFailure.Message;
             throw new KubeConnectionException(
                 $"TLS verification of {request.RequestUri?.GetLeftPart(UriPartial.Authority)} failed: {why}", e);
         }
         catch (Exception) when (!cancellation.IsCancellationRequested)
         {
-            metrics.RequestCompleted(verb, 0, time.GetElapsedTime(started));
+            metrics.RequestCompleted(verb, method, host, 0, time.GetElapsedTime(started));
             throw;
         }
     }

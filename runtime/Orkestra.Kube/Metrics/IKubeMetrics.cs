@@ -8,9 +8,10 @@ namespace Orkestra.Kube.Metrics;
 public interface IKubeMetrics
 {
     /// <summary>One HTTP attempt finished. <paramref name="verb"/> is the Kubernetes verb (get, list, watch, create,
-    /// update, patch, delete, discovery); <paramref name="code"/> the HTTP status, or 0 when no response arrived.
-    /// For a watch the duration covers the response headers only.</summary>
-    void RequestCompleted(string verb, int code, TimeSpan duration);
+    /// update, patch, delete, discovery), <paramref name="method"/> the HTTP method (GET, PATCH, …),
+    /// <paramref name="host"/> the server's host:port; <paramref name="code"/> the HTTP status, or 0 when no response
+    /// arrived. For a watch the duration covers the response headers only.</summary>
+    void RequestCompleted(string verb, string method, string host, int code, TimeSpan duration);
 
     /// <summary>A reflector re-listed or re-watched. <paramref name="reason"/> is one of <c>expired</c>, <c>closed</c>,
     /// <c>error</c>.</summary>
@@ -24,7 +25,7 @@ public sealed class NullKubeMetrics : IKubeMetrics
 
     private NullKubeMetrics() { }
 
-    public void RequestCompleted(string verb, int code, TimeSpan duration) { }
+    public void RequestCompleted(string verb, string method, string host, int code, TimeSpan duration) { }
 
     public void WatchRestarted(GroupVersionResource resource, string reason) { }
 }

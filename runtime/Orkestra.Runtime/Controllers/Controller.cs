@@ -113,6 +113,7 @@ public sealed class Controller
     private async Task ProcessAsync(ObjectKey key, CancellationToken stopping, CancellationToken abort)
     {
         var started = _time.GetTimestamp();
+        var scope = ReconcileScope.Begin(key);
         using var timeout = new CancellationTokenSource(_options.ReconcileTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, abort);
         ReconcileResult result = default;
@@ -126,7 +127,7 @@ public sealed class Controller
             error = e;
         }
         var outcome = Interpret(key, result, error, timedOut: timeout.IsCancellationRequested, stopping: stopping.IsCancellationRequested);
-        _observer.Reconciled(key, outcome, _time.GetElapsedTime(started), error);
+        _observer.Reconciled(scope, outcome, _time.GetElapsedTime(started), error);
         if (outcome == ReconcileOutcome.Timeout && _reconciler is IReconcileFailureReporter reporter && !abort.IsCancellationRequested)
         {
             using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10), _time);

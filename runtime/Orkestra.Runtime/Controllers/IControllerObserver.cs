@@ -1,5 +1,3 @@
-using Orkestra.ApiMachinery.Meta;
-
 namespace Orkestra.Runtime.Controllers;
 
 /// <summary>
@@ -9,7 +7,8 @@ namespace Orkestra.Runtime.Controllers;
 public interface IControllerObserver
 {
     void WorkersActive(int active);
-    void Reconciled(ObjectKey key, ReconcileOutcome outcome, TimeSpan duration, Exception? error);
+    /// <summary>One reconcile ended: <paramref name="reconcile"/> says which key, its id and what it changed.</summary>
+    void Reconciled(ReconcileScope reconcile, ReconcileOutcome outcome, TimeSpan duration, Exception? error);
     void HealthChanged(ControllerHealth health);
 }
 
@@ -22,6 +21,6 @@ public sealed class NoControllerObserver : IControllerObserver
 {
     public static readonly NoControllerObserver Instance = new();
     public void WorkersActive(int active) { }
-    public void Reconciled(ObjectKey key, ReconcileOutcome outcome, TimeSpan duration, Exception? error) { }
+    public void Reconciled(ReconcileScope reconcile, ReconcileOutcome outcome, TimeSpan duration, Exception? error) { }
     public void HealthChanged(ControllerHealth health) { }
 }

@@ -62,9 +62,10 @@ internal sealed class CrdOperator : IDisposable
         _namespaces = namespaces;
         _services = services;
         _log = services.Logs.CreateLogger("orkestra." + op.Name);
-        _metrics = services.Metrics.ForOperator(op.Name);
-        _queue = new WorkQueue<ObjectKey>(RuntimeDefaults.QueueCapacity(op), RuntimeDefaults.RetryFor(op), services.Time, _metrics);
         Options = services.Defaults.ControllerFor(op);
+        _metrics = services.Metrics.ForOperator(op.Name, Options.Workers);
+        _queue = new WorkQueue<ObjectKey>(RuntimeDefaults.QueueCapacity(op), RuntimeDefaults.RetryFor(op), services.Time, _metrics);
+        _metrics.SampleInFlightFrom(_queue.InFlight);
     }
 
     public CompiledOperator Op { get; }

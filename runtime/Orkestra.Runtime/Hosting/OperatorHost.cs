@@ -114,7 +114,7 @@ public sealed class OperatorHost
             .ConfigureAwait(false);
         Address = http.Address;
         Log.Starting(_log, plan.OperatorOrder.Count, _katalogs.Count, _connection.Server.ToString(), _connection.Source,
-            http.Address.ToString());
+            http.Bound);
 
         if (await UnreachableAsync(stopping).ConfigureAwait(false) is { } unreachable)
         {
@@ -157,8 +157,8 @@ public sealed class OperatorHost
                 operators.Add(new CrdOperator(op, katalogOf[op].Name, services, NamespacePolicy.For(op, katalogOf[op].Source.Security)));
             cross.Register(operators);
             // Webhooks are served and registered before any operator starts, so admission applies to the first CR.
-            webhooks = await WebhookHost.StartAsync(_katalogs, _options.Webhooks, _options.BindAddress, _connection, client, external,
-                (op, cr) => op.Cross.Count == 0 ? null : CrossView.Build(op, cr, cross, time, Random.Shared),
+            webhooks = await WebhookHost.StartAsync(_katalogs, _options.Webhooks, _options.WebhookBindAddress, _connection, client,
+                external, (op, cr) => op.Cross.Count == 0 ? null : CrossView.Build(op, cr, cross, time, Random.Shared),
                 Metrics, _options.Logs.CreateLogger("orkestra.webhooks"), time, stopping).ConfigureAwait(false);
             WebhookAddress = webhooks?.Address;
             WebhookCaBundle = webhooks?.CaBundlePem;
@@ -381,7 +381,7 @@ public sealed class OperatorHost
     {
         public void LeadershipChanged(bool leading)
         {
-            metrics.Leader.WithLabels(lease).Set(leading ? 1 : 0);
+            metrics.Leading(lease, leading);
             Log.Leadership(log, identity, leading ? "became leader" : "stopped leading");
         }
 

@@ -16,7 +16,12 @@ public sealed class RuntimeHttpServer : IAsyncDisposable
 
     private RuntimeHttpServer(WebApplication app) => _app = app;
 
+    /// <summary>A URL a local client reaches the listener at (loopback when it listens on every interface).</summary>
     public Uri Address { get; private set; } = null!;
+
+    /// <summary>What the listener is bound to, as Kestrel reports it (<c>http://0.0.0.0:8080</c>,
+    /// <c>http://127.0.0.1:8080</c>): the address ork run prints.</summary>
+    public string Bound { get; private set; } = "";
 
     public static async Task<RuntimeHttpServer> StartAsync(IPAddress address, int port, RuntimeState state, RuntimeMetrics metrics,
         CancellationToken cancellation = default)
@@ -31,6 +36,7 @@ public sealed class RuntimeHttpServer : IAsyncDisposable
         var server = new RuntimeHttpServer(app);
         await app.StartAsync(cancellation).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Bound = new Uri(bound).ToString();
         server.Address = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
             .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
         return server;

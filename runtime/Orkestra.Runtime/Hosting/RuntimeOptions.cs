@@ -14,7 +14,12 @@ public sealed record RuntimeOptions
     /// <summary>HTTP port for probes, /metrics and /katalog (0 = any free port).</summary>
     public int Port { get; init; } = 8080;
 
-    public IPAddress BindAddress { get; init; } = IPAddress.Any;
+    /// <summary>Address of the HTTP listener (<c>--bind</c>).</summary>
+    public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>Address of the webhook listener: <c>--bind</c> when given, else every interface (the API server must
+    /// reach it).</summary>
+    public IPAddress WebhookBindAddress { get; init; } = IPAddress.Any;
 
     public ApplyMode Apply { get; init; } = ApplyMode.Auto;
 

@@ -1,20 +1,38 @@
 using Microsoft.Extensions.Logging;
-using Orkestra.ApiMachinery.Meta;
 using Orkestra.Runtime.Controllers;
 
 namespace Orkestra.Runtime.Observability;
 
-/// <summary>Logs one line per reconcile outcome (CRD, key, result, duration) and every health change of one operator.</summary>
+/// <summary>
+/// Logs one line per reconcile and every health change of one operator. A reconcile that wrote something (a child
+/// created, updated, rotated or deleted, the status, the CR's metadata) is one INFO line listing those writes; one that
+/// failed is one WARN line with the error and what it wrote before; one that found everything converged is a DEBUG
+/// line only (and counted in <c>orkestra_reconcile_noop_total</c>). Every line carries the reconcile's id.
+/// </summary>
 public sealed class ControllerLog(string crd, ILogger logger) : IControllerObserver
 {
     public void WorkersActive(int active) { }
 
-    public void Reconciled(ObjectKey key, ReconcileOutcome outcome, TimeSpan duration, Exception? error)
+    public void Reconciled(ReconcileScope reconcile, ReconcileOutcome outcome, TimeSpan duration, Exception? error)
     {
         var ms = Math.Round(duration.TotalMilliseconds, 3);
-        if (error is null) Log.Reconciled(logger, crd, key.ToString(), Name(outcome), ms);
-        else Log.ReconcileFailed(logger, crd, key.ToString(), Name(outcome), ms, error.Message);
+        var (ns, name) = (reconcile.Key.Namespace ?? "", reconcile.Key.Name);
+        var changes = reconcile.Changes;
+        if (error is not null)
+        {
+            Log.ReconcileFailed(logger, crd, ns, name, Name(outcome), ms, error.Message, Describe(changes), reconcile.Id);
+        }
+        else if (changes.Count > 0)
+        {
+            Log.Reconciled(logger, crd, ns, name, Name(outcome), ms, Describe(changes), reconcile.Id);
+        }
+        else if (logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.ReconcileUnchanged(logger, crd, ns, name, Name(outcome), ms, reconcile.Id);
+        }
     }
+
+    private static string Describe(IReadOnlyList<string> changes) => changes.Count == 0 ? "changed nothing" : string.Join(", ", changes);
 
     public void HealthChanged(ControllerHealth health)
     {
@@ -37,9 +55,9 @@ public sealed class ControllerLog(string crd, ILogger logger) : IControllerObser
 public sealed class ControllerObservers(params IControllerObserver[] observers) : IControllerObserver
 {
     public void WorkersActive(int active) { foreach (var o in observers) o.WorkersActive(active); }
-    public void Reconciled(ObjectKey key, ReconcileOutcome outcome, TimeSpan duration, Exception? error)
+    public void Reconciled(ReconcileScope reconcile, ReconcileOutcome outcome, TimeSpan duration, Exception? error)
     {
-        foreach (var o in observers) o.Reconciled(key, outcome, duration, error);
+        foreach (var o in observers) o.Reconciled(reconcile, outcome, duration, error);
     }
     public void HealthChanged(ControllerHealth health) { foreach (var o in observers) o.HealthChanged(health); }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Orkestra.ApiMachinery.Meta;
+using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Reconciliation;
 
 namespace Orkestra.Runtime.Observability;
@@ -38,7 +39,11 @@ public sealed class EventRecorder : IEventRecorder
     }
 
     private readonly record struct Pending(
-        ObjectRef Involved, string? Uid, EventType Type, string Reason, string Message, DateTimeOffset At);
+        ObjectRef Involved, string? Uid, EventType Type, string Reason, string Message, DateTimeOffset At, string? ReconcileId);
+
+    /// <summary>On an Event recorded during a reconcile: that reconcile's id (the <c>reconcileID</c> of its log line).
+    /// An aggregated Event keeps the id of the reconcile that created it.</summary>
+    public const string ReconcileIdAnnotation = "orkestra.orkspace.io/reconcile-id";
 
     private readonly Channel<Pending> _pending;
     private readonly IEventSink _sink;
@@ -71,7 +76,8 @@ public sealed class EventRecorder : IEventRecorder
     public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Record(ObjectRef involved, string? uid, EventType type, string reason, string message) =>
-        _pending.Writer.TryWrite(new Pending(involved, uid, type, reason, Truncate(message), _time.GetUtcNow()));
+        _pending.Writer.TryWrite(new Pending(involved, uid, type, reason, Truncate(message), _time.GetUtcNow(),
+            ReconcileScope.Current?.Id));
 
     /// <summary>
     /// Drains records until cancelled; held-back counts are written when their update interval has passed, and
@@ -179,13 +185,15 @@ public sealed class EventRecorder : IEventRecorder
         };
         if (r.Involved.Namespace is not null) involved["namespace"] = r.Involved.Namespace;
         if (r.Uid is not null) involved["uid"] = r.Uid;
+        var metadata = new JsonObject { ["name"] = series.Name, ["namespace"] = series.Namespace };
+        if (r.ReconcileId is not null) metadata["annotations"] = new JsonObject { [ReconcileIdAnnotation] = r.ReconcileId };
         try
         {
             await _sink.CreateAsync(new JsonObject
             {
                 ["apiVersion"] = "v1",
                 ["kind"] = "Event",
-                ["metadata"] = new JsonObject { ["name"] = series.Name, ["namespace"] = series.Namespace },
+                ["metadata"] = metadata,
                 ["involvedObject"] = involved,
                 ["type"] = r.Type.ToString(),
                 ["reason"] = r.Reason,

@@ -10,7 +10,9 @@ public enum LogFormat { Text, Json }
 /// <summary>
 /// A small, AOT-safe logger provider: one line per event on a <see cref="TextWriter"/>, as text
 /// (<c>2026-01-02T15:04:05.123Z INFO  orkestra.website[100] message</c>) or as JSON with the structured fields of the
-/// source-generated log events (<c>{"time":…,"level":"info","logger":…,"event":100,"message":…,"Crd":…}</c>).
+/// source-generated log events (<c>{"time":…,"level":"info","logger":…,"event":100,"msg":…,"crd":…}</c>). Every JSON
+/// key is lowerCamel, as controller-runtime's zap encoder writes them: a field takes its template placeholder's name
+/// with the first letter lowered (<c>{DurationMs}</c> → <c>durationMs</c>, <c>{ReconcileID}</c> → <c>reconcileID</c>).
 /// Lines are written whole under one lock, so concurrent workers never interleave. Thread-safe.
 /// </summary>
 public sealed class LineLoggerProvider(TextWriter output, LogFormat format, LogLevel minimum, TimeProvider? time = null) : ILoggerProvider
@@ -40,10 +42,11 @@ public sealed class LineLoggerProvider(TextWriter output, LogFormat format, LogL
                 w.WriteString("level", Name(level));
                 w.WriteString("logger", category);
                 if (id.Id != 0) w.WriteNumber("event", id.Id);
-                w.WriteString("message", message);
-                foreach (var (key, value) in state ?? [])
+                w.WriteString("msg", message);
+                foreach (var (field, value) in state ?? [])
                 {
-                    if (key == "{OriginalFormat}") continue;
+                    if (field == "{OriginalFormat}") continue;
+                    var key = JsonKey(field);
                     switch (value)
                     {
                         case null: w.WriteNull(key); break;
@@ -54,7 +57,7 @@ public sealed class LineLoggerProvider(TextWriter output, LogFormat format, LogL
                         default: w.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
                     }
                 }
-                if (error is not null) w.WriteString("error", error.ToString());
+                if (error is not null) w.WriteString("exception", error.ToString());
                 w.WriteEndObject();
             }
             line = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
@@ -70,6 +73,14 @@ public sealed class LineLoggerProvider(TextWriter output, LogFormat format, LogL
             output.Flush();
         }
     }
+
+    /// <summary>lowerCamel: the placeholder's name with its first letter lowered.</summary>
+    internal static string JsonKey(string field) =>
+        field.Length == 0 || char.IsLower(field[0]) ? field : string.Create(field.Length, field, static (span, f) =>
+        {
+            f.AsSpan().CopyTo(span);
+            span[0] = char.ToLowerInvariant(f[0]);
+        });
 
     private static string Name(LogLevel level) => level switch
     {

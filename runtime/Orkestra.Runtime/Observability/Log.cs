@@ -8,11 +8,20 @@ namespace Orkestra.Runtime.Observability;
 /// </summary>
 public static partial class Log
 {
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "reconciled {Crd} {Key}: {Outcome} in {DurationMs} ms")]
-    public static partial void Reconciled(ILogger logger, string crd, string key, string outcome, double durationMs);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information,
+        Message = "reconciled {Crd} {Namespace}/{Name}: {Result} in {DurationMs} ms: {Changes} (reconcile {ReconcileID})")]
+    public static partial void Reconciled(ILogger logger, string crd, string @namespace, string name, string result, double durationMs,
+        string changes, string reconcileID);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "reconcile {Crd} {Key}: {Outcome} in {DurationMs} ms: {Error}")]
-    public static partial void ReconcileFailed(ILogger logger, string crd, string key, string outcome, double durationMs, string error);
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning,
+        Message = "reconcile {Crd} {Namespace}/{Name}: {Result} in {DurationMs} ms: {Error}; {Changes} (reconcile {ReconcileID})")]
+    public static partial void ReconcileFailed(ILogger logger, string crd, string @namespace, string name, string result,
+        double durationMs, string error, string changes, string reconcileID);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Debug,
+        Message = "reconciled {Crd} {Namespace}/{Name}: {Result} in {DurationMs} ms, nothing to change (reconcile {ReconcileID})")]
+    public static partial void ReconcileUnchanged(ILogger logger, string crd, string @namespace, string name, string result,
+        double durationMs, string reconcileID);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "operator {Crd} is degraded after {Failures} consecutive failures")]
     public static partial void Degraded(ILogger logger, string crd, int failures);

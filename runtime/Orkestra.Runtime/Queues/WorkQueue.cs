@@ -167,6 +167,24 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
         return true;
     }
 
+    /// <summary>The keys workers hold right now: the sum of how long each has been held, and the longest (client-go's
+    /// <c>unfinished_work_seconds</c> and <c>longest_running_processor_seconds</c>). Walks the key table; meant for a
+    /// metrics scrape, not for every item.</summary>
+    public (TimeSpan Unfinished, TimeSpan Longest) InFlight()
+    {
+        var now = _time.GetTimestamp();
+        TimeSpan sum = TimeSpan.Zero, longest = TimeSpan.Zero;
+        foreach (var entry in _entries.Values)
+        {
+            if (Volatile.Read(ref entry.State) is not (Processing or ProcessingDirty)) continue;
+            var held = _time.GetElapsedTime(Volatile.Read(ref entry.TakenAt), now);
+            if (held < TimeSpan.Zero) continue;
+            sum += held;
+            if (held > longest) longest = held;
+        }
+        return (sum, longest);
+    }
+
     /// <summary>Consecutive failures recorded for the key.</summary>
     public int Failures(TKey key) => _entries.TryGetValue(key, out var e) ? Volatile.Read(ref e.Failures) : 0;
 

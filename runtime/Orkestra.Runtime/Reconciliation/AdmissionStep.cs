@@ -50,6 +50,7 @@ internal sealed class AdmissionStep(
         metadata["resourceVersion"] = ObjectFields.Text(cr, "metadata", "resourceVersion");
         patch["metadata"] = metadata;
         await writer.PatchAsync(self, patch, cancellation).ConfigureAwait(false);
+        ReconcileScope.Current?.Changed("mutated", $"{self.Kind} {self.Name}");
         events.Record(self, ObjectFields.Text(cr, "metadata", "uid"), EventType.Normal, "Mutated", "applied mutation rules");
         return true;
     }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Rendering;
+using Orkestra.Runtime.Controllers;
 
 namespace Orkestra.Runtime.Reconciliation;
 
@@ -42,6 +43,7 @@ internal sealed class Adopter(CompiledOperator op, string katalogName, IObjectWr
             };
         }
         await writer.PatchAsync(self, new JsonObject { ["metadata"] = patch }, cancellation).ConfigureAwait(false);
+        ReconcileScope.Current?.Changed("adopted", $"{self.Kind} {self.Name}");
         return true;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Rendering;
+using Orkestra.Runtime.Controllers;
 
 namespace Orkestra.Runtime.Reconciliation;
 
@@ -45,7 +46,10 @@ internal sealed class ChildApplier(CompiledOperator op, IObjectWriter writer, IE
                 if (current is { } before && !rotate && applied is not null
                     && applied == ObjectFields.Text(before, "metadata", "resourceVersion"))
                     continue;
-                changes.Add((current is null ? "Created" : rotate ? "Rotated" : "Updated", $"{child.Manifest["kind"]} {child.Name}"));
+                var reason = current is null ? "Created" : rotate ? "Rotated" : "Updated";
+                var change = (Reason: reason, What: $"{child.Manifest["kind"]} {child.Name}");
+                changes.Add(change);
+                ReconcileScope.Current?.Changed(change.Reason.ToLowerInvariant(), change.What);
             }
             // A drift-corrected child whose conditions turned false goes away (create-once children stay).
             foreach (var gone in result.Skipped)
@@ -54,6 +58,7 @@ internal sealed class ChildApplier(CompiledOperator op, IObjectWriter writer, IE
                 var target = ObjectRef.Of(manifest);
                 await writer.DeleteAsync(target, cancellation).ConfigureAwait(false);
                 changes.Add(("Deleted", $"{target} ({gone.Reason})"));
+                ReconcileScope.Current?.Changed("deleted", target.ToString());
             }
         }
         finally

@@ -4,6 +4,7 @@ using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
+using Orkestra.Runtime.Controllers;
 
 namespace Orkestra.Runtime.Reconciliation;
 
@@ -45,6 +46,7 @@ internal sealed class Finalization(CompiledOperator op, IObjectWriter writer, IE
         foreach (var target in targets)
         {
             await writer.DeleteAsync(target, cancellation).ConfigureAwait(false);
+            ReconcileScope.Current?.Changed("deleted", target.ToString());
             events.Record(self, uid, EventType.Normal, "Deleted", $"deleted {target}");
         }
         // removeFinalizers (a testing aid) strips every finalizer, not only ours.
@@ -59,5 +61,6 @@ internal sealed class Finalization(CompiledOperator op, IObjectWriter writer, IE
                 ["finalizers"] = new JsonArray(remaining),
             },
         }, cancellation).ConfigureAwait(false);
+        ReconcileScope.Current?.Changed("removed", "finalizer");
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
+using Orkestra.Runtime.Controllers;
 
 namespace Orkestra.Runtime.Reconciliation;
 
@@ -41,6 +42,7 @@ internal sealed class StatusWriter(
         var patch = Patch(current, projected, time.GetUtcNow());
         if (patch.Count == 0) return false;
         await writer.PatchStatusAsync(self, new JsonObject { ["status"] = patch }, cancellation).ConfigureAwait(false);
+        ReconcileScope.Current?.Changed("wrote", "status");
         return true;
     }
 

@@ -33,6 +33,8 @@ public sealed class RunCommandTests
     [TestCase("--sandbox-port", "1234", "--sandbox-port needs --sandbox")]
     [TestCase("--kube-api-qps", "-1", "--kube-api-qps must be a non-negative number, got '-1'")]
     [TestCase("--webhook-port", "99999", "--webhook-port must be a number from 0 to 65535, got '99999'")]
+    [TestCase("--metrics-names", "prometheus", "--metrics-names must be both, orkestra or controller-runtime, got 'prometheus'")]
+    [TestCase("--bind", "localhost", "--bind must be an IP address, got 'localhost'")]
     [TestCase("--webhook-url", "http://10.0.0.1:9443", "--webhook-url must be an https:// URL, got 'http://10.0.0.1:9443'")]
     public void Bad_flags_are_usage_errors_that_say_what_is_wrong(string flag, string value, string message)
     {
@@ -56,6 +58,30 @@ public sealed class RunCommandTests
         error.ShouldBeNull();
         limited!.Qps.ShouldBe(50);
         limited.Burst.ShouldBe(80);
+    }
+
+    [Test]
+    public void The_http_listener_binds_loopback_outside_a_cluster_every_interface_inside_and_what_bind_says()
+    {
+        var outside = RunCommand.Resolve([], _ => null, out var error)!;
+        error.ShouldBeNull();
+        outside.Runtime.BindAddress.ShouldBe(System.Net.IPAddress.Loopback);
+        outside.Runtime.WebhookBindAddress.ShouldBe(System.Net.IPAddress.Any);
+        var inside = RunCommand.Resolve([], k => k == "KUBERNETES_SERVICE_HOST" ? "10.96.0.1" : null, out _)!;
+        inside.Runtime.BindAddress.ShouldBe(System.Net.IPAddress.Any);
+        var flag = RunCommand.Resolve(["--bind", "::1"], k => k == "KUBERNETES_SERVICE_HOST" ? "10.96.0.1" : null, out _)!;
+        flag.Runtime.BindAddress.ShouldBe(System.Net.IPAddress.IPv6Loopback);
+        flag.Runtime.WebhookBindAddress.ShouldBe(System.Net.IPAddress.IPv6Loopback);
+    }
+
+    [Test]
+    public void Metric_names_come_from_the_flag_or_ORK_METRICS_NAMES_and_default_to_both()
+    {
+        RunCommand.Resolve([], _ => null, out _)!.MetricNames.ShouldBe(Runtime.Observability.MetricNames.Both);
+        RunCommand.Resolve([], k => k == "ORK_METRICS_NAMES" ? "orkestra" : null, out _)!.MetricNames
+            .ShouldBe(Runtime.Observability.MetricNames.Orkestra);
+        RunCommand.Resolve(["--metrics-names", "controller-runtime"], k => k == "ORK_METRICS_NAMES" ? "orkestra" : null, out _)!
+            .MetricNames.ShouldBe(Runtime.Observability.MetricNames.ControllerRuntime);
     }
 
     [Test]

@@ -12,7 +12,7 @@ public sealed class RecordingMetrics : IKubeMetrics
 
     public IReadOnlyList<(GroupVersionResource Resource, string Reason)> Restarts => _restarts.ToList();
 
-    public void RequestCompleted(string verb, int code, TimeSpan duration) => _requests.Enqueue((verb, code));
+    public void RequestCompleted(string verb, string method, string host, int code, TimeSpan duration) => _requests.Enqueue((verb, code));
 
     public void WatchRestarted(GroupVersionResource resource, string reason) => _restarts.Enqueue((resource, reason));
 }

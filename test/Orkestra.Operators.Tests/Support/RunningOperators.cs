@@ -136,7 +136,7 @@ internal sealed class RunningOperators : IAsyncDisposable
         var compiled = KatalogCompiler.CompileFiles(_start.KatalogFiles.Select(Repo.Path).ToArray());
         compiled.Diagnostics.Where(d => d.Severity == Katalog.Diagnostics.DiagnosticSeverity.Error).ShouldBeEmpty();
         RuntimeSupport.Diagnose(compiled).Where(d => d.Severity == Katalog.Diagnostics.DiagnosticSeverity.Error).ShouldBeEmpty();
-        var metrics = new RuntimeMetrics(new CollectorRegistry());
+        var metrics = new RuntimeMetrics(new CollectorRegistry(), settings.MetricNames);
         var connection = KubeConnection.Create(new KubeConnectionOptions
         {
             KubeconfigPath = settings.Kubeconfig,

@@ -13,7 +13,12 @@ public class ControllerTests
         public readonly Channel<(ObjectKey Key, ReconcileOutcome Outcome, Exception? Error)> Outcomes = Channel.CreateUnbounded<(ObjectKey, ReconcileOutcome, Exception?)>();
         public readonly ConcurrentQueue<ControllerHealth> Health = new();
         public void WorkersActive(int active) { }
-        public void Reconciled(ObjectKey key, ReconcileOutcome outcome, TimeSpan duration, Exception? error) => Outcomes.Writer.TryWrite((key, outcome, error));
+        public readonly ConcurrentQueue<ReconcileScope> Scopes = new();
+        public void Reconciled(ReconcileScope reconcile, ReconcileOutcome outcome, TimeSpan duration, Exception? error)
+        {
+            Scopes.Enqueue(reconcile);
+            Outcomes.Writer.TryWrite((reconcile.Key, outcome, error));
+        }
         public void HealthChanged(ControllerHealth health) => Health.Enqueue(health);
 
         public async Task<(ObjectKey Key, ReconcileOutcome Outcome, Exception? Error)> Next() =>
@@ -76,6 +81,30 @@ public class ControllerTests
         h.Time.Advance(TimeSpan.FromHours(1));
         h.Queue.Depth.ShouldBe(0);
         reconciler.Calls(A).ShouldBe(1);
+    }
+
+    [Test]
+    public async Task Each_reconcile_has_its_own_scope_that_the_reconciler_records_writes_into()
+    {
+        var reconciler = new Scripted((key, call, _) =>
+        {
+            var scope = ReconcileScope.Current.ShouldNotBeNull();
+            scope.Key.ShouldBe(key);
+            if (call == 1) scope.Changed("created", "Deployment " + key.Name);
+            return ValueTask.FromResult(ReconcileResult.Done);
+        });
+        await using var h = new Harness(reconciler);
+        h.Queue.Add(A);
+        await h.Observer.Next();
+        h.Queue.Add(A);
+        await h.Observer.Next();
+        var scopes = h.Observer.Scopes.ToArray();
+        scopes.Length.ShouldBe(2);
+        scopes[0].Changes.ShouldBe(["created Deployment a"]);
+        scopes[1].Changes.ShouldBeEmpty();
+        Guid.TryParse(scopes[0].Id, out _).ShouldBeTrue();
+        scopes[1].Id.ShouldNotBe(scopes[0].Id);
+        ReconcileScope.Current.ShouldBeNull();   // the test's own flow is outside any reconcile
     }
 
     [Test]

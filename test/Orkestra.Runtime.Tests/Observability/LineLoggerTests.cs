@@ -13,16 +13,21 @@ public sealed class LineLoggerTests
     {
         var output = new StringWriter();
         using (var provider = new LineLoggerProvider(output, LogFormat.Json, LogLevel.Information, Clock))
-            Log.Reconciled(provider.CreateLogger("orkestra.website"), "website", "default/hello", "success", 1.5);
+            Log.Reconciled(provider.CreateLogger("orkestra.website"), "website", "default", "hello", "success", 1.5, "wrote status", "id-1");
         var line = JsonNode.Parse(output.ToString().Trim())!;
         ((string)line["time"]!).ShouldBe("2026-01-02T15:04:05.123Z");
         ((string)line["level"]!).ShouldBe("info");
         ((string)line["logger"]!).ShouldBe("orkestra.website");
         ((int)line["event"]!).ShouldBe(100);
-        ((string)line["message"]!).ShouldBe("reconciled website default/hello: success in 1.5 ms");
-        ((string)line["Crd"]!).ShouldBe("website");
-        ((string)line["Key"]!).ShouldBe("default/hello");
-        ((double)line["DurationMs"]!).ShouldBe(1.5);
+        ((string)line["msg"]!).ShouldBe("reconciled website default/hello: success in 1.5 ms: wrote status (reconcile id-1)");
+        ((string)line["crd"]!).ShouldBe("website");
+        ((string)line["namespace"]!).ShouldBe("default");
+        ((string)line["name"]!).ShouldBe("hello");
+        ((string)line["result"]!).ShouldBe("success");
+        ((string)line["reconcileID"]!).ShouldBe("id-1");
+        ((double)line["durationMs"]!).ShouldBe(1.5);
+        // One casing: every key is lowerCamel.
+        line.AsObject().Select(kv => kv.Key).ShouldAllBe(key => char.IsLower(key[0]));
     }
 
     [Test]
@@ -32,7 +37,7 @@ public sealed class LineLoggerTests
         using (var provider = new LineLoggerProvider(output, LogFormat.Text, LogLevel.Warning, Clock))
         {
             var logger = provider.CreateLogger("orkestra.runtime");
-            Log.Reconciled(logger, "website", "default/hello", "success", 1);
+            Log.Reconciled(logger, "website", "default", "hello", "success", 1, "wrote status", "id-1");
             Log.Degraded(logger, "website", 5);
         }
         output.ToString().ShouldBe("2026-01-02T15:04:05.123Z WARN  orkestra.runtime[200] operator website is degraded after 5 consecutive failures" + Environment.NewLine);

@@ -31,6 +31,23 @@ public class WorkQueueTests
     }
 
     [Test]
+    public async Task In_flight_reports_the_sum_and_the_longest_time_keys_have_been_held()
+    {
+        var time = new ManualTimeProvider();
+        using var queue = new WorkQueue<string>(time: time);
+        queue.Add("a"); queue.Add("b"); queue.Add("c");
+        await Take(queue);
+        time.Advance(TimeSpan.FromSeconds(3));
+        await Take(queue);
+        time.Advance(TimeSpan.FromSeconds(2));
+        queue.InFlight().ShouldBe((TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(5)));   // a: 5 s, b: 2 s, c waiting
+        queue.Done("a");
+        queue.InFlight().ShouldBe((TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)));
+        queue.Done("b");
+        queue.InFlight().ShouldBe((TimeSpan.Zero, TimeSpan.Zero));
+    }
+
+    [Test]
     public async Task Repeated_adds_of_a_waiting_key_collapse()
     {
         using var queue = new WorkQueue<string>();
