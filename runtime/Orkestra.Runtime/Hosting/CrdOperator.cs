@@ -52,6 +52,7 @@ internal sealed class CrdOperator : IDisposable
     private volatile IInformer? _customResources;
     private volatile Controller? _controller;
     private volatile IInformer[] _informers = [];
+    private volatile IObjectReader? _reader;
 
     private readonly NamespacePolicy? _namespaces;
 
@@ -66,6 +67,7 @@ internal sealed class CrdOperator : IDisposable
         _metrics = services.Metrics.ForOperator(op.Name, Options.Workers);
         _queue = new WorkQueue<ObjectKey>(RuntimeDefaults.QueueCapacity(op), RuntimeDefaults.RetryFor(op), services.Time, _metrics);
         _metrics.SampleInFlightFrom(_queue.InFlight);
+        LastReconciles = new LastReconciles(services.Time, key => _customResources?.Cache.TryGet(key, out _) == true);
     }
 
     public CompiledOperator Op { get; }
@@ -83,6 +85,12 @@ internal sealed class CrdOperator : IDisposable
     public string? Waiting => _waiting;
 
     public IObjectCache? Cache => _customResources?.Cache;
+
+    /// <summary>The caches the reconciler reads (null until started).</summary>
+    public IObjectReader? Reader => _reader;
+
+    /// <summary>How the last reconcile of each CR ended.</summary>
+    public LastReconciles LastReconciles { get; }
 
     public int QueueDepth => _queue.Depth;
 
@@ -141,11 +149,12 @@ internal sealed class CrdOperator : IDisposable
             Selector(Op.Settings.LabelSelector), Selector(Op.Settings.FieldSelector)));
         _customResources = crs;
         var reader = new InformerObjectReader(crs, children, api.ApiVersion, api.Kind);
+        _reader = reader;
         var plural = Op.ApiTypes.Plural;
         var reconciler = new KatalogReconciler(Op, KatalogName, reader, _services.Writer, _services.Events, _services.Time, _services.Cross,
             _services.External, _namespaces, () => _services.Metrics.NamespaceProtectionBlocked.WithLabels(plural).Inc());
         _controller = new Controller(Op.Name, _services.WrapReconciler?.Invoke(Op.Name, reconciler) ?? reconciler, _queue, Options,
-            new ControllerObservers(_metrics, new ControllerLog(Op.Name, _log)), _services.Time);
+            new ControllerObservers(_metrics, new ControllerLog(Op.Name, _log), LastReconciles), _services.Time);
 
         crs.AddEventHandler(new ResourceEventHandler(
             onAdd: (cr, _) => CustomResourceChanged(cr),

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Orkestra.ApiMachinery.Meta;
+using Orkestra.Kube.Client;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Observability;
 
@@ -9,7 +11,10 @@ namespace Orkestra.Runtime.Hosting;
 /// The runtime's HTTP surface, routed by hand (AOT-safe, no reflection): Kubernetes-style probes
 /// <c>/healthz</c> <c>/livez</c> <c>/readyz</c>, Orkestra's aliases <c>/health</c> <c>/ready</c> <c>/startup</c>,
 /// <c>/metrics</c> (Prometheus text), and the Katalog API: <c>/katalog</c>, <c>/katalog/{crd}</c>,
-/// <c>/katalog/{crd}/health</c> (200 healthy, 503 degraded), <c>/katalog/{crd}/cr</c> (CRs with their Ready state).
+/// <c>/katalog/{crd}/health</c> (200 healthy, 503 degraded), <c>/katalog/{crd}/cr</c> (CRs with their Ready state),
+/// <c>/katalog/{crd}/cr/{namespace}/{name}</c> (<c>/katalog/{crd}/cr/{name}</c> for a cluster-scoped CR: one CR with its
+/// children, Events and last reconcile, see <see cref="CustomResourceDetail"/>) and <c>/katalog/{crd}/events</c>.
+/// Read-only: every other method is 405.
 /// </summary>
 public static class HttpEndpoints
 {
@@ -51,7 +56,31 @@ public static class HttpEndpoints
                 });
                 return;
         }
-        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        if (parts.Length is 4 or 5 && parts[0] == "katalog" && parts[2] == "cr"
+            && state.Operators.FirstOrDefault(o => o.Crd == parts[1]) is { Detail: { } detail })
+        {
+            var key = parts.Length == 5 ? new ObjectKey(parts[3], parts[4]) : new ObjectKey(null, parts[3]);
+            await JsonAsync(context, async w =>
+            {
+                if (await detail(key, w, context.RequestAborted)) return 200;
+                w.WriteStartObject();
+                w.WriteString("error", $"no {parts[1]} {key} in the cache");
+                w.WriteEndObject();
+                return 404;
+            });
+            return;
+        }
+        if (parts.Length == 3 && parts[0] == "katalog" && parts[2] == "events"
+            && state.Operators.FirstOrDefault(o => o.Crd == parts[1]) is { Events: { } events })
+        {
+            await JsonAsync(context, async w =>
+            {
+                await events(w, context.RequestAborted);
+                return 200;
+            });
+            return;
+        }
         if (parts.Length is >= 2 and <= 3 && parts[0] == "katalog")
         {
             var op = state.Operators.FirstOrDefault(o => o.Crd == parts[1]);
@@ -156,6 +185,33 @@ public static class HttpEndpoints
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(body + "\n");
+    }
+
+    /// <summary>A JSON answer written by <paramref name="write"/>, which returns the status; an API failure behind it
+    /// (listing Events) is 502 with its message.</summary>
+    private static async Task JsonAsync(HttpContext context, Func<Utf8JsonWriter, Task<int>> write)
+    {
+        using var buffer = new MemoryStream();
+        int status;
+        try
+        {
+            await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true });
+            status = await write(writer);
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException)
+        {
+            await Json(context, 502, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("error", e.Message);
+                w.WriteEndObject();
+            });
+            return;
+        }
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        buffer.Position = 0;
+        await buffer.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
     private static async Task Json(HttpContext context, int status, Action<Utf8JsonWriter> write)

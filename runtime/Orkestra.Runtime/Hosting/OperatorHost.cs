@@ -164,7 +164,7 @@ public sealed class OperatorHost
             WebhookCaBundle = webhooks?.CaBundlePem;
             State.GatewayEndpoint = _katalogs.Select(k => k.Source.Security?.GatewayEndpoint).FirstOrDefault(g => g is { Length: > 0 })
                                     ?? _options.GatewayEndpoint;
-            State.SetOperators(operators.Select(o => View(o, _options)).ToArray());
+            State.SetOperators(operators.Select(o => View(o, _options, new CustomResourceDetail(o, client, cross, time))).ToArray());
             State.MarkStarted();
             _started.TrySetResult();
             // Start-up allocates a burst anyway; the request makes sure even a small Katalog gets one collection (and
@@ -337,8 +337,10 @@ public sealed class OperatorHost
         }
     }
 
-    private static OperatorView View(CrdOperator op, RuntimeOptions options) => new()
+    private static OperatorView View(CrdOperator op, RuntimeOptions options, CustomResourceDetail detail) => new()
     {
+        Detail = detail.WriteAsync,
+        Events = detail.WriteEventsAsync,
         OutOfContact = () => op.OutOfContact(options.ContactBound, options.FailingContactBound),
         Crd = op.Name,
         Group = op.Op.ApiTypes.Group,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orkestra.ApiMachinery.Meta;
 using Orkestra.Runtime.Controllers;
 
 namespace Orkestra.Runtime.Hosting;
@@ -20,6 +21,13 @@ public sealed class OperatorView
     public required Func<bool> Synced { get; init; }
     /// <summary>The CRs in the cache (snapshots).</summary>
     public required Func<IReadOnlyList<JsonElement>> Resources { get; init; }
+    /// <summary>Writes one CR's detail (<c>/katalog/{crd}/cr/{namespace}/{name}</c>); false when there is no such CR.
+    /// Null: not offered.</summary>
+    public Func<ObjectKey, Utf8JsonWriter, CancellationToken, Task<bool>>? Detail { get; init; }
+
+    /// <summary>Writes the recent Events of the CRD's CRs (<c>/katalog/{crd}/events</c>). Null: not offered.</summary>
+    public Func<Utf8JsonWriter, CancellationToken, Task>? Events { get; init; }
+
     /// <summary>Waiting (e.g. for its CRD or a dependency) instead of running, with the reason.</summary>
     public Func<string?> Waiting { get; init; } = () => null;
 

@@ -40,7 +40,7 @@ public sealed class ControllerLog(string crd, ILogger logger) : IControllerObser
         else Log.Healed(logger, crd);
     }
 
-    private static string Name(ReconcileOutcome outcome) => outcome switch
+    internal static string Name(ReconcileOutcome outcome) => outcome switch
     {
         ReconcileOutcome.Success => "success",
         ReconcileOutcome.Requeue => "requeue",
