@@ -25,6 +25,9 @@ internal sealed class CustomResourceDetail(CrdOperator op, IKubeReader api, ICro
     private static readonly IReadOnlySet<HookKind> Applied = new HashSet<HookKind> { HookKind.OnCreate, HookKind.OnReconcile };
     private const int EventLimit = 100;
 
+    private static readonly string[] MetadataFields =
+        ["uid", "generation", "resourceVersion", "creationTimestamp", "deletionTimestamp", "labels", "annotations", "finalizers"];
+
     /// <summary>Writes the CR's detail; false when the cache does not hold it.</summary>
     public async Task<bool> WriteAsync(ObjectKey key, Utf8JsonWriter w, CancellationToken cancellation)
     {
@@ -43,8 +46,7 @@ internal sealed class CustomResourceDetail(CrdOperator op, IKubeReader api, ICro
         var md = cr.GetProperty("metadata");
         w.WritePropertyName("metadata");
         w.WriteStartObject();
-        foreach (var field in new[] { "uid", "generation", "resourceVersion", "creationTimestamp", "deletionTimestamp", "labels", "annotations",
-                     "finalizers" })
+        foreach (var field in MetadataFields)
         {
             if (md.TryGetProperty(field, out var value)) { w.WritePropertyName(field); value.WriteTo(w); }
         }
@@ -92,7 +94,8 @@ internal sealed class CustomResourceDetail(CrdOperator op, IKubeReader api, ICro
 
     private async Task<IReadOnlyList<JsonElement>> ListEventsAsync(string? @namespace, string selector, CancellationToken cancellation)
     {
-        var list = await api.ListAsync(Events, @namespace, new ListOptions { FieldSelector = selector }, cancellation).ConfigureAwait(false);
+        var options = new ListOptions { FieldSelector = selector };
+        var list = await api.ListAsync(Events, @namespace, options, cancellation).ConfigureAwait(false);
         return list.Items.OrderByDescending(e => ObjectFields.Text(e, "lastTimestamp") ?? ObjectFields.Text(e, "eventTime") ?? "",
             StringComparer.Ordinal).Take(EventLimit).ToArray();
     }
@@ -109,7 +112,8 @@ internal sealed class CustomResourceDetail(CrdOperator op, IKubeReader api, ICro
             w.WriteNumber("count", e.TryGetProperty("count", out var count) && count.TryGetInt32(out var n) ? n : 1);
             w.WriteString("firstTimestamp", ObjectFields.Text(e, "firstTimestamp"));
             w.WriteString("lastTimestamp", ObjectFields.Text(e, "lastTimestamp"));
-            if (ObjectFields.Text(e, "metadata", "annotations", EventRecorder.ReconcileIdAnnotation) is { } id) w.WriteString("reconcileID", id);
+            if (ObjectFields.Text(e, "metadata", "annotations", EventRecorder.ReconcileIdAnnotation) is { } id)
+                w.WriteString("reconcileID", id);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -142,7 +146,8 @@ internal sealed class CustomResourceDetail(CrdOperator op, IKubeReader api, ICro
         {
             if (compiled.Normalize is { } normalize) cr = Normalizer.Apply(normalize, cr, time).Object;
             TemplateValue? crossValue = compiled.Cross.Count == 0 ? null : CrossView.Build(compiled, cr, cross, time, Random.Shared);
-            var result = OperatorRenderer.Render(new RenderRequest(compiled, cr, observed) { Hooks = Applied, Time = time, Cross = crossValue });
+            var request = new RenderRequest(compiled, cr, observed) { Hooks = Applied, Time = time, Cross = crossValue };
+            var result = OperatorRenderer.Render(request);
             var desired = new Dictionary<ObjectRef, DesiredChild>();
             foreach (var child in result.Children) desired[ObjectRef.Of(child.Manifest)] = child;
             return (desired, null);
@@ -207,7 +212,8 @@ internal sealed class CustomResourceDetail(CrdOperator op, IKubeReader api, ICro
         }
         if (kind is "Deployment" or "StatefulSet" or "ReplicaSet")
         {
-            var wanted = child.TryGetProperty("spec", out var spec) && spec.TryGetProperty("replicas", out var r) && r.TryGetInt32(out var n) ? n : 1;
+            var wanted = child.TryGetProperty("spec", out var spec) && spec.TryGetProperty("replicas", out var r)
+                         && r.TryGetInt32(out var n) ? n : 1;
             var readyReplicas = status.ValueKind == JsonValueKind.Object && status.TryGetProperty("readyReplicas", out var rr)
                                 && rr.TryGetInt32(out var m) ? m : 0;
             return (readyReplicas >= wanted ? "True" : "False", $"{readyReplicas}/{wanted} replicas ready");

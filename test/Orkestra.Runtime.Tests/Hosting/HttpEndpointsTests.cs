@@ -33,6 +33,21 @@ public class HttpEndpointsTests
         return (server, state, () => { synced = true; degraded = true; return true; }, client);
     }
 
+    [TestCase("127.0.0.1", "127.0.0.1")]
+    [TestCase("0.0.0.0", "0.0.0.0")]
+    public async Task The_bound_address_is_what_the_listener_reports_and_clients_reach_it_on_loopback(string bind, string printed)
+    {
+        var metrics = new RuntimeMetrics(Metrics.NewCustomRegistry());
+        await using var server = await RuntimeHttpServer.StartAsync(IPAddress.Parse(bind), 0, new RuntimeState(), metrics)
+            .WaitAsync(Bounded.Default);
+        var bound = new Uri(server.Bound);
+        bound.Host.ShouldBe(printed);
+        bound.Port.ShouldBeGreaterThan(0);
+        server.Address.ShouldBe(new Uri($"http://127.0.0.1:{bound.Port}/"));
+        using var client = new HttpClient { Timeout = Bounded.Default };
+        (await client.GetAsync(new Uri(server.Address, "/healthz"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
     [Test]
     public async Task Probes_follow_startup_and_cache_sync()
     {
