@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orkestra.Katalog.Children;
 using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Conditions;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
 using Orkestra.Templating;
@@ -17,6 +18,9 @@ public sealed record RenderRequest(CompiledOperator Operator, JsonElement Cr, IR
     public TemplateValue? External { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public Random Random { get; init; } = Random.Shared;
+
+    /// <summary>The other instances of the CR's kind, for <c>unique</c> conditions (null: <c>unique</c> passes).</summary>
+    public PeerInstances? Peers { get; init; }
 }
 
 /// <summary>A child the reconciler would apply, with how it is to be applied.</summary>
@@ -309,7 +313,8 @@ public static class OperatorRenderer
     private static string? ErrorOf(JsonNode? value, string type) =>
         type.Length == 0 ? null : StatusValues.TryCoerce(value, type, out _, out var error) ? null : error;
 
-    private static RenderScope Scope(TemplateValue data, RenderRequest request) => new(data, request.Time, request.Random);
+    private static RenderScope Scope(TemplateValue data, RenderRequest request) =>
+        new(data, request.Time, request.Random) { Extension = request.Peers };
 
     /// <summary>The Katalog location of a child entry field (the key inside the entry when it is there).</summary>
     private static SourceLocation FieldLocation(CompiledChild child, string fieldPath)

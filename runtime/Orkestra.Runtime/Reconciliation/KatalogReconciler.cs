@@ -72,7 +72,7 @@ public sealed class KatalogReconciler : IReconciler, IReconcileFailureReporter
         _inputs = new RenderInputs(op, time, cross, external, _status);
         _adopter = new Adopter(op, katalogName, writer, time);
         _finalization = new Finalization(op, writer, events, time, _inputs);
-        _admission = new AdmissionStep(op, writer, events, time, _inputs, _status);
+        _admission = new AdmissionStep(op, reader, writer, events, time, _inputs, _status);
         _children = new ChildApplier(op, writer, events, time);
     }
 
@@ -130,6 +130,7 @@ public sealed class KatalogReconciler : IReconciler, IReconcileFailureReporter
         var result = OperatorRenderer.Render(new RenderRequest(_op, cr, observed)
         {
             Hooks = Apply, Time = _time, Cross = crossValue, External = externalValue,
+            Peers = AdmissionRules.Peers(_reader.ListCustomResources, key),
         });
         if (_namespaces is not null) await GuardChildNamespacesAsync(key, result, cancellation).ConfigureAwait(false);
         var wrote = await _children.ApplyAsync(self, uid, result, observed, cancellation).ConfigureAwait(false);
