@@ -37,4 +37,47 @@ public sealed class CollisionTests
         (await ork.GetAsync("configmap", "fine-a")).ShouldNotBeNull();
         (await ork.GetAsync("configmap", "clash-a")).ShouldBeNull("neither colliding entry is applied");
     }
+
+    [Test]
+    public async Task Colliding_entries_cost_no_child_writes_and_at_most_one_write_per_retry()
+    {
+        var attempts = 0;
+        await using var ork = await RunningOperators.StartAsync(["test/Orkestra.Operators.Tests/Katalogs/collisions/katalog.yaml"],
+            wrap: (_, inner) => new Counting(inner, () => Interlocked.Increment(ref attempts)));
+        await ork.WaitReadyAsync();
+        await ork.OkAsync("apply -f -", """
+            apiVersion: test.orkestra.io/v1
+            kind: Item
+            metadata: {name: clash, namespace: default}
+            spec: {value: a}
+            """);
+        await ork.EventuallyAsync(async () => (string?)(await ork.ReadyAsync("items", "clash"))?["status"] == "False",
+            "Ready=False on the colliding Item");
+        await ork.EventuallyAsync(async () => (await ork.KubectlAsync("get events --field-selector reason=ReconcileError -o name")).Stdout
+            .Length > 0, "a Warning event");
+
+        var before = await WritesAsync(ork);
+        var attemptsBefore = Volatile.Read(ref attempts);
+        await ork.EventuallyAsync(() => Task.FromResult(Volatile.Read(ref attempts) >= attemptsBefore + 4), "four more retries");
+        var after = await WritesAsync(ork);
+        var retries = Volatile.Read(ref attempts) - attemptsBefore;
+        (after.Count - before.Count).ShouldBeLessThanOrEqualTo(retries, "no write loop: at most one write (an Event count) per retry");
+        after.Recent.ShouldNotContain(p => p.Contains("/configmaps", StringComparison.Ordinal), "no child is written");
+    }
+
+    private static async Task<(long Count, string[] Recent)> WritesAsync(RunningOperators ork)
+    {
+        var (_, body, _) = await ork.Sandbox.GetAsync("/sandbox/requests");
+        return ((long)body!["writes"]!, body["recentWrites"]!.AsArray().Select(w => (string)w!["path"]!).ToArray());
+    }
+
+    private sealed class Counting(Orkestra.Runtime.Controllers.IReconciler inner, Action counted) : Orkestra.Runtime.Controllers.IReconciler
+    {
+        public ValueTask<Orkestra.Runtime.Controllers.ReconcileResult> ReconcileAsync(Orkestra.ApiMachinery.Meta.ObjectKey key,
+            CancellationToken cancellation)
+        {
+            if (key.Name == "clash") counted();
+            return inner.ReconcileAsync(key, cancellation);
+        }
+    }
 }

@@ -45,6 +45,21 @@ public sealed class StructuralSchema
         return new StructuralSchema(root, problems);
     }
 
+    /// <summary>The <c>type</c> the schema declares at a field path of the object (e.g. <c>status</c>, <c>ready</c>):
+    /// <c>integer</c>, <c>number</c>, <c>boolean</c>, <c>string</c>, <c>object</c>, <c>array</c>; null when the path is
+    /// not described, declares no type, or is int-or-string. Map values follow <c>additionalProperties</c>.</summary>
+    public string? TypeAt(IReadOnlyList<string> path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var node = _root;
+        foreach (var segment in path)
+        {
+            node = node.PropertyMap.GetValueOrDefault(segment) ?? node.AdditionalProperties;
+            if (node is null) return null;
+        }
+        return node.IntOrString ? null : node.Type;
+    }
+
     // ------------------------------------------------------------------ pruning
 
     /// <summary>

@@ -84,7 +84,7 @@ internal static class RenderCommand
         }
         var observedElements = observed.Where(d => d.Content is JsonObject).Select(d => ToElement(d.Content!)).ToArray();
 
-        var schemas = new Dictionary<string, StoredCustomResource.SchemaOrError>(StringComparer.Ordinal);
+        var schemas = new Dictionary<string, SchemaOrError>(StringComparer.Ordinal);
         var output = new List<JsonNode?>();
         var failed = false;
         var rendered = 0;
@@ -115,7 +115,8 @@ internal static class RenderCommand
                 continue;
             }
             rendered++;
-            var result = OperatorRenderer.Render(new RenderRequest(op, ToElement(cr), observedElements) { Hooks = hooks, Random = random });
+            var result = OperatorRenderer.Render(new RenderRequest(op, ToElement(cr), observedElements) { Hooks = hooks, Random = random,
+                Schema = stored.Schema });
             foreach (var skipped in result.Skipped) stderr.WriteLine($"{crName}: skipped {skipped.Describe}: {skipped.Reason}");
             foreach (var error in result.Errors.Concat(result.Status.Errors)) stderr.WriteLine(error.ToString());
             failed |= !result.Succeeded || result.Status.Errors.Count > 0;

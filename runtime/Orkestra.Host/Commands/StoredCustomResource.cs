@@ -1,8 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orkestra.ApiMachinery.Schema;
 using Orkestra.Katalog.Compilation;
-using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Manifests;
 
 namespace Orkestra.Host.Commands;
@@ -17,7 +15,11 @@ namespace Orkestra.Host.Commands;
 internal static class StoredCustomResource
 {
     /// <summary>The outcome for one CR: dropped paths (kubectl's "unknown field" warnings) and validation errors.</summary>
-    public sealed record Outcome(IReadOnlyList<string> Unknown, IReadOnlyList<string> Errors);
+    public sealed record Outcome(IReadOnlyList<string> Unknown, IReadOnlyList<string> Errors)
+    {
+        /// <summary>The schema applied (it also types the status preview), or null.</summary>
+        public StructuralSchema? Schema { get; init; }
+    }
 
     /// <summary>Prunes, defaults and validates <paramref name="cr"/> in place against <paramref name="op"/>'s CRD.</summary>
     public static Outcome Apply(CompiledOperator op, JsonObject cr, Dictionary<string, SchemaOrError> schemas)
@@ -25,35 +27,12 @@ internal static class StoredCustomResource
         if (op.Settings.CrdFile is not { } crdFile) return new Outcome([], []);
         var version = ((string?)cr["apiVersion"] ?? "").Split('/')[^1];
         var key = $"{crdFile}\n{version}";
-        if (!schemas.TryGetValue(key, out var found)) schemas[key] = found = Read(crdFile, version);
+        if (!schemas.TryGetValue(key, out var found)) schemas[key] = found = CrdSchemas.Read(crdFile, version);
         if (found.Error is not null) return new Outcome([], [found.Error]);
         if (found.Schema is not { } schema) return new Outcome([], []);
         var unknown = schema.Prune(cr);
         schema.Default(cr);
         var errors = schema.Validate(cr).Select(e => e.Message).ToArray();
-        return new Outcome(unknown, errors);
-    }
-
-    /// <summary>A compiled schema, or why there is none.</summary>
-    internal sealed record SchemaOrError(StructuralSchema? Schema, string? Error);
-
-    private static SchemaOrError Read(string crdFile, string version)
-    {
-        var bag = new DiagnosticBag();
-        var documents = ManifestYaml.Load(crdFile, bag);
-        if (bag.HasErrors) return new SchemaOrError(null, string.Join("\n", bag.Items.Select(d => d.ToString())));
-        foreach (var doc in documents)
-        {
-            if (doc.Content is not JsonObject crd || (string?)crd["kind"] != "CustomResourceDefinition") continue;
-            var versions = (crd["spec"]?["versions"] as JsonArray)?.OfType<JsonObject>().ToArray() ?? [];
-            var served = versions.FirstOrDefault(v => v["name"] is JsonValue n && n.GetValueKind() == JsonValueKind.String
-                                                          && n.GetValue<string>() == version);
-            if (served is null)
-                return new SchemaOrError(null, $"{doc.Location}: error: the CRD serves no version \"{version}\" (versions: "
-                                               + $"{string.Join(", ", versions.Select(v => (string?)v["name"]))})");
-            if (served["schema"]?["openAPIV3Schema"] is not JsonObject openApi) return new SchemaOrError(null, null);
-            return new SchemaOrError(StructuralSchema.Compile(openApi), null);
-        }
-        return new SchemaOrError(null, $"{crdFile}: error: holds no CustomResourceDefinition");
+        return new Outcome(unknown, errors) { Schema = schema };
     }
 }

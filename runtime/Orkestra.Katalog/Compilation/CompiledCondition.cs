@@ -58,8 +58,27 @@ public sealed class CompiledCondition
     public bool Evaluate(RenderScope scope)
     {
         var (value, present) = ResolveField(scope);
+        if (Operator == ConditionOperator.Unique) return IsUnique(scope, value, present) != Negate;
         var expected = Expected?.Render(scope) ?? "";
         return ConditionOperators.Evaluate(Operator, value, present, expected) != Negate;
+    }
+
+    /// <summary>
+    /// <c>unique</c>: false when another instance of the kind (<see cref="PeerInstances"/> on the scope) has the same
+    /// printed value at the same field. An absent or empty field is unique (there is nothing to collide with); without
+    /// peers attached it passes.
+    /// </summary>
+    private bool IsUnique(RenderScope scope, TemplateValue value, bool present)
+    {
+        if (!present || scope.Extension is not PeerInstances peers) return true;
+        var text = value.ToString();
+        if (text.Length == 0) return true;
+        foreach (var peer in peers.Others)
+        {
+            var (other, found) = ResolveField(new RenderScope(peer, scope.Time, scope.Random) { Cancellation = scope.Cancellation });
+            if (found && other.ToString() == text) return false;
+        }
+        return true;
     }
 
     public override string ToString() => $"{FieldText} {Source.OperatorName}{(Expected is null ? "" : " " + Expected.Text)}";

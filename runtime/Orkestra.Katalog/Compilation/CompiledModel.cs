@@ -91,7 +91,10 @@ public sealed record OperatorSettings(
         crd.DependsOn.Select(d => d.Target).ToArray(), crd.LabelSelector, crd.FieldSelector, crd.ForceConflict,
         crd.CrossAccess, crd.IgnoreStatusPatch, crd.IgnoreObservedGeneration, crd.RemoveFinalizers, crd.RestrictedNamespaces,
         crd.AllowedNamespaces, crd.Endpoints == EndpointsConfig.Default, crd.Webhooks.Validation, crd.Webhooks.Mutation,
-        crd.Webhooks.Operations);
+        crd.Webhooks.Operations) { Dependencies = crd.DependsOn };
+
+    /// <summary><c>dependsOn</c> with the condition each target must reach before this operator starts.</summary>
+    public IReadOnlyList<Dependency> Dependencies { get; init; } = [];
 }
 
 /// <summary>A label written onto the CR; the value may be a template.</summary>

@@ -9,8 +9,9 @@ namespace Orkestra.Katalog.Conditions;
 /// Names and semantics of the condition operators. String operators compare the printed
 /// value (Go's %v, nil as ""); numeric operators parse both sides as numbers (non-numeric → false, an absent field
 /// counts as 0); CSV operators trim their elements, and an empty element matches an empty field; an invalid
-/// regex never matches (and is rejected at load by <see cref="CheckExpected"/>). <c>unique</c> always passes:
-/// it needs the other instances of the CRD and is not enforced yet (a known defect). Thread-safe (compiled regexes are cached).
+/// regex never matches (and is rejected at load by <see cref="CheckExpected"/>). <c>unique</c> needs the other instances
+/// of the CRD: it is evaluated by <c>CompiledCondition</c> against the <see cref="PeerInstances"/> a render carries, and
+/// passes here. Thread-safe (compiled regexes are cached).
 /// </summary>
 public static class ConditionOperators
 {
@@ -111,7 +112,7 @@ public static class ConditionOperators
                 var found = expected.Split(',').Any(e => e.Trim() == text);
                 return op == ConditionOperator.In ? found : !found;
             }
-            case ConditionOperator.Unique: return true; // checked by the runtime against the other instances
+            case ConditionOperator.Unique: return true; // compared with the peer instances by CompiledCondition
             case ConditionOperator.TypeOf:
                 var name = actual.TypeName;
                 return expected == name || (expected == "list" && name == "slice") || (expected == "null" && name == "nil")

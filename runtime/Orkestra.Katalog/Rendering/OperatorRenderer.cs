@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.ApiMachinery.Schema;
 using Orkestra.Katalog.Children;
 using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Conditions;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
 using Orkestra.Templating;
@@ -17,6 +19,12 @@ public sealed record RenderRequest(CompiledOperator Operator, JsonElement Cr, IR
     public TemplateValue? External { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public Random Random { get; init; } = Random.Shared;
+
+    /// <summary>The other instances of the CR's kind, for <c>unique</c> conditions (null: <c>unique</c> passes).</summary>
+    public PeerInstances? Peers { get; init; }
+
+    /// <summary>The CRD's structural schema (from its crdFile): status fields are written as the types it declares.</summary>
+    public StructuralSchema? Schema { get; init; }
 }
 
 /// <summary>A child the reconciler would apply, with how it is to be applied.</summary>
@@ -266,14 +274,7 @@ public static class OperatorRenderer
         if (op.Status.Conditions)
         {
             if (generation > 0) status["observedGeneration"] = generation;
-            var message = succeeded ? "" : string.Join("; ", errors.Select(e => e.Message));
-            status["conditions"] = new JsonArray(new JsonObject
-            {
-                ["type"] = "Ready",
-                ["status"] = succeeded ? "True" : "False",
-                ["reason"] = succeeded ? "ReconcileSucceeded" : "ReconcileError",
-                ["message"] = message,
-            });
+            status["conditions"] = new JsonArray();   // filled below, once the fields are known
         }
         foreach (var field in op.Status.Fields)
         {
@@ -295,6 +296,14 @@ public static class OperatorRenderer
                         + $"{(type.Length == 0 ? $"unknown type \"{field.Type}\"" : null)}{ErrorOf(value, type)}"));
                     continue;
                 }
+                if (SchemaType(request.Schema, field.PathText) is { } declared && !StatusValues.TryCoerce(typed, declared, out typed,
+                        out var schemaError))
+                {
+                    statusErrors.Add(Diagnostic.Error(field.Source.Location,
+                        $"status.fields {field.PathText}: {schemaError} (the CRD's schema declares status.{field.PathText} "
+                        + $"{SchemaTypeName(declared)})"));
+                    continue;
+                }
                 if (!StatusValues.TrySet(status, field.PathText, typed, out var pathError))
                     statusErrors.Add(Diagnostic.Error(field.Source.Location, pathError!));
             }
@@ -303,13 +312,43 @@ public static class OperatorRenderer
                 statusErrors.Add(e.ToDiagnostic());
             }
         }
+        if (status["conditions"] is JsonArray conditions)
+        {
+            // A status field that cannot be written as its declared type is a failed reconcile too (reason
+            // StatusFieldInvalid, the message naming the field), so Ready never claims a status that was not written.
+            var failed = succeeded ? statusErrors : errors;
+            conditions.Add((JsonNode)new JsonObject
+            {
+                ["type"] = "Ready",
+                ["status"] = failed.Count == 0 ? "True" : "False",
+                ["reason"] = failed.Count == 0 ? "ReconcileSucceeded" : succeeded ? "StatusFieldInvalid" : "ReconcileError",
+                ["message"] = string.Join("; ", failed.Select(e => e.Message)),
+            });
+        }
         return new StatusPreview(status, statusErrors);
     }
+
+    /// <summary>The status field type (int, float, bool, string) the schema declares at <c>status.&lt;path&gt;</c>, or null.</summary>
+    private static string? SchemaType(StructuralSchema? schema, string path) =>
+        schema?.TypeAt(["status", .. path.Split('.')]) switch
+        {
+            "integer" => "int",
+            "number" => "float",
+            "boolean" => "bool",
+            "string" => "string",
+            _ => null,
+        };
+
+    private static string SchemaTypeName(string type) => type switch
+    {
+        "int" => "an integer", "float" => "a number", "bool" => "a boolean", _ => "a string",
+    };
 
     private static string? ErrorOf(JsonNode? value, string type) =>
         type.Length == 0 ? null : StatusValues.TryCoerce(value, type, out _, out var error) ? null : error;
 
-    private static RenderScope Scope(TemplateValue data, RenderRequest request) => new(data, request.Time, request.Random);
+    private static RenderScope Scope(TemplateValue data, RenderRequest request) =>
+        new(data, request.Time, request.Random) { Extension = request.Peers };
 
     /// <summary>The Katalog location of a child entry field (the key inside the entry when it is there).</summary>
     private static SourceLocation FieldLocation(CompiledChild child, string fieldPath)

@@ -17,6 +17,8 @@ internal sealed class InformerObjectReader(IInformer customResources, IReadOnlyL
     public JsonElement? GetCustomResource(ObjectKey key) =>
         customResources.Cache.TryGet(key, out var cr) ? cr : null;
 
+    public IReadOnlyList<JsonElement> ListCustomResources() => customResources.Cache.List();
+
     public IReadOnlyList<JsonElement> ListOwnedChildren(string ownerName, string? ownerNamespace)
     {
         var owned = new List<JsonElement>();

@@ -36,6 +36,8 @@ public sealed class Controller
     private readonly TimeProvider _time;
     private int _active;
     private int _consecutiveFailures;
+    private long _succeeded;
+    private TaskCompletionSource? _nextOutcome;
 
     public Controller(string name, IReconciler reconciler, WorkQueue<ObjectKey> queue, ControllerOptions options,
         IControllerObserver? observer = null, TimeProvider? time = null)
@@ -52,6 +54,21 @@ public sealed class Controller
     public string Name => _name;
 
     public int ActiveWorkers => Volatile.Read(ref _active);
+
+    /// <summary>Reconciles that succeeded since the start.</summary>
+    public long Succeeded => Interlocked.Read(ref _succeeded);
+
+    /// <summary>Completes at the next reconcile outcome (success or failure) after this call: take it before reading
+    /// <see cref="Health"/>/<see cref="Succeeded"/>, then await it, and no outcome is missed.</summary>
+    public Task NextOutcome
+    {
+        get
+        {
+            if (Volatile.Read(ref _nextOutcome) is { } pending) return pending.Task;
+            var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return (Interlocked.CompareExchange(ref _nextOutcome, fresh, null) ?? fresh).Task;
+        }
+    }
 
     public ControllerHealth Health
     {
@@ -172,13 +189,21 @@ public sealed class Controller
 
     private void RecordSuccess()
     {
+        Interlocked.Increment(ref _succeeded);
         if (Interlocked.Exchange(ref _consecutiveFailures, 0) >= _options.FailureThreshold && _options.FailureThreshold > 0)
             _observer.HealthChanged(Health);
+        SignalOutcome();
     }
 
     private void RecordFailure()
     {
         var failures = Interlocked.Increment(ref _consecutiveFailures);
         if (failures == _options.FailureThreshold) _observer.HealthChanged(Health);
+        SignalOutcome();
+    }
+
+    private void SignalOutcome()
+    {
+        if (Volatile.Read(ref _nextOutcome) is not null) Interlocked.Exchange(ref _nextOutcome, null)?.TrySetResult();
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Kube;
 using Orkestra.Kube.Client;
@@ -47,6 +48,7 @@ internal sealed class CrdOperator : IDisposable
     private readonly WorkQueue<ObjectKey> _queue;
     private readonly OperatorMetrics _metrics;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Action<JsonElement>> _dependents = [];   // filled before start, read-only afterwards
     private volatile string? _waiting = "starting";
     private volatile IInformer? _customResources;
@@ -124,12 +126,22 @@ internal sealed class CrdOperator : IDisposable
         foreach (var key in informer.Cache.Keys(@namespace)) _queue.Add(key);
     }
 
-    public async Task StartAsync(IEnumerable<CrdOperator> dependencies, CancellationToken stopping)
+    /// <summary>Completes once the workers run (this process leads and the caches synced).</summary>
+    public Task Running => _running.Task;
+
+    /// <summary>
+    /// Waits until <paramref name="dependencies"/> reached their conditions (<c>started</c>: caches synced;
+    /// <c>healthy</c>: workers running, at least one reconcile succeeded — or there was no CR to reconcile — and the
+    /// consecutive failure count is zero), then resolves the CRD, starts the informers and completes <see cref="Synced"/>.
+    /// </summary>
+    public async Task StartAsync(IEnumerable<(CrdOperator Operator, DependencyCondition Condition)> dependencies,
+        CancellationToken stopping)
     {
-        foreach (var dependency in dependencies)
+        foreach (var (dependency, condition) in dependencies)
         {
             _waiting = $"dependency {dependency.Name} not started";
             await dependency.Synced.WaitAsync(stopping).ConfigureAwait(false);
+            if (condition == DependencyCondition.Healthy) await WaitHealthyAsync(dependency, stopping).ConfigureAwait(false);
         }
         var api = Op.ApiTypes;
         var kind = new GroupVersionKind(api.Group, api.Version, api.Kind);
@@ -182,9 +194,24 @@ internal sealed class CrdOperator : IDisposable
     {
         await _synced.Task.WaitAsync(leading).ConfigureAwait(false);
         EnqueueAll();   // a new leader starts from the whole cache, not only from events it saw
+        _running.TrySetResult();
         var resync = ResyncAsync(leading);
         await _controller!.RunAsync(leading, drain).ConfigureAwait(false);
         await resync.ConfigureAwait(false);
+    }
+
+    private async Task WaitHealthyAsync(CrdOperator dependency, CancellationToken stopping)
+    {
+        _waiting = $"dependency {dependency.Name} not healthy";
+        await dependency.Running.WaitAsync(stopping).ConfigureAwait(false);
+        var controller = dependency._controller!;
+        var emptyAtStart = dependency.Cache?.Count == 0;
+        while (true)
+        {
+            var next = controller.NextOutcome;
+            if (controller.Health.ConsecutiveFailures == 0 && (controller.Succeeded > 0 || emptyAtStart)) return;
+            await next.WaitAsync(stopping).ConfigureAwait(false);
+        }
     }
 
     private async Task ResyncAsync(CancellationToken leading)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orkestra.Katalog.Compilation;
 using Orkestra.Katalog.Diagnostics;
+using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Kube.Client;
 using Orkestra.Kube.Connection;
@@ -172,9 +173,10 @@ public sealed class OperatorHost
             trimmer?.Request();
 
             var byName = operators.ToDictionary(o => o.Name, StringComparer.Ordinal);
-            IEnumerable<CrdOperator> Dependencies(CrdOperator o) =>
-                o.Op.Settings.DependsOn.Select(d => byName.GetValueOrDefault(d)).OfType<CrdOperator>();
+            IEnumerable<(CrdOperator Operator, DependencyCondition Condition)> Dependencies(CrdOperator o) =>
+                o.Op.Settings.Dependencies.Where(d => byName.ContainsKey(d.Target)).Select(d => (byName[d.Target], d.Condition));
             var starts = operators.Select(o => StartOperatorAsync(o, Dependencies(o), stopping)).ToArray();
+            IEnumerable<CrdOperator> DependsOn(CrdOperator o) => Dependencies(o).Select(d => d.Operator);
             var applySamples = ApplySamplesAsync(applier, samples, operators, stopping);
 
             // 1. stop intake and 2. drain: both in RunWorkersAsync once `stopping` (or the lost lease) cancels `leading`.
@@ -188,12 +190,12 @@ public sealed class OperatorHost
                 var observer = new LeadershipObserver(Metrics, lease.Name, election.Identity, _log);
                 elector = new LeaderElector(lease, election, time, observer: observer);
                 State.Leading = () => elector.IsLeader;
-                await elector.RunAsync(leading => RunWorkersAsync(operators, leading, shutdown.Drain), stopping, releaseOnStop: false)
+                await elector.RunAsync(leading => RunWorkersAsync(operators, DependsOn, leading, shutdown), stopping, releaseOnStop: false)
                     .ConfigureAwait(false);
             }
             else
             {
-                await RunWorkersAsync(operators, stopping, shutdown.Drain).ConfigureAwait(false);
+                await RunWorkersAsync(operators, DependsOn, stopping, shutdown).ConfigureAwait(false);
             }
             await Task.WhenAll(starts.Append(applySamples)).ConfigureAwait(false);
             // 3. Events: the pump flushes what is pending until its mark.
@@ -292,22 +294,27 @@ public sealed class OperatorHost
         }
     }
 
-    private async Task RunWorkersAsync(IReadOnlyList<CrdOperator> operators, CancellationToken leading, TimeSpan drain)
+    /// <summary>Every operator's workers while <paramref name="leading"/> holds; on the stop, dependents drain before the
+    /// operators they depend on (<see cref="ReverseOrderStop"/>), every one stopped at the budget's drain mark.</summary>
+    private async Task RunWorkersAsync(IReadOnlyList<CrdOperator> operators, Func<CrdOperator, IEnumerable<CrdOperator>> dependsOn,
+        CancellationToken leading, ShutdownBudget budget)
     {
+        var drain = budget.Drain;
         await using var onStop = leading.Register(() => Log.ShuttingDown(_log, drain.TotalSeconds));
-        await Task.WhenAll(operators.Select(async o =>
+        await ReverseOrderStop.RunAsync(operators, dependsOn, async (o, stop) =>
         {
             try
             {
-                await o.RunWorkersAsync(leading, drain).ConfigureAwait(false);
+                await o.RunWorkersAsync(stop, drain).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (leading.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
             }
-        })).ConfigureAwait(false);
+        }, leading, budget.DrainEnd).ConfigureAwait(false);
     }
 
-    private async Task StartOperatorAsync(CrdOperator op, IEnumerable<CrdOperator> dependencies, CancellationToken stopping)
+    private async Task StartOperatorAsync(CrdOperator op, IEnumerable<(CrdOperator Operator, DependencyCondition Condition)> dependencies,
+        CancellationToken stopping)
     {
         try
         {

@@ -14,8 +14,8 @@ public enum ApplyMode
 /// <summary>
 /// What <c>ork run</c> does before and while starting operators, in order (the seeds' dev-mode sequence):
 /// apply every enabled CRD's <see cref="CrdFiles"/>, then its <see cref="SetupFiles"/>, wait until those CRDs are
-/// established, start the operators in <see cref="OperatorOrder"/> (dependencies first; on shutdown every operator
-/// drains at the same time — a stop in reverse order is not implemented yet), then apply the <see cref="CrFiles"/>.
+/// established, start the operators in <see cref="OperatorOrder"/> (dependencies first; on shutdown operators
+/// stop in reverse dependency order: dependents drain first, see ReverseOrderStop), then apply the <see cref="CrFiles"/>.
 /// Paths are absolute (resolved against each Katalog's folder at
 /// load). Immutable.
 /// </summary>

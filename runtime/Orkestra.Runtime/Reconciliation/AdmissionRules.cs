@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json;
 using Orkestra.ApiMachinery.Meta;
 using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Conditions;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Templating.Values;
@@ -71,9 +72,16 @@ public static class AdmissionRules
         return new ValidationVerdict(denials, warnings);
     }
 
-    /// <summary>The data rules see: the CR with <c>.cross</c> and <c>.external</c>.</summary>
-    public static RenderScope Scope(JsonElement cr, TemplateValue? cross, TemplateValue? external, TimeProvider time) =>
-        new(TemplateData.ForObject(cr, cross: cross, external: external), time);
+    /// <summary>The data rules see: the CR with <c>.cross</c> and <c>.external</c>; <paramref name="peers"/> for
+    /// <c>unique</c> (without them it passes).</summary>
+    public static RenderScope Scope(JsonElement cr, TemplateValue? cross, TemplateValue? external, TimeProvider time,
+        PeerInstances? peers = null) =>
+        new(TemplateData.ForObject(cr, cross: cross, external: external), time) { Extension = peers };
+
+    /// <summary>The CRs of <paramref name="all"/> other than <paramref name="self"/> (by namespace and name), as template
+    /// data for <c>unique</c>; read lazily.</summary>
+    public static PeerInstances Peers(Func<IReadOnlyList<JsonElement>> all, ObjectKey self) =>
+        new(() => all().Where(cr => Kube.ObjectMeta.KeyOf(cr) != self).Select(cr => TemplateData.ForObject(cr)));
 
     private static JsonNode? Typed(string text, ConditionValueType type)
     {

@@ -14,7 +14,8 @@ namespace Orkestra.Runtime.Reconciliation;
 /// CR changes; a warning rule records a Warning event. Stateless; safe for concurrent use.
 /// </summary>
 internal sealed class AdmissionStep(
-    CompiledOperator op, IObjectWriter writer, IEventRecorder events, TimeProvider time, RenderInputs inputs, StatusWriter status)
+    CompiledOperator op, IObjectReader reader, IObjectWriter writer, IEventRecorder events, TimeProvider time, RenderInputs inputs,
+    StatusWriter status)
 {
     /// <summary>Runs the rules; true when the CR was patched (the reconcile ends there).</summary>
     public async ValueTask<bool> AdmitAsync(ObjectKey key, JsonElement cr, ObjectRef self, TemplateValue? crossValue,
@@ -25,7 +26,7 @@ internal sealed class AdmissionStep(
         if (op.Validation is { } validation)
         {
             var externalValue = await inputs.ExternalAsync(key, cr, crossValue, validation.External, cancellation).ConfigureAwait(false);
-            var scope = AdmissionRules.Scope(cr, crossValue, externalValue, time);
+            var scope = AdmissionRules.Scope(cr, crossValue, externalValue, time, AdmissionRules.Peers(reader.ListCustomResources, key));
             var verdict = AdmissionRules.Validate(validation, scope);
             foreach (var warning in verdict.Warnings)
                 events.Record(self, ObjectFields.Text(cr, "metadata", "uid"), EventType.Warning, "ValidationWarning", warning);

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Orkestra.ApiMachinery.Meta;
+using Orkestra.ApiMachinery.Schema;
 using Orkestra.Katalog.Compilation;
+using Orkestra.Katalog.Manifests;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Rendering;
 using Orkestra.Katalog.Syntax;
@@ -49,6 +51,7 @@ public sealed class KatalogReconciler : IReconciler, IReconcileFailureReporter
     private readonly Finalization _finalization;
     private readonly AdmissionStep _admission;
     private readonly ChildApplier _children;
+    private readonly StructuralSchema? _schema;
 
     public KatalogReconciler(
         CompiledOperator op,
@@ -72,8 +75,10 @@ public sealed class KatalogReconciler : IReconciler, IReconcileFailureReporter
         _inputs = new RenderInputs(op, time, cross, external, _status);
         _adopter = new Adopter(op, katalogName, writer, time);
         _finalization = new Finalization(op, writer, events, time, _inputs);
-        _admission = new AdmissionStep(op, writer, events, time, _inputs, _status);
+        _admission = new AdmissionStep(op, reader, writer, events, time, _inputs, _status);
         _children = new ChildApplier(op, writer, events, time);
+        // The crdFile's schema types the status fields (read once; the file was checked at load).
+        _schema = op.Settings.CrdFile is { } crdFile ? CrdSchemas.Read(crdFile, op.ApiTypes.Version).Schema : null;
     }
 
     public async ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellation)
@@ -130,6 +135,7 @@ public sealed class KatalogReconciler : IReconciler, IReconcileFailureReporter
         var result = OperatorRenderer.Render(new RenderRequest(_op, cr, observed)
         {
             Hooks = Apply, Time = _time, Cross = crossValue, External = externalValue,
+            Peers = AdmissionRules.Peers(_reader.ListCustomResources, key), Schema = _schema,
         });
         if (_namespaces is not null) await GuardChildNamespacesAsync(key, result, cancellation).ConfigureAwait(false);
         var wrote = await _children.ApplyAsync(self, uid, result, observed, cancellation).ConfigureAwait(false);
@@ -142,6 +148,9 @@ public sealed class KatalogReconciler : IReconciler, IReconcileFailureReporter
         {
             var message = string.Join("; ", errors.Select(e => e.ToString()));
             _events.Record(self, uid, EventType.Warning, "ReconcileError", message);
+            // A status value that does not fit its type stays so until the CR or a child changes (both enqueue it):
+            // retrying on a timer would only repeat the same failure.
+            if (result.Errors.Count == 0) throw new TerminalReconcileException(message);
             throw new ReportedFailureException(message);
         }
         if (wrote) _events.Record(self, uid, EventType.Normal, "Reconciled", "all children converged");

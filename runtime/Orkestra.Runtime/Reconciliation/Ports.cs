@@ -6,11 +6,13 @@ namespace Orkestra.Runtime.Reconciliation;
 
 /// <summary>
 /// What the reconciler reads — always the informer caches, never the API: the CR by key, and the children that
-/// carry its owner label. Implementations must be thread-safe; returned elements are immutable snapshots.
+/// carry its owner label, and every CR of the operator's kind (for <c>unique</c>). Implementations must be thread-safe;
+/// returned elements are immutable snapshots.
 /// </summary>
 public interface IObjectReader
 {
     JsonElement? GetCustomResource(ObjectKey key);
+    IReadOnlyList<JsonElement> ListCustomResources();
     IReadOnlyList<JsonElement> ListOwnedChildren(string ownerName, string? ownerNamespace);
 }
 

@@ -41,4 +41,8 @@ public sealed class RenderScope
     public int MaxOutputLength { get; init; } = 1 << 20;
 
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>What the embedding layer attaches to a render for its own predicates, never visible to templates
+    /// (the Katalog layer attaches the CR's peer instances for the <c>unique</c> condition operator).</summary>
+    public object? Extension { get; init; }
 }

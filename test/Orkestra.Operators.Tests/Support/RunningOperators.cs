@@ -91,6 +91,11 @@ internal sealed class RunningOperators : IAsyncDisposable
         return await StartOnAsync(await TestSandbox.StartAsync(sandbox), ownsSandbox: true, start, wrap);
     }
 
+    /// <summary><c>ork run</c> (in process) on a sandbox the caller prepared and disposes (objects that exist before the start).</summary>
+    public static Task<RunningOperators> StartOnAsync(TestSandbox sandbox, string[] katalogFiles, Func<string, IReconciler, IReconciler>? wrap) =>
+        StartOnAsync(sandbox, ownsSandbox: false, new Start(katalogFiles, new RuntimeDefaults { Resync = TestResync }, ApplyMode.Auto,
+            Launch.InProcess, new Dictionary<string, string>(), []), wrap);
+
     /// <summary>A second <c>ork run</c> of the same Katalogs, options and environment on this run's sandbox (the same
     /// Lease): a replica. Disposing it leaves the sandbox running.</summary>
     public Task<RunningOperators> StartPeerAsync(Func<string, IReconciler, IReconciler>? wrap = null) =>

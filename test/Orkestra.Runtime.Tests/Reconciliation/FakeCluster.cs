@@ -40,6 +40,9 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
     public JsonElement? GetCustomResource(ObjectKey key) =>
         Objects.Where(o => o.Key.Kind == "Website" && o.Key.Namespace == key.NamespaceOrNull && o.Key.Name == key.Name).Select(o => (JsonElement?)Element(o.Value)).FirstOrDefault();
 
+    public IReadOnlyList<JsonElement> ListCustomResources() =>
+        Objects.Where(o => o.Key.Kind == "Website").Select(o => Element(o.Value)).ToArray();
+
     public IReadOnlyList<JsonElement> ListOwnedChildren(string ownerName, string? ownerNamespace) =>
         Objects.Values.Where(o => (string?)o["metadata"]?["labels"]?["orkestra-owner"] == ownerName
                                   && ((string?)o["metadata"]?["namespace"] is null || (string?)o["metadata"]?["namespace"] == ownerNamespace))
