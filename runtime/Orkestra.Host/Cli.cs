@@ -14,6 +14,7 @@ internal static class Cli
     /// <summary>Every command, in the order `ork --help` lists them.</summary>
     internal static readonly Command[] All =
     [
+        new("init", Commands.InitCommand.Summary, Commands.InitCommand.Run),
         new("validate", Commands.ValidateCommand.Summary, Commands.ValidateCommand.Run),
         new("render", Commands.RenderCommand.Summary, Commands.RenderCommand.Run),
         new("simulate", Commands.SimulateCommand.Summary, Commands.SimulateCommand.Run),
