@@ -118,6 +118,7 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             Converter = converter,
             Admission = new AdmissionChain(webhookRegistry, webhookClient, store, registry, converter),
+            Escalation = options.RbacAuthorization ? new EscalationCheck(authorizer) : null,
         };
         controllers.Attach(objects);
         Bootstrap.CreateNamespaces(objects);
