@@ -134,7 +134,8 @@ internal static class RunCommand
             {
                 try
                 {
-                    sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = settings.SandboxPort, RbacAuthorization = settings.SandboxRbac }, stopping)
+                    var options = new SandboxOptions { Port = settings.SandboxPort, RbacAuthorization = settings.SandboxRbac };
+                    sandbox = await SandboxServer.StartAsync(options, stopping)
                         .ConfigureAwait(false);
                 }
                 catch (IOException e)

@@ -37,7 +37,8 @@ internal sealed class AuthEndpoints(Authenticator authenticator, RbacAuthorizer 
 
     public async Task<int> HandleAsync(HttpContext context, ApiPath path, UserInfo user)
     {
-        if (context.Request.Method != "POST") throw ApiError.MethodNotAllowed("the server does not allow this method on the requested resource");
+        if (context.Request.Method != "POST")
+            throw ApiError.MethodNotAllowed("the server does not allow this method on the requested resource");
         if (path.Version != "v1") throw ApiError.PathNotFound();
         var body = Json.ParseObject(await Responses.ReadBodyAsync(context).ConfigureAwait(false), "request body");
         var result = path.Resource switch
@@ -187,12 +188,20 @@ internal sealed class AuthEndpoints(Authenticator authenticator, RbacAuthorizer 
         {
             if (rule.Resources.Count > 0)
             {
-                var item = new JsonObject { ["verbs"] = Array(rule.Verbs), ["apiGroups"] = Array(rule.ApiGroups), ["resources"] = Array(rule.Resources) };
+                var item = new JsonObject
+                {
+                    ["verbs"] = Array(rule.Verbs), ["apiGroups"] = Array(rule.ApiGroups), ["resources"] = Array(rule.Resources),
+                };
                 if (rule.ResourceNames.Count > 0) item["resourceNames"] = Array(rule.ResourceNames);
                 resourceRules.Add((JsonNode)item);
             }
             if (rule.NonResourceUrls.Count > 0)
-                nonResourceRules.Add((JsonNode)new JsonObject { ["verbs"] = Array(rule.Verbs), ["nonResourceURLs"] = Array(rule.NonResourceUrls) });
+            {
+                nonResourceRules.Add((JsonNode)new JsonObject
+                {
+                    ["verbs"] = Array(rule.Verbs), ["nonResourceURLs"] = Array(rule.NonResourceUrls),
+                });
+            }
         }
         var result = Envelope(Authorization, "SelfSubjectRulesReview", body);
         result["status"] = new JsonObject

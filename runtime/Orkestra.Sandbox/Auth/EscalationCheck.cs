@@ -48,7 +48,8 @@ internal sealed class EscalationCheck(RbacAuthorizer authorizer)
         }
     }
 
-    private static void Confirm(ResourceType type, string name, UserInfo user, IReadOnlyList<PolicyRule> owned, IEnumerable<PolicyRule> rules)
+    private static void Confirm(ResourceType type, string name, UserInfo user, IReadOnlyList<PolicyRule> owned,
+        IEnumerable<PolicyRule> rules)
     {
         var missing = RuleCoverage.Missing(owned, rules);
         if (missing.Count == 0) return;

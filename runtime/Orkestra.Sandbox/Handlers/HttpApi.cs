@@ -11,7 +11,8 @@ namespace Orkestra.Sandbox.Handlers;
 
 /// <summary>
 /// The single request delegate: the pipeline every request runs through, top to bottom — authentication (bearer token,
-/// impersonation), authorization (RBAC when on), fault injection, routing (non-resource endpoints, or a resource URL resolved to its type, subresource and verb
+/// impersonation), authorization (RBAC when on), fault injection, routing (non-resource endpoints, the auth reviews and
+/// token requests of <see cref="AuthEndpoints"/>, or a resource URL resolved to its type, subresource and verb
 /// handler), a Status response for every <see cref="ApiError"/>, and one request-log record. The verbs themselves live
 /// in <see cref="ReadHandler"/>, <see cref="WriteHandler"/>, <see cref="PatchHandler"/> and
 /// <see cref="ScaleHandler"/>. Shared by all requests; holds no per-request state.
