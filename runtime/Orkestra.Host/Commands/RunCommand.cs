@@ -58,6 +58,7 @@ internal static class RunCommand
           --log-level LEVEL            trace|debug|info|warn|error (default $LOG_LEVEL or info)
           --sandbox                    start the embedded API server in this process and run against it
           --sandbox-port N             its port on 127.0.0.1 (default 0: any free port)
+          --sandbox-rbac               enforce RBAC in that sandbox (default: every authenticated request allowed)
           --webhook-port N             HTTPS port of the admission/conversion webhooks the Katalogs declare
                                        (default 9443; 0 = any; nothing listens when nothing is declared)
           --webhook-url URL            base URL the API server reaches the webhooks at (default: the Service
@@ -120,6 +121,9 @@ internal static class RunCommand
         /// <summary><c>--metrics-names</c>.</summary>
         public MetricNames MetricNames { get; init; } = MetricNames.Both;
 
+        /// <summary><c>--sandbox-rbac</c>: the embedded API server enforces RBAC.</summary>
+        public bool SandboxRbac { get; init; }
+
         /// <summary><c>--kube-api-timeout</c>.</summary>
         public TimeSpan RequestTimeout { get; init; } = KubeConnectionOptions.DefaultRequestTimeout;
     }
@@ -137,7 +141,8 @@ internal static class RunCommand
             {
                 try
                 {
-                    sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = settings.SandboxPort }, stopping)
+                    var options = new SandboxOptions { Port = settings.SandboxPort, RbacAuthorization = settings.SandboxRbac };
+                    sandbox = await SandboxServer.StartAsync(options, stopping)
                         .ConfigureAwait(false);
                 }
                 catch (IOException e)
@@ -200,7 +205,7 @@ internal static class RunCommand
         }
     }
 
-    private static CommandLine Parse(string[] args) => CommandLine.Parse(args, ValueFlags, ["--sandbox"]);
+    private static CommandLine Parse(string[] args) => CommandLine.Parse(args, ValueFlags, ["--sandbox", "--sandbox-rbac"]);
 
     /// <summary>The settings <paramref name="args"/> and <paramref name="env"/> resolve to (null with <paramref name="error"/> when
     /// invalid).</summary>
@@ -225,6 +230,7 @@ internal static class RunCommand
         if (!int.TryParse(sandboxPortText, NumberStyles.None, CultureInfo.InvariantCulture, out var sandboxPort) || sandboxPort > 65535)
         { error = $"--sandbox-port must be a number from 0 to 65535, got '{sandboxPortText}'"; return false; }
         if (line.One("--sandbox-port") is not null && !line.Has("--sandbox")) { error = "--sandbox-port needs --sandbox"; return false; }
+        if (line.Has("--sandbox-rbac") && !line.Has("--sandbox")) { error = "--sandbox-rbac needs --sandbox"; return false; }
         if (line.Has("--sandbox")
             && line.One("--kubeconfig") is not null) { error = "--sandbox and --kubeconfig exclude each other"; return false; }
 
@@ -317,7 +323,10 @@ internal static class RunCommand
             Webhooks = webhooks,
             GatewayEndpoint = env("ORK_GATEWAY_ENDPOINT") is { Length: > 0 } gateway ? gateway : null,
         }, line.One("--kubeconfig"), line.One("--context"), qps, burst, line.Has("--sandbox"), sandboxPort,
-            formatText == "json" ? LogFormat.Json : LogFormat.Text, level) { RequestTimeout = requestTimeout, MetricNames = metricNames };
+            formatText == "json" ? LogFormat.Json : LogFormat.Text, level)
+        {
+            RequestTimeout = requestTimeout, MetricNames = metricNames, SandboxRbac = line.Has("--sandbox-rbac"),
+        };
         return true;
     }
 

@@ -5,7 +5,7 @@ using Orkestra.Sandbox;
 namespace Orkestra.Host.Commands;
 
 /// <summary>
-/// <c>ork sandbox [--port N] [--kubeconfig PATH] [--token T] [--webhook-service SVC=ADDR]...</c>: serve the in-memory
+/// <c>ork sandbox [--port N] [--kubeconfig PATH] [--token T] [--rbac] [--webhook-service SVC=ADDR]...</c>: serve the in-memory
 /// Kubernetes API server on https://127.0.0.1:N until SIGINT/SIGTERM, with a kubeconfig written for kubectl.
 /// </summary>
 internal static class SandboxCommand
@@ -13,11 +13,13 @@ internal static class SandboxCommand
     public const string Summary = "run the in-memory Kubernetes API server (kubectl-compatible) until Ctrl+C";
 
     private const string Help = """
-        Usage: ork sandbox [--port N] [--kubeconfig PATH] [--token T] [--webhook-service SVC=ADDR]...
+        Usage: ork sandbox [--port N] [--kubeconfig PATH] [--token T] [--rbac] [--webhook-service SVC=ADDR]...
 
           --port N           port on 127.0.0.1 (default 0: any free port)
           --kubeconfig PATH  where to write the kubeconfig (default ./sandbox.kubeconfig)
           --token T          bearer token clients must send (default: random)
+          --rbac             enforce RBAC: ServiceAccount tokens and --as users get only what Roles and
+                             bindings grant (default off: every authenticated request is allowed)
           --webhook-service NAME.NAMESPACE.svc:PORT=HOST:PORT
                              where a webhook's clientConfig.service listens (no cluster DNS here);
                              TLS still checks NAME.NAMESPACE.svc; repeatable
@@ -30,6 +32,7 @@ internal static class SandboxCommand
         var port = 0;
         var kubeconfig = "sandbox.kubeconfig";
         string? token = null;
+        var rbac = false;
         var services = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Length; i++)
         {
@@ -56,6 +59,9 @@ internal static class SandboxCommand
                         return 2;
                     }
                     break;
+                case "--rbac":
+                    rbac = true;
+                    break;
                 case "--webhook-service" when i + 1 < args.Length:
                     var mapping = args[++i];
                     var equals = mapping.IndexOf('=');
@@ -72,7 +78,8 @@ internal static class SandboxCommand
                     return 2;
             }
         }
-        return Serve(port, kubeconfig, token, services, stdout, stderr);
+        return Serve(new SandboxOptions { Port = port, Token = token, WebhookServices = services, RbacAuthorization = rbac }, kubeconfig,
+            stdout, stderr);
     }
 
     /// <summary>"host:port" with a port from 1 to 65535.</summary>
@@ -83,9 +90,9 @@ internal static class SandboxCommand
                port is > 0 and <= 65535;
     }
 
-    private static int Serve(int port, string kubeconfig, string? token, Dictionary<string, string> services, TextWriter stdout,
-        TextWriter stderr)
+    private static int Serve(SandboxOptions options, string kubeconfig, TextWriter stdout, TextWriter stderr)
     {
+        var port = options.Port;
         using var stop = new CancellationTokenSource();
         void OnSignal(PosixSignalContext context)
         {
@@ -97,7 +104,7 @@ internal static class SandboxCommand
         SandboxServer server;
         try
         {
-            server = SandboxServer.StartAsync(new SandboxOptions { Port = port, Token = token, WebhookServices = services }, stop.Token)
+            server = SandboxServer.StartAsync(options, stop.Token)
                 .GetAwaiter().GetResult();
         }
         catch (IOException e)

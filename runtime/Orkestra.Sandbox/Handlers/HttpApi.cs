@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Orkestra.Sandbox.Api;
+using Orkestra.Sandbox.Auth;
 using Orkestra.Sandbox.Diagnostics;
 using Orkestra.Sandbox.Faults;
 using Orkestra.Sandbox.Resources;
@@ -9,8 +10,9 @@ using Orkestra.Sandbox.Routing;
 namespace Orkestra.Sandbox.Handlers;
 
 /// <summary>
-/// The single request delegate: the pipeline every request runs through, top to bottom — bearer-token check, fault
-/// injection, routing (non-resource endpoints, or a resource URL resolved to its type, subresource and verb
+/// The single request delegate: the pipeline every request runs through, top to bottom — authentication (bearer token,
+/// impersonation), authorization (RBAC when on), fault injection, routing (non-resource endpoints, the auth reviews and
+/// token requests of <see cref="AuthEndpoints"/>, or a resource URL resolved to its type, subresource and verb
 /// handler), a Status response for every <see cref="ApiError"/>, and one request-log record. The verbs themselves live
 /// in <see cref="ReadHandler"/>, <see cref="WriteHandler"/>, <see cref="PatchHandler"/> and
 /// <see cref="ScaleHandler"/>. Shared by all requests; holds no per-request state.
@@ -20,19 +22,23 @@ internal sealed class HttpApi
     private readonly ObjectService _objects;
     private readonly FaultInjector _faults;
     private readonly RequestLog _log;
-    private readonly string _token;
+    private readonly Authenticator _authenticator;
+    private readonly RbacAuthorizer _authorizer;
+    private readonly AuthEndpoints _auth;
     private readonly NonResourceEndpoints _nonResource;
     private readonly ReadHandler _reads;
     private readonly WriteHandler _writes;
     private readonly PatchHandler _patches;
     private readonly ScaleHandler _scale;
 
-    public HttpApi(ObjectService objects, FaultInjector faults, RequestLog log, string token)
+    public HttpApi(ObjectService objects, FaultInjector faults, RequestLog log, Authenticator authenticator, RbacAuthorizer authorizer)
     {
         _objects = objects;
         _faults = faults;
         _log = log;
-        _token = token;
+        _authenticator = authenticator;
+        _authorizer = authorizer;
+        _auth = new AuthEndpoints(authenticator, authorizer, objects.Store, objects.Time);
         var presenter = new Presenter(objects);
         _nonResource = new NonResourceEndpoints(objects.Registry, faults, log);
         _reads = new ReadHandler(objects, presenter, faults);
@@ -59,22 +65,29 @@ internal sealed class HttpApi
         var code = 200;
         try
         {
-            if (!Authorized(request))
+            if (_authenticator.Authenticate(request) is not { } user)
             {
                 code = 401;
                 var status = Status.Failure(401, "Unauthorized", "Unauthorized", null);
                 await Responses.WriteJsonAsync(context, 401, status).ConfigureAwait(false);
                 return;
             }
+            if (_authorizer.Enabled)
+            {
+                var attributes = RequestAttributes.For(user, request, apiPath, verb);
+                if (!_authorizer.Allows(user, attributes)) throw RbacAuthorizer.Forbidden(attributes);
+            }
+            // the admin is the default: its requests (the common case) set nothing
+            if (!ReferenceEquals(user, UserInfo.Admin)) context.Features.Set(user);
             if (!path.StartsWith("/sandbox/", StringComparison.Ordinal) &&
                 await _faults.BeforeRequestAsync(verb, resource, _objects.Time, context.RequestAborted).ConfigureAwait(false)
                     is { } injected)
             {
                 throw injected;
             }
-            code = apiPath is not null
-                ? await ResourceAsync(context, apiPath, verb).ConfigureAwait(false)
-                : await _nonResource.HandleAsync(context, path).ConfigureAwait(false);
+            code = apiPath is null ? await _nonResource.HandleAsync(context, path).ConfigureAwait(false)
+                : AuthEndpoints.Handles(apiPath) ? await _auth.HandleAsync(context, apiPath, user).ConfigureAwait(false)
+                : await ResourceAsync(context, apiPath, verb).ConfigureAwait(false);
         }
         catch (ApiError e)
         {
@@ -99,14 +112,6 @@ internal sealed class HttpApi
             var elapsed = Stopwatch.GetElapsedTime(started);
             _log.Add(new RequestRecord(verb, resource, path + request.QueryString.Value, code, elapsed));
         }
-    }
-
-    private bool Authorized(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.Ordinal) &&
-               System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                   System.Text.Encoding.UTF8.GetBytes(header[7..].Trim()), System.Text.Encoding.UTF8.GetBytes(_token));
     }
 
     private static string Verb(string method, ApiPath? path, IQueryCollection query)

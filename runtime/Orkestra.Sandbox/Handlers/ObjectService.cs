@@ -42,6 +42,9 @@ internal sealed class ObjectService
     /// <summary>Admission webhooks (<c>Admission/</c>); null: writes are not admitted.</summary>
     public AdmissionChain? Admission { get; set; }
 
+    /// <summary>Privilege-escalation prevention on RBAC writes; null: none.</summary>
+    public Auth.EscalationCheck? Escalation { get; set; }
+
     /// <summary>Custom resource conversion (webhook strategy); null: only apiVersion is ever rewritten.</summary>
     public CustomResourceConverter? Converter { get; set; }
 
@@ -95,6 +98,7 @@ internal sealed class ObjectService
             }
             await Admission!.ValidateAsync(webhooks, Request("CREATE", type, ns, obj, null, options)).ConfigureAwait(false);
         }
+        Escalation?.Check(type, obj, null, options.User);
         obj = await ForStorageAsync(type, obj).ConfigureAwait(false);
         return _store.Write(tx => CommitCreate(tx, type, obj, options, generateName, generatedEarly));
     }
@@ -234,6 +238,7 @@ internal sealed class ObjectService
             var prepared = PrepareUpdate(type, view!, desired, options);
             if (webhooks is { Validating.Length: > 0 })
                 await Admission!.ValidateAsync(webhooks, UpdateRequest(type, ns, view!, prepared, options)).ConfigureAwait(false);
+            Escalation?.Check(type, prepared, view!.Object, options.User);
             prepared = await ForStorageAsync(type, prepared).ConfigureAwait(false);
             var outcome = _store.Write(tx =>
             {

@@ -52,6 +52,7 @@ internal static class RequestOptions
             Subresource = sub, IsPatch = isPatch, Operation = operation, CreateIfAbsent = createIfAbsent,
             RequestFieldManager = query["fieldManager"].FirstOrDefault(),
             RequestFieldValidation = query["fieldValidation"].FirstOrDefault(),
+            User = context.Features.Get<Auth.UserInfo>(),
         };
         Responses.CollectWarnings(context, options.Warnings);
         return options;

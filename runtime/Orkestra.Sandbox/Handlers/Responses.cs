@@ -36,18 +36,20 @@ internal static class Responses
         return code;
     }
 
-    /// <summary>The whole request body; protobuf and CBOR are refused with 415.</summary>
+    /// <summary>The whole request body; CBOR and protobuf are refused with 415, except protobuf bodies of the kinds
+    /// <see cref="ProtobufBodies"/> knows, which come back as their JSON form.</summary>
     public static async Task<byte[]> ReadBodyAsync(HttpContext context)
     {
         var contentType = context.Request.ContentType ?? "";
-        if (contentType.StartsWith("application/vnd.kubernetes.protobuf", StringComparison.OrdinalIgnoreCase) ||
-            contentType.StartsWith("application/cbor", StringComparison.OrdinalIgnoreCase))
-        {
+        var protobuf = contentType.StartsWith(ProtobufBodies.MediaType, StringComparison.OrdinalIgnoreCase);
+        if (contentType.StartsWith("application/cbor", StringComparison.OrdinalIgnoreCase))
             throw ApiError.UnsupportedMediaType(AcceptedBodies);
-        }
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        return buffer.ToArray();
+        if (!protobuf) return buffer.ToArray();
+        var decoded = ProtobufBodies.TryDecode(buffer.ToArray()) ?? throw ApiError.UnsupportedMediaType(AcceptedBodies);
+        context.Request.ContentType = "application/json";
+        return Json.ToBytes(decoded);
     }
 
     private static void AppendWarnings(HttpContext context)

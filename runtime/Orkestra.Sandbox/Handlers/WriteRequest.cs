@@ -32,6 +32,8 @@ internal sealed class WriteRequest
     public string? RequestFieldManager { get; init; }
     /// <summary>The <c>fieldValidation</c> query parameter as sent (null: absent).</summary>
     public string? RequestFieldValidation { get; init; }
+    /// <summary>Who writes, when not the admin or the sandbox itself (null): RBAC writes are checked for escalation.</summary>
+    public Auth.UserInfo? User { get; init; }
 
     public static WriteRequest Internal(string manager, Subresource subresource = Subresource.None) =>
         new()

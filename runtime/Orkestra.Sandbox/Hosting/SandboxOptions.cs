@@ -9,6 +9,13 @@ public sealed class SandboxOptions
     /// <summary>Bearer token clients must send; null generates a random one.</summary>
     public string? Token { get; init; }
 
+    /// <summary>
+    /// Enforce RBAC (kube's authorizer over the Roles, ClusterRoles and bindings in the store, with kube's default
+    /// roles bootstrapped and aggregated ClusterRoles kept up to date, and escalation prevention on RBAC writes).
+    /// Off (the default): every authenticated request is allowed, as kube's AlwaysAllow mode.
+    /// </summary>
+    public bool RbacAuthorization { get; init; }
+
     /// <summary>Clock for timestamps, watch timeouts, bookmarks and simulator delays.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

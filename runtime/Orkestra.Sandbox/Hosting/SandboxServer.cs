@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orkestra.Sandbox.Admission;
+using Orkestra.Sandbox.Auth;
 using Orkestra.Sandbox.Diagnostics;
 using Orkestra.Sandbox.Faults;
 using Orkestra.Sandbox.Handlers;
@@ -29,11 +30,13 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly Certificates _certificates;
     private readonly Controllers _controllers;
     private readonly WebhookClient _webhooks;
+    private readonly ServiceAccountTokens _tokens;
     private int _stopped;
 
-    private SandboxServer(WebApplication app, Certificates certificates, Controllers controllers, WebhookClient webhooks, Uri baseUrl,
-        string token, FaultInjector faults, RequestLog log, ObjectService objects)
+    private SandboxServer(WebApplication app, Certificates certificates, Controllers controllers, WebhookClient webhooks,
+        ServiceAccountTokens tokens, Uri baseUrl, string token, FaultInjector faults, RequestLog log, ObjectService objects)
     {
+        _tokens = tokens;
         _app = app;
         _certificates = certificates;
         _controllers = controllers;
@@ -99,24 +102,30 @@ public sealed class SandboxServer : IAsyncDisposable
         var registry = new ResourceRegistry(BuiltInResources.Create());
         var controllers = new Controllers(options);
         WebhookRegistry? webhookRegistry = null;
+        RbacAuthorizer? authorizer = null;
         var store = new ObjectStore(options.WatchHistory, (table, e) =>
         {
             webhookRegistry?.OnCommit(table, e);
+            authorizer?.OnCommit(table, e);
             controllers.OnCommit(table, e);
         });
         webhookRegistry = new WebhookRegistry(store);
+        authorizer = new RbacAuthorizer(store, options.RbacAuthorization);
+        var tokens = new ServiceAccountTokens(store, time);
         var webhookClient = new WebhookClient(options.WebhookServices, time);
         var converter = new CustomResourceConverter(webhookClient);
         var objects = new ObjectService(store, registry, time, new CustomResourcePipeline())
         {
             Converter = converter,
             Admission = new AdmissionChain(webhookRegistry, webhookClient, store, registry, converter),
+            Escalation = options.RbacAuthorization ? new EscalationCheck(authorizer) : null,
         };
         controllers.Attach(objects);
         Bootstrap.CreateNamespaces(objects);
         var faults = new FaultInjector(store);
         var log = new RequestLog(options.RequestLogCapacity);
-        var api = new HttpApi(objects, faults, log, token);
+        if (options.RbacAuthorization) DefaultRoles.Create(objects);
+        var api = new HttpApi(objects, faults, log, new Authenticator(token, tokens, authorizer), authorizer);
 
         // The empty builder: Kestrel and nothing else — no configuration files (and no file watcher thread), no
         // logging providers, no routing; the API is one request delegate.
@@ -144,13 +153,14 @@ public sealed class SandboxServer : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
             certificates.Dispose();
             webhookClient.Dispose();
+            tokens.Dispose();
             throw;
         }
         var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var baseUrl = new Uri($"https://127.0.0.1:{bound.Port}/");
         api.ServerAddress = $"127.0.0.1:{bound.Port}";
         controllers.Start();
-        return new SandboxServer(app, certificates, controllers, webhookClient, baseUrl, token, faults, log, objects);
+        return new SandboxServer(app, certificates, controllers, webhookClient, tokens, baseUrl, token, faults, log, objects);
     }
 
     public async Task StopAsync()
@@ -164,6 +174,7 @@ public sealed class SandboxServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         _certificates.Dispose();
         _webhooks.Dispose();
+        _tokens.Dispose();
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());

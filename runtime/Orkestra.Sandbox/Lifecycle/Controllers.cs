@@ -8,8 +8,8 @@ using Orkestra.Sandbox.Storage;
 namespace Orkestra.Sandbox.Lifecycle;
 
 /// <summary>
-/// The in-process controllers — garbage collector, namespace finaliser, CRD instance cleanup and the status
-/// simulators — driven by every committed write. The store hands each event over without blocking (unbounded
+/// The in-process controllers — garbage collector, namespace finaliser, CRD instance cleanup, ClusterRole aggregation
+/// and the status simulators — driven by every committed write. The store hands each event over without blocking (unbounded
 /// queue, called under the store lock); one background loop processes them in commit order and writes back
 /// through <see cref="ObjectService"/>, so controller writes obey the same rules and produce watch events.
 /// A controller write that loses a race (404/409) is dropped: the write that won produces its own event.
@@ -40,6 +40,7 @@ internal sealed class Controllers
         if (_options.GarbageCollection) _controllers.Add(new GarbageCollector(objects));
         _controllers.Add(new NamespaceFinalizer(objects));
         _controllers.Add(new CrdCleanup(objects));
+        _controllers.Add(new Auth.RoleAggregation(objects));
         if (_options.Simulation.Enabled) _controllers.Add(new Simulators(objects, _options.Simulation));
     }
 
