@@ -23,6 +23,7 @@ public class ReconcileBenchmarks
         public int Writes;
         public JsonElement? GetCustomResource(ObjectKey key) => Cr;
         public IReadOnlyList<JsonElement> ListOwnedChildren(string ownerName, string? ownerNamespace) => Children;
+        public IReadOnlyList<JsonElement> ListCustomResources() => [Cr];
         public ValueTask<string?> ApplyAsync(JsonObject manifest, bool force, CancellationToken cancellation) { Writes++; return ValueTask.FromResult<string?>(null); }
         public ValueTask DeleteAsync(ObjectRef target, CancellationToken cancellation) { Writes++; return ValueTask.CompletedTask; }
         public ValueTask PatchAsync(ObjectRef target, JsonObject mergePatch, CancellationToken cancellation) { Writes++; return ValueTask.CompletedTask; }
