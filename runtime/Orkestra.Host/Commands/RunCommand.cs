@@ -46,6 +46,11 @@ internal static class RunCommand
           --leader-elect=true|false    campaign for a Lease before reconciling (default true)
           --lease-name NAME            the Lease (default: derived from the Katalog names)
           --lease-namespace NS         the Lease's namespace (default: the kubeconfig context's namespace)
+          --shards N                   split each CRD's CRs into N buckets (by an FNV-1a hash of namespace/name), one
+                                       Lease each; replicas share the buckets fairly and each reconciles only the
+                                       CRs of the buckets it holds (default 1: one leader reconciles all; needs
+                                       --leader-elect=true; the Lease name becomes the shard group). Replicas must
+                                       run the same Katalogs and N
           --apply auto|always|never    apply crdFile, setup and crFiles first (auto: only outside a cluster)
           --kube-api-qps N             client-side request rate limit (default 0: none — the API server's Priority
                                        and Fairness governs, and workers bound the requests in flight)
@@ -71,10 +76,13 @@ internal static class RunCommand
         Exit codes: 0 after a clean stop, 1 when a Katalog or manifest is invalid or the cluster is unreachable, 2 usage.
         """;
 
+    /// <summary>Bucket Leases per CRD at most: each costs one request per retry period per replica.</summary>
+    private const int MaxShards = 256;
+
     private static readonly string[][] ValueFlags =
     [
         ["--katalog", "-k", "-f", "--file"], ["--kubeconfig"], ["--context"], ["--namespace", "-n"], ["--port"], ["--bind"],
-        ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"],
+        ["--leader-elect"], ["--lease-name"], ["--lease-namespace"], ["--shards"], ["--apply"], ["--kube-api-qps"], ["--kube-api-burst"],
         ["--kube-api-timeout"], ["--shutdown-timeout"], ["--connect-timeout"],
         ["--log-format"], ["--log-level"], ["--metrics-names"], ["--sandbox-port"], ["--webhook-port"], ["--webhook-url"],
     ];
@@ -263,6 +271,11 @@ internal static class RunCommand
         var elect = line.One("--leader-elect") ?? "true";
         if (elect is not ("true" or "false")) { error = $"--leader-elect must be true or false, got '{elect}'"; return false; }
 
+        var shardsText = line.One("--shards") ?? "1";
+        if (!int.TryParse(shardsText, NumberStyles.None, CultureInfo.InvariantCulture, out var shards) || shards is < 1 or > MaxShards)
+        { error = $"--shards must be a whole number from 1 to {MaxShards}, got '{shardsText}'"; return false; }
+        if (shards > 1 && elect != "true") { error = "--shards above 1 needs --leader-elect=true (the buckets are Leases)"; return false; }
+
         var applyText = line.One("--apply") ?? "auto";
         ApplyMode apply;
         switch (applyText)
@@ -315,6 +328,7 @@ internal static class RunCommand
             LeaderElection = election,
             LeaseName = line.One("--lease-name"),
             LeaseNamespace = line.One("--lease-namespace"),
+            Shards = shards,
             ShutdownTimeout = shutdownTimeout,
             ConnectTimeout = connectTimeout,
             Defaults = defaults,

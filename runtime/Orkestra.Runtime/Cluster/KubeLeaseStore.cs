@@ -8,11 +8,12 @@ namespace Orkestra.Runtime.Cluster;
 /// <summary>
 /// <see cref="ILeaseStore"/> on one <c>coordination.k8s.io/v1</c> Lease: GET, POST to create, PUT with the
 /// observed resourceVersion to update. A 409 (stale version) or AlreadyExists becomes
-/// <see cref="LeaseConflictException"/>. Thread-safe.
+/// <see cref="LeaseConflictException"/>. Every write carries <paramref name="labels"/> (null: none). Thread-safe.
 /// </summary>
-internal sealed class KubeLeaseStore(IKubeClient client, string @namespace, string name) : ILeaseStore
+internal sealed class KubeLeaseStore(IKubeClient client, string @namespace, string name,
+    IReadOnlyDictionary<string, string>? labels = null) : ILeaseStore
 {
-    private static readonly GroupVersionResource Leases = new("coordination.k8s.io", "v1", "leases");
+    public static readonly GroupVersionResource Leases = new("coordination.k8s.io", "v1", "leases");
 
     public string Namespace => @namespace;
 
@@ -34,7 +35,7 @@ internal sealed class KubeLeaseStore(IKubeClient client, string @namespace, stri
     {
         try
         {
-            var lease = LeaseJson.ToLease(@namespace, name, record with { ResourceVersion = null });
+            var lease = LeaseJson.ToLease(@namespace, name, record with { ResourceVersion = null }, labels);
             return LeaseJson.FromLease(await client.CreateAsync(Leases, @namespace, lease, null, cancellation).ConfigureAwait(false));
         }
         catch (KubeApiException e) when (e.IsAlreadyExists || e.IsConflict)
@@ -47,8 +48,8 @@ internal sealed class KubeLeaseStore(IKubeClient client, string @namespace, stri
     {
         try
         {
-            return LeaseJson.FromLease(await client.UpdateAsync(Leases, @namespace, name, LeaseJson.ToLease(@namespace, name, record),
-                null, cancellation).ConfigureAwait(false));
+            return LeaseJson.FromLease(await client.UpdateAsync(Leases, @namespace, name,
+                LeaseJson.ToLease(@namespace, name, record, labels), null, cancellation).ConfigureAwait(false));
         }
         catch (KubeApiException e) when (e.IsConflict)
         {
@@ -67,6 +68,22 @@ internal sealed class KubeLeaseStore(IKubeClient client, string @namespace, stri
         }
         catch (KubeApiException e) when (e.IsNotFound || e.IsConflict)
         {
+        }
+    }
+
+    /// <summary>Releases the Lease <paramref name="elector"/> holds (after its <c>RunAsync</c> returned) and deletes it at the
+    /// released version, within <paramref name="bound"/>. Returns why that failed, or null (also when it was not held).</summary>
+    public async Task<string?> ReleaseAndDeleteAsync(LeaderElector elector, CancellationToken bound)
+    {
+        try
+        {
+            if (await elector.ReleaseAsync(bound).ConfigureAwait(false) is { ResourceVersion: { } version })
+                await DeleteAtAsync(version, bound).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or OperationCanceledException)
+        {
+            return e.Message;
         }
     }
 

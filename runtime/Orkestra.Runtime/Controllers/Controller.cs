@@ -34,13 +34,14 @@ public sealed class Controller
     private readonly ControllerOptions _options;
     private readonly IControllerObserver _observer;
     private readonly TimeProvider _time;
+    private readonly IKeyFence? _fence;
     private int _active;
     private int _consecutiveFailures;
     private long _succeeded;
     private TaskCompletionSource? _nextOutcome;
 
     public Controller(string name, IReconciler reconciler, WorkQueue<ObjectKey> queue, ControllerOptions options,
-        IControllerObserver? observer = null, TimeProvider? time = null)
+        IControllerObserver? observer = null, TimeProvider? time = null, IKeyFence? fence = null)
     {
         if (options.Workers < 1) throw new ArgumentOutOfRangeException(nameof(options), "workers must be at least 1");
         _name = name;
@@ -49,6 +50,7 @@ public sealed class Controller
         _options = options;
         _observer = observer ?? NoControllerObserver.Instance;
         _time = time ?? TimeProvider.System;
+        _fence = fence;
     }
 
     public string Name => _name;
@@ -114,25 +116,34 @@ public sealed class Controller
                 return;
             }
             if (!item.Ok) return;
+            var fence = CancellationToken.None;
+            if (_fence is not null && !_fence.TryEnter(item.Key, out fence))
+            {
+                // Not ours (a bucket another replica holds): dropped; its holder reconciles it.
+                _queue.Forget(item.Key);
+                _queue.Done(item.Key);
+                continue;
+            }
             _observer.WorkersActive(Interlocked.Increment(ref _active));
             try
             {
-                await ProcessAsync(item.Key, stopping, abort).ConfigureAwait(false);
+                await ProcessAsync(item.Key, stopping, abort, fence).ConfigureAwait(false);
             }
             finally
             {
+                _fence?.Exit(item.Key);
                 _queue.Done(item.Key);
                 _observer.WorkersActive(Interlocked.Decrement(ref _active));
             }
         }
     }
 
-    private async Task ProcessAsync(ObjectKey key, CancellationToken stopping, CancellationToken abort)
+    private async Task ProcessAsync(ObjectKey key, CancellationToken stopping, CancellationToken abort, CancellationToken fence)
     {
         var started = _time.GetTimestamp();
         var scope = ReconcileScope.Begin(key);
         using var timeout = new CancellationTokenSource(_options.ReconcileTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, abort);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, abort, fence);
         ReconcileResult result = default;
         Exception? error = null;
         try
@@ -143,12 +154,15 @@ public sealed class Controller
         {
             error = e;
         }
-        var outcome = Interpret(key, result, error, timedOut: timeout.IsCancellationRequested, stopping: stopping.IsCancellationRequested);
+        // A fenced reconcile (its shard bucket was lost) ends as one at shutdown: no retry here, the new holder has the key.
+        var outcome = Interpret(key, result, error, timedOut: timeout.IsCancellationRequested,
+            stopping: stopping.IsCancellationRequested || fence.IsCancellationRequested);
         _observer.Reconciled(scope, outcome, _time.GetElapsedTime(started), error);
-        if (outcome == ReconcileOutcome.Timeout && _reconciler is IReconcileFailureReporter reporter && !abort.IsCancellationRequested)
+        if (outcome == ReconcileOutcome.Timeout && _reconciler is IReconcileFailureReporter reporter && !abort.IsCancellationRequested
+            && !fence.IsCancellationRequested)
         {
             using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10), _time);
-            using var report = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, abort);
+            using var report = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, abort, fence);
             var message = $"reconcile timed out after {_options.ReconcileTimeout.TotalSeconds:0.###} s";
             await reporter.ReportFailureAsync(key, message, report.Token).ConfigureAwait(false);
         }

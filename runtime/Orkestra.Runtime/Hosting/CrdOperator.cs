@@ -12,6 +12,7 @@ using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Observability;
 using Orkestra.Runtime.Queues;
 using Orkestra.Runtime.Reconciliation;
+using Orkestra.Runtime.Sharding;
 
 namespace Orkestra.Runtime.Hosting;
 
@@ -58,9 +59,13 @@ internal sealed class CrdOperator : IDisposable
 
     private readonly NamespacePolicy? _namespaces;
 
-    public CrdOperator(CompiledOperator op, string katalogName, OperatorServices services, NamespacePolicy? namespaces = null)
+    /// <param name="shards">With <c>--shards</c>: the buckets of this CRD this replica holds; only their keys are queued
+    /// and reconciled. Null: every key.</param>
+    public CrdOperator(CompiledOperator op, string katalogName, OperatorServices services, NamespacePolicy? namespaces = null,
+        ShardGate? shards = null)
     {
         Op = op;
+        Shards = shards;
         KatalogName = katalogName;
         _namespaces = namespaces;
         _services = services;
@@ -73,6 +78,8 @@ internal sealed class CrdOperator : IDisposable
     }
 
     public CompiledOperator Op { get; }
+
+    public ShardGate? Shards { get; }
 
     public string KatalogName { get; }
 
@@ -119,11 +126,27 @@ internal sealed class CrdOperator : IDisposable
     /// <summary>Called with every changed CR of this operator (cross readers re-enqueue their own CRs). Before start only.</summary>
     public void AddDependent(Action<JsonElement> onChanged) => _dependents.Add(onChanged);
 
-    /// <summary>Enqueues every cached CR of <paramref name="namespace"/> (null: all).</summary>
+    /// <summary>Enqueues every cached CR of <paramref name="namespace"/> (null: all) this replica reconciles.</summary>
     public void EnqueueAll(string? @namespace = null)
     {
         if (_customResources is not { } informer) return;
-        foreach (var key in informer.Cache.Keys(@namespace)) _queue.Add(key);
+        foreach (var key in informer.Cache.Keys(@namespace)) Enqueue(key);
+    }
+
+    /// <summary>Enqueues every cached CR of shard bucket <paramref name="bucket"/> (just gained).</summary>
+    public void EnqueueBucket(int bucket)
+    {
+        if (_customResources is not { } informer || Shards is not { } shards) return;
+        foreach (var key in informer.Cache.Keys())
+        {
+            if (shards.BucketOf(key) == bucket) _queue.Add(key);
+        }
+    }
+
+    /// <summary>Queues the key unless it belongs to a shard bucket another replica holds.</summary>
+    private void Enqueue(ObjectKey key)
+    {
+        if (Shards is null || Shards.Holds(key)) _queue.Add(key);
     }
 
     /// <summary>Completes once the workers run (this process leads and the caches synced).</summary>
@@ -166,7 +189,7 @@ internal sealed class CrdOperator : IDisposable
         var reconciler = new KatalogReconciler(Op, KatalogName, reader, _services.Writer, _services.Events, _services.Time, _services.Cross,
             _services.External, _namespaces, () => _services.Metrics.NamespaceProtectionBlocked.WithLabels(plural).Inc());
         _controller = new Controller(Op.Name, _services.WrapReconciler?.Invoke(Op.Name, reconciler) ?? reconciler, _queue, Options,
-            new ControllerObservers(_metrics, new ControllerLog(Op.Name, _log), LastReconciles), _services.Time);
+            new ControllerObservers(_metrics, new ControllerLog(Op.Name, _log), LastReconciles), _services.Time, Shards);
 
         crs.AddEventHandler(new ResourceEventHandler(
             onAdd: (cr, _) => CustomResourceChanged(cr),
@@ -189,7 +212,8 @@ internal sealed class CrdOperator : IDisposable
     }
 
     /// <summary>Runs the workers and the resync ticker until <paramref name="leading"/> is cancelled; in-flight
-    /// reconciles get <paramref name="drain"/> to finish.</summary>
+    /// reconciles get <paramref name="drain"/> to finish. Sharded, the workers run for the whole process and take only
+    /// keys of held buckets.</summary>
     public async Task RunWorkersAsync(CancellationToken leading, TimeSpan drain)
     {
         await _synced.Task.WaitAsync(leading).ConfigureAwait(false);
@@ -250,7 +274,7 @@ internal sealed class CrdOperator : IDisposable
 
     private void CustomResourceChanged(JsonElement cr)
     {
-        _queue.Add(ObjectMeta.KeyOf(cr));
+        Enqueue(ObjectMeta.KeyOf(cr));
         if (_customResources is { } informer) _metrics.ResourceCount(informer.Cache.Count);
         foreach (var dependent in _dependents) dependent(cr);
     }
@@ -264,16 +288,16 @@ internal sealed class CrdOperator : IDisposable
         {
             foreach (var r in refs)
             {
-                if (r.Kind == Op.ApiTypes.Kind && r.ApiVersion == Op.ApiTypes.ApiVersion) _queue.Add(new ObjectKey(ns, r.Name));
+                if (r.Kind == Op.ApiTypes.Kind && r.ApiVersion == Op.ApiTypes.ApiVersion) Enqueue(new ObjectKey(ns, r.Name));
             }
             return;
         }
         // Tracked by label only (cluster-scoped children, or children in another namespace): every CR of that name.
         // The label holds WellKnownLabels.OwnerValue of the name (a long name is shortened with a hash).
-        if (ns is not null && informer.Cache.TryGet(ns, owner, out _)) { _queue.Add(new ObjectKey(ns, owner)); return; }
+        if (ns is not null && informer.Cache.TryGet(ns, owner, out _)) { Enqueue(new ObjectKey(ns, owner)); return; }
         foreach (var cr in informer.Cache.Keys())
         {
-            if (WellKnownLabels.OwnerValue(cr.Name) == owner) _queue.Add(cr);
+            if (WellKnownLabels.OwnerValue(cr.Name) == owner) Enqueue(cr);
         }
     }
 

@@ -47,6 +47,12 @@ public static class HttpEndpoints
                 {
                     w.WriteStartObject();
                     if (state.Leading() is { } leading) w.WriteBoolean("leader", leading);
+                    if (state.ShardMembers() is { } members)
+                    {
+                        w.WriteStartArray("shardMembers");
+                        foreach (var member in members) w.WriteStringValue(member);
+                        w.WriteEndArray();
+                    }
                     w.WriteBoolean("ready", state.Ready);
                     if (state.GatewayEndpoint is { } gateway) w.WriteString("gatewayEndpoint", gateway);
                     w.WriteStartArray("crds");
@@ -143,6 +149,15 @@ public static class HttpEndpoints
         w.WriteNumber("queueDepth", op.QueueDepth());
         w.WriteNumber("resources", op.Resources().Count);
         w.WriteNumber("consecutiveFailures", health.ConsecutiveFailures);
+        if (op.ShardsHeld() is { } held)
+        {
+            w.WriteStartObject("shards");
+            w.WriteNumber("buckets", op.Shards);
+            w.WriteStartArray("held");
+            foreach (var bucket in held) w.WriteNumberValue(bucket);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

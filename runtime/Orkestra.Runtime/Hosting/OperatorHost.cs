@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orkestra.Katalog.Compilation;
@@ -13,6 +12,7 @@ using Orkestra.Runtime.Leadership;
 using Orkestra.Runtime.Memory;
 using Orkestra.Runtime.Observability;
 using Orkestra.Runtime.Reconciliation;
+using Orkestra.Runtime.Sharding;
 using Orkestra.Runtime.Webhooks;
 using Prometheus;
 
@@ -68,28 +68,8 @@ public sealed class OperatorHost
 
     /// <summary>A Lease name from the Katalog names: <c>orkestra-&lt;names&gt;</c>, a valid DNS subdomain of at most 63
     /// characters.</summary>
-    public static string DefaultLeaseName(IEnumerable<string> katalogNames)
-    {
-        var text = new StringBuilder("orkestra");
-        foreach (var name in katalogNames.Order(StringComparer.Ordinal))
-        {
-            text.Append('-');
-            foreach (var c in name.ToLowerInvariant()) text.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
-        }
-        var lease = text.ToString();
-        if (lease.Length > 63) lease = lease[..54] + "-" + ((uint)StableHash(lease)).ToString("x8");
-        return lease.Trim('-');
-    }
-
-    private static int StableHash(string s)
-    {
-        unchecked
-        {
-            var h = (int)2166136261;
-            foreach (var c in s) h = (h ^ c) * 16777619;
-            return h;
-        }
-    }
+    public static string DefaultLeaseName(IEnumerable<string> katalogNames) =>
+        LeaseNames.Valid(string.Join("-", katalogNames.Order(StringComparer.Ordinal).Prepend("orkestra")));
 
     /// <summary>Runs until <paramref name="stopping"/> fires, then shuts down gracefully. Returns the exit code:
     /// 0 after a clean stop, 1 when a manifest to apply could not be loaded or the API server did not answer within
@@ -154,8 +134,12 @@ public sealed class OperatorHost
             var services = new OperatorServices(informers, mapper, new KubeObjectWriter(client, client, mapper, informers), events, Metrics,
                 _options.Logs, time, _options.Defaults, cross, _options.WatchNamespace, external, _options.WrapReconciler);
             var katalogOf = _katalogs.SelectMany(k => k.Operators.Select(o => (o, k))).ToDictionary(p => p.o, p => p.k);
+            var sharded = _options.Shards > 1 && _options.LeaderElection is not null;
             foreach (var op in plan.OperatorOrder)
-                operators.Add(new CrdOperator(op, katalogOf[op].Name, services, NamespacePolicy.For(op, katalogOf[op].Source.Security)));
+            {
+                operators.Add(new CrdOperator(op, katalogOf[op].Name, services, NamespacePolicy.For(op, katalogOf[op].Source.Security),
+                    sharded ? new ShardGate(_options.Shards) : null));
+            }
             cross.Register(operators);
             // Webhooks are served and registered before any operator starts, so admission applies to the first CR.
             webhooks = await WebhookHost.StartAsync(_katalogs, _options.Webhooks, _options.WebhookBindAddress, _connection, client,
@@ -182,7 +166,23 @@ public sealed class OperatorHost
             // 1. stop intake and 2. drain: both in RunWorkersAsync once `stopping` (or the lost lease) cancels `leading`.
             KubeLeaseStore? lease = null;
             LeaderElector? elector = null;
-            if (_options.LeaderElection is { } election)
+            ShardCoordinator? shards = null;
+            if (sharded && _options.LeaderElection is { } sharding)
+            {
+                // Every replica runs workers from the start; each takes only keys of the buckets it holds.
+                var crds = operators.Select(o => new ShardedCrd(o.Name, $"{o.KatalogName}-{o.Name}", o.Shards!, o.EnqueueBucket)).ToArray();
+                var leaseName = _options.LeaseName ?? DefaultLeaseName(_katalogs.Select(k => k.Name));
+                shards = new ShardCoordinator(client, _options.LeaseNamespace ?? _connection.Namespace, leaseName, sharding,
+                    _options.Shards, crds, Metrics, _log, time);
+                State.ShardMembers = () => shards.Members;
+                using var campaignStop = new CancellationTokenSource();
+                var campaigning = shards.RunAsync(campaignStop.Token);
+                await RunWorkersAsync(operators, DependsOn, stopping, shutdown).ConfigureAwait(false);
+                // The buckets stay held (renewed, fencing valid) while the workers drain; then the campaigns end.
+                await campaignStop.CancelAsync().ConfigureAwait(false);
+                await campaigning.ConfigureAwait(false);
+            }
+            else if (_options.LeaderElection is { } election)
             {
                 lease = new KubeLeaseStore(client, _options.LeaseNamespace ?? _connection.Namespace,
                     _options.LeaseName ?? DefaultLeaseName(_katalogs.Select(k => k.Name)));
@@ -205,6 +205,7 @@ public sealed class OperatorHost
             if (events.Dropped > droppedBefore) Log.EventsDropped(_log, events.Dropped - droppedBefore);
             // 4. the Lease: released (a follower takes over at its next attempt), then deleted at the released version.
             if (elector is not null && lease is not null) await ReleaseLeaseAsync(elector, lease, shutdown.LeaseEnd).ConfigureAwait(false);
+            if (shards is not null) await shards.ReleaseAsync(shutdown.LeaseEnd).ConfigureAwait(false);
             // 5. what ork registered for itself goes (configurations, CRD conversion patches).
             if (webhooks is not null) await webhooks.StopAsync(shutdown.End).ConfigureAwait(false);
         }
@@ -283,15 +284,8 @@ public sealed class OperatorHost
 
     private async Task ReleaseLeaseAsync(LeaderElector elector, KubeLeaseStore lease, CancellationToken bound)
     {
-        try
-        {
-            if (await elector.ReleaseAsync(bound).ConfigureAwait(false) is { ResourceVersion: { } version })
-                await lease.DeleteAtAsync(version, bound).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or OperationCanceledException)
-        {
-            Log.LeaseNotDeleted(_log, lease.Name, e.Message);
-        }
+        if (await lease.ReleaseAndDeleteAsync(elector, bound).ConfigureAwait(false) is { } failure)
+            Log.LeaseNotDeleted(_log, lease.Name, failure);
     }
 
     /// <summary>Every operator's workers while <paramref name="leading"/> holds; on the stop, dependents drain before the
@@ -359,6 +353,8 @@ public sealed class OperatorHost
         Health = () => op.Health,
         Synced = () => op.Synced.IsCompletedSuccessfully,
         Resources = () => op.Cache?.List() ?? [],
+        Shards = op.Shards?.Buckets ?? 0,
+        ShardsHeld = () => op.Shards?.Held(),
         Waiting = () => op.Synced.IsCompletedSuccessfully ? null : op.Waiting,
     };
 

@@ -29,6 +29,11 @@ public sealed record RuntimeOptions
     /// <summary>Null disables leader election: this process reconciles at once.</summary>
     public LeaderElectionOptions? LeaderElection { get; init; }
 
+    /// <summary>Shard buckets per CRD (<c>--shards</c>): above 1, and with <see cref="LeaderElection"/> (its identity and
+    /// timings), the keys of each CRD are split over the replicas by bucket Leases (<see cref="Sharding.ShardCoordinator"/>)
+    /// instead of one leader reconciling all; the Lease name becomes the shard group.</summary>
+    public int Shards { get; init; } = 1;
+
     /// <summary>Lease name; null derives one from the Katalog names (<see cref="OperatorHost.DefaultLeaseName"/>).</summary>
     public string? LeaseName { get; init; }
 

@@ -28,6 +28,12 @@ public sealed class OperatorView
     /// <summary>Writes the recent Events of the CRD's CRs (<c>/katalog/{crd}/events</c>). Null: not offered.</summary>
     public Func<Utf8JsonWriter, CancellationToken, Task>? Events { get; init; }
 
+    /// <summary>Shard buckets per CRD (<c>--shards</c>); 0 when not sharded.</summary>
+    public int Shards { get; init; }
+
+    /// <summary>The shard buckets this replica holds, ascending; null when not sharded.</summary>
+    public Func<IReadOnlyList<int>?> ShardsHeld { get; init; } = () => null;
+
     /// <summary>Waiting (e.g. for its CRD or a dependency) instead of running, with the reason.</summary>
     public Func<string?> Waiting { get; init; } = () => null;
 
@@ -78,6 +84,9 @@ public sealed class RuntimeState
     /// <summary>The gateway URL advertised on <c>/katalog</c> (<c>security.gatewayEndpoint</c> or ORK_GATEWAY_ENDPOINT);
     /// null: none.</summary>
     public string? GatewayEndpoint { get; set; }
+
+    /// <summary>With <c>--shards</c>: the replicas this one sees alive (identities, ordered); null when not sharded.</summary>
+    public Func<IReadOnlyList<string>?> ShardMembers { get; set; } = () => null;
 
     /// <summary>Whether this process currently holds the leader lease (null when leader election is off).</summary>
     public Func<bool?> Leading { get; set; } = () => null;

@@ -31,6 +31,7 @@ public sealed class LeaderElector
     private LeaseRecord? _observed;      // last lease record seen (loop only)
     private long _observedAt;            // timestamp when _observed last changed (loop only)
     private volatile bool _leading;
+    private Func<bool>? _wanted;         // set once by RunAsync
 
     public LeaderElector(ILeaseStore store, LeaderElectionOptions options, TimeProvider? time = null,
         Random? random = null, ILeadershipObserver? observer = null)
@@ -54,30 +55,38 @@ public sealed class LeaderElector
     /// it should run the workers until then. After a loss the process is a follower again and keeps campaigning.
     /// On stop the Lease is released (bounded by the renew deadline) unless <paramref name="releaseOnStop"/> is false:
     /// then the caller releases it with <see cref="ReleaseAsync"/> when its shutdown order says so.
+    /// With <paramref name="wanted"/> (shard buckets) the process only takes the Lease while it returns true — a follower
+    /// still reads the Lease every retry period, so it takes over at the lease's expiry the moment it is wanted — and a
+    /// leader that is no longer wanted yields: its <paramref name="lead"/> token is cancelled, <paramref name="lead"/> is
+    /// awaited (its workers have stopped) and only then is the Lease released for the replica that wants it.
     /// </summary>
-    public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken stopping, bool releaseOnStop = true)
+    public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken stopping, bool releaseOnStop = true,
+        Func<bool>? wanted = null)
     {
+        _wanted = wanted;
         while (!stopping.IsCancellationRequested)
         {
             if (!await AcquireAsync(stopping).ConfigureAwait(false)) break;
             using var leadership = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             SetLeading(true);
             var leading = RunLeaderAsync(lead, leadership.Token);
-            var lost = await RenewAsync(stopping).ConfigureAwait(false);
+            var end = await RenewAsync(stopping).ConfigureAwait(false);
             SetLeading(false);
             leadership.Cancel();
             await leading.ConfigureAwait(false);
-            if (!lost)
+            if (end == Ended.Lost) continue;
+            if (end == Ended.Yielded || releaseOnStop)
             {
-                if (releaseOnStop)
-                {
-                    using var bound = new CancellationTokenSource(_options.RenewDeadline, _time);
-                    await ReleaseAsync(bound.Token).ConfigureAwait(false);
-                }
-                break;
+                using var bound = new CancellationTokenSource(_options.RenewDeadline, _time);
+                await ReleaseAsync(bound.Token).ConfigureAwait(false);
             }
+            if (end == Ended.Stopping) break;
         }
     }
+
+    private enum Ended { Stopping, Lost, Yielded }
+
+    private bool Wanted => _wanted?.Invoke() ?? true;
 
     private static async Task RunLeaderAsync(Func<CancellationToken, Task> lead, CancellationToken leadership)
     {
@@ -95,7 +104,7 @@ public sealed class LeaderElector
     {
         while (!stopping.IsCancellationRequested)
         {
-            if (await TryAcquireOrRenewAsync(stopping).ConfigureAwait(false)) return true;
+            if (await TryAcquireOrRenewAsync(stopping, acquiring: true).ConfigureAwait(false)) return true;
             if (!await DelayAsync(NextAttempt(), stopping).ConfigureAwait(false)) return false;
         }
         return false;
@@ -116,41 +125,50 @@ public sealed class LeaderElector
     }
 
     /// <summary>
-    /// Renews every retry period. Returns true when leadership was lost, false when stopping. Leadership ends exactly
-    /// at the renew deadline after the start of the last successful renew: each attempt is cut at it (a request that
-    /// hangs cannot keep a leader past it), and the wait before an attempt never passes it. Followers take over no
-    /// earlier than the lease duration after they saw that renew, so with renewDeadline ≤ leaseDuration − retryPeriod
+    /// Renews every retry period until leadership was lost, this process is stopping, or it is no longer wanted (yielded).
+    /// Leadership ends exactly at the renew deadline after the start of the last successful renew: each attempt is cut at
+    /// it (a request that hangs cannot keep a leader past it), and the wait before an attempt never passes it. Followers
+    /// take over no earlier than the lease duration after they saw that renew, so with renewDeadline ≤ leaseDuration − retryPeriod
     /// two processes never lead at once, up to a retry period of clock-rate difference and request latency.
     /// </summary>
-    private async Task<bool> RenewAsync(CancellationToken stopping)
+    private async Task<Ended> RenewAsync(CancellationToken stopping)
     {
         var lastRenew = _time.GetTimestamp();
         while (true)
         {
             var left = _options.RenewDeadline - _time.GetElapsedTime(lastRenew);
-            if (left <= TimeSpan.Zero) return true;
-            if (!await DelayAsync(left < _options.RetryPeriod ? left : _options.RetryPeriod, stopping).ConfigureAwait(false)) return false;
+            if (left <= TimeSpan.Zero) return Ended.Lost;
+            var wait = left < _options.RetryPeriod ? left : _options.RetryPeriod;
+            if (!await DelayAsync(wait, stopping).ConfigureAwait(false)) return Ended.Stopping;
+            if (!Wanted) return Ended.Yielded;
             left = _options.RenewDeadline - _time.GetElapsedTime(lastRenew);
-            if (left <= TimeSpan.Zero) return true;
+            if (left <= TimeSpan.Zero) return Ended.Lost;
             var started = _time.GetTimestamp();
             using var attempt = new CancellationTokenSource(left, _time);
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stopping, attempt.Token);
-            if (await TryAcquireOrRenewAsync(bounded.Token).ConfigureAwait(false))
+            if (await TryAcquireOrRenewAsync(bounded.Token, acquiring: false).ConfigureAwait(false))
             {
                 lastRenew = started;
                 continue;
             }
-            if (stopping.IsCancellationRequested) return false;
-            if (_observed?.HolderIdentity is { Length: > 0 } holder && holder != _options.Identity) return true;
+            if (stopping.IsCancellationRequested) return Ended.Stopping;
+            if (_observed?.HolderIdentity is { Length: > 0 } holder && holder != _options.Identity) return Ended.Lost;
         }
     }
 
-    private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellation)
+    /// <summary>One attempt. While <paramref name="acquiring"/> and not <see cref="Wanted"/> it only reads (and observes) the
+    /// Lease.</summary>
+    private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellation, bool acquiring)
     {
         var now = _time.GetUtcNow();
         try
         {
             var existing = await _store.GetAsync(cancellation).ConfigureAwait(false);
+            if (acquiring && !Wanted)
+            {
+                if (existing is not null) Observe(existing);
+                return false;
+            }
             if (existing is null)
             {
                 var fresh = new LeaseRecord(_options.Identity, LeaseSeconds, now, now, 0);

@@ -10,9 +10,16 @@ namespace Orkestra.Runtime.Leadership;
 /// </summary>
 public static class LeaseJson
 {
-    public static JsonObject ToLease(string ns, string name, LeaseRecord record)
+    /// <param name="labels">metadata.labels (shard Leases carry their group and role), or null for none.</param>
+    public static JsonObject ToLease(string ns, string name, LeaseRecord record, IReadOnlyDictionary<string, string>? labels = null)
     {
         var metadata = new JsonObject { ["name"] = name, ["namespace"] = ns };
+        if (labels is { Count: > 0 })
+        {
+            var map = new JsonObject();
+            foreach (var (key, value) in labels) map[key] = value;
+            metadata["labels"] = map;
+        }
         if (record.ResourceVersion is { } rv) metadata["resourceVersion"] = rv;
         var spec = new JsonObject
         {

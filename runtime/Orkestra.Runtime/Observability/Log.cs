@@ -42,6 +42,16 @@ public static partial class Log
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "leadership: {Identity} {Change}")]
     public static partial void Leadership(ILogger logger, string identity, string change);
 
+    [LoggerMessage(EventId = 302, Level = LogLevel.Information,
+        Message = "sharding: {Shards} buckets per CRD over Leases in {Namespace} (group {Group}) as {Identity}")]
+    public static partial void Sharding(ILogger logger, int shards, string @namespace, string group, string identity);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "shard: {Crd} bucket {Bucket} {Change}")]
+    public static partial void ShardBucket(ILogger logger, string crd, int bucket, string change);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "shard members: {Members}")]
+    public static partial void ShardMembers(ILogger logger, string members);
+
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "leader election on lease {Namespace}/{Name} as {Identity}")]
     public static partial void Campaigning(ILogger logger, string @namespace, string name, string identity);
 

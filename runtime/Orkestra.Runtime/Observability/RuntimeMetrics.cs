@@ -83,6 +83,8 @@ public sealed class RuntimeMetrics
             new HistogramConfiguration { LabelNames = ["verb", "host"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
         WatchRestarts = f.CreateCounter("orkestra_watch_restarts_total", "Watches restarted (dropped, expired or failed), by resource.",
             new CounterConfiguration { LabelNames = ["resource"] });
+        ShardBucketsHeld = f.CreateGauge("orkestra_shard_buckets_held", "Shard buckets of the CRD this replica holds (--shards).",
+            new GaugeConfiguration { LabelNames = ["crd"] });
         MemoryTrims = f.CreateCounter("orkestra_memory_trims_total",
             "Aggressive garbage collections run after a burst of work, once the process went quiet.");
         ConversionRequests = f.CreateCounter("orkestra_conversion_requests_total",
@@ -137,6 +139,7 @@ public sealed class RuntimeMetrics
     public Counter WatchRestarts { get; }
     internal Gauge Leader { get; }
     internal Gauge LeaderElection { get; }
+    internal Gauge ShardBucketsHeld { get; }
     internal Counter ConversionRequests { get; }
     internal Histogram ConversionDuration { get; }
     internal Counter AdmissionViolations { get; }

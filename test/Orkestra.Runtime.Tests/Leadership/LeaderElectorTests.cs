@@ -121,7 +121,7 @@ public class LeaderElectorTests
         private int _calls;
 
         public Candidate(string name, MemoryLeaseStore store, ManualTimeProvider time, double jitter = 0, Random? random = null,
-            LeaderElectionOptions? options = null)
+            LeaderElectionOptions? options = null, Func<bool>? wanted = null, Func<CancellationToken, Task>? lead = null)
         {
             options ??= new LeaderElectionOptions(name) { JitterFactor = jitter };
             Elector = new LeaderElector(store.ViewFor(() =>
@@ -129,7 +129,7 @@ public class LeaderElectorTests
                 Interlocked.Increment(ref _calls);
                 return Reachable;
             }), options, time, random ?? new Random(1), this);
-            Running = Elector.RunAsync(ct => Task.Delay(Timeout.Infinite, ct), Stop.Token);
+            Running = Elector.RunAsync(lead ?? (ct => Task.Delay(Timeout.Infinite, ct)), Stop.Token, wanted: wanted);
         }
 
         public void LeadershipChanged(bool leading) => Changes.Writer.TryWrite(leading);
@@ -246,6 +246,71 @@ public class LeaderElectorTests
         elapsed.ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(7) + Retry + Retry);
         store.Current!.HolderIdentity.ShouldBe("b");
         a.Elector.IsLeader.ShouldBeFalse("a stepped down after its renew deadline");
+        a.Stop.Cancel(); b.Stop.Cancel();
+        await Task.WhenAll(a.Running, b.Running).WaitAsync(Bounded.Default);
+    }
+
+    /// <summary>Shard buckets: a candidate that is not wanted only reads the Lease, never takes it — not even an expired
+    /// one — but because it kept observing, it takes an expired Lease at its next attempt once it is wanted.</summary>
+    [Test]
+    public async Task An_unwanted_candidate_only_observes_and_takes_an_expired_lease_at_once_when_wanted()
+    {
+        var time = new ManualTimeProvider();
+        var store = new MemoryLeaseStore();
+        var a = new Candidate("a", store, time);
+        (await a.NextChange()).ShouldBeTrue();
+        var wanted = false;
+        var b = new Candidate("b", store, time, wanted: () => Volatile.Read(ref wanted));
+        await Step(time, Retry, waiting: 2);
+        a.Reachable = false;
+        for (var i = 0; i < 10; i++) await Step(time, Retry, waiting: 2);   // 20 s: far past the lease duration
+        b.Elector.IsLeader.ShouldBeFalse("an unwanted candidate never takes the lease");
+        store.Current!.HolderIdentity.ShouldBe("a");
+
+        Volatile.Write(ref wanted, true);
+        await Step(time, Retry, waiting: 2);
+        (await b.NextChange()).ShouldBeTrue("wanted, it takes the lease it already saw expire at its next attempt");
+        store.Current!.HolderIdentity.ShouldBe("b");
+        a.Stop.Cancel(); b.Stop.Cancel();
+        await Task.WhenAll(a.Running, b.Running).WaitAsync(Bounded.Default);
+    }
+
+    /// <summary>A leader that is no longer wanted yields at its next renew: its lead token is cancelled, and the Lease is
+    /// released only after the lead callback (its workers) returned; the wanted follower takes it at its next attempt.</summary>
+    [Test]
+    public async Task A_leader_no_longer_wanted_stops_its_work_then_releases_and_the_wanted_one_takes_over()
+    {
+        var time = new ManualTimeProvider();
+        var store = new MemoryLeaseStore();
+        var aWanted = true;
+        LeaseRecord? heldWhenWorkEnded = null;
+        var workEnded = new TaskCompletionSource();
+        var a = new Candidate("a", store, time, wanted: () => Volatile.Read(ref aWanted), lead: async ct =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            finally
+            {
+                heldWhenWorkEnded = store.Current;
+                workEnded.TrySetResult();
+            }
+        });
+        (await a.NextChange()).ShouldBeTrue();
+        var b = new Candidate("b", store, time, wanted: () => !Volatile.Read(ref aWanted));
+        await Step(time, Retry, waiting: 2);
+        b.Elector.IsLeader.ShouldBeFalse();
+
+        Volatile.Write(ref aWanted, false);
+        await Step(time, Retry, waiting: 2);
+        (await a.NextChange()).ShouldBeFalse("a yields at its next renew");
+        await workEnded.Task.WaitAsync(Bounded.Default);
+        heldWhenWorkEnded!.HolderIdentity.ShouldBe("a", "the Lease was still a's when its work ended: released only after");
+        await Idle(time, waiting: 2);
+        store.Current!.HolderIdentity.ShouldNotBe("a", "a released the Lease");
+        if (!b.HasPendingChange) await Step(time, Retry * 1.2, waiting: 2);
+        (await b.NextChange()).ShouldBeTrue("b takes the released Lease at its next attempt, not after the lease duration");
         a.Stop.Cancel(); b.Stop.Cancel();
         await Task.WhenAll(a.Running, b.Running).WaitAsync(Bounded.Default);
     }
