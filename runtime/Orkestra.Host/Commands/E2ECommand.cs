@@ -189,8 +189,8 @@ internal static class E2ECommand
                 }
                 using (connection)
                 {
-                    stdout.WriteLine($"ork e2e {plan.Spec.Name}: "
-                                     + (sandbox is null ? $"cluster {connection.Server} ({connection.Source})" : $"sandbox at {sandbox.BaseUrl}"));
+                    var where = sandbox is null ? $"cluster {connection.Server} ({connection.Source})" : $"sandbox at {sandbox.BaseUrl}";
+                    stdout.WriteLine($"ork e2e {plan.Spec.Name}: {where}");
                     _client = connection.CreateClient();
                     _mapper = connection.CreateRestMapper();
                     var applier = new ManifestApplier(_client, _mapper, "default", log, TimeProvider.System);

@@ -198,7 +198,8 @@ public static class E2EBinder
         else if (after.Value == "cr-deleted") phase = E2EPhase.CrDeleted;
         else if (after.Value != "cr-applied")
         {
-            ctx.Error(after, $"{context}.after must be cr-applied or cr-deleted, not '{after.Value}'" + Suggestions.Hint(after.Value, Phases));
+            ctx.Error(after, $"{context}.after must be cr-applied or cr-deleted, not '{after.Value}'"
+                             + Suggestions.Hint(after.Value, Phases));
             ok = false;
         }
         return ok ? new E2EExpect(map.Location, name, phase, timeout, resources) : null;
