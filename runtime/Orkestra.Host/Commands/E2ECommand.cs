@@ -41,7 +41,8 @@ internal static class E2ECommand
         Katalog's operators as ork run does, applies spec.setup.apply and waits for spec.setup.wait, applies the CRs
         (spec.cr), checks every spec.expect entry with after: cr-applied, deletes the CRs, checks the entries with
         after: cr-deleted, and stops. A check polls the API until its resources hold or its timeout (default 30s)
-        passes. Prints one line per assertion (PASS/FAIL and when it held) and a summary.
+        passes. Prints one line per assertion (PASS/FAIL and when it held) and a summary. On an existing cluster the
+        CRs are deleted at the end; the CRD and the setup objects stay.
 
         Options:
           -f, --file FILE        the kind: E2E file (default e2e.yaml)
@@ -236,8 +237,17 @@ internal static class E2ECommand
             finally
             {
                 await stop.CancelAsync().ConfigureAwait(false);
-                var code = await running.ConfigureAwait(false);
-                if (code != 0) _assertions.Add((false, Report(false, "the operators stopped", $"exit {code} (see above)")));
+                string? failure;
+                try
+                {
+                    var code = await running.ConfigureAwait(false);
+                    failure = code == 0 ? null : $"exit {code} (see above)";
+                }
+                catch (Exception e) when (e is IOException or WebhookCertificateException)
+                {
+                    failure = e.Message;
+                }
+                if (failure is not null) _assertions.Add((false, Report(false, "the operators ran", failure)));
             }
         }
 
@@ -279,7 +289,14 @@ internal static class E2ECommand
         private static async Task<bool> StartedAsync(OperatorHost host, Task<int> running, CancellationToken cancellation)
         {
             var deadline = Stopwatch.StartNew();
-            await Task.WhenAny(host.Started, running).WaitAsync(StepTimeout, cancellation).ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAny(host.Started, running).WaitAsync(StepTimeout, cancellation).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
             while (!running.IsCompleted && !host.State.Ready && deadline.Elapsed < StepTimeout)
                 await Task.Delay(20, cancellation).ConfigureAwait(false);
             return !running.IsCompleted && host.State.Ready;
