@@ -217,6 +217,15 @@ public class E2ECommandTests
     }
 
     [Test]
+    public void An_e2e_file_given_as_a_Katalog_points_to_ork_e2e()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Cli.Run(["validate", "-k", HelloWebsite("e2e.yaml")], stdout, stderr).ShouldBe(1);
+        stderr.ToString().ShouldContain("e2e.yaml:4:7: error: kind E2E is an end-to-end test: run it with ork e2e -f FILE");
+    }
+
+    [Test]
     public void Usage_errors_and_a_missing_file_exit_2()
     {
         Run("--sandbox", "--cluster", "prod").Code.ShouldBe(2);
