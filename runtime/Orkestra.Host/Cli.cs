@@ -18,6 +18,7 @@ internal static class Cli
         new("validate", Commands.ValidateCommand.Summary, Commands.ValidateCommand.Run),
         new("render", Commands.RenderCommand.Summary, Commands.RenderCommand.Run),
         new("simulate", Commands.SimulateCommand.Summary, Commands.SimulateCommand.Run),
+        new("e2e", Commands.E2ECommand.Summary, Commands.E2ECommand.Run),
         new("notes", Commands.NotesCommand.Summary, Commands.NotesCommand.Run),
         new("run", Commands.RunCommand.Summary, Commands.RunCommand.Run),
         new("cleanup", Commands.CleanupCommand.Summary, Commands.CleanupCommand.Run),

@@ -40,7 +40,8 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         else if (kind.Value != "Katalog")
         {
             var hint = kind.Value == "Simulate" ? "kind Simulate is a simulation: run it with ork simulate -f FILE"
-                : kind.Value is "Motif" or "E2E" ? $"not supported yet: kind {kind.Value}"
+                : kind.Value == "E2E" ? "kind E2E is an end-to-end test: run it with ork e2e -f FILE"
+                : kind.Value is "Motif" ? $"not supported yet: kind {kind.Value}"
                 : $"unknown kind '{kind.Value}'{Suggestions.Hint(kind.Value, ["Katalog"])}";
             ctx.Error(kind, $"{hint}; expected 'kind: Katalog'");
             return null;

@@ -171,7 +171,7 @@ internal sealed class CustomResourceDetail(CrdOperator op, IKubeReader api, ICro
         if (self.Namespace is not null) w.WriteString("namespace", self.Namespace);
         w.WriteString("name", self.Name);
         w.WriteString("drift", drift);
-        var (ready, reason) = child is { } c ? Readiness(c) : ("False", "Missing");
+        var (ready, reason) = child is { } c ? ObjectReadiness.Of(c) : ("False", "Missing");
         w.WriteString("ready", ready);
         w.WriteString("readyReason", reason);
         if (child is { } secret && self.Kind == "Secret" && self.ApiVersion == "v1")
@@ -186,39 +186,5 @@ internal sealed class CustomResourceDetail(CrdOperator op, IKubeReader api, ICro
             w.WriteEndArray();
         }
         w.WriteEndObject();
-    }
-
-    /// <summary>Ready from the child's own status: a Ready or Available condition; a workload's ready replicas against
-    /// its desired ones; a Job's Complete/Failed; kinds without a readiness (ConfigMap, Secret, Service, …) are ready
-    /// once they exist.</summary>
-    internal static (string Ready, string Reason) Readiness(JsonElement child)
-    {
-        var status = child.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Object ? s : default;
-        var kind = ObjectFields.Text(child, "kind");
-        if (status.ValueKind == JsonValueKind.Object && status.TryGetProperty("conditions", out var conditions)
-            && conditions.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var type in new[] { "Ready", "Available", "Complete", "Failed" })
-            {
-                foreach (var condition in conditions.EnumerateArray())
-                {
-                    if (ObjectFields.Text(condition, "type") != type) continue;
-                    var value = ObjectFields.Text(condition, "status") ?? "Unknown";
-                    if (type == "Failed") { if (value == "True") return ("False", "Failed"); continue; }
-                    if (type == "Complete" && value != "True") continue;
-                    return (value, type);
-                }
-            }
-        }
-        if (kind is "Deployment" or "StatefulSet" or "ReplicaSet")
-        {
-            var wanted = child.TryGetProperty("spec", out var spec) && spec.TryGetProperty("replicas", out var r)
-                         && r.TryGetInt32(out var n) ? n : 1;
-            var readyReplicas = status.ValueKind == JsonValueKind.Object && status.TryGetProperty("readyReplicas", out var rr)
-                                && rr.TryGetInt32(out var m) ? m : 0;
-            return (readyReplicas >= wanted ? "True" : "False", $"{readyReplicas}/{wanted} replicas ready");
-        }
-        if (kind is "Job" or "DaemonSet" or "Pod") return ("Unknown", "NoStatusYet");
-        return ("True", "Exists");
     }
 }

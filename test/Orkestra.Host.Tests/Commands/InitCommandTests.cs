@@ -2,8 +2,8 @@ using Orkestra.Host.Commands;
 
 namespace Orkestra.Host.Tests.Commands;
 
-/// <summary>`ork init`: the packs embedded in the binary, written as they are, each one passing `ork validate` and
-/// `ork simulate` as generated; existing files are never replaced without --force.</summary>
+/// <summary>`ork init`: the packs embedded in the binary, written as they are, each one passing `ork validate`,
+/// `ork simulate` and `ork e2e` as generated; existing files are never replaced without --force.</summary>
 [Parallelizable(ParallelScope.All)]
 public class InitCommandTests
 {
@@ -14,7 +14,7 @@ public class InitCommandTests
         return (Cli.Run(args, stdout, stderr), stdout.ToString(), stderr.ToString());
     }
 
-    private static readonly string[] PackFiles = ["README.md", "cr.yaml", "crd.yaml", "katalog.yaml", "simulate.yaml"];
+    private static readonly string[] PackFiles = ["README.md", "cr.yaml", "crd.yaml", "katalog.yaml", "simulate.yaml", "e2e.yaml"];
 
     public static IEnumerable<TestCaseData> Packs() =>
         StarterPacks.Order.Select(p => new TestCaseData(p).SetName($"pack {p}"));
@@ -43,7 +43,7 @@ public class InitCommandTests
     }
 
     [TestCaseSource(nameof(Packs))]
-    public void A_generated_pack_validates_and_simulates_as_written(string pack)
+    public void A_generated_pack_validates_simulates_and_passes_e2e_as_written(string pack)
     {
         using var dir = new TempDirectory("ork-init-");
         var target = Path.Combine(dir.Path, "my-operator");
@@ -61,6 +61,12 @@ public class InitCommandTests
         simulate.Code.ShouldBe(0, simulate.Out + simulate.Err);
         simulate.Out.ShouldContain(" 0 failed");
         simulate.Out.ShouldNotContain("FAIL ");
+
+        var e2e = Run("e2e", "-f", Path.Combine(target, "e2e.yaml"));
+        e2e.Code.ShouldBe(0, e2e.Out + e2e.Err);
+        e2e.Out.ShouldContain(" 0 failed");
+        e2e.Out.ShouldContain("PASS ");
+        e2e.Out.ShouldNotContain("FAIL ");
     }
 
     [Test]
