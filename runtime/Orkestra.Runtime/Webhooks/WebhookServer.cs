@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -107,26 +109,33 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
             var limit = route.Kind == WebhookKind.Convert ? WebhookServer.MaxConversionBody : WebhookServer.MaxAdmissionBody;
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             bounded.CancelAfter(WebhookServer.RequestTimeout);
-            var body = await ReadAsync(context.Request, limit, bounded.Token);
+            var (body, length) = await ReadAsync(context.Request, limit, bounded.Token);
             if (body is null)
             {
                 await Error(context, path, 413, $"the body is larger than {limit / (1024 * 1024)} MiB");
                 return;
             }
-            JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(body, ParseOptions);
+                JsonDocument document;
+                try
+                {
+                    document = JsonDocument.Parse(body.AsMemory(0, length), ParseOptions);
+                }
+                catch (JsonException e)
+                {
+                    await Error(context, path, 400, $"the body is not valid JSON: {e.Message}");
+                    return;
+                }
+                using (document)
+                {
+                    if (route.Kind == WebhookKind.Convert) await ConvertAsync(context, route, document.RootElement);
+                    else await AdmitAsync(context, route, document.RootElement, bounded.Token);
+                }
             }
-            catch (JsonException e)
+            finally
             {
-                await Error(context, path, 400, $"the body is not valid JSON: {e.Message}");
-                return;
-            }
-            using (document)
-            {
-                if (route.Kind == WebhookKind.Convert) await ConvertAsync(context, route, document.RootElement);
-                else await AdmitAsync(context, route, document.RootElement, bounded.Token);
+                PooledBuffers.Return(body);
             }
         }
         catch (ReviewException e)
@@ -162,7 +171,9 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
             // The last line of defence: a bug in a rule path denies this one request instead of failing the server.
             response = AdmissionResponse.Deny($"{route.WebhookName} could not evaluate {request.Describe()}: {e.Message}", code: 500);
         }
-        await Json(context, 200, w => response.Write(w, request.Uid));
+        var buffer = ResponseBuffer.Take();
+        response.Write(buffer.Json, request.Uid);
+        await SendAsync(context, buffer);
     }
 
     private async Task ConvertAsync(HttpContext context, WebhookRoute route, JsonElement review)
@@ -191,23 +202,47 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
             }
             converted.Add(result.Result!);
         }
-        await Json(context, 200, w => ConversionRequest.WriteResponse(w, request.Uid, converted, failure));
+        var buffer = ResponseBuffer.Take();
+        ConversionRequest.WriteResponse(buffer.Json, request.Uid, converted, failure);
+        await SendAsync(context, buffer);
     }
 
-    /// <summary>The whole body, or null when it exceeds <paramref name="limit"/>.</summary>
-    private static async Task<byte[]?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellation)
+    /// <summary>The whole body in a buffer of <see cref="PooledBuffers"/> (the caller returns it), or null when it exceeds
+    /// <paramref name="limit"/>. A body with a Content-Length is read into one buffer of that size.</summary>
+    private static async ValueTask<(byte[]? Buffer, int Length)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellation)
     {
-        if (request.ContentLength > limit) return null;
-        using var buffer = new MemoryStream(request.ContentLength is { } n ? (int)n : 16 * 1024);
-        var chunk = new byte[16 * 1024];
-        while (true)
+        var declared = request.ContentLength;
+        if (declared > limit) return (null, 0);
+        var buffer = PooledBuffers.Rent(declared is { } n and > 0 ? (int)n : 16 * 1024);
+        var length = 0;
+        try
         {
-            var read = await request.Body.ReadAsync(chunk, cancellation);
-            if (read == 0) break;
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
+            while (length != declared)
+            {
+                if (length == buffer.Length)
+                {
+                    // unknown length (chunked): grow, up to one byte past the limit to see it exceeded
+                    var bigger = PooledBuffers.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    PooledBuffers.Return(buffer);
+                    buffer = bigger;
+                }
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellation);
+                if (read == 0) break;
+                length += read;
+                if (length > limit)
+                {
+                    PooledBuffers.Return(buffer);
+                    return (null, 0);
+                }
+            }
+            return (buffer, length);
         }
-        return buffer.ToArray();
+        catch
+        {
+            PooledBuffers.Return(buffer);
+            throw;
+        }
     }
 
     private async Task Error(HttpContext context, string path, int code, string message)
@@ -219,14 +254,23 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
         await context.Response.WriteAsync(message + "\n");
     }
 
-    private static async Task Json(HttpContext context, int code, Action<Utf8JsonWriter> write)
+    /// <summary>Sends what <paramref name="buffer"/> holds as the 200 answer (with its Content-Length, so HTTP/1.1 needs no
+    /// chunked framing) and releases the buffer before the flush is awaited.</summary>
+    private static ValueTask<FlushResult> SendAsync(HttpContext context, ResponseBuffer buffer)
     {
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
-        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        try
         {
-            write(writer);
+            buffer.Json.Flush();
+            var written = buffer.Written;
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = written.Length;
+            context.Response.BodyWriter.Write(written);
         }
-        await context.Response.BodyWriter.FlushAsync();
+        finally
+        {
+            buffer.Release();
+        }
+        return context.Response.BodyWriter.FlushAsync();
     }
 }
