@@ -164,4 +164,8 @@ public sealed record CompiledNormalizeField(IReadOnlyList<string> Path, Compiled
 public sealed record CompiledConversion(string StorageVersion, bool UpdateCrd, bool Participant,
     IReadOnlyList<CompiledConversionPath> Paths);
 
-public sealed record CompiledConversionPath(string From, string To, CompiledNode Spec, ConversionPath Source);
+public sealed record CompiledConversionPath(string From, string To, CompiledNode Spec, ConversionPath Source)
+{
+    /// <summary><c>group/To</c>: the apiVersion of what the path produces.</summary>
+    public string ApiVersion { get; init; } = "";
+}

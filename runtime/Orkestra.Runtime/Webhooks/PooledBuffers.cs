@@ -55,6 +55,13 @@ internal sealed class ResponseBuffer : IBufferWriter<byte>
         return buffer;
     }
 
+    /// <summary>Drops what was written (the writer starts again on an empty buffer).</summary>
+    public void Clear()
+    {
+        _written = 0;
+        _json.Reset(this);
+    }
+
     public void Release()
     {
         _json.Reset();

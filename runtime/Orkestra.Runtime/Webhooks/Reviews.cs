@@ -159,8 +159,8 @@ public sealed record ConversionRequest(string Uid, string DesiredApiVersion, IRe
         return new ConversionRequest(uid, desired, list);
     }
 
-    /// <summary>Writes the ConversionReview response: the converted objects, or a Failure result with <paramref name="failure"/>.</summary>
-    public static void WriteResponse(Utf8JsonWriter w, string uid, IReadOnlyList<JsonNode>? converted, string? failure)
+    /// <summary>Writes the ConversionReview response up to its <c>convertedObjects</c> list, open for the objects.</summary>
+    public static void WriteStart(Utf8JsonWriter w, string uid)
     {
         w.WriteStartObject();
         w.WriteString("apiVersion", ApiVersion);
@@ -168,10 +168,12 @@ public sealed record ConversionRequest(string Uid, string DesiredApiVersion, IRe
         w.WriteStartObject("response");
         w.WriteString("uid", uid);
         w.WriteStartArray("convertedObjects");
-        if (failure is null)
-        {
-            foreach (var o in converted ?? []) o.WriteTo(w);
-        }
+    }
+
+    /// <summary>Closes what <see cref="WriteStart"/> opened, with the result: Success, or Failure with <paramref name="failure"/>
+    /// (then no object may have been written).</summary>
+    public static void WriteEnd(Utf8JsonWriter w, string? failure)
+    {
         w.WriteEndArray();
         w.WriteStartObject("result");
         w.WriteString("status", failure is null ? "Success" : "Failure");

@@ -176,19 +176,24 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
         await SendAsync(context, buffer);
     }
 
+    /// <summary>Converts the objects one by one straight into the answer; the first failure replaces the whole answer by a
+    /// Failure result.</summary>
     private async Task ConvertAsync(HttpContext context, WebhookRoute route, JsonElement review)
     {
         var request = ConversionRequest.Parse(review);
         var op = route.Operator!;
-        var converted = new List<JsonNode>(request.Objects.Count);
+        var buffer = ResponseBuffer.Take();
+        var writer = buffer.Json;
+        ConversionRequest.WriteStart(writer, request.Uid);
         string? failure = null;
-        foreach (var obj in request.Objects)
+        for (var i = 0; i < request.Objects.Count; i++)
         {
+            var obj = request.Objects[i];
             var started = Stopwatch.GetTimestamp();
             Conversion result;
             try
             {
-                result = Converter.Convert(op, op.Conversion!, obj, request.DesiredApiVersion, time);
+                result = Converter.Convert(op, op.Conversion!, obj, request.DesiredApiVersion, time, writer);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -200,10 +205,13 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
                 failure = result.Failure;
                 break;
             }
-            converted.Add(result.Result!);
         }
-        var buffer = ResponseBuffer.Take();
-        ConversionRequest.WriteResponse(buffer.Json, request.Uid, converted, failure);
+        if (failure is not null)
+        {
+            buffer.Clear();
+            ConversionRequest.WriteStart(writer, request.Uid);
+        }
+        ConversionRequest.WriteEnd(writer, failure);
         await SendAsync(context, buffer);
     }
 
