@@ -34,7 +34,7 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
     public const string ProtectionLabel = "orkestra.io/deletion-protection";
     public const string ExemptLabel = "orkestra.io/strict-mode-exempt";
 
-    public async Task<AdmissionResponse> HandleAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
+    public async ValueTask<AdmissionResponse> HandleAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
     {
         var response = route.Kind switch
         {
@@ -48,7 +48,7 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
         return response;
     }
 
-    private async Task<AdmissionResponse> ValidateAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
+    private async ValueTask<AdmissionResponse> ValidateAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
     {
         var op = route.Operator!;
         if (Mismatch(op, request) is { } wrong) return wrong;
@@ -94,7 +94,7 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
         }
     }
 
-    private async Task<AdmissionResponse> MutateAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
+    private async ValueTask<AdmissionResponse> MutateAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
     {
         var op = route.Operator!;
         if (Mismatch(op, request) is { } wrong) return wrong;

@@ -107,16 +107,16 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
                 return;
             }
             var limit = route.Kind == WebhookKind.Convert ? WebhookServer.MaxConversionBody : WebhookServer.MaxAdmissionBody;
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            bounded.CancelAfter(WebhookServer.RequestTimeout);
-            var (body, length) = await ReadAsync(context.Request, limit, bounded.Token);
-            if (body is null)
-            {
-                await Error(context, path, 413, $"the body is larger than {limit / (1024 * 1024)} MiB");
-                return;
-            }
+            var deadline = RequestDeadline.Start(context.RequestAborted, WebhookServer.RequestTimeout);
+            byte[]? body = null;
             try
             {
+                (body, var length) = await ReadAsync(context.Request, limit, deadline.Token);
+                if (body is null)
+                {
+                    await Error(context, path, 413, $"the body is larger than {limit / (1024 * 1024)} MiB");
+                    return;
+                }
                 JsonDocument document;
                 try
                 {
@@ -130,12 +130,13 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
                 using (document)
                 {
                     if (route.Kind == WebhookKind.Convert) await ConvertAsync(context, route, document.RootElement);
-                    else await AdmitAsync(context, route, document.RootElement, bounded.Token);
+                    else await AdmitAsync(context, route, document.RootElement, deadline.Token);
                 }
             }
             finally
             {
-                PooledBuffers.Return(body);
+                if (body is not null) PooledBuffers.Return(body);
+                deadline.Finish();
             }
         }
         catch (ReviewException e)
@@ -160,7 +161,7 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
 
     private async Task AdmitAsync(HttpContext context, WebhookRoute route, JsonElement review, CancellationToken cancellation)
     {
-        var request = AdmissionRequest.Parse(review);
+        var request = AdmissionRequest.Parse(review, route.Operator?.ApiTypes);
         AdmissionResponse response;
         try
         {
@@ -280,5 +281,48 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
             buffer.Release();
         }
         return context.Response.BodyWriter.FlushAsync();
+    }
+}
+
+/// <summary>
+/// One request's deadline: a token cancelled after the timeout or when the client goes away. Its
+/// <see cref="CancellationTokenSource"/> (and the timer inside it) is reused by a later request of the same thread when it
+/// was not cancelled and finished well before its timer could fire.
+/// </summary>
+internal struct RequestDeadline
+{
+    [ThreadStatic]
+    private static CancellationTokenSource? _spare;
+
+    private readonly CancellationTokenSource _source;
+    private readonly TimeSpan _timeout;
+    private readonly long _started;
+    private CancellationTokenRegistration _aborted;
+
+    private RequestDeadline(CancellationTokenSource source, TimeSpan timeout)
+    {
+        _source = source;
+        _timeout = timeout;
+        _started = Stopwatch.GetTimestamp();
+    }
+
+    public readonly CancellationToken Token => _source.Token;
+
+    public static RequestDeadline Start(CancellationToken aborted, TimeSpan timeout)
+    {
+        var source = _spare ?? new CancellationTokenSource();
+        _spare = null;
+        source.CancelAfter(timeout);
+        var deadline = new RequestDeadline(source, timeout);
+        if (aborted.CanBeCanceled)
+            deadline._aborted = aborted.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source);
+        return deadline;
+    }
+
+    public void Finish()
+    {
+        _aborted.Dispose();
+        if (Stopwatch.GetElapsedTime(_started) < _timeout - TimeSpan.FromSeconds(1) && _source.TryReset()) _spare = _source;
+        else _source.Dispose();
     }
 }

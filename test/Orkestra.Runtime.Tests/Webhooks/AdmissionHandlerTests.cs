@@ -18,7 +18,8 @@ public sealed class AdmissionHandlerTests
 
     private AdmissionHandler Handler() => new(null, null, TimeProvider.System, new WebhookTelemetry(_metrics, NullLogger.Instance));
 
-    private Task<AdmissionResponse> Send(string path, string review) => Handler().HandleAsync(_plan.Routes[path], Request(review), default);
+    private Task<AdmissionResponse> Send(string path, string review) =>
+        Handler().HandleAsync(_plan.Routes[path], Request(review), default).AsTask();
 
     [Test]
     public async Task A_denying_rule_denies_with_its_message_and_a_warn_rule_becomes_a_warning()
