@@ -1,6 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using Perfolizer.Metrology;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orkestra.Katalog.Compilation;
@@ -18,8 +22,15 @@ namespace Orkestra.Benchmarks.Webhooks;
 /// dotnet run -c Release --project bench/Orkestra.Benchmarks -- --filter '*WebhookBenchmarks*' --job short --inProcess
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(InBytes))]
 public class WebhookBenchmarks
 {
+    /// <summary>Allocated memory in bytes (the figure docs/benchmarks.md compares), not rounded to KB.</summary>
+    private sealed class InBytes : ManualConfig
+    {
+        public InBytes() => SummaryStyle = SummaryStyle.Default.WithSizeUnit(SizeUnit.B);
+    }
+
     private const string Group = "latency.orkestra.io";
 
     /// <summary>The latency run's Katalog (its rules are bench/Orkestra.Footprint's Workload.AdmissionRules).</summary>

@@ -3,12 +3,22 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
-using Orkestra.Katalog.Rendering;
 using Orkestra.Katalog.Syntax;
 using Orkestra.Templating.Values;
 using Orkestra.Templating;
 
 namespace Orkestra.Katalog.Compilation;
+
+/// <summary>
+/// One object as template data, for <see cref="CompiledNode.Write"/>: the JSON element the data is built from, and the
+/// render scope over that data (built by the implementation, on first use when it can).
+/// </summary>
+public interface IObjectData
+{
+    JsonElement Source { get; }
+
+    RenderScope Scope { get; }
+}
 
 /// <summary>
 /// A compiled YAML subtree (a child entry, a custom spec, a status value, a conversion spec): maps, lists,
@@ -41,7 +51,7 @@ public abstract class CompiledNode
     /// maps below it through maps (not inside lists): how a conversion leaves out what a template did not find.
     /// Throws <see cref="KatalogRenderException"/> as <see cref="Render"/> does.
     /// </summary>
-    public abstract void Write(Utf8JsonWriter writer, string? name, ObjectScope data, bool withoutNulls);
+    public abstract void Write(Utf8JsonWriter writer, string? name, IObjectData data, bool withoutNulls);
 
     /// <summary>A rendered node, as <see cref="Write"/> writes it.</summary>
     public static void WriteNode(Utf8JsonWriter writer, string? name, JsonNode? node, bool withoutNulls)
@@ -95,7 +105,7 @@ internal sealed class CompiledMap(SourceLocation location, IReadOnlyList<(Compil
         return result;
     }
 
-    public override void Write(Utf8JsonWriter writer, string? name, ObjectScope data, bool withoutNulls)
+    public override void Write(Utf8JsonWriter writer, string? name, IObjectData data, bool withoutNulls)
     {
         if (_templatedKeys)
         {
@@ -122,7 +132,7 @@ internal sealed class CompiledList(SourceLocation location, IReadOnlyList<Compil
         return result;
     }
 
-    public override void Write(Utf8JsonWriter writer, string? name, ObjectScope data, bool withoutNulls)
+    public override void Write(Utf8JsonWriter writer, string? name, IObjectData data, bool withoutNulls)
     {
         if (name is not null) writer.WritePropertyName(name);
         writer.WriteStartArray();
@@ -137,7 +147,7 @@ internal sealed class CompiledLiteral(SourceLocation location, JsonNode? value) 
     public override bool IsStatic => true;
     public override JsonNode? Render(RenderScope scope) => _value?.DeepClone();
 
-    public override void Write(Utf8JsonWriter writer, string? name, ObjectScope data, bool withoutNulls) =>
+    public override void Write(Utf8JsonWriter writer, string? name, IObjectData data, bool withoutNulls) =>
         WriteNode(writer, name, _value, withoutNulls);
 }
 
@@ -159,7 +169,7 @@ internal sealed class CompiledTemplateNode(YamlScalar scalar, CompiledTemplate t
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, string? name, ObjectScope data, bool withoutNulls)
+    public override void Write(Utf8JsonWriter writer, string? name, IObjectData data, bool withoutNulls)
     {
         if (Template.IsFieldPath && Find(data.Source, Template.FieldPath, out var found))
             WriteValue(writer, name, found, withoutNulls);
