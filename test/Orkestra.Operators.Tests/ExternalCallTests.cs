@@ -75,13 +75,14 @@ public sealed class ExternalCallTests
         ((string?)(await ork.GetAsync("configmap", "shop-flags"))!["data"]!["flags"]).ShouldBe("checkout-v2=on");
     }
 
-    private static Task Respond(HttpContext context, int status, string body)
+    internal static Task Respond(HttpContext context, int status, string body)
     {
         context.Response.StatusCode = status;
         return context.Response.WriteAsync(body);
     }
 
-    private static async Task<TestService> StartServiceAsync(RequestDelegate handler)
+    /// <summary>A plain HTTP service on a random loopback port.</summary>
+    internal static async Task<TestService> StartServiceAsync(RequestDelegate handler)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -93,7 +94,7 @@ public sealed class ExternalCallTests
         return new TestService(app, url);
     }
 
-    private sealed record TestService(WebApplication App, string Url) : IAsyncDisposable
+    internal sealed record TestService(WebApplication App, string Url) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

@@ -87,4 +87,44 @@ public sealed class KubectlAdmissionTests
         restricted.Stderr.ShouldContain("admission webhook \"gadget.namespace-protection.orkestra.io\" denied the request: " +
                                         "Gadget restricted/nope: namespace \"restricted\" is restricted for gadget");
     }
+
+    /// <summary>Validation whose external call reserves quota (a side effect): <c>kubectl apply --dry-run=server</c> reaches
+    /// the webhook but makes no call — the quota rule is skipped with a warning, the other rules still decide — while a
+    /// real apply makes it. The webhook is registered with <c>sideEffects: NoneOnDryRun</c>.</summary>
+    [Test]
+    public async Task A_server_dry_run_makes_no_external_call_while_a_real_apply_does()
+    {
+        var reservations = 0;
+        await using var quota = await ExternalCallTests.StartServiceAsync(context =>
+        {
+            Interlocked.Increment(ref reservations);
+            return ExternalCallTests.Respond(context, 200, "reserved");
+        });
+        string Bucket(int size) => $$"""
+            apiVersion: quota.orkestra.io/v1
+            kind: Bucket
+            metadata: {name: data, namespace: default}
+            spec: {size: {{size}}, quotaUrl: "{{quota.Url.TrimEnd('/')}}"}
+            """;
+        await using var ork = await RunningOperators.StartAsync(["test/Orkestra.Operators.Tests/Katalogs/quota/katalog.yaml"]);
+        await ork.WaitReadyAsync();
+        var configuration = JsonNode.Parse(await ork.OkAsync("get validatingwebhookconfiguration orkestra-quota -o json"))!;
+        ((string?)configuration["webhooks"]![0]!["sideEffects"]).ShouldBe("NoneOnDryRun");
+
+        var dry = await ork.KubectlAsync("apply --dry-run=server -f -", Bucket(3));
+        dry.ExitCode.ShouldBe(0, dry.ToString());
+        dry.Stdout.ShouldContain("bucket.quota.orkestra.io/data created (server dry run)");
+        dry.Stderr.ShouldContain("Warning: dry run: validation rule \"external.reserve.status equals 200\" (");
+        var tooBig = await ork.KubectlAsync("apply --dry-run=server -f -", Bucket(20));
+        tooBig.ExitCode.ShouldNotBe(0);
+        tooBig.Stderr.ShouldContain("admission webhook \"bucket.validate.orkestra.io\" denied the request: size must be at most 10");
+        Volatile.Read(ref reservations).ShouldBe(0, "a dry run makes no external call");
+        (await ork.GetAsync("bucket", "data")).ShouldBeNull("a dry run stores nothing");
+
+        var real = await ork.KubectlAsync("apply -f -", Bucket(3));
+        real.ExitCode.ShouldBe(0, real.ToString());
+        real.Stderr.ShouldNotContain("Warning");
+        Volatile.Read(ref reservations).ShouldBe(1, "the real apply reserved quota");
+        (await ork.GetAsync("bucket", "data")).ShouldNotBeNull();
+    }
 }

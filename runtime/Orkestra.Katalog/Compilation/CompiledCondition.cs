@@ -38,6 +38,10 @@ public sealed class CompiledCondition
     /// <summary>The field as the user wrote it.</summary>
     public string FieldText => Source.Field.Value;
 
+    /// <summary>True when the field path starts at <paramref name="root"/>, or the field or expected template names it.</summary>
+    public bool Reads(string root) =>
+        (Path is { Count: > 0 } path && path[0] == root) || FieldTemplate?.Reads(root) == true || Expected?.Reads(root) == true;
+
     /// <summary>The field's value and whether it is present (a template field is present when it renders non-empty).</summary>
     public (TemplateValue Value, bool Present) ResolveField(RenderScope scope)
     {
@@ -92,6 +96,14 @@ public sealed class CompiledGate(IReadOnlyList<CompiledCondition> when, IReadOnl
     public IReadOnlyList<CompiledCondition> When { get; } = when;
     public IReadOnlyList<CompiledCondition> Or { get; } = or;
     public bool IsEmpty => When.Count == 0 && Or.Count == 0;
+
+    /// <summary>True when a condition of the gate reads the root field <paramref name="root"/>.</summary>
+    public bool Reads(string root)
+    {
+        foreach (var condition in When) if (condition.Reads(root)) return true;
+        foreach (var condition in Or) if (condition.Reads(root)) return true;
+        return false;
+    }
 
     public bool Evaluate(RenderScope scope) => FirstFailure(scope) is null && OrPasses(scope);
 

@@ -140,13 +140,21 @@ public sealed record CompiledValidation(IReadOnlyList<CompiledExternal> External
 
 /// <summary>The CR passes the rule when <see cref="Condition"/> holds (or <see cref="Gate"/> does not).</summary>
 public sealed record CompiledValidationRule(CompiledCondition Condition, CompiledText Message, RuleAction Action, CompiledGate Gate,
-    ValidationRule Source);
+    ValidationRule Source)
+{
+    /// <summary>The condition, the message or the gate reads <c>.external</c> (a result of the rule set's external calls).</summary>
+    public bool ReadsExternal { get; } = Condition.Reads("external") || Message.Reads("external") || Gate.Reads("external");
+}
 
 public sealed record CompiledMutation(bool MutateFirst, IReadOnlyList<CompiledExternal> External,
     IReadOnlyList<CompiledMutationRule> Rules);
 
 public sealed record CompiledMutationRule(CompiledText Field, CompiledText Value, bool IsOverride, ConditionValueType ValueType,
-    CompiledGate Gate, bool FiresReconcile, MutationRule Source);
+    CompiledGate Gate, bool FiresReconcile, MutationRule Source)
+{
+    /// <summary>The field, the value or the gate reads <c>.external</c> (a result of the rule set's external calls).</summary>
+    public bool ReadsExternal { get; } = Field.Reads("external") || Value.Reads("external") || Gate.Reads("external");
+}
 
 public sealed record CompiledNormalize(IReadOnlyList<CompiledNormalizeField> Fields, bool Audit);
 
@@ -156,4 +164,8 @@ public sealed record CompiledNormalizeField(IReadOnlyList<string> Path, Compiled
 public sealed record CompiledConversion(string StorageVersion, bool UpdateCrd, bool Participant,
     IReadOnlyList<CompiledConversionPath> Paths);
 
-public sealed record CompiledConversionPath(string From, string To, CompiledNode Spec, ConversionPath Source);
+public sealed record CompiledConversionPath(string From, string To, CompiledNode Spec, ConversionPath Source)
+{
+    /// <summary><c>group/To</c>: the apiVersion of what the path produces.</summary>
+    public string ApiVersion { get; init; } = "";
+}

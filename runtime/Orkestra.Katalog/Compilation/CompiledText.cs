@@ -39,6 +39,9 @@ public sealed class CompiledText
 
     public SourceLocation? Location => Scalar?.Location;
 
+    /// <summary>True when the template names the root field <paramref name="root"/> (<c>.external…</c>, <c>$.external…</c>).</summary>
+    public bool Reads(string root) => Template?.RootFields.Contains(root) == true;
+
     public string Render(RenderScope scope)
     {
         if (Template is null) return _literal;

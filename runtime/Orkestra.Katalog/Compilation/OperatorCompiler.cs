@@ -36,7 +36,7 @@ internal sealed class OperatorCompiler(KatalogDocument katalog, CrdEntry crd, Te
                 templates.Text(f.Template, $"{_path}.normalize.spec.{f.Path}"), f.Type, f)).ToArray(), n.Audit) : null,
             crd.Conversion is { } c ? new CompiledConversion(c.StorageVersion, c.UpdateCrd, c.Participant,
                 c.Paths.Select((p, i) => new CompiledConversionPath(p.From, p.To, templates.Node(p.Spec,
-                    $"{_path}.conversion.paths[{i}].spec"), p)).ToArray()) : null);
+                    $"{_path}.conversion.paths[{i}].spec"), p) { ApiVersion = $"{crd.ApiTypes.Group}/{p.To}" }).ToArray()) : null);
     }
 
     /// <summary>

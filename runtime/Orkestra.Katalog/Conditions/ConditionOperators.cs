@@ -81,7 +81,12 @@ public static class ConditionOperators
     public static bool Evaluate(ConditionOperator op, TemplateValue actual, bool present, string expected)
     {
         var exists = present && !actual.IsNil;
-        var text = actual.ToString();
+        // the printed value, for the text operators only (a number compared as a number is never printed)
+        var text = op is ConditionOperator.Equals or ConditionOperator.NotEquals or ConditionOperator.Contains
+            or ConditionOperator.NotContains or ConditionOperator.Prefix or ConditionOperator.NotPrefix or ConditionOperator.Suffix
+            or ConditionOperator.NotSuffix or ConditionOperator.Regex or ConditionOperator.In or ConditionOperator.NotIn
+            ? actual.ToString()
+            : "";
         switch (op)
         {
             case ConditionOperator.Equals: return text == expected;

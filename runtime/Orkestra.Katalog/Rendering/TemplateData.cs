@@ -14,7 +14,8 @@ public static class TemplateData
     public static TemplateValue ForObject(JsonElement cr, TemplateValue? children = null, TemplateValue? cross = null,
         TemplateValue? external = null, IReadOnlyDictionary<string, TemplateValue>? loopVariables = null)
     {
-        var entries = new TemplateMapBuilder().AddProperties(cr);
+        var capacity = (cr.ValueKind == JsonValueKind.Object ? cr.GetPropertyCount() : 0) + 3 + (loopVariables?.Count ?? 0);
+        var entries = new TemplateMapBuilder(capacity).AddProperties(cr);
         entries["children"] = children ?? TemplateValue.EmptyMap;
         entries["cross"] = cross ?? TemplateValue.EmptyMap;
         entries["external"] = external ?? TemplateValue.EmptyMap;

@@ -11,8 +11,10 @@ using Orkestra.Templating;
 
 namespace Orkestra.Runtime.Reconciliation;
 
-/// <summary>What the Katalog's <c>validation</c> rules say of a CR: messages that deny it, messages that only warn.</summary>
-public sealed record ValidationVerdict(IReadOnlyList<string> Denials, IReadOnlyList<string> Warnings);
+/// <summary>What the Katalog's <c>validation</c> rules say of a CR: messages that deny it, messages that only warn, and the
+/// rules that were not evaluated (<see cref="AdmissionRules.Validate"/> without external values).</summary>
+public sealed record ValidationVerdict(IReadOnlyList<string> Denials, IReadOnlyList<string> Warnings,
+    IReadOnlyList<CompiledValidationRule> Skipped);
 
 /// <summary>
 /// The one evaluation of a CRD's <c>mutation</c> and <c>validation</c> rules, shared by reconcile (every reconcile,
@@ -27,13 +29,22 @@ public static class AdmissionRules
     /// typed by <c>valueType</c>. Only <c>spec.*</c>, <c>metadata.labels.*</c> and <c>metadata.annotations.*</c> may be
     /// mutated. Null when nothing changes. Throws <see cref="InvalidOperationException"/> naming the rule on a bad
     /// path or value. At <paramref name="admission"/> the admission-only rules (<c>fires.reconcile: false</c>) run too.
+    /// With <paramref name="skipped"/> (a dry run: the external calls were not made) the rules that read <c>.external</c>
+    /// are not applied but added to it.
     /// </summary>
-    public static JsonObject? Mutate(CompiledMutation mutation, JsonElement cr, RenderScope scope, bool admission = false)
+    public static JsonObject? Mutate(CompiledMutation mutation, JsonElement cr, RenderScope scope, bool admission = false,
+        ICollection<CompiledMutationRule>? skipped = null)
     {
         var patch = new JsonObject();
         var current = JsonNode.Parse(cr.GetRawText(), documentOptions: DecodeLimits.Document)!.AsObject();
-        foreach (var rule in mutation.Rules.Where(r => admission || r.FiresReconcile))
+        foreach (var rule in mutation.Rules)
         {
+            if (!admission && !rule.FiresReconcile) continue;
+            if (skipped is not null && rule.ReadsExternal)
+            {
+                skipped.Add(rule);
+                continue;
+            }
             if (!rule.Gate.Evaluate(scope)) continue;
             var path = rule.Field.Render(scope).Trim();
             var segments = path.Split('.');
@@ -59,17 +70,25 @@ public static class AdmissionRules
     }
 
     /// <summary>Evaluates every validation rule whose gate passes; a rule whose condition fails contributes its
-    /// rendered message as a denial (<c>action: deny</c>) or a warning (<c>action: warn</c>).</summary>
-    public static ValidationVerdict Validate(CompiledValidation validation, RenderScope scope)
+    /// rendered message as a denial (<c>action: deny</c>) or a warning (<c>action: warn</c>). With
+    /// <paramref name="withoutExternal"/> (a dry run: the external calls were not made) the rules that read
+    /// <c>.external</c> are not evaluated but listed in <see cref="ValidationVerdict.Skipped"/>.</summary>
+    public static ValidationVerdict Validate(CompiledValidation validation, RenderScope scope, bool withoutExternal = false)
     {
-        var denials = new List<string>();
-        var warnings = new List<string>();
+        List<string>? denials = null, warnings = null;
+        List<CompiledValidationRule>? skipped = null;
         foreach (var rule in validation.Rules)
         {
+            if (withoutExternal && rule.ReadsExternal)
+            {
+                (skipped ??= []).Add(rule);
+                continue;
+            }
             if (!rule.Gate.Evaluate(scope) || rule.Condition.Evaluate(scope)) continue;
-            (rule.Action == RuleAction.Deny ? denials : warnings).Add(rule.Message.Render(scope));
+            if (rule.Action == RuleAction.Deny) (denials ??= []).Add(rule.Message.Render(scope));
+            else (warnings ??= []).Add(rule.Message.Render(scope));
         }
-        return new ValidationVerdict(denials, warnings);
+        return new ValidationVerdict(denials ?? [], warnings ?? [], skipped ?? []);
     }
 
     /// <summary>The data rules see: the CR with <c>.cross</c> and <c>.external</c>; <paramref name="peers"/> for

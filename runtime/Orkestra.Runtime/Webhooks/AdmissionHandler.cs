@@ -16,6 +16,10 @@ namespace Orkestra.Runtime.Webhooks;
 /// warning. An UPDATE that leaves <c>spec</c> unchanged, or of an object being deleted, is allowed without rules, so
 /// finalizer, label and status bookkeeping of an invalid CR never gets stuck.</item>
 /// <item>mutate: every mutation rule (admission-only ones included), answered as a JSONPatch against the request object.</item>
+/// <item>dry run (<c>request.dryRun: true</c>) of a rule set that declares <c>external</c> calls: no call is made (they may
+/// have side effects, which is why such webhooks register <c>sideEffects: NoneOnDryRun</c>); every rule that reads
+/// <c>.external</c> is left out with a warning naming it, so a dry run is never denied on data it did not fetch. The
+/// other rules run as usual.</item>
 /// <item>namespace protection: CREATE in a refused namespace is denied.</item>
 /// <item>deletion protection: DELETE of the Katalog's CRDs and of objects labelled <c>orkestra.io/deletion-protection=true</c>
 /// (or <c>app.kubernetes.io/name=orkestra</c> + <c>app.kubernetes.io/tag=orkestra-internal</c>) is denied; in strict mode an
@@ -30,7 +34,7 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
     public const string ProtectionLabel = "orkestra.io/deletion-protection";
     public const string ExemptLabel = "orkestra.io/strict-mode-exempt";
 
-    public async Task<AdmissionResponse> HandleAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
+    public async ValueTask<AdmissionResponse> HandleAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
     {
         var response = route.Kind switch
         {
@@ -44,7 +48,7 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
         return response;
     }
 
-    private async Task<AdmissionResponse> ValidateAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
+    private async ValueTask<AdmissionResponse> ValidateAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
     {
         var op = route.Operator!;
         if (Mismatch(op, request) is { } wrong) return wrong;
@@ -56,19 +60,33 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
         {
             var crossValue = cross?.Invoke(op, subject);
             TemplateValue? externalValue = null;
-            if (external is not null && validation.External.Count > 0)
+            var dryRun = request.DryRun && validation.External.Count > 0;
+            if (dryRun)
+            {
+                externalValue = NotCalled(validation.External);
+            }
+            else if (external is not null && validation.External.Count > 0)
             {
                 var outcome = await external.RunAsync(validation.External, subject, crossValue, cancellation, admission: true)
                     .ConfigureAwait(false);
                 if (outcome.Failure is { } failure) return AdmissionResponse.Deny($"spec.crds.{op.Name}.validation: {failure}", code: 500);
                 externalValue = outcome.Results;
             }
-            var verdict = AdmissionRules.Validate(validation, AdmissionRules.Scope(subject, crossValue, externalValue, time));
+            var verdict = AdmissionRules.Validate(validation, AdmissionRules.Scope(subject, crossValue, externalValue, time), dryRun);
             foreach (var _ in verdict.Warnings) telemetry.Violation(op.Name, "warn");
             foreach (var _ in verdict.Denials) telemetry.Violation(op.Name, "deny");
+            var warnings = verdict.Warnings;
+            if (verdict.Skipped.Count > 0)
+            {
+                var all = new List<string>(warnings.Count + verdict.Skipped.Count);
+                all.AddRange(warnings);
+                foreach (var rule in verdict.Skipped)
+                    all.Add(DryRunSkipped($"validation rule \"{rule.Condition}\" ({rule.Source.Location}) was not checked"));
+                warnings = all;
+            }
             return verdict.Denials.Count > 0
-                ? AdmissionResponse.Deny(string.Join("; ", verdict.Denials), verdict.Warnings)
-                : AdmissionResponse.Allow(verdict.Warnings);
+                ? AdmissionResponse.Deny(string.Join("; ", verdict.Denials), warnings)
+                : AdmissionResponse.Allow(warnings);
         }
         catch (Exception e) when (e is KatalogRenderException or InvalidOperationException or FormatException)
         {
@@ -76,7 +94,7 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
         }
     }
 
-    private async Task<AdmissionResponse> MutateAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
+    private async ValueTask<AdmissionResponse> MutateAsync(WebhookRoute route, AdmissionRequest request, CancellationToken cancellation)
     {
         var op = route.Operator!;
         if (Mismatch(op, request) is { } wrong) return wrong;
@@ -87,15 +105,25 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
         {
             var crossValue = cross?.Invoke(op, obj);
             TemplateValue? externalValue = null;
-            if (external is not null && mutation.External.Count > 0)
+            List<CompiledMutationRule>? skipped = null;
+            if (request.DryRun && mutation.External.Count > 0)
+            {
+                externalValue = NotCalled(mutation.External);
+                skipped = [];
+            }
+            else if (external is not null && mutation.External.Count > 0)
             {
                 var outcome = await external.RunAsync(mutation.External, obj, crossValue, cancellation, admission: true)
                     .ConfigureAwait(false);
                 if (outcome.Failure is { } failure) return AdmissionResponse.Deny($"spec.crds.{op.Name}.mutation: {failure}", code: 500);
                 externalValue = outcome.Results;
             }
-            var patch = AdmissionRules.Mutate(mutation, obj, AdmissionRules.Scope(obj, crossValue, externalValue, time), admission: true);
-            return AdmissionResponse.Allow(patch: patch is null ? null : JsonPatches.FromMergePatch(obj, patch));
+            var scope = AdmissionRules.Scope(obj, crossValue, externalValue, time);
+            var patch = AdmissionRules.Mutate(mutation, obj, scope, admission: true, skipped: skipped);
+            List<string>? warnings = null;
+            foreach (var rule in skipped ?? [])
+                (warnings ??= []).Add(DryRunSkipped($"mutation rule for {rule.Field.Text} ({rule.Source.Location}) was not applied"));
+            return AdmissionResponse.Allow(warnings, patch is null ? null : JsonPatches.FromMergePatch(obj, patch));
         }
         catch (Exception e) when (e is KatalogRenderException or InvalidOperationException or FormatException)
         {
@@ -162,6 +190,20 @@ public sealed class AdmissionHandler(ExternalCalls? external, Func<CompiledOpera
         var b = old.TryGetProperty("spec", out var s2) ? JsonNode.Parse(s2.GetRawText(), documentOptions: DecodeLimits.Document) : null;
         return JsonNode.DeepEquals(a, b);
     }
+
+    /// <summary>The <c>.external</c> a dry run sees: every declared call as not made (<c>called: "false"</c>), so a rule
+    /// that reads a result in a way <see cref="CompiledValidationRule.ReadsExternal"/> cannot see finds no data.</summary>
+    private static TemplateValue NotCalled(IReadOnlyList<CompiledExternal> calls)
+    {
+        var results = new Dictionary<string, TemplateValue>(calls.Count, StringComparer.Ordinal);
+        var notCalled = TemplateValue.Map([new("called", TemplateValue.String("false"))]);
+        foreach (var call in calls) results[call.Source.Name] = notCalled;
+        return TemplateValue.Map(results);
+    }
+
+    /// <summary>The warning for a rule a dry run leaves out (it needs a result of an external call, and a dry run makes none).</summary>
+    private static string DryRunSkipped(string what) =>
+        $"dry run: {what}: it reads .external, and a dry-run request makes no external calls (they may have side effects)";
 
     private static string Describe(Exception e) => e is KatalogRenderException r ? r.ToDiagnostic().ToString() : e.Message;
 

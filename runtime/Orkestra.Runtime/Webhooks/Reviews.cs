@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orkestra.Katalog.Model;
 
 namespace Orkestra.Runtime.Webhooks;
 
@@ -38,33 +39,42 @@ public sealed record AdmissionRequest(
         Subject is { } s && s.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object
         && md.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
 
-    /// <summary>Reads a whole AdmissionReview; throws <see cref="ReviewException"/> naming what is wrong.</summary>
-    public static AdmissionRequest Parse(JsonElement review)
+    /// <summary>Reads a whole AdmissionReview; throws <see cref="ReviewException"/> naming what is wrong. Group, version, kind
+    /// and resource equal to <paramref name="expected"/>'s (the route's CRD) are its strings, not new ones.</summary>
+    public static AdmissionRequest Parse(JsonElement review, ApiTypes? expected = null)
     {
         if (review.ValueKind != JsonValueKind.Object) throw new ReviewException("the body must be a JSON object (an AdmissionReview)");
-        var apiVersion = Text(review, "apiVersion");
-        var kind = Text(review, "kind");
-        if (kind != "AdmissionReview") throw new ReviewException($"kind must be AdmissionReview, not {Quote(kind)}");
-        if (apiVersion != ApiVersion) throw new ReviewException($"apiVersion must be {ApiVersion}, not {Quote(apiVersion)}");
+        if (!Is(review, "kind", "AdmissionReview"))
+            throw new ReviewException($"kind must be AdmissionReview, not {Quote(Text(review, "kind"))}");
+        if (!Is(review, "apiVersion", ApiVersion))
+            throw new ReviewException($"apiVersion must be {ApiVersion}, not {Quote(Text(review, "apiVersion"))}");
         if (!review.TryGetProperty("request", out var request) || request.ValueKind != JsonValueKind.Object)
             throw new ReviewException("request is missing or not an object");
         var uid = Text(request, "uid");
         if (string.IsNullOrEmpty(uid)) throw new ReviewException("request.uid is missing");
-        var operation = Text(request, "operation");
-        if (operation is null || !Operations.Contains(operation))
-            throw new ReviewException($"request.operation must be CREATE, UPDATE, DELETE or CONNECT, not {Quote(operation)}");
+        string? operation = null;
+        foreach (var known in Operations)
+        {
+            if (Is(request, "operation", known)) operation = known;
+        }
+        if (operation is null)
+        {
+            throw new ReviewException("request.operation must be CREATE, UPDATE, DELETE or CONNECT, " +
+                $"not {Quote(Text(request, "operation"))}");
+        }
         if (!request.TryGetProperty("kind", out var gvk) || gvk.ValueKind != JsonValueKind.Object
-            || Text(gvk, "kind") is not { Length: > 0 } k)
+            || Text(gvk, "kind", expected?.Kind) is not { Length: > 0 } k)
             throw new ReviewException("request.kind {group, version, kind} is missing");
         var resource = request.TryGetProperty("resource", out var gvr) && gvr.ValueKind == JsonValueKind.Object
-            ? Text(gvr, "resource")
+            ? Text(gvr, "resource", expected?.Plural)
             : null;
         var obj = Obj(request, "object");
         var old = Obj(request, "oldObject");
         if (operation is "CREATE" or "UPDATE" && obj is null) throw new ReviewException($"request.object is missing for {operation}");
         if (operation == "UPDATE" && old is null) throw new ReviewException("request.oldObject is missing for UPDATE");
         var dryRun = request.TryGetProperty("dryRun", out var d) && d.ValueKind == JsonValueKind.True;
-        return new AdmissionRequest(uid, operation, Text(gvk, "group") ?? "", Text(gvk, "version") ?? "", k, resource ?? "",
+        return new AdmissionRequest(uid, operation, Text(gvk, "group", expected?.Group) ?? "",
+            Text(gvk, "version", expected?.Version) ?? "", k, resource ?? "",
             Text(request, "subResource") is { Length: > 0 } sub ? sub : null, Text(request, "namespace") is { Length: > 0 } ns ? ns : null,
             Text(request, "name") is { Length: > 0 } name ? name : null, obj, old, dryRun);
     }
@@ -79,14 +89,29 @@ public sealed record AdmissionRequest(
     internal static string? Text(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
+    /// <summary>The string <paramref name="name"/>, as <paramref name="known"/> itself when it equals it.</summary>
+    private static string? Text(JsonElement obj, string name, string? known) =>
+        !obj.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String ? null
+        : known is not null && v.ValueEquals(known) ? known
+        : v.GetString();
+
+    /// <summary>True when the string <paramref name="name"/> equals <paramref name="value"/> (read without a new string).</summary>
+    internal static bool Is(JsonElement obj, string name, string value) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.ValueEquals(value);
+
     internal static string Quote(string? text) => text is null ? "nothing" : $"\"{(text.Length > 60 ? text[..57] + "..." : text)}\"";
 }
 
 /// <summary>The answer to one AdmissionReview: allowed or denied (HTTP-style code and message), warnings, a JSONPatch.</summary>
 public sealed record AdmissionResponse(bool Allowed, int Code, string? Message, IReadOnlyList<string> Warnings, JsonArray? Patch)
 {
+    /// <summary>The plain "allowed" answer (no warnings, no patch), shared: responses are immutable.</summary>
+    private static readonly AdmissionResponse Plain = new(true, 200, null, [], null);
+
     public static AdmissionResponse Allow(IReadOnlyList<string>? warnings = null, JsonArray? patch = null) =>
-        new(true, 200, null, warnings ?? [], patch is { Count: > 0 } ? patch : null);
+        warnings is null or { Count: 0 } && patch is null or { Count: 0 }
+            ? Plain
+            : new(true, 200, null, warnings ?? [], patch is { Count: > 0 } ? patch : null);
 
     /// <summary>403 for a rule's denial; 500 when a rule could not be evaluated.</summary>
     public static AdmissionResponse Deny(string message, IReadOnlyList<string>? warnings = null, int code = 403) =>
@@ -134,11 +159,16 @@ public sealed record ConversionRequest(string Uid, string DesiredApiVersion, IRe
     public static ConversionRequest Parse(JsonElement review)
     {
         if (review.ValueKind != JsonValueKind.Object) throw new ReviewException("the body must be a JSON object (a ConversionReview)");
-        var kind = AdmissionRequest.Text(review, "kind");
-        var apiVersion = AdmissionRequest.Text(review, "apiVersion");
-        if (kind != "ConversionReview") throw new ReviewException($"kind must be ConversionReview, not {AdmissionRequest.Quote(kind)}");
-        if (apiVersion != ApiVersion)
-            throw new ReviewException($"apiVersion must be {ApiVersion}, not {AdmissionRequest.Quote(apiVersion)}");
+        if (!AdmissionRequest.Is(review, "kind", "ConversionReview"))
+        {
+            throw new ReviewException(
+                $"kind must be ConversionReview, not {AdmissionRequest.Quote(AdmissionRequest.Text(review, "kind"))}");
+        }
+        if (!AdmissionRequest.Is(review, "apiVersion", ApiVersion))
+        {
+            throw new ReviewException($"apiVersion must be {ApiVersion}, " +
+                $"not {AdmissionRequest.Quote(AdmissionRequest.Text(review, "apiVersion"))}");
+        }
         if (!review.TryGetProperty("request", out var request) || request.ValueKind != JsonValueKind.Object)
             throw new ReviewException("request is missing or not an object");
         var uid = AdmissionRequest.Text(request, "uid");
@@ -159,8 +189,8 @@ public sealed record ConversionRequest(string Uid, string DesiredApiVersion, IRe
         return new ConversionRequest(uid, desired, list);
     }
 
-    /// <summary>Writes the ConversionReview response: the converted objects, or a Failure result with <paramref name="failure"/>.</summary>
-    public static void WriteResponse(Utf8JsonWriter w, string uid, IReadOnlyList<JsonNode>? converted, string? failure)
+    /// <summary>Writes the ConversionReview response up to its <c>convertedObjects</c> list, open for the objects.</summary>
+    public static void WriteStart(Utf8JsonWriter w, string uid)
     {
         w.WriteStartObject();
         w.WriteString("apiVersion", ApiVersion);
@@ -168,10 +198,12 @@ public sealed record ConversionRequest(string Uid, string DesiredApiVersion, IRe
         w.WriteStartObject("response");
         w.WriteString("uid", uid);
         w.WriteStartArray("convertedObjects");
-        if (failure is null)
-        {
-            foreach (var o in converted ?? []) o.WriteTo(w);
-        }
+    }
+
+    /// <summary>Closes what <see cref="WriteStart"/> opened, with the result: Success, or Failure with <paramref name="failure"/>
+    /// (then no object may have been written).</summary>
+    public static void WriteEnd(Utf8JsonWriter w, string? failure)
+    {
         w.WriteEndArray();
         w.WriteStartObject("result");
         w.WriteString("status", failure is null ? "Success" : "Failure");

@@ -449,8 +449,17 @@ public sealed class WebhookRegistrar(IKubeClient client, ILogger log)
         ["matchPolicy"] = "Equivalent",
         ["namespaceSelector"] = new JsonObject(),
         ["objectSelector"] = new JsonObject(),
-        ["sideEffects"] = "None",
+        ["sideEffects"] = SideEffects(route),
         ["timeoutSeconds"] = 10,
+    };
+
+    /// <summary><c>NoneOnDryRun</c> for a route whose rules make <c>external</c> calls (they may have side effects; a dry-run
+    /// request makes none, see <see cref="AdmissionHandler"/>), <c>None</c> otherwise.</summary>
+    public static string SideEffects(WebhookRoute route) => route.Kind switch
+    {
+        WebhookKind.Validate when route.Operator!.Validation!.External.Count > 0 => "NoneOnDryRun",
+        WebhookKind.Mutate when route.Operator!.Mutation!.External.Count > 0 => "NoneOnDryRun",
+        _ => "None",
     };
 
     /// <summary>Deletion protection: the Katalog's CRDs (selected by <see cref="ProtectedCrdLabel"/>, the handler checks the

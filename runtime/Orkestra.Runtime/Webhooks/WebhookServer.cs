@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -105,28 +107,36 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
                 return;
             }
             var limit = route.Kind == WebhookKind.Convert ? WebhookServer.MaxConversionBody : WebhookServer.MaxAdmissionBody;
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            bounded.CancelAfter(WebhookServer.RequestTimeout);
-            var body = await ReadAsync(context.Request, limit, bounded.Token);
-            if (body is null)
-            {
-                await Error(context, path, 413, $"the body is larger than {limit / (1024 * 1024)} MiB");
-                return;
-            }
-            JsonDocument document;
+            var deadline = RequestDeadline.Start(context.RequestAborted, WebhookServer.RequestTimeout);
+            byte[]? body = null;
             try
             {
-                document = JsonDocument.Parse(body, ParseOptions);
+                (body, var length) = await ReadAsync(context.Request, limit, deadline.Token);
+                if (body is null)
+                {
+                    await Error(context, path, 413, $"the body is larger than {limit / (1024 * 1024)} MiB");
+                    return;
+                }
+                JsonDocument document;
+                try
+                {
+                    document = JsonDocument.Parse(body.AsMemory(0, length), ParseOptions);
+                }
+                catch (JsonException e)
+                {
+                    await Error(context, path, 400, $"the body is not valid JSON: {e.Message}");
+                    return;
+                }
+                using (document)
+                {
+                    if (route.Kind == WebhookKind.Convert) await ConvertAsync(context, route, document.RootElement);
+                    else await AdmitAsync(context, route, document.RootElement, deadline.Token);
+                }
             }
-            catch (JsonException e)
+            finally
             {
-                await Error(context, path, 400, $"the body is not valid JSON: {e.Message}");
-                return;
-            }
-            using (document)
-            {
-                if (route.Kind == WebhookKind.Convert) await ConvertAsync(context, route, document.RootElement);
-                else await AdmitAsync(context, route, document.RootElement, bounded.Token);
+                if (body is not null) PooledBuffers.Return(body);
+                deadline.Finish();
             }
         }
         catch (ReviewException e)
@@ -151,7 +161,7 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
 
     private async Task AdmitAsync(HttpContext context, WebhookRoute route, JsonElement review, CancellationToken cancellation)
     {
-        var request = AdmissionRequest.Parse(review);
+        var request = AdmissionRequest.Parse(review, route.Operator?.ApiTypes);
         AdmissionResponse response;
         try
         {
@@ -162,22 +172,29 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
             // The last line of defence: a bug in a rule path denies this one request instead of failing the server.
             response = AdmissionResponse.Deny($"{route.WebhookName} could not evaluate {request.Describe()}: {e.Message}", code: 500);
         }
-        await Json(context, 200, w => response.Write(w, request.Uid));
+        var buffer = ResponseBuffer.Take();
+        response.Write(buffer.Json, request.Uid);
+        await SendAsync(context, buffer);
     }
 
+    /// <summary>Converts the objects one by one straight into the answer; the first failure replaces the whole answer by a
+    /// Failure result.</summary>
     private async Task ConvertAsync(HttpContext context, WebhookRoute route, JsonElement review)
     {
         var request = ConversionRequest.Parse(review);
         var op = route.Operator!;
-        var converted = new List<JsonNode>(request.Objects.Count);
+        var buffer = ResponseBuffer.Take();
+        var writer = buffer.Json;
+        ConversionRequest.WriteStart(writer, request.Uid);
         string? failure = null;
-        foreach (var obj in request.Objects)
+        for (var i = 0; i < request.Objects.Count; i++)
         {
+            var obj = request.Objects[i];
             var started = Stopwatch.GetTimestamp();
             Conversion result;
             try
             {
-                result = Converter.Convert(op, op.Conversion!, obj, request.DesiredApiVersion, time);
+                result = Converter.Convert(op, op.Conversion!, obj, request.DesiredApiVersion, time, writer);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -189,25 +206,52 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
                 failure = result.Failure;
                 break;
             }
-            converted.Add(result.Result!);
         }
-        await Json(context, 200, w => ConversionRequest.WriteResponse(w, request.Uid, converted, failure));
+        if (failure is not null)
+        {
+            buffer.Clear();
+            ConversionRequest.WriteStart(writer, request.Uid);
+        }
+        ConversionRequest.WriteEnd(writer, failure);
+        await SendAsync(context, buffer);
     }
 
-    /// <summary>The whole body, or null when it exceeds <paramref name="limit"/>.</summary>
-    private static async Task<byte[]?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellation)
+    /// <summary>The whole body in a buffer of <see cref="PooledBuffers"/> (the caller returns it), or null when it exceeds
+    /// <paramref name="limit"/>. A body with a Content-Length is read into one buffer of that size.</summary>
+    private static async ValueTask<(byte[]? Buffer, int Length)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellation)
     {
-        if (request.ContentLength > limit) return null;
-        using var buffer = new MemoryStream(request.ContentLength is { } n ? (int)n : 16 * 1024);
-        var chunk = new byte[16 * 1024];
-        while (true)
+        var declared = request.ContentLength;
+        if (declared > limit) return (null, 0);
+        var buffer = PooledBuffers.Rent(declared is { } n and > 0 ? (int)n : 16 * 1024);
+        var length = 0;
+        try
         {
-            var read = await request.Body.ReadAsync(chunk, cancellation);
-            if (read == 0) break;
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
+            while (length != declared)
+            {
+                if (length == buffer.Length)
+                {
+                    // unknown length (chunked): grow, up to one byte past the limit to see it exceeded
+                    var bigger = PooledBuffers.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    PooledBuffers.Return(buffer);
+                    buffer = bigger;
+                }
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellation);
+                if (read == 0) break;
+                length += read;
+                if (length > limit)
+                {
+                    PooledBuffers.Return(buffer);
+                    return (null, 0);
+                }
+            }
+            return (buffer, length);
         }
-        return buffer.ToArray();
+        catch
+        {
+            PooledBuffers.Return(buffer);
+            throw;
+        }
     }
 
     private async Task Error(HttpContext context, string path, int code, string message)
@@ -219,14 +263,66 @@ public sealed class WebhookEndpoints(WebhookPlan plan, AdmissionHandler admissio
         await context.Response.WriteAsync(message + "\n");
     }
 
-    private static async Task Json(HttpContext context, int code, Action<Utf8JsonWriter> write)
+    /// <summary>Sends what <paramref name="buffer"/> holds as the 200 answer (with its Content-Length, so HTTP/1.1 needs no
+    /// chunked framing) and releases the buffer before the flush is awaited.</summary>
+    private static ValueTask<FlushResult> SendAsync(HttpContext context, ResponseBuffer buffer)
     {
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
-        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        try
         {
-            write(writer);
+            buffer.Json.Flush();
+            var written = buffer.Written;
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = written.Length;
+            context.Response.BodyWriter.Write(written);
         }
-        await context.Response.BodyWriter.FlushAsync();
+        finally
+        {
+            buffer.Release();
+        }
+        return context.Response.BodyWriter.FlushAsync();
+    }
+}
+
+/// <summary>
+/// One request's deadline: a token cancelled after the timeout or when the client goes away. Its
+/// <see cref="CancellationTokenSource"/> (and the timer inside it) is reused by a later request of the same thread when it
+/// was not cancelled and finished well before its timer could fire.
+/// </summary>
+internal struct RequestDeadline
+{
+    [ThreadStatic]
+    private static CancellationTokenSource? _spare;
+
+    private readonly CancellationTokenSource _source;
+    private readonly TimeSpan _timeout;
+    private readonly long _started;
+    private CancellationTokenRegistration _aborted;
+
+    private RequestDeadline(CancellationTokenSource source, TimeSpan timeout)
+    {
+        _source = source;
+        _timeout = timeout;
+        _started = Stopwatch.GetTimestamp();
+    }
+
+    public readonly CancellationToken Token => _source.Token;
+
+    public static RequestDeadline Start(CancellationToken aborted, TimeSpan timeout)
+    {
+        var source = _spare ?? new CancellationTokenSource();
+        _spare = null;
+        source.CancelAfter(timeout);
+        var deadline = new RequestDeadline(source, timeout);
+        if (aborted.CanBeCanceled)
+            deadline._aborted = aborted.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source);
+        return deadline;
+    }
+
+    public void Finish()
+    {
+        _aborted.Dispose();
+        if (Stopwatch.GetElapsedTime(_started) < _timeout - TimeSpan.FromSeconds(1) && _source.TryReset()) _spare = _source;
+        else _source.Dispose();
     }
 }

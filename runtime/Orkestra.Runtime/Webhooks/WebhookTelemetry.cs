@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 using Orkestra.Runtime.Observability;
 
 namespace Orkestra.Runtime.Webhooks;
@@ -7,6 +9,11 @@ namespace Orkestra.Runtime.Webhooks;
 /// line per denial and per failed conversion. Thread-safe.</summary>
 public sealed class WebhookTelemetry(RuntimeMetrics metrics, ILogger log)
 {
+    // The children of the hot-path series, found once per label set (WithLabels allocates its label array every call).
+    private readonly ConcurrentDictionary<string, Histogram.Child> _requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Kind, string From, string To, bool Ok), Counter.Child> _conversions = new();
+    private readonly ConcurrentDictionary<(string From, string To), Histogram.Child> _conversionDurations = new();
+
     public ILogger Logger => log;
 
     public void Denied(WebhookRoute route, AdmissionRequest request, string message) =>
@@ -20,12 +27,31 @@ public sealed class WebhookTelemetry(RuntimeMetrics metrics, ILogger log)
 
     public void Converted(string kind, string from, string to, string? failure, TimeSpan duration)
     {
-        metrics.ConversionRequests.WithLabels(kind, from, to, failure is null ? "success" : "failure").Inc();
-        metrics.ConversionDuration.WithLabels(from, to).Observe(duration.TotalSeconds);
+        var ok = failure is null;
+        if (!_conversions.TryGetValue((kind, from, to, ok), out var counter))
+        {
+            counter = metrics.ConversionRequests.WithLabels(kind, from, to, ok ? "success" : "failure");
+            _conversions.TryAdd((kind, from, to, ok), counter);
+        }
+        counter.Inc();
+        if (!_conversionDurations.TryGetValue((from, to), out var histogram))
+        {
+            histogram = metrics.ConversionDuration.WithLabels(from, to);
+            _conversionDurations.TryAdd((from, to), histogram);
+        }
+        histogram.Observe(duration.TotalSeconds);
         if (failure is not null) Log.ConversionFailed(log, kind, from, to, failure);
     }
 
-    public void Request(string path, TimeSpan duration) => metrics.WebhookRequestDuration.WithLabels(path).Observe(duration.TotalSeconds);
+    public void Request(string path, TimeSpan duration)
+    {
+        if (!_requests.TryGetValue(path, out var histogram))
+        {
+            histogram = metrics.WebhookRequestDuration.WithLabels(path);
+            _requests.TryAdd(path, histogram);
+        }
+        histogram.Observe(duration.TotalSeconds);
+    }
 
     public void BadRequest(string path, int code, string message) => Log.WebhookBadRequest(log, path, code, message);
 }

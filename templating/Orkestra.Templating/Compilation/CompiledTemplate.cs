@@ -85,6 +85,9 @@ public sealed class CompiledTemplate
     /// <summary>True when the template is a plain field path (<c>{{ .spec.image }}</c>): <see cref="TryEvaluateJson"/> applies.</summary>
     public bool IsFieldPath => _rootPath is not null;
 
+    /// <summary>The fields of a plain field path from the root (<c>{{ .spec.image }}</c>: spec, image); empty otherwise.</summary>
+    public ReadOnlySpan<string> FieldPath => _rootPath;
+
     /// <summary>
     /// Zero-allocation evaluation of a plain field-path template against JSON data: walks the path through the
     /// element's properties. Returns false when the template is not a plain path; a missing key yields an

@@ -48,8 +48,20 @@ public sealed class TemplateMapBuilder
     {
         if (obj.ValueKind != JsonValueKind.Object) return this;
         var entries = Writable();
-        foreach (var property in obj.EnumerateObject()) entries[property.Name] = JsonValues.From(property.Value);
+        foreach (var property in obj.EnumerateObject()) entries[Name(property)] = JsonValues.From(property.Value);
         return this;
+    }
+
+    /// <summary>The names every Kubernetes object has at its top, kept as one string each.</summary>
+    private static readonly string[] ObjectNames = ["apiVersion", "kind", "metadata", "spec", "status"];
+
+    private static string Name(JsonProperty property)
+    {
+        foreach (var name in ObjectNames)
+        {
+            if (property.NameEquals(name)) return name;
+        }
+        return property.Name;
     }
 
     public TemplateValue Build()

@@ -1,7 +1,9 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orkestra.Runtime.Observability;
+using Orkestra.Runtime.Reconciliation;
 using Orkestra.Runtime.Webhooks;
 using Prometheus;
 using static Orkestra.Runtime.Tests.Webhooks.WebhookKatalog;
@@ -16,7 +18,8 @@ public sealed class AdmissionHandlerTests
 
     private AdmissionHandler Handler() => new(null, null, TimeProvider.System, new WebhookTelemetry(_metrics, NullLogger.Instance));
 
-    private Task<AdmissionResponse> Send(string path, string review) => Handler().HandleAsync(_plan.Routes[path], Request(review), default);
+    private Task<AdmissionResponse> Send(string path, string review) =>
+        Handler().HandleAsync(_plan.Routes[path], Request(review), default).AsTask();
 
     [Test]
     public async Task A_denying_rule_denies_with_its_message_and_a_warn_rule_becomes_a_warning()
@@ -137,5 +140,139 @@ public sealed class AdmissionHandlerTests
         var response = await Send("/validate/website", Review("CREATE", "{}", kind: "Blog", resource: "blogs"));
         response.Allowed.ShouldBeFalse();
         response.Message.ShouldBe("this webhook admits Website.demo.orkestra.io (spec.crds.website), not Blog.demo.orkestra.io");
+    }
+
+    /// <summary>A Katalog whose validation and mutation make an external call (a quota reservation: a side effect).</summary>
+    private const string ExternalText = """
+        apiVersion: orkestra.orkspace.io/v1
+        kind: Katalog
+        metadata: {name: quota}
+        spec:
+          crds:
+            website:
+              apiTypes: {group: demo.orkestra.io, version: v1, kind: Website, plural: websites}
+              validation:
+                external:
+                  - name: quota
+                    url: "http://quota.test/reserve/{{ .metadata.name }}"
+                    method: POST
+                    continueOnError: true
+                    fires: {reconcile: false}
+                rules:
+                  - field: external.quota.status
+                    equals: "200"
+                    message: "no quota for {{ .metadata.name }}"
+                  - field: spec.replicas
+                    lessThanOrEqual: "5"
+                    message: "at most 5 replicas"
+              mutation:
+                external:
+                  - name: tier
+                    url: "http://quota.test/tier/{{ .metadata.name }}"
+                    fires: {reconcile: false}
+                rules:
+                  - field: spec.tier
+                    default: "{{ .external.tier.body }}"
+                  - field: spec.owner
+                    default: platform
+              operatorBox:
+                onReconcile:
+                  configMaps:
+                    - name: "{{ .metadata.name }}"
+                      data: {image: "{{ .spec.image }}"}
+        security:
+          webhooks:
+            admission: {enabled: true}
+        """;
+
+    /// <summary>Counts requests; answers 200 "gold", or 403 once <see cref="Refuse"/> is set.</summary>
+    private sealed class QuotaService : HttpMessageHandler
+    {
+        public int Requests;
+        public bool Refuse;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Requests);
+            return Task.FromResult(new HttpResponseMessage(Refuse ? HttpStatusCode.Forbidden : HttpStatusCode.OK)
+            {
+                Content = new StringContent("gold"),
+            });
+        }
+    }
+
+    [Test]
+    public async Task A_dry_run_makes_no_external_call_and_skips_the_rules_that_read_one_with_a_warning()
+    {
+        var plan = Plan(ExternalText);
+        var service = new QuotaService { Refuse = true };
+        var handler = new AdmissionHandler(new ExternalCalls(new HttpMessageInvoker(service), TimeProvider.System), null,
+            TimeProvider.System, new WebhookTelemetry(_metrics, NullLogger.Instance));
+        var validate = plan.Routes["/validate/website"];
+
+        var dry = await handler.HandleAsync(validate, Request(Review("CREATE", Website("""{"replicas":2}"""), dryRun: true)), default);
+        dry.Allowed.ShouldBeTrue("the quota rule is not decided on data the dry run did not fetch");
+        dry.Warnings.ShouldBe(["dry run: validation rule \"external.quota.status equals 200\" (katalog.yaml:16:13) was not checked: " +
+            "it reads .external, and a dry-run request makes no external calls (they may have side effects)"]);
+        var tooMany = await handler.HandleAsync(validate, Request(Review("CREATE", Website("""{"replicas":9}"""), dryRun: true)), default);
+        tooMany.Allowed.ShouldBeFalse("rules without .external still run in a dry run");
+        tooMany.Message.ShouldBe("at most 5 replicas");
+        service.Requests.ShouldBe(0);
+
+        var real = await handler.HandleAsync(validate, Request(Review("CREATE", Website("""{"replicas":2}"""))), default);
+        service.Requests.ShouldBe(1);
+        real.Allowed.ShouldBeFalse();
+        real.Message.ShouldBe("no quota for web");
+        real.Warnings.ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task A_dry_run_mutation_leaves_out_the_rules_that_read_an_external_result()
+    {
+        var plan = Plan(ExternalText);
+        var service = new QuotaService();
+        var handler = new AdmissionHandler(new ExternalCalls(new HttpMessageInvoker(service), TimeProvider.System), null,
+            TimeProvider.System, new WebhookTelemetry(_metrics, NullLogger.Instance));
+        var mutate = plan.Routes["/mutate/website"];
+
+        var dry = await handler.HandleAsync(mutate, Request(Review("CREATE", Website("{}"), dryRun: true)), default);
+        service.Requests.ShouldBe(0);
+        dry.Patch!.ToJsonString().ShouldBe("""[{"op":"add","path":"/spec/owner","value":"platform"}]""");
+        dry.Warnings.Single().ShouldStartWith("dry run: mutation rule for spec.tier (katalog.yaml:");
+
+        var real = await handler.HandleAsync(mutate, Request(Review("CREATE", Website("{}"))), default);
+        service.Requests.ShouldBe(1);
+        real.Patch!.ToJsonString().ShouldBe(
+            """[{"op":"add","path":"/spec/tier","value":"gold"},{"op":"add","path":"/spec/owner","value":"platform"}]""");
+        real.Warnings.ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task A_dry_run_of_rules_without_external_calls_is_answered_as_a_real_request()
+    {
+        var denied = await Send("/validate/website", Review("CREATE", Website("""{"image":"docker.io/web","replicas":9}"""), dryRun: true));
+        denied.Allowed.ShouldBeFalse();
+        denied.Message.ShouldBe("images must come from myorg/, not docker.io/web");
+        denied.Warnings.ShouldBe(["more than 5 replicas needs a review"]);
+    }
+
+    [Test]
+    public void Webhooks_that_make_external_calls_register_sideEffects_NoneOnDryRun_and_the_others_None()
+    {
+        var target = WebhookTarget.Url(new Uri("https://127.0.0.1:9443/"));
+        static string[] SideEffects(JsonObject? configuration) =>
+            configuration!["webhooks"]!.AsArray().Select(h => $"{h!["name"]}={h["sideEffects"]}").ToArray();
+
+        var external = Plan(ExternalText).Katalogs[0];
+        SideEffects(WebhookRegistrar.Validating(external, target, "Y2E=")).ShouldBe([
+            "website.validate.orkestra.io=NoneOnDryRun", "crds.deletion-protection.orkestra.io=None",
+            "objects.deletion-protection.orkestra.io=None", "runtime.deletion-protection.orkestra.io=None"]);
+        SideEffects(WebhookRegistrar.Mutating(external, target, "Y2E=")).ShouldBe(["website.mutate.orkestra.io=NoneOnDryRun"]);
+
+        var plain = Plan().Katalogs[0];
+        var plainValidating = SideEffects(WebhookRegistrar.Validating(plain, target, "Y2E="));
+        plainValidating.ShouldContain("website.validate.orkestra.io=None");
+        plainValidating.ShouldAllBe(s => s.EndsWith("=None"));
+        SideEffects(WebhookRegistrar.Mutating(plain, target, "Y2E=")).ShouldBe(["website.mutate.orkestra.io=None"]);
     }
 }

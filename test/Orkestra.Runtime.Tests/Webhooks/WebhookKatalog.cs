@@ -91,14 +91,14 @@ internal static class WebhookKatalog
 
     /// <summary>An AdmissionReview as kube-apiserver sends it.</summary>
     public static string Review(string operation, string? obj, string? old = null, string ns = "default", string name = "web",
-        string group = "demo.orkestra.io", string kind = "Website", string resource = "websites") =>
+        string group = "demo.orkestra.io", string kind = "Website", string resource = "websites", bool dryRun = false) =>
         $$"""
         {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
           "uid":"u-{{operation}}","kind":{"group":"{{group}}","version":"v1","kind":"{{kind}}"},
           "resource":{"group":"{{group}}","version":"v1","resource":"{{resource}}"},
           "requestKind":{"group":"{{group}}","version":"v1","kind":"{{kind}}"},
           "name":"{{name}}","namespace":"{{ns}}","operation":"{{operation}}","userInfo":{"username":"admin"},
-          "object":{{obj ?? "null"}},"oldObject":{{old ?? "null"}},"dryRun":false,"options":null}
+          "object":{{obj ?? "null"}},"oldObject":{{old ?? "null"}},"dryRun":{{(dryRun ? "true" : "false")}},"options":null}
         }
         """;
 

@@ -165,6 +165,41 @@ public sealed class WebhookServerTests
         status.ShouldBe(HttpStatusCode.OK);
     }
 
+    /// <summary>A body without Content-Length (chunked) is read into a buffer that grows past its first 16 KiB, up to the
+    /// limit; the answer carries its Content-Length.</summary>
+    [Test]
+    public async Task A_chunked_body_is_read_whole_and_refused_past_the_limit()
+    {
+        await using var running = await StartAsync();
+        var padding = new string('x', 40 * 1024);
+        var review = Review("CREATE", Website($$"""{"image":"docker.io/x","note":"{{padding}}"}"""));
+        using (var response = await running.Http.PostAsync("/validate/website", Chunked(Encoding.UTF8.GetBytes(review))).WaitAsync(Bound))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var body = await response.Content.ReadAsByteArrayAsync().WaitAsync(Bound);
+            response.Content.Headers.ContentLength.ShouldBe(body.Length);
+            ((string?)JsonNode.Parse(body)!["response"]!["status"]!["message"]).ShouldBe("images must come from myorg/, not docker.io/x");
+        }
+
+        var huge = new byte[WebhookServer.MaxAdmissionBody + 1];
+        huge.AsSpan().Fill((byte)' ');
+        using var refused = await running.Http.PostAsync("/validate/website", Chunked(huge)).WaitAsync(Bound);
+        refused.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    /// <summary>Content of unknown length: HttpClient sends it chunked.</summary>
+    private static StreamContent Chunked(byte[] body)
+    {
+        var content = new StreamContent(new UnknownLengthStream(body));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private sealed class UnknownLengthStream(byte[] body) : MemoryStream(body, writable: false)
+    {
+        public override bool CanSeek => false;
+    }
+
     [Test]
     public void The_generated_certificate_names_the_service_and_loopback_and_chains_to_its_CA()
     {

@@ -185,4 +185,40 @@ public sealed class WebhookConfigurationTests
         (await sb.PostAsync(Hooks.ConfigMaps, Hooks.ConfigMap("cm"))).Code.ShouldBe(201);
         hooks.Calls.Count.ShouldBe(1);
     }
+
+    /// <summary>kube's dispatcher checks sideEffects before calling: the refusal is a 400 of its own, not a call failure,
+    /// so failurePolicy Ignore does not skip it; webhooks with None/NoneOnDryRun are called as usual.</summary>
+    [Test]
+    public async Task A_mutating_webhook_with_sideEffects_Some_refuses_kubectl_server_dry_run_even_when_it_fails_open()
+    {
+        await using var hooks = await TestWebhookServer.StartAsync();
+        hooks.On("/some", call => WebhookReply.Allow(call));
+        hooks.On("/dry", call => WebhookReply.Allow(call));
+        await using var sb = await TestSandbox.StartAsync();
+        var some = Hooks.Configuration(Hooks.Mutating, "some", Hooks.Hook("some.example.com", hooks, "/some", Hooks.ConfigMapRule()));
+        some["webhooks"]![0]!["sideEffects"] = "Some";
+        some["webhooks"]![0]!["failurePolicy"] = "Ignore";
+        some["metadata"]!["uid"] = Guid.NewGuid().ToString();
+        // stored directly: v1 refuses Some on create (configurations from v1beta1 days can still hold it)
+        sb.Server.Objects.Store.Write(tx => tx.Put("mutatingwebhookconfigurations.admissionregistration.k8s.io", some));
+        var file = sb.WriteFile("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dry\n");
+
+        var refused = await sb.KubectlAsync($"apply --dry-run=server -f {file}");
+
+        refused.ExitCode.ShouldNotBe(0);
+        refused.Stderr.ShouldContain("admission webhook \"some.example.com\" does not support dry run");
+        hooks.Calls.ShouldBeEmpty();
+        (await sb.GetAsync(Hooks.ConfigMaps + "/dry")).Code.ShouldBe(404);
+
+        some["webhooks"]![0]!["sideEffects"] = "NoneOnDryRun";
+        sb.Server.Objects.Store.Write(tx => tx.Put("mutatingwebhookconfigurations.admissionregistration.k8s.io", some));
+        var called = await sb.KubectlAsync($"apply --dry-run=server -f {file}");
+        called.ExitCode.ShouldBe(0, called.ToString());
+        hooks.Calls.Count.ShouldBe(1);
+        hooks.Calls[0].Request["dryRun"]!.GetValue<bool>().ShouldBeTrue();
+
+        (await sb.KubectlAsync($"apply -f {file}")).ExitCode.ShouldBe(0);
+        hooks.Calls.Count.ShouldBe(2);
+        hooks.Calls[1].Request["dryRun"]!.GetValue<bool>().ShouldBeFalse();
+    }
 }
