@@ -60,6 +60,58 @@ public sealed class StructuralSchema
         return node.IntOrString ? null : node.Type;
     }
 
+    /// <summary>
+    /// What the schema says about a field path a reader follows from the object's root (<c>spec</c>, <c>replicas</c>;
+    /// <see cref="SchemaPath.Element"/> for an item of a list or a value of a map): described (with its type), not
+    /// described (the API server prunes it, so it is never there), below a value that has no fields, or untyped
+    /// (<c>x-kubernetes-preserve-unknown-fields</c>, <c>additionalProperties: true</c>, an embedded resource, a map of
+    /// ObjectMeta such as labels). At the root, <c>apiVersion</c>, <c>kind</c> and ObjectMeta's fields are described.
+    /// </summary>
+    public SchemaPath Resolve(IReadOnlyList<string> path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var node = _root;
+        for (var i = 0; i < path.Count; i++)
+        {
+            var segment = path[i];
+            if (i == 0 && segment is "apiVersion" or "kind" && !node.PropertyMap.ContainsKey(segment))
+                return path.Count == 1 ? SchemaPath.Described("string") : SchemaPath.NoFields(1, "string");
+            if (i == 0 && segment == "metadata") return ResolveMetadata(path);
+            if (segment == SchemaPath.Element)
+            {
+                var element = node.Type == "array" ? node.Items : node.AdditionalProperties;
+                if (element is null) return SchemaPath.Untyped;
+                node = element;
+                continue;
+            }
+            if (node.IntOrString || node.Type is "string" or "integer" or "number" or "boolean" or "array")
+                return SchemaPath.NoFields(i, node.IntOrString ? "int-or-string" : node.Type!);
+            if (node.PropertyMap.TryGetValue(segment, out var property)) { node = property; continue; }
+            if (node.AdditionalProperties is { } values) { node = values; continue; }
+            if (node.PreserveUnknownFields || node.AdditionalPropertiesAllowed || node.EmbeddedResource || node.Type is null)
+                return SchemaPath.Untyped;
+            return SchemaPath.NotDescribed(i, node.Properties.Select(p => p.Key).ToArray());
+        }
+        return SchemaPath.Described(node.IntOrString ? "int-or-string" : node.Type);
+    }
+
+    private static SchemaPath ResolveMetadata(IReadOnlyList<string> path)
+    {
+        if (path.Count == 1) return SchemaPath.Described("object");
+        var field = path[1];
+        if (!ObjectMetaFields.Contains(field)) return SchemaPath.NotDescribed(1, ObjectMetaFields.Order(StringComparer.Ordinal).ToArray());
+        var type = field switch
+        {
+            "labels" or "annotations" => "object",
+            "generation" or "deletionGracePeriodSeconds" => "integer",
+            "ownerReferences" or "finalizers" or "managedFields" => "array",
+            _ => "string",
+        };
+        if (path.Count == 2) return SchemaPath.Described(type);
+        if (type == "object") return path.Count == 3 ? SchemaPath.Described("string") : SchemaPath.NoFields(3, "string");
+        return type == "array" ? SchemaPath.Untyped : SchemaPath.NoFields(2, type);
+    }
+
     // ------------------------------------------------------------------ pruning
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Orkestra.Katalog.Manifests;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Syntax;
 
@@ -9,6 +10,27 @@ internal sealed class OperatorCompiler(KatalogDocument katalog, CrdEntry crd, Te
     private readonly string _path = $"spec.crds.{crd.Name}";
 
     public CompiledOperator Compile()
+    {
+        var mark = templates.Mark;
+        var compiled = CompileOperator();
+        CheckReadsAgainstSchema(mark);
+        return compiled;
+    }
+
+    /// <summary>What the templates read from the CR, against the crdFile's schema (<see cref="TemplateSchemaChecker"/>);
+    /// conversion paths render on the object of their source version, so they are left out.</summary>
+    private void CheckReadsAgainstSchema(int mark)
+    {
+        if (crd.CrdFile is null || crd.ApiTypes.Version.Length == 0) return;
+        var schema = CrdSchemas.Read(crd.CrdFile, crd.ApiTypes.Version).Schema;
+        if (schema is null) return; // no schema, or the crdFile's own error is reported where it is read
+        var conversion = $"{_path}.conversion.";
+        var source = $"{Path.GetFileName(crd.CrdFile)}, {crd.ApiTypes.Version}";
+        TemplateSchemaChecker.Check(templates.Since(mark).Where(t => !t.What.StartsWith(conversion, StringComparison.Ordinal)), schema,
+            source, templates.Diagnostics);
+    }
+
+    private CompiledOperator CompileOperator()
     {
         var box = crd.OperatorBox;
         var boxPath = $"{_path}.operatorBox";

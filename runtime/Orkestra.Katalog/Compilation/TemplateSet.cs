@@ -17,6 +17,7 @@ internal sealed class TemplateSet(TemplateCompiler compiler, DiagnosticBag diagn
 {
     private readonly Dictionary<string, TemplateCompileResult> _cache = new(StringComparer.Ordinal);
     private readonly HashSet<YamlScalar> _reported = new(ReferenceEqualityComparer.Instance);
+    private readonly List<CompiledScalar> _compiled = [];
 
     public DiagnosticBag Diagnostics { get; } = diagnostics;
 
@@ -33,10 +34,17 @@ internal sealed class TemplateSet(TemplateCompiler compiler, DiagnosticBag diagn
             _cache[scalar.Value] = result;
         }
         if (!_reported.Add(scalar)) return result.Template; // a scalar compiled twice (type check, tree) reports once
+        if (result.Template is { } compiled) _compiled.Add(new CompiledScalar(scalar, compiled, what));
         foreach (var d in result.Diagnostics)
             Diagnostics.Error(scalar.LocationOf(d.Offset), $"{what}: {d.Message} in template {TemplateText.Quote(scalar.Value)}");
         return result.Template;
     }
+
+    /// <summary>How many scalars have been compiled so far: a mark for <see cref="Since"/>.</summary>
+    public int Mark => _compiled.Count;
+
+    /// <summary>The scalars compiled since <paramref name="mark"/>, each once, in order.</summary>
+    public IEnumerable<CompiledScalar> Since(int mark) => _compiled.Skip(mark);
 
     public CompiledText Text(YamlScalar scalar, string what) => CompiledText.FromScalar(scalar, Compile(scalar, what));
 
@@ -71,3 +79,6 @@ internal sealed class TemplateSet(TemplateCompiler compiler, DiagnosticBag diagn
         return JsonValue.Create(scalar.Value);
     }
 }
+
+/// <summary>A template scalar of the Katalog, its compiled template and what it is (<c>spec.crds.x.….image</c>).</summary>
+internal sealed record CompiledScalar(YamlScalar Scalar, CompiledTemplate Template, string What);

@@ -118,6 +118,8 @@ internal sealed class GoRangeStatement(int offset, PipelineExpression collection
     IReadOnlyList<Statement> body, IReadOnlyList<Statement>? elseBody) : GoStatement(offset)
 {
     public PipelineExpression Collection { get; } = collection;
+    public string? KeyVariable { get; } = keyVariable;
+    public string? ValueVariable { get; } = valueVariable;
     public IReadOnlyList<Statement> Body { get; } = body;
     public IReadOnlyList<Statement>? ElseBody { get; } = elseBody;
 
@@ -178,8 +180,8 @@ internal sealed class GoRangeStatement(int offset, PipelineExpression collection
         ctx.Step(Offset);
         var inner = ctx.Mark();
         ctx.Dot = item;
-        if (keyVariable is not null) ctx.Declare(keyVariable, key);
-        if (valueVariable is not null) ctx.Declare(valueVariable, item);
+        if (KeyVariable is not null) ctx.Declare(KeyVariable, key);
+        if (ValueVariable is not null) ctx.Declare(ValueVariable, item);
         var completion = ExecuteBlock(Body, output, ctx);
         ctx.Release(inner);
         return completion;
