@@ -86,7 +86,9 @@ public static class PlanSettings
     }
 
     private static string Map(IReadOnlyDictionary<string, string> map) =>
-        map.Count == 0 ? "(none)" : string.Join(",", map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+        map.Count == 0
+            ? "(none)"
+            : string.Join(",", map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
     private static string Backoff(RetryBackoff b)
     {
