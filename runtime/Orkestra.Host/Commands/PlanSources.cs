@@ -36,7 +36,8 @@ internal static class PlanSources
             foreach (var file in pulled.Files) Write(scratch, file.Path, file.Content, $"{pulled.Reference}: file");
             return Path.Combine(scratch, pulled.Config.Katalog);
         }
-        catch (Exception e) when (e is RegistryException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is RegistryException or FormatException or IOException or UnauthorizedAccessException
+                                       or HttpRequestException)
         {
             throw new PlanSourceException($"--against {source}: {e.Message}");
         }
