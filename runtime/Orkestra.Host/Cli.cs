@@ -17,6 +17,7 @@ internal static class Cli
         new("init", Commands.InitCommand.Summary, Commands.InitCommand.Run),
         new("validate", Commands.ValidateCommand.Summary, Commands.ValidateCommand.Run),
         new("render", Commands.RenderCommand.Summary, Commands.RenderCommand.Run),
+        new("plan", Commands.PlanCommand.Summary, Commands.PlanCommand.Run),
         new("simulate", Commands.SimulateCommand.Summary, Commands.SimulateCommand.Run),
         new("e2e", Commands.E2ECommand.Summary, Commands.E2ECommand.Run),
         new("notes", Commands.NotesCommand.Summary, Commands.NotesCommand.Run),

@@ -22,7 +22,6 @@ namespace Orkestra.Runtime.Hosting;
 internal sealed class CustomResourceDetail(CrdOperator op, IKubeReader api, ICrossSource cross, TimeProvider time)
 {
     private static readonly GroupVersionResource Events = new("", "v1", "events");
-    private static readonly IReadOnlySet<HookKind> Applied = new HashSet<HookKind> { HookKind.OnCreate, HookKind.OnReconcile };
     private const int EventLimit = 100;
 
     private static readonly string[] MetadataFields =
@@ -133,29 +132,17 @@ internal sealed class CustomResourceDetail(CrdOperator op, IKubeReader api, ICro
         }
         foreach (var (target, _) in desired.Where(d => !seen.Contains(d.Key))) WriteChild(w, target, null, "missing");
         w.WriteEndArray();
-        if (unknown is not null) w.WriteString("driftUnknown", "the operator makes external calls; drift is computed only by a reconcile");
+        if (unknown is not null) w.WriteString("driftUnknown", WriteFreeRender.ExternalCalls);
     }
 
     /// <summary>What the operator would apply now, keyed by object; null with "unknown" when that needs external calls.</summary>
     private (Dictionary<ObjectRef, DesiredChild> Desired, string? Unknown) Desired(JsonElement cr, IReadOnlyList<JsonElement> observed)
     {
-        var none = new Dictionary<ObjectRef, DesiredChild>();
-        var compiled = op.Op;
-        if (RenderInputs.CallsOf(compiled.OnCreate, compiled.OnReconcile).Any()) return (none, "unknown");
-        try
-        {
-            if (compiled.Normalize is { } normalize) cr = Normalizer.Apply(normalize, cr, time).Object;
-            TemplateValue? crossValue = compiled.Cross.Count == 0 ? null : CrossView.Build(compiled, cr, cross, time, Random.Shared);
-            var request = new RenderRequest(compiled, cr, observed) { Hooks = Applied, Time = time, Cross = crossValue };
-            var result = OperatorRenderer.Render(request);
-            var desired = new Dictionary<ObjectRef, DesiredChild>();
-            foreach (var child in result.Children) desired[ObjectRef.Of(child.Manifest)] = child;
-            return (desired, null);
-        }
-        catch (NormalizeException)
-        {
-            return (none, "unknown");
-        }
+        var desired = new Dictionary<ObjectRef, DesiredChild>();
+        var (result, unknown) = WriteFreeRender.Render(op.Op, cr, observed, cross, time);
+        if (result is null) return (desired, "unknown");
+        foreach (var child in result.Children) desired[ObjectRef.Of(child.Manifest)] = child;
+        return (desired, null);
     }
 
     /// <summary>The reconcile's own decision (<see cref="ChildApplier"/>): create-once children are left alone; a

@@ -32,10 +32,9 @@ internal sealed class ChildApplier(CompiledOperator op, IObjectWriter writer, IE
             foreach (var child in result.Children)
             {
                 var current = Find(observed, child.Manifest);
-                var rotate = child.Once && current is { } old && Expired(child, old);
-                var leaveAlone = !child.DriftCorrected || child.Once;
-                if (current is { } existing && !rotate && (leaveAlone || DriftCheck.Contains(child.Manifest, existing)))
-                    continue;
+                var action = Decide(child, current, time.GetUtcNow());
+                if (action == ChildAction.Keep) continue;
+                var rotate = action == ChildAction.Rotate;
                 if (child.Once) Stamp(child.Manifest);
                 if (child.Entry.Source.Sleep is { } pause && pause > TimeSpan.Zero)
                     await Task.Delay(pause, time, cancellation).ConfigureAwait(false);
@@ -52,10 +51,9 @@ internal sealed class ChildApplier(CompiledOperator op, IObjectWriter writer, IE
                 ReconcileScope.Current?.Changed(change.Reason.ToLowerInvariant(), change.What);
             }
             // A drift-corrected child whose conditions turned false goes away (create-once children stay).
-            foreach (var gone in result.Skipped)
+            foreach (var target in Deletions(result, observed))
             {
-                if (gone.Manifest is not { } manifest || Find(observed, manifest) is null) continue;
-                var target = ObjectRef.Of(manifest);
+                var gone = result.Skipped.First(s => s.Manifest is { } m && ObjectRef.Of(m) == target);
                 await writer.DeleteAsync(target, cancellation).ConfigureAwait(false);
                 changes.Add(("Deleted", $"{target} ({gone.Reason})"));
                 ReconcileScope.Current?.Changed("deleted", target.ToString());
@@ -72,6 +70,39 @@ internal sealed class ChildApplier(CompiledOperator op, IObjectWriter writer, IE
         return changes.Count > 0;
     }
 
+    /// <summary>
+    /// What a reconcile does with one rendered child given the observed object (null: absent): create it; keep it (a
+    /// create-once child that exists, or a drift-corrected one that already holds every desired field); rotate a
+    /// create-once child older than its <c>rotateAfter</c>; otherwise update it. <c>ork plan</c> asks the same question.
+    /// </summary>
+    public static ChildAction Decide(DesiredChild child, JsonElement? current, DateTimeOffset now)
+    {
+        if (current is not { } existing) return ChildAction.Create;
+        if (child.Once && Expired(child, existing, now)) return ChildAction.Rotate;
+        var leaveAlone = !child.DriftCorrected || child.Once;
+        return leaveAlone || DriftCheck.Contains(child.Manifest, existing) ? ChildAction.Keep : ChildAction.Update;
+    }
+
+    /// <summary>The observed children a reconcile deletes: drift-corrected entries whose conditions turned false.</summary>
+    public static IEnumerable<ObjectRef> Deletions(RenderResult result, IReadOnlyList<JsonElement> observed)
+    {
+        foreach (var gone in result.Skipped)
+        {
+            if (gone.Manifest is { } manifest && Find(observed, manifest) is not null) yield return ObjectRef.Of(manifest);
+        }
+    }
+
+    /// <summary>The observed object <paramref name="manifest"/> names (API version, kind, namespace, name), if any.</summary>
+    public static JsonElement? Find(IReadOnlyList<JsonElement> observed, JsonObject manifest)
+    {
+        var wanted = ObjectRef.Of(manifest);
+        foreach (var candidate in observed)
+        {
+            if (ObjectRef.Of(candidate) == wanted) return candidate;
+        }
+        return null;
+    }
+
     /// <summary>Create-once children record when they were generated, for <c>rotateAfter</c>.</summary>
     private void Stamp(JsonObject manifest)
     {
@@ -82,23 +113,16 @@ internal sealed class ChildApplier(CompiledOperator op, IObjectWriter writer, IE
     }
 
     /// <summary>A create-once child with <c>rotateAfter</c> is regenerated once it is older than that.</summary>
-    private bool Expired(DesiredChild child, JsonElement existing)
+    private static bool Expired(DesiredChild child, JsonElement existing, DateTimeOffset now)
     {
         if (child.Entry.Source.RotateAfter is not { } rotateAfter) return false;
         var stamp = ObjectFields.Text(existing, "metadata", "annotations", KatalogReconciler.GeneratedAtAnnotation)
                     ?? ObjectFields.Text(existing, "metadata", "creationTimestamp");
         return stamp is not null
                && KubeTime.TryParse(stamp, out var generated)
-               && time.GetUtcNow() - generated >= rotateAfter;
-    }
-
-    private static JsonElement? Find(IReadOnlyList<JsonElement> observed, JsonObject manifest)
-    {
-        var wanted = ObjectRef.Of(manifest);
-        foreach (var candidate in observed)
-        {
-            if (ObjectRef.Of(candidate) == wanted) return candidate;
-        }
-        return null;
+               && now - generated >= rotateAfter;
     }
 }
+
+/// <summary>What a reconcile does with one rendered child (<see cref="ChildApplier.Decide"/>).</summary>
+public enum ChildAction { Keep, Create, Update, Rotate }

@@ -14,7 +14,7 @@ public static partial class FolderLayers
     public static readonly string[] Order =
     [
         "Diagnostics", "Syntax", "Manifests", "Conditions", "Children", "Model", "Binding", "Validation", "Compilation",
-        "Rendering",
+        "Rendering", "Planning",
     ];
 
     public sealed record SourceFile(string Folder, string RelativePath, string[] Lines);
