@@ -195,8 +195,8 @@ internal sealed partial class KomposerMerger(LoadContext ctx, KatalogLoadOptions
             return null;
         }
         _imported[full] = url.Location;
-        var display = Path.Combine(Path.GetDirectoryName(url.Source.File) ?? "", path.StartsWith("./", StringComparison.Ordinal)
-            ? path[2..] : path);
+        // Named as the Komposer is named: an absolute path, or one relative to the working folder.
+        var display = Path.IsPathRooted(url.Source.File) ? full : Path.GetRelativePath(System.IO.Directory.GetCurrentDirectory(), full);
         var origin = $"imported by {what} at {url.Location}";
         return Read(full, display, url, what, origin, KatalogSourceKind.File, display, null, false, chain, path);
     }
