@@ -215,7 +215,8 @@ internal static class RunCommand
         }
     }
 
-    private static CommandLine Parse(string[] args) => CommandLine.Parse(args, ValueFlags, ["--sandbox", "--sandbox-rbac", .. KomposerLoad.Switches]);
+    private static CommandLine Parse(string[] args) =>
+        CommandLine.Parse(args, ValueFlags, ["--sandbox", "--sandbox-rbac", .. KomposerLoad.Switches]);
 
     /// <summary>The settings <paramref name="args"/> and <paramref name="env"/> resolve to (null with <paramref name="error"/> when
     /// invalid).</summary>

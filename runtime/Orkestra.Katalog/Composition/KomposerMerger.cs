@@ -40,7 +40,8 @@ internal sealed partial class KomposerMerger(LoadContext ctx, KatalogLoadOptions
             var registry = r.Node("registry");
             var files = r.Node("files");
             if (r.Entry("helm") is { } helm)
-                ctx.Error(helm.Key, "not supported yet: imports.helm (render the chart to a Katalog file and import it under imports.files)");
+                ctx.Error(helm.Key,
+                    "not supported yet: imports.helm (render the chart to a Katalog file and import it under imports.files)");
             r.Finish();
             foreach (var (item, i) in Items(registry, "imports.registry")) Add(katalogs, FromRegistry(item, $"imports.registry[{i}]"));
             foreach (var (item, i) in Items(files, "imports.files")) Add(katalogs, FromFile(item, $"imports.files[{i}]", [fullPath]));
@@ -101,7 +102,8 @@ internal sealed partial class KomposerMerger(LoadContext ctx, KatalogLoadOptions
         var imports = komposer.Find("imports");
         var sources = komposer.Find("sources");
         if (imports is not null && sources is not null)
-            ctx.Error(sources.Key, $"'sources' and 'imports' mean the same in a Komposer (imports at {imports.Key.Location}); use one of them");
+            ctx.Error(sources.Key,
+                $"'sources' and 'imports' mean the same in a Komposer (imports at {imports.Key.Location}); use one of them");
         var entry = imports ?? sources;
         if (entry is null) return null;
         if (entry.Value is YamlMap map) return map;
@@ -203,7 +205,8 @@ internal sealed partial class KomposerMerger(LoadContext ctx, KatalogLoadOptions
 
     private string? Resolve(YamlScalar at, string path, string what)
     {
-        if (path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        if (path.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
             ctx.Error(at, $"not supported yet: remote {what} ({path}); download it and import the local file");
             return null;

@@ -40,7 +40,8 @@ public static class KatalogLoader
     public static KatalogLoadResult LoadText(string text, string file, string? directory = null, KatalogLoadOptions? options = null)
     {
         var diagnostics = new DiagnosticBag();
-        var katalog = LoadText(text, file, directory ?? Directory.GetCurrentDirectory(), diagnostics, options ?? KatalogLoadOptions.Default);
+        var katalog = LoadText(text, file, directory ?? Directory.GetCurrentDirectory(), diagnostics,
+            options ?? KatalogLoadOptions.Default);
         IReadOnlyList<KatalogDocument> katalogs = katalog is null ? [] : [katalog];
         KatalogValidators.Run(katalogs, diagnostics);
         return new KatalogLoadResult(katalogs, diagnostics.Sorted());
