@@ -174,7 +174,7 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         if (r.Entry("admission") is { } nested)
             ctx.Error(nested.Key, $"{path}.admission is not a key: write conversion at {path}.conversion " +
                                   $"and validation/mutation at {path}.validation/mutation");
-        r.NotSupported("enrich", "enrichAll", "imports", "serve", "deletionProtection", "katalogName", "katalogNamespace",
+        r.NotSupported("enrich", "enrichAll", "serve", "deletionProtection", "katalogName", "katalogNamespace",
             "katalogDescription", "katalogVersion", "workersActive");
         r.Finish();
         return new CrdEntry(name, entry.Key.Location, enabled, description, apiTypes, namespaced, ns, crdFile, crFiles, setup,

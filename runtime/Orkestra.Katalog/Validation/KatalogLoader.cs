@@ -79,6 +79,7 @@ public static class KatalogLoader
                 is not { } merged) return null;
             (root, sources) = merged;
         }
+        root = new MotifImports(ctx, options).Expand(root);
         var katalog = new KatalogBinder(ctx, source).BindDocument(root);
         return katalog is null ? null : katalog with { Sources = sources, Origins = diagnostics.Origins.ToDictionary() };
     }
