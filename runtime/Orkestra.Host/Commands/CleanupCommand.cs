@@ -49,7 +49,7 @@ internal static class CleanupCommand
             return 2;
         }
         var files = line.All("--katalog").Count > 0 ? line.All("--katalog") : ["katalog.yaml"];
-        var compiled = KatalogCompiler.CompileFiles(files);
+        var compiled = KomposerLoad.Compile(files, Environment.GetEnvironmentVariable);
         var errors = compiled.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
         if (errors.Length > 0)
         {

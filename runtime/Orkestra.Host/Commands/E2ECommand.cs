@@ -107,7 +107,7 @@ internal static class E2ECommand
     private static Plan? Prepare(string file, DiagnosticBag diagnostics, TextWriter stderr)
     {
         if (E2EBinder.Load(file, diagnostics) is not { } spec) return null;
-        var compiled = KatalogCompiler.CompileFiles([spec.Katalog]);
+        var compiled = KomposerLoad.Compile([spec.Katalog], Environment.GetEnvironmentVariable);
         var problems = RuntimeSupport.Diagnose(compiled).Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
         if (problems.Length > 0)
         {

@@ -66,7 +66,7 @@ internal static class RenderCommand
         }
 
         var files = line.All("--katalog").Count > 0 ? line.All("--katalog") : ["katalog.yaml"];
-        var compiled = KatalogCompiler.CompileFiles(files);
+        var compiled = KomposerLoad.Compile(files, Environment.GetEnvironmentVariable);
         if (compiled.HasErrors)
         {
             foreach (var d in compiled.Diagnostics) stderr.WriteLine(d.ToString());

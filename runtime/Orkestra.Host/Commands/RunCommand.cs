@@ -26,14 +26,16 @@ internal static class RunCommand
 {
     public const string Summary = "run one operator per CRD of the Katalogs until Ctrl+C (add --sandbox to try it without a cluster)";
 
-    private const string Help = """
+    private const string Help = $"""
         Usage: ork run -k KATALOG [-k KATALOG…] [options]
 
         Loads, compiles and checks every Katalog (any error stops the start), then runs a complete operator for
         each CRD — informer, work queue, workers, reconciler, status, events, metrics — until SIGINT or SIGTERM.
 
         Options:
-          -k, -f, --katalog FILE       a Katalog file (repeatable; katalog.yaml when omitted)
+          -k, -f, --katalog FILE       a Katalog or Komposer file (repeatable; katalog.yaml when omitted); a Komposer's
+                                       imports are pulled and merged once, here, and never re-read while running
+        {KomposerLoad.Help}
           --kubeconfig PATH            kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, then in-cluster)
           --context NAME               kubeconfig context (default: its current-context)
           --namespace NS               watch CRs of namespaced CRDs only in NS (default: all namespaces)
@@ -102,7 +104,7 @@ internal static class RunCommand
         if (!TryOptions(line, env, out var settings, out var error)) return Usage(stderr, error!);
 
         var files = line.All("--katalog").Count > 0 ? line.All("--katalog") : ["katalog.yaml"];
-        var compiled = KatalogCompiler.CompileFiles(files);
+        var compiled = KomposerLoad.Compile(files, env, line);
         var problems = RuntimeSupport.Diagnose(compiled).Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
         if (problems.Length > 0)
         {
@@ -213,7 +215,8 @@ internal static class RunCommand
         }
     }
 
-    private static CommandLine Parse(string[] args) => CommandLine.Parse(args, ValueFlags, ["--sandbox", "--sandbox-rbac"]);
+    private static CommandLine Parse(string[] args) =>
+        CommandLine.Parse(args, ValueFlags, ["--sandbox", "--sandbox-rbac", .. KomposerLoad.Switches]);
 
     /// <summary>The settings <paramref name="args"/> and <paramref name="env"/> resolve to (null with <paramref name="error"/> when
     /// invalid).</summary>

@@ -81,7 +81,7 @@ internal static class SimulateCommand
         }
         var katalogFile = spec?.Katalog ?? line.One("--katalog") ?? "katalog.yaml";
         var crFile = spec?.Cr ?? line.One("--cr")!;
-        var compiled = KatalogCompiler.CompileFiles([katalogFile]);
+        var compiled = KomposerLoad.Compile([katalogFile], Environment.GetEnvironmentVariable);
         var problems = RuntimeSupport.Diagnose(compiled);
         if (problems.Any(d => d.Severity == DiagnosticSeverity.Error))
         {

@@ -12,21 +12,26 @@ internal static class ValidateCommand
 {
     public const string Summary = "check Katalogs offline: every error as FILE:LINE:COL";
 
-    private const string Help = """
-        Usage: ork validate -k KATALOG [-k KATALOG…]
+    private const string Help = $"""
+        Usage: ork validate -k KATALOG [-k KATALOG…] [--offline] [--insecure-registry]
 
         Loads, compiles and checks every Katalog without a cluster — exactly the checks ork run makes before it
         starts. Prints a summary and exits 0 when all are valid; otherwise prints every problem as
         FILE:LINE:COL: error: MESSAGE and exits 1.
 
         Options:
-          -k, -f, --katalog FILE   a Katalog file (repeatable; katalog.yaml when omitted)
+          -k, -f, --katalog FILE       a Katalog or Komposer file (repeatable; katalog.yaml when omitted); a Komposer's
+                                       imports are pulled and merged exactly as ork run does
+        {KomposerLoad.Help}
         """;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
+        Run(args, stdout, stderr, Environment.GetEnvironmentVariable);
+
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
         if (args is ["-h" or "--help"]) { stdout.WriteLine(Help); return 0; }
-        var line = CommandLine.Parse(args, [["--katalog", "-k", "-f", "--file"]], []);
+        var line = CommandLine.Parse(args, [["--katalog", "-k", "-f", "--file"]], KomposerLoad.Switches);
         if (line.Error is not null || line.Positional.Count > 0)
         {
             stderr.WriteLine($"ork validate: {line.Error ?? $"unexpected argument {line.Positional[0]}"}");
@@ -34,7 +39,7 @@ internal static class ValidateCommand
             return 2;
         }
         var files = line.All("--katalog").Count > 0 ? line.All("--katalog") : ["katalog.yaml"];
-        var result = KatalogCompiler.CompileFiles(files);
+        var result = KomposerLoad.Compile(files, environment, line);
         // Exactly the checks ork run makes before it starts (RuntimeSupport.Diagnose): valid here means it can run.
         var diagnostics = RuntimeSupport.Diagnose(result);
         foreach (var d in diagnostics) stderr.WriteLine(d.ToString());

@@ -15,7 +15,7 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
 {
     public const string ApiVersion = "orkestra.orkspace.io/v1";
 
-    private static readonly string[] s_topLevelNotSupported = ["lifecycle", "policy", "imports", "profiles", "gateway", "publish",
+    private static readonly string[] s_topLevelNotSupported = ["lifecycle", "policy", "profiles", "gateway", "publish",
         "notification", "providers"];
 
     public KatalogDocument? BindDocument(YamlNode root)
@@ -32,11 +32,6 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         else if (apiVersion.Value != ApiVersion) ctx.Error(apiVersion,
             $"unsupported apiVersion '{apiVersion.Value}'; expected '{ApiVersion}'");
         if (kind is null) ctx.Diagnostics.Error(map.Location, "missing kind; expected 'kind: Katalog'");
-        else if (kind.Value == "Komposer")
-        {
-            ctx.Error(kind, "not supported yet: kind Komposer (load its Katalogs directly with -k)");
-            return null;
-        }
         else if (kind.Value != "Katalog")
         {
             var hint = kind.Value == "Simulate" ? "kind Simulate is a simulation: run it with ork simulate -f FILE"
@@ -50,6 +45,11 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         var metadata = BindMetadata(r);
         var crossAccess = r.Bool("crossAccess") ?? true;
         r.NotSupported(s_topLevelNotSupported);
+        foreach (var key in new[] { "imports", "sources" })
+        {
+            if (r.Entry(key) is { } imports)
+                ctx.Error(imports.Key, $"{key} is only valid on kind: Komposer (this is a Katalog: import it from a Komposer)");
+        }
         var security = r.MapNode("security") is { } sec ? BindSecurity(sec) : null;
         var functions = r.MapNode("notes") is { } notes ? BindNotes(notes) : [];
 
@@ -174,7 +174,7 @@ internal sealed partial class KatalogBinder(LoadContext ctx, SourceText source)
         if (r.Entry("admission") is { } nested)
             ctx.Error(nested.Key, $"{path}.admission is not a key: write conversion at {path}.conversion " +
                                   $"and validation/mutation at {path}.validation/mutation");
-        r.NotSupported("enrich", "enrichAll", "imports", "serve", "deletionProtection", "katalogName", "katalogNamespace",
+        r.NotSupported("enrich", "enrichAll", "serve", "deletionProtection", "katalogName", "katalogNamespace",
             "katalogDescription", "katalogVersion", "workersActive");
         r.Finish();
         return new CrdEntry(name, entry.Key.Location, enabled, description, apiTypes, namespaced, ns, crdFile, crFiles, setup,

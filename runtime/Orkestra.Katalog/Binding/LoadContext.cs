@@ -16,6 +16,15 @@ internal sealed class LoadContext(DiagnosticBag diagnostics, string directory)
     /// <summary>Absolute folder of the Katalog file.</summary>
     public string Directory { get; } = directory;
 
+    private readonly Dictionary<SourceText, string> _directories = [];
+
+    /// <summary>The folder relative paths in <paramref name="source"/> resolve against (an imported Katalog's own
+    /// folder, not the Komposer's).</summary>
+    public void RegisterDirectory(SourceText source, string directory) => _directories[source] = directory;
+
+    /// <summary>The folder a node's relative paths resolve against: its file's folder.</summary>
+    public string DirectoryOf(YamlNode node) => _directories.TryGetValue(node.Source, out var d) ? d : Directory;
+
     public void Error(YamlNode at, string message) => Diagnostics.Error(at.Location, message);
 
     public void NotSupported(YamlScalar key, string? detail = null) =>
@@ -135,7 +144,7 @@ internal sealed class LoadContext(DiagnosticBag diagnostics, string directory)
             return null;
         }
         string full;
-        try { full = Path.GetFullPath(Path.Combine(Directory, path)); }
+        try { full = Path.GetFullPath(Path.Combine(DirectoryOf(node), path)); }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
             Error(node, $"{what} '{path}' is not a valid path");

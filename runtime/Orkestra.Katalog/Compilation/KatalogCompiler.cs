@@ -1,3 +1,4 @@
+using Orkestra.Katalog.Composition;
 using Orkestra.Katalog.Diagnostics;
 using Orkestra.Katalog.Model;
 using Orkestra.Katalog.Validation;
@@ -23,6 +24,11 @@ public static class KatalogCompiler
     /// <summary>Load and compile Katalog files: the whole offline check behind <c>ork validate</c>.</summary>
     public static KatalogCompileResult CompileFiles(IEnumerable<string> paths) => Compile(KatalogLoader.LoadFiles(paths));
 
+    /// <summary>Load (resolving Komposer imports through <paramref name="options"/>) and compile: what <c>ork run</c> and
+    /// <c>ork validate</c> both do before anything else.</summary>
+    public static KatalogCompileResult CompileFiles(IEnumerable<string> paths, KatalogLoadOptions options) =>
+        Compile(KatalogLoader.LoadFiles(paths, options));
+
     /// <summary>Load and compile Katalog text (tests, tools).</summary>
     public static KatalogCompileResult CompileText(string text, string file, string? directory = null) =>
         Compile(KatalogLoader.LoadText(text, file, directory));
@@ -32,6 +38,7 @@ public static class KatalogCompiler
     {
         var diagnostics = new DiagnosticBag();
         diagnostics.AddRange(loaded.Diagnostics);
+        foreach (var (file, origin) in loaded.Katalogs.SelectMany(k => k.Origins)) diagnostics.Attribute(file, origin);
         var compiled = loaded.Katalogs.Select(k => Compile(k, diagnostics)).ToArray();
         return new KatalogCompileResult(diagnostics.HasErrors ? [] : compiled, diagnostics.Sorted());
     }

@@ -31,6 +31,7 @@ public sealed record Diagnostic(SourceLocation Location, DiagnosticSeverity Seve
 public sealed class DiagnosticBag
 {
     private readonly List<Diagnostic> _items = [];
+    private readonly Dictionary<string, string> _origins = new(StringComparer.Ordinal);
 
     public IReadOnlyList<Diagnostic> Items => _items;
     public bool HasErrors => _items.Exists(d => d.Severity == DiagnosticSeverity.Error);
@@ -40,8 +41,20 @@ public sealed class DiagnosticBag
     public void Warning(SourceLocation at, string message) => _items.Add(Diagnostic.Warning(at, message));
     public void AddRange(IEnumerable<Diagnostic> diagnostics) => _items.AddRange(diagnostics);
 
-    /// <summary>Diagnostics in file, line, column order (stable for equal positions).</summary>
+    /// <summary>Says where a file came from (a Komposer import): every diagnostic located in <paramref name="file"/> keeps
+    /// its own location and gets <paramref name="origin"/> in front of its message (<see cref="Sorted"/>).</summary>
+    public void Attribute(string file, string origin) => _origins[file] = origin;
+
+    /// <summary>Every origin given to <see cref="Attribute"/>, to carry over to a later stage's bag.</summary>
+    public IReadOnlyDictionary<string, string> Origins => _origins;
+
+    /// <summary>Diagnostics in file, line, column order (stable for equal positions), attributed to their origin.</summary>
     public IReadOnlyList<Diagnostic> Sorted() =>
-        _items.OrderBy(d => d.Location.File, StringComparer.Ordinal)
+        _items.Select(Attributed).OrderBy(d => d.Location.File, StringComparer.Ordinal)
               .ThenBy(d => d.Location.Line).ThenBy(d => d.Location.Column).ToArray();
+
+    private Diagnostic Attributed(Diagnostic d) =>
+        _origins.TryGetValue(d.Location.File, out var origin) && !d.Message.StartsWith(origin + ": ", StringComparison.Ordinal)
+            ? d with { Message = $"{origin}: {d.Message}" }
+            : d;
 }

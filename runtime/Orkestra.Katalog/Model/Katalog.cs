@@ -22,6 +22,14 @@ public sealed record KatalogDocument(
     IReadOnlyList<UserFunction> Functions)
 {
     public string File => Source.File;
+
+    /// <summary>For a Komposer: the Katalogs it imported, in merge order, each with its resolved digest. Empty for a
+    /// Katalog.</summary>
+    public IReadOnlyList<KatalogSource> Sources { get; init; } = [];
+
+    /// <summary>Imported file → where it came from (prefixed to the diagnostics located in it, also the compiler's).</summary>
+    public IReadOnlyDictionary<string, string> Origins { get; init; } = new Dictionary<string, string>();
+
     public CrdEntry? FindCrd(string name) => Crds.FirstOrDefault(c => c.Name == name);
 }
 

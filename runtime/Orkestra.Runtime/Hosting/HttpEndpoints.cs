@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Orkestra.ApiMachinery.Meta;
+using Orkestra.Katalog.Model;
 using Orkestra.Kube.Client;
 using Orkestra.Runtime.Controllers;
 using Orkestra.Runtime.Observability;
@@ -55,6 +56,7 @@ public static class HttpEndpoints
                     }
                     w.WriteBoolean("ready", state.Ready);
                     if (state.GatewayEndpoint is { } gateway) w.WriteString("gatewayEndpoint", gateway);
+                    if (state.Sources.Count > 0) WriteSources(w, state.Sources);
                     w.WriteStartArray("crds");
                     foreach (var op in state.Operators) WriteOperator(w, op);
                     w.WriteEndArray();
@@ -129,6 +131,24 @@ public static class HttpEndpoints
             }
         }
         await Text(context, 404, "not found");
+    }
+
+    /// <summary>A Komposer's imports as resolved at start: which Katalog, from where, at which digest.</summary>
+    private static void WriteSources(Utf8JsonWriter w, IReadOnlyList<(string Komposer, KatalogSource Source)> sources)
+    {
+        w.WriteStartArray("sources");
+        foreach (var (komposer, source) in sources)
+        {
+            w.WriteStartObject();
+            w.WriteString("komposer", komposer);
+            w.WriteString("katalog", source.KatalogName);
+            w.WriteString("kind", source.Kind == KatalogSourceKind.Registry ? "registry" : "file");
+            w.WriteString("reference", source.Reference);
+            w.WriteString("digest", source.Digest);
+            if (source.Kind == KatalogSourceKind.Registry) w.WriteBoolean("fromCache", source.FromCache);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteOperator(Utf8JsonWriter w, OperatorView op)

@@ -96,6 +96,12 @@ public sealed class OperatorHost
         Address = http.Address;
         Log.Starting(_log, plan.OperatorOrder.Count, _katalogs.Count, _connection.Server.ToString(), _connection.Source,
             http.Bound);
+        foreach (var katalog in _katalogs)
+        {
+            foreach (var source in katalog.Source.Sources)
+                Log.Imported(_log, katalog.Name, source.KatalogName, source.Reference, source.Digest,
+                    source.Kind == KatalogSourceKind.File ? "file" : source.FromCache ? "local cache" : "registry");
+        }
 
         if (await UnreachableAsync(stopping).ConfigureAwait(false) is { } unreachable)
         {
@@ -147,6 +153,7 @@ public sealed class OperatorHost
                 Metrics, _options.Logs.CreateLogger("orkestra.webhooks"), time, stopping).ConfigureAwait(false);
             WebhookAddress = webhooks?.Address;
             WebhookCaBundle = webhooks?.CaBundlePem;
+            State.Sources = _katalogs.SelectMany(k => k.Source.Sources.Select(s => (k.Name, s))).ToArray();
             State.GatewayEndpoint = _katalogs.Select(k => k.Source.Security?.GatewayEndpoint).FirstOrDefault(g => g is { Length: > 0 })
                                     ?? _options.GatewayEndpoint;
             State.SetOperators(operators.Select(o => View(o, _options, new CustomResourceDetail(o, client, cross, time))).ToArray());

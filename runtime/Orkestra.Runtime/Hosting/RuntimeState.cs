@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orkestra.ApiMachinery.Meta;
+using Orkestra.Katalog.Model;
 using Orkestra.Runtime.Controllers;
 
 namespace Orkestra.Runtime.Hosting;
@@ -90,4 +91,7 @@ public sealed class RuntimeState
 
     /// <summary>Whether this process currently holds the leader lease (null when leader election is off).</summary>
     public Func<bool?> Leading { get; set; } = () => null;
+
+    /// <summary>What each Komposer imported, resolved once at start (shown on <c>/katalog</c>); empty for plain Katalogs.</summary>
+    public IReadOnlyList<(string Komposer, KatalogSource Source)> Sources { get; set; } = [];
 }

@@ -65,6 +65,10 @@ public static partial class Log
         Message = "ork run: {Operators} operators from {Katalogs} Katalogs against {Server} ({Source}); HTTP on {Address}")]
     public static partial void Starting(ILogger logger, int operators, int katalogs, string server, string source, string address);
 
+    [LoggerMessage(EventId = 511, Level = LogLevel.Information,
+        Message = "Komposer {Komposer} imported Katalog {Katalog} from {Reference} ({Digest}, read from the {Origin})")]
+    public static partial void Imported(ILogger logger, string komposer, string katalog, string reference, string digest, string origin);
+
     [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "applied {Kind} {Name} from {File}")]
     public static partial void Applied(ILogger logger, string kind, string name, string file);
 

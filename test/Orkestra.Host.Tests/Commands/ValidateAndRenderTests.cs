@@ -33,6 +33,52 @@ public class ValidateAndRenderTests
     }
 
     [Test]
+    public void A_komposer_of_two_samples_validates_as_one_katalog()
+    {
+        var (code, output, err) = Run("validate", "-k", "test/Orkestra.Operators.Tests/Katalogs/komposer/komposer.yaml");
+        code.ShouldBe(0, err);
+        output.ShouldContain("Katalog platform is valid");
+        output.ShouldContain("  website: demo.orkestra.io/v1alpha1 Website");
+        output.ShouldContain("  database: ");
+    }
+
+    [Test]
+    public void A_bad_komposer_prints_located_errors_of_its_own_and_of_its_imports_and_exits_1()
+    {
+        using var dir = new TempDirectory("ork-validate-");
+        dir.Write("katalogs/web.yaml", """
+            apiVersion: orkestra.orkspace.io/v1
+            kind: Katalog
+            metadata: {name: web}
+            spec:
+              crds:
+                website:
+                  apiTypes: {group: demo.example.com, version: v1, kind: Website, plural: websites}
+                  replicaz: 2
+            """);
+        var file = dir.Write("komposer.yaml", """
+            apiVersion: orkestra.orkspace.io/v1
+            kind: Komposer
+            metadata: {name: platform}
+            imports:
+              files: [katalogs/web.yaml, komposer.yaml]
+              helm: [{repo: https://charts.example.com, chart: web}]
+            spec:
+              crds:
+                webiste: {enabled: false}
+            """);
+        var (code, output, err) = Run("validate", "-k", file);
+        code.ShouldBe(1);
+        output.ShouldBeEmpty();
+        var web = Path.Combine(dir.Path, "katalogs", "web.yaml");
+        err.ShouldContain($"{web}:8:7: error: imported by imports.files[0] at {file}:5:11: unknown key 'replicaz'");
+        err.ShouldContain($"{file}:5:30: error: import cycle: komposer.yaml → komposer.yaml");
+        err.ShouldContain($"{file}:6:3: error: not supported yet: imports.helm");
+        err.ShouldContain($"{file}:9:5: error: spec.crds.webiste overrides no imported CRD");
+        err.ShouldContain("4 errors");
+    }
+
+    [Test]
     public void An_invalid_katalog_prints_every_error_with_its_location_and_exits_1()
     {
         using var dir = new TempDirectory("ork-validate-");

@@ -13,8 +13,8 @@ public static partial class FolderLayers
     /// <summary>Each folder may use the folders before it, never one after it.</summary>
     public static readonly string[] Order =
     [
-        "Diagnostics", "Syntax", "Manifests", "Conditions", "Children", "Model", "Binding", "Validation", "Compilation",
-        "Rendering", "Planning",
+        "Diagnostics", "Syntax", "Manifests", "Conditions", "Children", "Model", "Binding", "Composition", "Validation",
+        "Compilation", "Rendering", "Planning",
     ];
 
     public sealed record SourceFile(string Folder, string RelativePath, string[] Lines);

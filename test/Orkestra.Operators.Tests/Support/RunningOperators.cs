@@ -138,7 +138,8 @@ internal sealed class RunningOperators : IAsyncDisposable
     {
         var settings = RunCommand.Resolve(Arguments(), k => _start.Environment.GetValueOrDefault(k), out var error)
                        ?? throw new InvalidOperationException("ork run refused the test's arguments: " + error);
-        var compiled = KatalogCompiler.CompileFiles(_start.KatalogFiles.Select(Repo.Path).ToArray());
+        var compiled = KomposerLoad.Compile(_start.KatalogFiles.Select(Repo.Path).ToArray(),
+            k => _start.Environment.GetValueOrDefault(k) ?? System.Environment.GetEnvironmentVariable(k));
         compiled.Diagnostics.Where(d => d.Severity == Katalog.Diagnostics.DiagnosticSeverity.Error).ShouldBeEmpty();
         RuntimeSupport.Diagnose(compiled).Where(d => d.Severity == Katalog.Diagnostics.DiagnosticSeverity.Error).ShouldBeEmpty();
         var metrics = new RuntimeMetrics(new CollectorRegistry(), settings.MetricNames);
