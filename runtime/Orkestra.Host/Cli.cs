@@ -26,6 +26,7 @@ internal static class Cli
         new("sandbox", Commands.SandboxCommand.Summary, Commands.SandboxCommand.Run),
         new("push", Commands.PushCommand.Summary, Commands.PushCommand.Run),
         new("pull", Commands.PullCommand.Summary, Commands.PullCommand.Run),
+        new("generate", Commands.GenerateCommand.Summary, Commands.GenerateCommand.Run),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
