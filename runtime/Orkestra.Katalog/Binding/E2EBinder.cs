@@ -75,33 +75,10 @@ public static class E2EBinder
 
     private static E2ESpec? Bind(LoadContext ctx, YamlNode root)
     {
-        if (root is not YamlMap map)
-        {
-            ctx.Error(root, $"an E2E file must be a map with apiVersion, kind, metadata and spec, not {root.Describe()}");
+        if (ToolFileHeader.Read(ctx, root, "E2E", "an E2E file", "an end-to-end test", "e2e",
+                "an E2E file names spec.katalog, spec.cr and spec.expect") is not { } header)
             return null;
-        }
-        var r = new MapReader(ctx, map, "the E2E file");
-        var apiVersion = r.Scalar("apiVersion");
-        if (apiVersion is not null && apiVersion.Value != KatalogBinder.ApiVersion)
-            ctx.Error(apiVersion, $"unsupported apiVersion '{apiVersion.Value}'; expected '{KatalogBinder.ApiVersion}'");
-        var kind = r.Scalar("kind");
-        if (kind is null) ctx.Diagnostics.Error(map.Location, "missing kind; expected 'kind: E2E'");
-        else if (kind.Value != "E2E") ctx.Error(kind, $"kind '{kind.Value}' is not an end-to-end test; expected 'kind: E2E'");
-        var name = "e2e";
-        if (r.MapNode("metadata") is { } metadata)
-        {
-            var m = new MapReader(ctx, metadata, "metadata");
-            name = m.String("name") ?? name;
-            m.Known("labels", "annotations");
-            m.Finish();
-        }
-        var specMap = r.MapNode("spec");
-        r.Finish();
-        if (specMap is null)
-        {
-            ctx.Diagnostics.Error(map.Location, "missing spec; an E2E file names spec.katalog, spec.cr and spec.expect");
-            return null;
-        }
+        var (name, specMap) = header;
         var s = new MapReader(ctx, specMap, "spec");
         var katalog = s.Scalar("katalog") is { } k ? ctx.ResolveFile(k, "spec.katalog") : null;
         var crd = s.Scalar("crd") is { } d ? ctx.ResolveFile(d, "spec.crd") : null;
@@ -126,7 +103,7 @@ public static class E2EBinder
         if (!s.Has("expect")) ctx.Error(specMap, "spec.expect is required (what must exist after cr-applied and cr-deleted)");
         s.Finish();
         return katalog is null || cr is null || cluster is null ? null
-            : new E2ESpec(map.Location, name, katalog, crd, cr, cluster, apply, wait, expect);
+            : new E2ESpec(root.Location, name, katalog, crd, cr, cluster, apply, wait, expect);
     }
 
     /// <summary><c>commands</c> (shell steps in Orkestra's examples) is refused at its key: ork e2e does not run them.</summary>

@@ -41,33 +41,10 @@ public static class SimulateBinder
 
     private static SimulateSpec? Bind(LoadContext ctx, YamlNode root)
     {
-        if (root is not YamlMap map)
-        {
-            ctx.Error(root, $"a Simulate file must be a map with apiVersion, kind, metadata and spec, not {root.Describe()}");
+        if (ToolFileHeader.Read(ctx, root, "Simulate", "a Simulate file", "a simulation", "simulate",
+                "a Simulate file names spec.katalog and spec.cr") is not { } header)
             return null;
-        }
-        var r = new MapReader(ctx, map, "the Simulate file");
-        var apiVersion = r.Scalar("apiVersion");
-        if (apiVersion is not null && apiVersion.Value != KatalogBinder.ApiVersion)
-            ctx.Error(apiVersion, $"unsupported apiVersion '{apiVersion.Value}'; expected '{KatalogBinder.ApiVersion}'");
-        var kind = r.Scalar("kind");
-        if (kind is null) ctx.Diagnostics.Error(map.Location, "missing kind; expected 'kind: Simulate'");
-        else if (kind.Value != "Simulate") ctx.Error(kind, $"kind '{kind.Value}' is not a simulation; expected 'kind: Simulate'");
-        var name = "simulate";
-        if (r.MapNode("metadata") is { } metadata)
-        {
-            var m = new MapReader(ctx, metadata, "metadata");
-            name = m.String("name") ?? name;
-            m.Known("labels", "annotations");
-            m.Finish();
-        }
-        var specMap = r.MapNode("spec");
-        r.Finish();
-        if (specMap is null)
-        {
-            ctx.Diagnostics.Error(map.Location, "missing spec; a Simulate file names spec.katalog and spec.cr");
-            return null;
-        }
+        var (name, specMap) = header;
         var s = new MapReader(ctx, specMap, "spec");
         var katalog = s.Scalar("katalog") is { } k ? ctx.ResolveFile(k, "spec.katalog") : null;
         var cr = s.Scalar("cr") is { } c ? ctx.ResolveFile(c, "spec.cr") : null;
@@ -79,7 +56,7 @@ public static class SimulateBinder
         if (cr is null && !s.Has("cr")) ctx.Error(specMap, "spec.cr is required (the custom resources to reconcile)");
         s.Finish();
         return katalog is null || cr is null ? null
-            : new SimulateSpec(map.Location, name, katalog, cr, cycles, skipExternal, expect);
+            : new SimulateSpec(root.Location, name, katalog, cr, cycles, skipExternal, expect);
     }
 
     private static SimulateExpect BindExpect(LoadContext ctx, YamlMap map, string context, bool perCrd)
