@@ -66,7 +66,36 @@ internal sealed class Parser
 
     private bool AtKeyword(TokenKind keyword) => Peek().Kind == TokenKind.LeftDelim && Peek(1).Kind == keyword;
 
+    /// <summary>
+    /// Blocks and parenthesised pipelines nest at most this deep: the parser, the evaluator and the load-time analyses
+    /// recurse once per level, so a deeper template is a syntax error rather than a stack overflow.
+    /// </summary>
+    public const int MaxNesting = 100;
+
+    private int _nesting;
+
     private List<Statement> ParseList(bool topLevel)
+    {
+        Enter();
+        try
+        {
+            return ParseListBody(topLevel);
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    private void Enter()
+    {
+        if (++_nesting <= MaxNesting) return;
+        var token = Peek();
+        throw new TemplateSyntaxException(token.Offset, Math.Max(1, token.Length),
+            $"template nested too deeply: more than {MaxNesting} levels of blocks and parentheses");
+    }
+
+    private List<Statement> ParseListBody(bool topLevel)
     {
         var statements = new List<Statement>();
         while (true)
@@ -210,6 +239,19 @@ internal sealed class Parser
     private bool IsDefined(string variable) => _scopes.Any(s => s.Contains(variable));
 
     private PipelineExpression ParsePipeline(string context, bool allowDeclaration, bool allowTwoVariables)
+    {
+        Enter();
+        try
+        {
+            return ParsePipelineBody(context, allowDeclaration, allowTwoVariables);
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    private PipelineExpression ParsePipelineBody(string context, bool allowDeclaration, bool allowTwoVariables)
     {
         var start = Peek().Offset;
         var variables = new List<string>();
